@@ -1,0 +1,297 @@
+"""The whole pipeline in one readable function: load -> compose -> render -> assemble.
+
+In: a manifest path and BuildOptions.  Out: page PDFs, the edition PDF, the fit report
+and findings, written atomically into the output folder (temporary file + rename, a
+lock against concurrent builds).  `prepare` and `compose_all` stop before any PDF is
+written, for `layout check` and for tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from layout import __version__
+from layout.assemble import assemble
+from layout.checks import display_fidelity, verify_pdf
+from layout.compose import ComposedPage, Composer, fallback_findings
+from layout.display import PageDisplay
+from layout.errors import Finding, ManifestError, OutputError, OversetError, Problem
+from layout.fonts import FontBook, load_fontbook
+from layout.grid import check_frames
+from layout.manifest import load_edition
+from layout.model import Edition
+from layout.render_pdf import render_page
+from layout.styles import Style, load_style
+from layout.typeset import Cursor
+
+
+@dataclass
+class BuildOptions:
+    out_dir: Path = Path("output")
+    mode: str = "print"
+    pages: list[str] | None = None  # labels to build; None = all
+    jobs: int = 1
+    report: Path | None = None
+    allow_overset: bool = False
+    allow_outside: bool = False
+    verify: bool = False
+
+
+@dataclass
+class Prepared:
+    edition: Edition
+    style: Style
+    fonts: FontBook
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class BuildResult:
+    edition_pdf: Path | None
+    page_pdfs: dict[str, Path]
+    pages: list[ComposedPage]
+    findings: list[Finding]
+    timings: dict[str, float]
+
+
+def prepare(manifest: Path, allow_outside: bool = False) -> Prepared:
+    """Manifest, style and fonts, with every geometry problem reported at once."""
+    edition = load_edition(manifest, allow_outside=allow_outside)
+    style = load_style(edition.style, edition.source.parent, edition.style_overrides)
+    problems = check_frames(edition, style)
+    if problems:
+        raise ManifestError(problems)
+    fonts = load_fontbook()
+    return Prepared(edition, style, fonts, fallback_findings(edition, style, fonts))
+
+
+def select_pages(edition: Edition, spec: list[str] | None) -> list[str]:
+    """Page labels from "A1,T3-T5" style selections, in edition order."""
+    labels = [p.label for p in edition.pages]
+    if not spec:
+        return labels
+    wanted: set[str] = set()
+    for item in spec:
+        for part in item.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if "-" in part:
+                a, b = (s.strip() for s in part.split("-", 1))
+                if a not in labels or b not in labels:
+                    raise ManifestError(Problem(f"--pages: unknown page in range {part!r}",
+                                                hint=f"pages are {labels[0]}…{labels[-1]}"))
+                i, j = labels.index(a), labels.index(b)
+                if i > j:
+                    raise ManifestError(Problem(f"--pages: range {part!r} runs backwards"))
+                wanted.update(labels[i:j + 1])
+            elif part in labels:
+                wanted.add(part)
+            else:
+                raise ManifestError(Problem(f"--pages: unknown page {part!r}", hint="use labels such as A1,T3-T5"))
+    return [lab for lab in labels if lab in wanted]
+
+
+def compose_all(prep: Prepared, labels: list[str] | None = None) -> list[ComposedPage]:
+    composer = Composer(prep.edition, prep.style, prep.fonts)
+    cursors = composer.resolve_jumps()
+    chosen = labels or [p.label for p in prep.edition.pages]
+    return [composer.compose_page(prep.edition.page(lab), cursors) for lab in chosen]
+
+
+# -- worker state for -j N (fork: inherited, never pickled) --------------------------
+_W: dict = {}
+
+
+def _work(label: str) -> tuple[ComposedPage, bytes]:
+    composer: Composer = _W["composer"]
+    cp = composer.compose_page(_W["edition"].page(label), _W["cursors"])
+    data = render_page(cp.display, _W["fonts"], _W["mode"], _W["bleed"], _W["stamp"])
+    return cp, data
+
+
+def safe_name(edition: Edition, label: str) -> str:
+    """File name for a page: the label when it is plain ASCII, else section id + number (特3 -> S3)."""
+    if re.fullmatch(r"[A-Za-z0-9_-]+", label):
+        return label
+    page = edition.page(label)
+    sid = re.sub(r"[^A-Za-z0-9_-]", "", page.section) or "P"
+    return f"{sid}{page.number}"
+
+
+def edition_filename(edition: Edition, mode: str) -> str:
+    base = f"{edition.paper}-{edition.date.isoformat()}"
+    return base + ("" if mode == "print" else f"-{mode}") + ".pdf"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, fsync, then rename over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+class BuildLock:
+    """One build per output folder at a time; a lock left by a dead process is taken over."""
+
+    def __init__(self, out_dir: Path):
+        self.path = out_dir / ".layout.lock"
+
+    def __enter__(self) -> "BuildLock":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(2):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+                os.write(fd, str(os.getpid()).encode())
+                os.close(fd)
+                return self
+            except FileExistsError:
+                try:
+                    pid = int(self.path.read_text().strip() or "0")
+                except (OSError, ValueError):
+                    pid = 0
+                if pid and _alive(pid):
+                    raise OutputError(Problem(
+                        f"another build (process {pid}) is writing to {self.path.parent}",
+                        hint="wait for it to finish, or build into another folder with -o")) from None
+                self.path.unlink(missing_ok=True)  # stale lock
+        raise OutputError(Problem(f"cannot lock {self.path.parent}"))
+
+    def __exit__(self, *exc) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int], None] | None = None
+          ) -> BuildResult:
+    t0 = time.perf_counter()
+    prep = prepare(manifest, opts.allow_outside)
+    edition, style, fonts = prep.edition, prep.style, prep.fonts
+    labels = select_pages(edition, opts.pages)
+    t_load = time.perf_counter()
+    composer = Composer(edition, style, fonts)
+    cursors: dict[str, Cursor] = composer.resolve_jumps()
+    _W.update(composer=composer, edition=edition, cursors=cursors, fonts=fonts, mode=opts.mode,
+              bleed=style.bleed, stamp=edition.sha256)
+    results: list[tuple[ComposedPage, bytes]] = []
+    total = len(labels)
+    if opts.jobs > 1 and total > 1:
+        import multiprocessing as mp
+
+        with ProcessPoolExecutor(max_workers=opts.jobs, mp_context=mp.get_context("fork")) as pool:
+            for i, res in enumerate(pool.map(_work, labels, chunksize=max(1, total // (opts.jobs * 4)))):
+                results.append(res)
+                if progress:
+                    progress(labels[i], i + 1, total)
+    else:
+        for i, lab in enumerate(labels):
+            results.append(_work(lab))
+            if progress:
+                progress(lab, i + 1, total)
+    t_pages = time.perf_counter()
+    pages = [cp for cp, _ in results]
+    displays = [cp.display for cp in pages]
+    findings = list(prep.findings)
+    for cp in pages:
+        findings += cp.findings
+    findings += display_fidelity(edition, displays)
+    pdfs = {cp.display.label: data for cp, data in results}
+    if opts.verify or opts.mode == "archive":
+        findings += verify_pdf(edition, displays, pdfs)
+    overset = [f for f in findings if f.code == "overset"]
+    if opts.allow_overset:
+        findings = [Finding("warning", f.code, f.where, f.message, f.data) if f.code == "overset" else f
+                    for f in findings]
+    errors = [f for f in findings if f.severity == "error"]
+    report = fit_report(edition, pages, findings, opts.mode)
+    if opts.report:
+        write_atomic(opts.report, json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"))
+    if errors:
+        kind = OversetError if all(f.code == "overset" for f in errors) else ManifestError
+        raise kind([Problem(f.message) for f in errors])
+    del overset
+    out = opts.out_dir
+    page_paths: dict[str, Path] = {}
+    with BuildLock(out):
+        for cp, data in results:
+            p = out / "pages" / f"{safe_name(edition, cp.display.label)}.pdf"
+            if opts.mode != "print":
+                p = out / opts.mode / "pages" / f"{safe_name(edition, cp.display.label)}.pdf"
+            write_atomic(p, data)
+            page_paths[cp.display.label] = p
+        edition_bytes = assemble(edition, [(cp.display, data) for cp, data in results], opts.mode)
+        target = out / edition_filename(edition, opts.mode)
+        write_atomic(target, edition_bytes)
+        if opts.mode == "archive":
+            side = archive_sidecar(edition, pages)
+            write_atomic(target.with_suffix(".json"), json.dumps(side, ensure_ascii=False, indent=1).encode())
+    t_end = time.perf_counter()
+    return BuildResult(target, page_paths, pages, findings,
+                       {"load": t_load - t0, "pages": t_pages - t_load, "write": t_end - t_pages,
+                        "total": t_end - t0})
+
+
+def fit_report(edition: Edition, pages: list[ComposedPage], findings: list[Finding], mode: str) -> dict:
+    return {
+        "edition": {"paper": edition.paper, "date": edition.date.isoformat(), "manifest_sha256": edition.sha256,
+                    "mode": mode, "layout_version": __version__},
+        "stories": [asdict(f) for cp in pages for f in cp.fits],
+        "findings": [{"severity": f.severity, "code": f.code, "where": f.where, "message": f.message,
+                      **({"data": f.data} if f.data else {})} for f in findings],
+    }
+
+
+def archive_sidecar(edition: Edition, pages: list[ComposedPage]) -> dict:
+    """Story -> pages, frames, bounding boxes and the sha256 of its text (for facsimile checks)."""
+    import hashlib
+
+    from layout.display import GlyphRun
+
+    stories: dict[str, dict] = {}
+    for page in edition.pages:
+        for s in page.stories:
+            if not s.continued_from:
+                stories[s.id] = {"headline": s.headline.text if s.headline else "",
+                                 "text_sha256": hashlib.sha256("\n\n".join(s.paragraphs).encode()).hexdigest(),
+                                 "chars": sum(len(p) for p in s.paragraphs), "placements": []}
+    for cp in pages:
+        d: PageDisplay = cp.display
+        for fit in cp.fits:
+            sid = fit.story.split("~")[0]
+            runs = [r for r in d.items if isinstance(r, GlyphRun) and r.story == fit.story]
+            if not runs or sid not in stories:
+                continue
+            bbox = [round(min(r.x for r in runs), 2), round(min(r.y - r.size for r in runs), 2),
+                    round(max(r.x + len(r.text) * r.size for r in runs), 2), round(max(r.y for r in runs), 2)]
+            stories[sid]["placements"].append({"page": d.label, "frame": fit.frame, "bbox_pt": bbox,
+                                               "chars_set": fit.chars_set})
+    return {"edition": {"paper": edition.paper, "date": edition.date.isoformat(),
+                        "manifest_sha256": edition.sha256}, "stories": stories}

@@ -1,0 +1,249 @@
+"""Checks on display lists and on written PDFs: fidelity, kinsoku, preflight.
+
+* `display_fidelity`: every story's characters appear in its display list exactly once
+  and in order (plus the generated jump lines), cheap enough for every build.
+* `pdf_story_text`: story text read back from a written PDF with pypdfium2 (origins
+  inside the page), for `--verify` and the tests.
+* `kinsoku_faults`: line starts/ends that break the clreq tables, from a display list.
+* `preflight`: the print PDF's fonts, colour spaces, ink, image resolution and boxes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+
+from layout import cjk
+from layout.display import GlyphRun, Image, PageDisplay
+from layout.errors import Finding
+from layout.model import Edition
+
+_WS = re.compile(r"\s+")
+_JUMP = re.compile(r"（下转[^）]*）|（上接[^）]*）|相关报道详见\S+?版")
+
+
+def normalise(text: str) -> str:
+    text = "".join(cjk.FROM_VERTICAL.get(c, c) for c in text)
+    return _WS.sub("", text)
+
+
+def story_texts(displays: list[PageDisplay], roles: tuple[str, ...] = ("body", "jump")) -> dict[str, str]:
+    """Story id -> text in display order across pages (continuations appended)."""
+    out: dict[str, list[str]] = {}
+    for d in displays:
+        for it in d.items:
+            if isinstance(it, GlyphRun) and it.role in roles and it.story:
+                sid = it.story.split("~")[0]
+                out.setdefault(sid, []).append(it.text)
+    return {k: "".join(v) for k, v in out.items()}
+
+
+def display_fidelity(edition: Edition, displays: list[PageDisplay]) -> list[Finding]:
+    """Each story's body, with generated jump lines removed, equals its manifest text."""
+    got = story_texts(displays)
+    labels = {d.label for d in displays}
+    findings = []
+    for page in edition.pages:
+        for s in page.stories:
+            if s.continued_from:
+                continue
+            want = normalise("".join(s.paragraphs))
+            have = normalise(_JUMP.sub("", got.get(s.id, "")))
+            pages = {page.label} | ({s.continues} if s.continues else set())
+            if not pages <= labels:
+                continue  # partial build: the story is not wholly on the pages built
+            if have != want:
+                findings.append(_diff_finding(s.id, page.label, want, have, "display list"))
+    return findings
+
+
+def _diff_finding(sid: str, page: str, want: str, have: str, where: str) -> Finding:
+    i = next((k for k, (a, b) in enumerate(zip(want, have)) if a != b), min(len(want), len(have)))
+    return Finding("error", "fidelity", f"{page}/{sid}",
+                   f"story {sid!r} ({where}): text differs from the manifest at character {i}: expected "
+                   f"{want[max(0, i - 8):i + 8]!r}, got {have[max(0, i - 8):i + 8]!r} "
+                   f"({len(want)} expected, {len(have)} set)",
+                   {"story": sid, "index": i, "expected": len(want), "got": len(have)})
+
+
+@dataclass
+class PdfChar:
+    ch: str
+    x: float
+    y: float  # baseline, top-left origin
+    size: float
+
+
+def pdf_page_chars(pdf_bytes: bytes, page_index: int = 0) -> list[PdfChar]:
+    """Characters of one page in content order, with origins (pypdfium2)."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    doc = pdfium.PdfDocument(pdf_bytes)
+    try:
+        page = doc[page_index]
+        left, bottom, right, top = page.get_cropbox()
+        _, _, _, mtop = page.get_mediabox()
+        tp = page.get_textpage()
+        x, y = ctypes.c_double(), ctypes.c_double()
+        out = []
+        for i in range(tp.count_chars()):
+            u = raw.FPDFText_GetUnicode(tp.raw, i)
+            if raw.FPDFText_IsGenerated(tp.raw, i) == 1 or u == 0:
+                continue
+            ch = chr(u)
+            if ch.isspace():
+                continue
+            raw.FPDFText_GetCharOrigin(tp.raw, i, x, y)
+            if not (left <= x.value < right and bottom <= y.value < top):
+                continue
+            out.append(PdfChar(ch, x.value, mtop - y.value, raw.FPDFText_GetFontSize(tp.raw, i)))
+        tp.close()
+        page.close()
+        return out
+    finally:
+        doc.close()
+
+
+def pdf_text(pdf_bytes: bytes, page_index: int = 0) -> str:
+    return "".join(c.ch for c in pdf_page_chars(pdf_bytes, page_index))
+
+
+def verify_pdf(edition: Edition, displays: list[PageDisplay], pdfs: dict[str, bytes]) -> list[Finding]:
+    """Read every page back and check that each story's text appears whole and in order.
+
+    The renderer writes runs in display-list order, so a story's characters form one
+    contiguous stretch of its page's extracted text.
+    """
+    findings = []
+    page_text = {label: normalise(pdf_text(data)) for label, data in pdfs.items()}
+    expected = {k: normalise(v) for k, v in story_texts(displays).items()}
+    for d in displays:
+        order: list[str] = []
+        for it in d.items:
+            if isinstance(it, GlyphRun) and it.role in ("body", "jump") and it.story and (
+                    not order or order[-1] != it.story):
+                order.append(it.story)
+        text = page_text.get(d.label, "")
+        for key in order:
+            part = normalise("".join(r.text for r in d.items if isinstance(r, GlyphRun)
+                                     and r.story == key and r.role in ("body", "jump")))
+            if part and part not in text:
+                sid = key.split("~")[0]
+                findings.append(_diff_finding(sid, d.label, part, _closest(text, part), "PDF read-back"))
+    del expected
+    return findings
+
+
+def _closest(text: str, part: str) -> str:
+    head = part[:6]
+    i = text.find(head)
+    return text[i:i + len(part)] if i >= 0 else ""
+
+
+def kinsoku_faults(displays: list[PageDisplay], level: str = "strict") -> list[str]:
+    """Body lines (runs sharing a baseline and story) that start or end with a forbidden mark."""
+    no_start, no_end = cjk.NO_START[level], cjk.NO_END[level]
+    faults = []
+    for d in displays:
+        lines: dict[tuple[str, float, int], list[GlyphRun]] = {}
+        for it in d.items:
+            if isinstance(it, GlyphRun) and it.role == "body":
+                lines.setdefault((it.story, round(it.y, 2), int(it.x // 60)), []).append(it)
+        for (story, y, _), runs in lines.items():
+            text = "".join(r.text for r in sorted(runs, key=lambda r: r.x)).strip()
+            if text and (text[0] in no_start or text[-1] in no_end):
+                faults.append(f"{d.label}/{story} y={y}: {text}")
+    return faults
+
+
+# -- preflight -----------------------------------------------------------------
+@dataclass
+class Preflight:
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+    fonts: int = 0
+    images: int = 0
+    max_ink: float = 0.0
+    min_ppi: float | None = None
+
+
+def preflight(pdf_bytes: bytes, ink_limit: float = 2.20, min_ppi: float = 200.0, need_boxes: bool = True) -> Preflight:
+    """PDF/X-1a-style checks on a print PDF (fonts, colour, ink, resolution, boxes)."""
+    from pypdf import PdfReader
+    from pypdf.generic import ContentStream
+
+    from layout.imaging import max_ink
+
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+    pf = Preflight(True)
+    seen_fonts: set = set()
+    for pno, page in enumerate(reader.pages, 1):
+        res = page.get("/Resources", {})
+        res = res.get_object() if res else {}
+        for name, ref in (res.get("/Font") or {}).items():
+            font = ref.get_object()
+            key = (pno, name)
+            if key in seen_fonts:
+                continue
+            seen_fonts.add(key)
+            pf.fonts += 1
+            base = str(font.get("/BaseFont", ""))
+            desc = font.get("/FontDescriptor")
+            if desc is None and "/DescendantFonts" in font:
+                desc = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            desc = desc.get_object() if desc is not None else None
+            if desc is None or not any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                pf.problems.append(f"page {pno}: font {base} is not embedded")
+            elif "+" not in base:
+                pf.problems.append(f"page {pno}: font {base} is not subset")
+        content = ContentStream(page.get_contents(), reader) if page.get_contents() else None
+        placements: dict[str, float] = {}
+        ctm_w = None
+        if content is not None:
+            for operands, op in content.operations:
+                if op in (b"rg", b"RG", b"sc", b"scn") and len(operands) == 3:
+                    pf.problems.append(f"page {pno}: RGB colour operator {op.decode()} in the content")
+                    break
+            for operands, op in content.operations:
+                if op == b"cm":
+                    ctm_w = float(operands[0])
+                elif op == b"Do" and ctm_w:
+                    placements[str(operands[0])] = abs(ctm_w)
+        xobjects = res.get("/XObject") or {}
+        for name, ref in xobjects.items():
+            xo = ref.get_object()
+            if xo.get("/Subtype") != "/Image":
+                continue
+            pf.images += 1
+            cs = xo.get("/ColorSpace")
+            cs = str(cs.get_object() if hasattr(cs, "get_object") else cs)
+            if "RGB" in cs:
+                pf.problems.append(f"page {pno}: image {name} is RGB ({cs})")
+            width_px = int(xo.get("/Width", 0))
+            if name in placements and placements[name] > 0:
+                ppi = width_px / (placements[name] / 72.0)
+                pf.min_ppi = ppi if pf.min_ppi is None else min(pf.min_ppi, ppi)
+                if ppi < min_ppi - 0.5:
+                    pf.problems.append(f"page {pno}: image {name} is {ppi:.0f} ppi (needs {min_ppi:.0f})")
+            if "CMYK" in cs:
+                try:
+                    from pypdf.filters import _xobj_to_image
+
+                    img = _xobj_to_image(xo)[2]
+                    ink = max_ink(img)
+                    pf.max_ink = max(pf.max_ink, ink)
+                    if ink > ink_limit + 0.005:
+                        pf.problems.append(f"page {pno}: image {name} reaches {ink * 100:.0f}% total ink "
+                                           f"(limit {ink_limit * 100:.0f}%)")
+                except Exception as e:  # undecodable image data is itself a preflight failure
+                    pf.problems.append(f"page {pno}: image {name} cannot be decoded: {e}")
+        if need_boxes:
+            for box in ("/TrimBox", "/BleedBox"):
+                if box not in page:
+                    pf.problems.append(f"page {pno}: {box[1:]} not set")
+    pf.ok = not pf.problems
+    return pf

@@ -1,0 +1,238 @@
+"""The `layout` command: a thin typer layer over build.py; maps errors to exit codes.
+
+Exit codes: 0 success; 1 edition errors (manifest, style, fonts, overset, output);
+2 usage errors (typer/click).  Errors print without a traceback unless --debug.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from layout import __version__, paths
+from layout.errors import LayoutError
+
+app = typer.Typer(add_completion=False, no_args_is_help=False, help=__doc__,
+                  context_settings={"help_option_names": ["-h", "--help"]})
+fonts_app = typer.Typer(help="Font catalogue: list faces, check an edition's coverage, prepare the TTFs.")
+app.add_typer(fonts_app, name="fonts")
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+STATE = {"debug": False, "quiet": False, "verbose": False}
+
+
+def _fail(e: BaseException) -> None:
+    if STATE["debug"]:
+        raise e
+    if isinstance(e, LayoutError):
+        kind = type(e).__name__.replace("Error", " error").lower()
+        err.print(f"[bold red]{kind}[/] ({len(e.problems)} problem{'s' if len(e.problems) != 1 else ''}):")
+        for p in e.problems:
+            err.print(f"  {p}", markup=False)
+    else:
+        err.print(f"[bold red]internal error[/]: {type(e).__name__}: {e} (run with --debug for the traceback)")
+    raise typer.Exit(1)
+
+
+@app.callback()
+def main_options(
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Timings and every finding."),
+) -> None:
+    STATE.update(debug=debug, quiet=quiet, verbose=verbose)
+
+
+def _manifest(edition: Optional[Path]) -> Path:
+    return edition if edition is not None else paths.sample_edition()
+
+
+@app.command()
+def build(
+    edition: Optional[Path] = typer.Argument(None, help="Edition manifest (default: the bundled sample)."),
+    out_dir: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder."),
+    mode: str = typer.Option("print", "--mode", "-m", help="print | proof | archive"),
+    pages: Optional[str] = typer.Option(None, "--pages", help="Pages to build, e.g. A1,T3-T5"),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=64, help="Worker processes."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write the fit report (JSON) here."),
+    allow_overset: bool = typer.Option(False, "--allow-overset", help="Overset is a warning, not an error."),
+    allow_outside: bool = typer.Option(False, "--allow-outside", help="Allow files outside the edition folder."),
+    verify: bool = typer.Option(False, "--verify", help="Read the PDFs back and check every story's text."),
+) -> None:
+    """Build the edition PDF and one PDF per page."""
+    from layout.build import BuildOptions, build as run_build
+
+    if mode not in ("print", "proof", "archive"):
+        err.print(f"unknown --mode {mode!r}; use print, proof or archive")
+        raise typer.Exit(2)
+    opts = BuildOptions(out_dir, mode, [pages] if pages else None, jobs, report, allow_overset, allow_outside,
+                        verify)
+    try:
+        res = _with_progress(lambda cb: run_build(_manifest(edition), opts, cb))
+    except LayoutError as e:
+        _fail(e)
+        return
+    except Exception as e:  # noqa: BLE001 - never a bare traceback for users
+        _fail(e)
+        return
+    _summary(res)
+
+
+def _with_progress(fn):
+    if STATE["quiet"]:
+        return fn(None)
+    if sys.stderr.isatty():
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
+                      transient=True) as prog:
+            task = prog.add_task("pages", total=None)
+
+            def cb(label: str, i: int, n: int) -> None:
+                prog.update(task, total=n, completed=i, description=f"page {label}")
+            return fn(cb)
+
+    def plain(label: str, i: int, n: int) -> None:
+        if STATE["verbose"]:
+            err.print(f"page {label} ({i}/{n})", markup=False)
+    return fn(plain)
+
+
+def _summary(res) -> None:
+    warnings = [f for f in res.findings if f.severity == "warning"]
+    if not STATE["quiet"]:
+        stories = [f for cp in res.pages for f in cp.fits]
+        chars = sum(f.chars_set for f in stories)
+        out.print(f"built {len(res.pages)} pages, {len(stories)} story blocks, {chars} body characters set "
+                  f"in {res.timings['total']:.2f} s")
+        out.print(f"edition: {res.edition_pdf}", markup=False)
+        shown = warnings if STATE["verbose"] else warnings[:10]
+        for f in shown:
+            out.print(f"  warning: {f.where}: {f.message}", markup=False)
+        if len(warnings) > len(shown):
+            out.print(f"  … {len(warnings) - len(shown)} more warnings (--verbose shows all)")
+
+
+@app.command()
+def check(
+    edition: Optional[Path] = typer.Argument(None, help="Edition manifest (default: the bundled sample)."),
+    allow_outside: bool = typer.Option(False, "--allow-outside"),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write the fit report (JSON) here."),
+) -> None:
+    """Validate, check fonts, compose every page and report problems; writes no PDF."""
+    import json
+
+    from layout.build import compose_all, fit_report, prepare, write_atomic
+    from layout.checks import display_fidelity
+
+    try:
+        prep = prepare(_manifest(edition), allow_outside)
+        pages = compose_all(prep)
+    except LayoutError as e:
+        _fail(e)
+        return
+    findings = prep.findings + [f for cp in pages for f in cp.findings]
+    findings += display_fidelity(prep.edition, [cp.display for cp in pages])
+    if report:
+        write_atomic(report, json.dumps(fit_report(prep.edition, pages, findings, "check"), ensure_ascii=False,
+                                        indent=1).encode())
+    for f in findings:
+        (err if f.severity == "error" else out).print(f"{f.severity}: {f.where}: {f.message}", markup=False)
+    errors = [f for f in findings if f.severity == "error"]
+    if not STATE["quiet"]:
+        out.print(f"{len(pages)} pages composed: {len(errors)} errors, {len(findings) - len(errors)} warnings")
+    if errors:
+        raise typer.Exit(1)
+
+
+@fonts_app.command("list")
+def fonts_list() -> None:
+    """The faces of the catalogue with their roles, files and coverage."""
+    from layout.fonts import load_fontbook
+
+    try:
+        book = load_fontbook()
+    except LayoutError as e:
+        _fail(e)
+        return
+    for role, face in book.faces.items():
+        fb = ", ".join(book.fallback.get(role, [])) or "-"
+        out.print(f"{role:9} {face.family:20} {face.file.name:28} {len(face.widths):6} chars  fallback: {fb}",
+                  markup=False)
+
+
+@fonts_app.command("check")
+def fonts_check(edition: Optional[Path] = typer.Argument(None, help="Edition manifest.")) -> None:
+    """List every character of the edition that no face (or fallback) covers."""
+    from layout.build import prepare
+    from layout.fonts import describe
+
+    try:
+        prep = prepare(_manifest(edition))
+    except LayoutError as e:
+        _fail(e)
+        return
+    style, book = prep.style, prep.fonts
+    missing: dict[str, set[str]] = {}
+    for page in prep.edition.pages:
+        for s in page.stories:
+            texts = [("body", "".join(s.paragraphs)), ("kicker", s.kicker), ("subhead", s.subhead),
+                     ("byline", s.byline), ("headline", s.headline.text if s.headline else "")]
+            for role, text in texts:
+                face = style.role(role).face
+                for ch in book.uncovered(face, text):
+                    missing.setdefault(ch, set()).add(f"{page.label}/{s.id}")
+        for b in page.boxes:
+            for ch in book.uncovered(style.role("box").face, b.text + b.title):
+                missing.setdefault(ch, set()).add(f"{page.label}/{b.id}")
+        for p in page.photos + tuple(ph for s in page.stories for ph in s.photos):
+            for ch in book.uncovered(style.role("caption").face, p.caption + p.credit):
+                missing.setdefault(ch, set()).add(f"{page.label}/{p.id}")
+    for ch in sorted(missing):
+        out.print(f"{describe(ch)}: {', '.join(sorted(missing[ch]))}", markup=False)
+    out.print(f"{len(missing)} uncovered character(s)")
+    if missing:
+        raise typer.Exit(1)
+
+
+@fonts_app.command("prepare")
+def fonts_prepare(
+    source: list[Path] = typer.Option(None, "--source", help="Folders with the source fonts (default: "
+                                      "$LAYOUT_FONT_SOURCES or /usr/share/fonts)."),
+    out_dir: Path = typer.Option(None, "--out", help="Where to write (default: the bundled fonts/)."),
+) -> None:
+    """Regenerate fonts/ from the Debian font packages (see fonts/README.md)."""
+    from layout.fontprep import FontPrepError, prepare_fonts
+
+    try:
+        prepare_fonts(out_dir or paths.fonts_dir(), list(source) if source else None, log=out.print)
+    except FontPrepError as e:
+        err.print(f"font preparation failed: {e}", markup=False)
+        raise typer.Exit(1)
+
+
+@app.command()
+def new(target: Path = typer.Argument(..., help="Folder for the new edition.")) -> None:
+    """Scaffold a small edition that builds."""
+    from layout.scaffold import scaffold
+
+    try:
+        path = scaffold(target)
+    except LayoutError as e:
+        _fail(e)
+        return
+    out.print(f"created {path}; build it with: layout build {path}", markup=False)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    out.print(f"layout {__version__}")
+
+
+def main() -> None:
+    app()

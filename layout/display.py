@@ -1,0 +1,102 @@
+"""The display list: what a composed page is, in points, origin at the trim's top left.
+
+In: nothing (plain data).  Out: `PageDisplay(width, height, items)` where items are
+GlyphRun, Rule, Rect and Image.  The renderer draws these and knows nothing of styles;
+tests read them without writing a PDF.  Coordinates: x to the right, y DOWN; a glyph
+run's y is its baseline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CMYK = tuple[float, float, float, float]
+BLACK: CMYK = (0.0, 0.0, 0.0, 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class GlyphRun:
+    """Characters set with one text operator: each advances by its font width plus `tc` pt."""
+
+    x: float
+    y: float  # baseline
+    face: str  # Face.key
+    size: float
+    text: str
+    tc: float = 0.0
+    color: CMYK = BLACK
+    vertical: bool = False  # upright glyphs stacked downwards (竖排), one per cell of `size`
+    story: str = ""  # story key, for fidelity checks and proof labels
+    role: str = ""  # body, headline, ... (what kind of text this is)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    width: float
+    color: CMYK = BLACK
+
+
+@dataclass(frozen=True, slots=True)
+class Rect:
+    x: float
+    y: float  # top
+    w: float
+    h: float
+    stroke: float = 0.0  # line width; 0 = no stroke
+    color: CMYK = BLACK
+    fill: CMYK | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    x: float
+    y: float  # top
+    w: float
+    h: float
+    file: Path
+    crop: tuple[int, int, int, int]  # source pixel box (left, top, right, bottom)
+    mode: str  # source mode after loading: RGB, CMYK, L
+    ppi: float  # effective resolution at this size
+    id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """Proof-only annotation (frame outlines, line numbers, overset flags); not printed."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    kind: str  # frame | overset | lineno
+    text: str = ""
+
+
+Item = GlyphRun | Rule | Rect | Image | Marker
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    title: str
+    y: float
+
+
+@dataclass(frozen=True)
+class PageDisplay:
+    label: str
+    width: float
+    height: float
+    items: tuple[Item, ...]
+    bookmarks: tuple[Bookmark, ...] = ()
+    section: str = ""
+    title: str = ""  # e.g. "第一版 要闻"
+    meta: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def runs(self, story: str | None = None, role: str | None = None) -> list[GlyphRun]:
+        return [i for i in self.items if isinstance(i, GlyphRun)
+                and (story is None or i.story == story) and (role is None or i.role == role)]

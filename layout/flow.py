@@ -1,0 +1,141 @@
+"""Pour a story's lines through a chain of text columns on the baseline grid.
+
+In: a TextSetter (the story body), a cursor into it, column slots (x, first grid line,
+number of lines, measure), fixed head/tail lines (上接 / 相关报道 lines) and an optional
+jump line (下转) used only when text is left over.
+Out: `Flow`: placed lines (slot, row) and the figures the fit report and overset
+findings need.  Balancing (`balance: true`) finds the lowest common bottom line at
+which the text still fits, by bisection over whole grid lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from layout.typeset import Cursor, TextLine, TextSetter
+
+
+@dataclass(frozen=True)
+class Slot:
+    x: float
+    first: int  # first grid line (absolute on the page)
+    last: int  # one past the last grid line
+    width: float  # measure in pt
+
+    @property
+    def lines(self) -> int:
+        return max(0, self.last - self.first)
+
+
+@dataclass(frozen=True)
+class Placed:
+    slot: int
+    line: int  # absolute grid line
+    x: float
+    text: TextLine
+    kind: str  # body | head | tail | jump
+
+
+@dataclass(frozen=True)
+class Flow:
+    placed: tuple[Placed, ...]
+    end: Cursor
+    done: bool  # all body text set
+    jumped: bool  # text left over went to the jump target
+    lines_set: int
+    chars_set: int
+    overset_lines: int = 0
+    overset_chars: int = 0
+    capacity: int = 0
+    empty_after: int = 0  # unused line slots after the last line set
+    used_per_slot: tuple[int, ...] = field(default_factory=tuple)
+
+
+def _chars(line: TextLine) -> int:
+    return sum(len(r.text) - r.text.count(" ") for r in line.runs)
+
+
+def _fill(setter: TextSetter, start: Cursor, slots: list[Slot], caps: list[int], head: list[TextLine],
+          tail: list[TextLine]) -> tuple[list[Placed], Cursor, bool, bool, list[int]]:
+    placed: list[Placed] = []
+    used = [0] * len(slots)
+    cur = start
+    pending_head = list(head)
+    body_done = cur.para >= len(setter.paragraphs)
+    pending_tail = list(tail)
+    for k, slot in enumerate(slots):
+        free = caps[k]
+        while free > 0 and pending_head:
+            placed.append(Placed(k, slot.first + used[k], slot.x, pending_head.pop(0), "head"))
+            used[k] += 1
+            free -= 1
+        if free > 0 and not body_done:
+            lines, cur = setter.lines(cur, slot.width, free)
+            for ln in lines:
+                placed.append(Placed(k, slot.first + used[k], slot.x, ln, "body"))
+                used[k] += 1
+            free -= len(lines)
+            body_done = cur.para >= len(setter.paragraphs)
+        while free > 0 and body_done and pending_tail:
+            placed.append(Placed(k, slot.first + used[k], slot.x, pending_tail.pop(0), "tail"))
+            used[k] += 1
+            free -= 1
+    return placed, cur, body_done, not pending_tail and not pending_head, used
+
+
+def pour(setter: TextSetter, start: Cursor, slots: list[Slot], head: list[TextLine] | None = None,
+         tail: list[TextLine] | None = None, jump: TextLine | None = None, balance: bool = False) -> Flow:
+    head, tail = head or [], tail or []
+    caps = [s.lines for s in slots]
+    capacity = sum(caps)
+    placed, cur, done, extras, used = _fill(setter, start, slots, caps, head, tail if True else [])
+    jumped = False
+    if not done and jump is not None and slots:
+        # keep the last line of the last slot with room for the jump line
+        caps2 = caps[:]
+        k = max(i for i, c in enumerate(caps2) if c > 0) if any(caps2) else len(caps2) - 1
+        caps2[k] -= 1
+        placed, cur, done, extras, used = _fill(setter, start, slots, caps2, head, [])
+        placed.append(Placed(k, slots[k].first + used[k], slots[k].x, jump, "jump"))
+        used[k] += 1
+        jumped = True
+    elif done and extras and balance and len(slots) > 1:
+        lo = min(s.first for s in slots)
+        hi = max(s.last for s in slots)
+        best = None
+        while lo < hi:
+            mid = (lo + hi) // 2
+            caps_b = [max(0, min(s.last, mid) - s.first) for s in slots]
+            pb, cb, db, eb, ub = _fill(setter, start, slots, caps_b, head, tail)
+            if db and eb:
+                best = (pb, cb, db, eb, ub)
+                hi = mid
+            else:
+                lo = mid + 1
+        if best is None:
+            caps_b = [max(0, min(s.last, lo) - s.first) for s in slots]
+            best = _fill(setter, start, slots, caps_b, head, tail)
+        placed, cur, done, extras, used = best
+    body = [p for p in placed if p.kind == "body"]
+    chars = sum(_chars(p.text) for p in body)
+    over_lines = over_chars = 0
+    if not done and not jumped:
+        last_width = slots[-1].width if slots else 100.0
+        over_lines = setter.count_lines(cur, last_width) + len(tail)
+        over_chars = _remaining_chars(setter, cur)
+    elif not extras:
+        over_lines = len(tail) + len(head)
+    last_used = max((i for i, u in enumerate(used) if u), default=-1)
+    empty_after = 0
+    if done and not jumped and last_used >= 0:
+        empty_after = (caps[last_used] - used[last_used]) + sum(caps[last_used + 1:])
+    return Flow(tuple(placed), cur, done, jumped, len(body), chars, over_lines, over_chars, capacity,
+                empty_after, tuple(used))
+
+
+def _remaining_chars(setter: TextSetter, cur: Cursor) -> int:
+    paras = setter.paragraphs
+    if cur.para >= len(paras):
+        return 0
+    n = len(paras[cur.para][cur.offset:].replace(" ", ""))
+    return n + sum(len(p.replace(" ", "")) for p in paras[cur.para + 1:])

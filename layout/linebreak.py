@@ -1,0 +1,346 @@
+"""Break a paragraph into justified lines: clreq rules, no fonts, no PDF.
+
+In: the paragraph text, a map char -> advance in em (from a font or synthetic), the
+measure in em, the first-line indent and the kinsoku level.
+Out: `Line`s (character ranges) and, per line, `Run`s: (x in em, text, extra spacing per
+character in em) that a renderer can set with one text operator each.
+
+How (clreq §line_adjustment, "先挤进，后推出"):
+1. `prepare` computes, once per paragraph and mostly in C-level list operations, the
+   advance of every character after adjacent-punctuation compression, the ¼-em gaps
+   between ideographs and Latin/digits, the allowed break positions (kinsoku tables in
+   cjk.py plus unbreakable clusters: Latin words, numbers with their units, ——, ……) and
+   cumulative sums of widths and of squeezable space.
+2. `break_lines` finds each line end by bisection on the cumulative widths (cost per
+   line, not per character).  If the first character that does not fit may not start a
+   line, the line first tries to squeeze it in (compressing punctuation), and only then
+   pushes characters down to the previous allowed break.  Lines never overhang.
+3. A paragraph's last line never holds a single character (孤字不成行): one character is
+   pulled down from the line above when that line can spare it.
+4. `line_runs` justifies a line: squeeze in clreq order (line-end mark, brackets and
+   commas, Han–Latin gaps, stops) or stretch (Han–Latin gaps and spaces up to ½ em,
+   then equal spacing between characters, never inside unbreakable clusters).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from itertools import accumulate
+from operator import add
+from typing import Mapping
+
+from layout import cjk
+
+EPS = 1e-6
+HAN_LATIN_GAP = 0.25  # em, clreq §mixed_text_composition: "at most ¼ em"
+HAN_LATIN_MIN = 0.125  # squeezable to ⅛ em (clreq compression step ⑥)
+HAN_LATIN_MAX = 0.5  # stretchable to ½ em (clreq expansion step ②)
+SQUEEZE_LOOKAHEAD = 3  # at most this many characters are squeezed into a line
+
+
+def _cls(chars: frozenset[str] | set[str]) -> str:
+    return "".join(re.escape(c) for c in sorted(chars))
+
+
+_LATIN = r"A-Za-z0-9\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF"
+# Unbreakable clusters: URLs; numbers with prefix/suffix symbols and separators; Latin
+# words (internal apostrophes, periods and hyphens stay, a hyphen allows a break after it).
+_CLUSTER = re.compile(
+    r"(?:https?://|www\.)[^\s\u3000-\u303F\uFF00-\uFFEF\u4E00-\u9FFF]+"
+    rf"|[{_cls(cjk.PREFIX_SYMBOLS)}]?[0-9][0-9.,:/]*[0-9]?[{_cls(cjk.SUFFIX_SYMBOLS)}]*"
+    rf"|[{_LATIN}]+(?:[.'’&][{_LATIN}]+)*[{_cls(cjk.SUFFIX_SYMBOLS)}]*"
+)
+_PAIRS = re.compile("——|……|⸺|" + "".join(re.escape(c) for c in (cjk.DASH, cjk.ELLIPSIS)) + "{3,}")
+_BLANK_RIGHT = re.compile(rf"[{_cls(cjk.BLANK_RIGHT)}](?=[{_cls(cjk.BLANK_RIGHT | cjk.BLANK_LEFT)}])")
+_OPEN_OPEN = re.compile(rf"[{_cls(cjk.BLANK_LEFT)}](?=[{_cls(cjk.BLANK_LEFT)}])")
+_SPECIAL = re.compile(rf"[^\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u3007]")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """Characters [start, end) of the paragraph; `end` excludes trailing spaces."""
+
+    start: int
+    end: int
+    next: int  # where the following line starts (after dropped spaces)
+    width: float  # natural width in em (after start trim)
+    measure: float  # available width in em (measure minus indent)
+    indent: float
+    last: bool  # last line of the paragraph: set flush left, not stretched
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    x: float  # em from the line's left edge (after indent)
+    text: str
+    tc: float  # extra space after each character, em
+
+
+class Prepared:
+    """Per-paragraph arrays shared by breaking and justification."""
+
+    __slots__ = ("text", "n", "adv", "fadv", "kern", "cum", "allowed", "breaks", "shr", "shr_cum",
+                 "glue", "special_cum", "level", "trim_opening", "no_start", "no_end")
+
+    def __init__(self, text: str, widths: Mapping[str, float], level: str = "basic",
+                 trim_opening: bool = True, extra_special: str = ""):
+        self.text = text
+        n = self.n = len(text)
+        self.level = level
+        self.trim_opening = trim_opening
+        get = widths.__getitem__
+        fadv = self.fadv = list(map(get, text))  # KeyError = uncovered char (checked upstream)
+        adv = self.adv = fadv[:]
+        kern = self.kern = [0.0] * n
+        shr = self.shr = [0.0] * n  # squeezable em per char (not counting line-end effects)
+        glue = self.glue = bytearray(n)  # 1: no break and no stretch between i-1 and i
+        allowed = bytearray(b"\x01") * (n + 1)
+        allowed[0] = 0
+        no_start, no_end = cjk.NO_START[level], cjk.NO_END[level]
+        self.no_start, self.no_end = no_start, no_end
+        special = bytearray(n)
+        for m in _SPECIAL.finditer(text):
+            i = m.start()
+            special[i] = 1
+            ch = text[i]
+            if ch in no_start:
+                allowed[i] = 0
+            if ch in no_end:
+                allowed[i + 1] = 0
+            if ch in cjk.BLANK_RIGHT or ch in cjk.BLANK_LEFT:
+                shr[i] = 0.5 * fadv[i] if fadv[i] >= 0.99 else 0.0
+            elif ch == " ":
+                allowed[i] = 0  # break after a space, never before it
+        for m in _CLUSTER.finditer(text):
+            a, b = m.span()
+            for i in range(a + 1, b):
+                glue[i] = 1
+                if text[i - 1] not in "-/":
+                    allowed[i] = 0
+            if a > 0 and cjk.is_ideograph(text[a - 1]):
+                kern[a] = HAN_LATIN_GAP
+                shr[a] += HAN_LATIN_GAP - HAN_LATIN_MIN
+                special[a] = 1
+            if b < n and cjk.is_ideograph(text[b]):
+                kern[b] = HAN_LATIN_GAP
+                shr[b] += HAN_LATIN_GAP - HAN_LATIN_MIN
+                special[b] = 1
+        for m in _PAIRS.finditer(text):
+            a, b = m.span()
+            for i in range(a + 1, b):
+                glue[i] = 1
+                allowed[i] = 0
+                special[i] = 1
+        for m in _BLANK_RIGHT.finditer(text):  # 。」 ，“ ）（ : 2 em -> 1.5 em (clreq)
+            i = m.start()
+            if fadv[i] >= 0.99:
+                adv[i] = fadv[i] - 0.5
+                shr[i] = 0.0
+        for m in _OPEN_OPEN.finditer(text):  # （《 -> 1.5 em
+            i = m.start()
+            if fadv[i] >= 0.99 and adv[i] == fadv[i]:
+                adv[i] = fadv[i] - 0.5
+                shr[i] = 0.0
+        if extra_special:
+            for i, ch in enumerate(text):
+                if ch in extra_special:
+                    special[i] = 1
+        allowed[n] = 1
+        self.allowed = allowed
+        self.breaks = [i for i in range(1, n) if allowed[i]] if n < 64 else _positions(allowed, n)
+        self.cum = list(accumulate(map(add, kern, adv), initial=0.0))
+        self.shr_cum = list(accumulate(shr, initial=0.0))
+        self.special_cum = list(accumulate(special, initial=0))
+
+    # -- measures ----------------------------------------------------------------
+    def start_trim(self, s: int) -> float:
+        """Width removed at a line start: the gap before s, and ½ em before an opening mark."""
+        t = self.kern[s]
+        if self.trim_opening and self.text[s] in cjk.BLANK_LEFT and self.adv[s] >= 0.99:
+            t += 0.5
+        return t
+
+    def end_shrink(self, e: int) -> float:
+        """A full-width closing mark at a line end may be set half width (GB §5.1.10)."""
+        i = e - 1
+        ch = self.text[i]
+        if ch in cjk.BLANK_RIGHT and self.adv[i] >= 0.99:
+            return 0.5
+        return 0.0
+
+    def width(self, s: int, e: int) -> float:
+        return self.cum[e] - self.cum[s] - self.start_trim(s)
+
+    def squeezable(self, s: int, e: int) -> float:
+        last = self.shr[e - 1]
+        return self.shr_cum[e] - self.shr_cum[s] - last + max(last, self.end_shrink(e)) - (
+            self.shr[s] if self.start_trim(s) else 0.0)
+
+
+def _positions(allowed: bytearray, n: int) -> list[int]:
+    out = []
+    find = allowed.find
+    i = find(1, 1, n)
+    while i != -1:
+        out.append(i)
+        i = find(1, i + 1, n)
+    return out
+
+
+def _trim_end(text: str, s: int, e: int) -> int:
+    while e > s and text[e - 1] == " ":
+        e -= 1
+    return e
+
+
+def break_lines(p: Prepared, measure: float, indent: float = 0.0, start: int = 0,
+                max_lines: int | None = None) -> list[Line]:
+    """Lines for p.text[start:], at most `max_lines`; the indent applies only at start 0."""
+    text, n, cum, allowed, breaks = p.text, p.n, p.cum, p.allowed, p.breaks
+    lines: list[Line] = []
+    s = start
+    while s < n and text[s] == " ":
+        s += 1
+    while s < n and (max_lines is None or len(lines) < max_lines):
+        ind = indent if s == 0 else 0.0
+        avail = measure - ind
+        trim = p.start_trim(s)
+        e = bisect_right(cum, cum[s] + trim + avail + EPS, s + 1) - 1
+        if e >= n:
+            e = n
+        elif e <= s:
+            e = s + 1  # not even one character fits: set it anyway (measure too narrow)
+        elif not allowed[e]:
+            k = bisect_right(breaks, e)
+            j = breaks[k] if k < len(breaks) else n
+            ej = _trim_end(text, s, j)
+            if j - e <= SQUEEZE_LOOKAHEAD and ej > s and (
+                    cum[ej] - cum[s] - trim - p.squeezable(s, ej) <= avail + EPS):
+                e = j  # 先挤进: squeeze the forbidden mark onto this line
+            else:
+                k = bisect_left(breaks, e) - 1
+                if k >= 0 and breaks[k] > s:
+                    e = breaks[k]  # 后推出: push characters down, the line is stretched
+                # else: no legal break at all (a word longer than the measure): cut at e
+        end = _trim_end(text, s, e)
+        nxt = e
+        while nxt < n and text[nxt] == " ":
+            nxt += 1
+        last = nxt >= n
+        lines.append(Line(s, end, nxt, cum[end] - cum[s] - trim, avail, ind, last))
+        s = nxt
+    if lines and lines[-1].last and len(lines) >= 2:
+        _no_lone_last_char(p, lines)
+    return lines
+
+
+def _lone(text: str, s: int, e: int) -> bool:
+    """One character, or one character followed by closing marks only."""
+    if e - s < 1:
+        return False
+    return all(c in cjk.BLANK_RIGHT for c in text[s + 1:e])
+
+
+def _no_lone_last_char(p: Prepared, lines: list[Line]) -> None:
+    """孤字不成行 (clreq §adjustments_of_orphans_and_widows): pull one character down."""
+    text, cum = p.text, p.cum
+    last, prev = lines[-1], lines[-2]
+    if not _lone(text, last.start, last.end):
+        return
+    k = bisect_left(p.breaks, prev.next) - 1
+    if k < 0 or p.breaks[k] <= prev.start + 1:
+        return
+    cut = p.breaks[k]
+    end = _trim_end(text, prev.start, cut)
+    new_prev_w = cum[end] - cum[prev.start] - p.start_trim(prev.start)
+    trim = p.start_trim(cut)
+    new_last_w = cum[last.end] - cum[cut] - trim
+    if new_last_w > last.measure + EPS or new_prev_w < prev.measure - 3.0:
+        return
+    lines[-2] = Line(prev.start, end, cut, new_prev_w, prev.measure, prev.indent, False)
+    lines[-1] = Line(cut, last.end, last.next, new_last_w, last.measure, 0.0, True)
+
+
+def line_runs(p: Prepared, line: Line, justify: bool = True) -> list[Run]:
+    """Justified runs of one line; x in em from the line's left edge (indent included)."""
+    s, e = line.start, line.end
+    if e <= s:
+        return []
+    text = p.text
+    delta = line.measure - line.width
+    if line.last or not justify:
+        delta = min(delta, 0.0)
+    trim = p.start_trim(s) - p.kern[s]
+    x0 = line.indent - trim
+    k = e - s
+    if delta >= -EPS and p.special_cum[e] - p.special_cum[s + 1 if k > 1 else s] == 0 and not trim:
+        tc = delta / (k - 1) if k > 1 and delta > EPS else 0.0
+        return [Run(x0, text[s:e], tc)]
+    return _runs_slow(p, line, delta, x0)
+
+
+def _runs_slow(p: Prepared, line: Line, delta: float, x0: float) -> list[Run]:
+    s, e = line.start, line.end
+    text, fadv = p.text, p.fadv
+    adv = p.adv[s:e]
+    gap = p.kern[s:e]
+    gap[0] = 0.0
+    glue = p.glue
+    if delta < -EPS:  # squeeze, clreq order: ① line-end mark ④⑤ brackets, commas ⑥ gaps ⑦ stops
+        need = -delta
+        last = e - 1 - s
+        if p.end_shrink(e) and need > EPS:
+            take = min(0.5, need)
+            adv[last] -= take
+            need -= take
+        for tier in (cjk.BLANK_LEFT | cjk.CLOSING_BRACKETS | cjk.COMMAS, "gap", cjk.STOPS):
+            if need <= EPS:
+                break
+            if tier == "gap":
+                idx = [i for i in range(1, e - s) if gap[i] > HAN_LATIN_MIN + EPS]
+                cap = [gap[i] - HAN_LATIN_MIN for i in idx]
+            else:
+                idx = [i for i in range(e - s) if text[s + i] in tier and adv[i] >= fadv[s + i] - EPS
+                       and fadv[s + i] >= 0.99 and not (i == 0 and text[s] in cjk.BLANK_LEFT)]
+                cap = [0.5] * len(idx)
+            total = sum(cap)
+            if total <= EPS:
+                continue
+            f = min(1.0, need / total)
+            for i, c in zip(idx, cap):
+                if tier == "gap" or text[s + i] in cjk.BLANK_LEFT:
+                    gap[i] -= c * f  # an opening mark loses its blank left half: move it left
+                else:
+                    adv[i] -= c * f
+            need -= total * f
+        slots = 0
+        tc = 0.0
+    else:  # stretch: ① ② Han–Latin gaps and spaces up to ½ em, ③ equal spacing
+        if delta > EPS:
+            idx = [i for i in range(1, e - s) if gap[i] > EPS or text[s + i - 1] == " "]
+            if idx:
+                room = HAN_LATIN_MAX - HAN_LATIN_GAP
+                add_each = min(room, delta / len(idx))
+                for i in idx:
+                    gap[i] += add_each
+                delta -= add_each * len(idx)
+        slots = sum(1 for i in range(s + 1, e) if not glue[i])
+        tc = delta / slots if slots and delta > EPS else 0.0
+    runs: list[Run] = []
+    x = x0
+    run_x, run_start, run_tc = x0, s, None
+    prev_x = x0
+    for i in range(s + 1, e):
+        j = i - s
+        x = prev_x + adv[j - 1] + gap[j] + (0.0 if glue[i] else tc)
+        step = x - prev_x - fadv[i - 1]
+        if run_tc is None:
+            run_tc = step
+        elif abs(step - run_tc) > 1e-9:
+            runs.append(Run(run_x, text[run_start:i], run_tc))
+            run_x, run_start, run_tc = x, i, None
+        prev_x = x
+    runs.append(Run(run_x, text[run_start:e], run_tc or 0.0))
+    return runs

@@ -1,0 +1,551 @@
+"""Edition manifests: YAML file -> validated `Edition` (layout.model).
+
+In: the path of an edition manifest (editions/<name>/edition.yaml).
+Out: a frozen Edition with body texts loaded and split into paragraphs, or a
+ManifestError listing *every* problem found, each with file:line:column, the key path
+and what to do.
+
+The contract (key names) is documented in README.md and layout/schema/edition.schema.json.
+Geometry checks that need the style (frames inside the grid, overlaps) live in grid.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from layout import yamlpos
+from layout.errors import ManifestError, Problem
+from layout.model import Box, Edition, Frame, Headline, Page, Photo, Section, Story, Where
+
+MAX_PAGES = 400  # a daily with more pages than this is a typo (10,000 declared pages)
+MAX_BODY_BYTES = 4 * 1024 * 1024  # a 4 MB story is a mistake, not a story
+MAX_MANIFEST_BYTES = 8 * 1024 * 1024
+
+EDITION_KEYS = {"paper", "date", "number", "style", "style_overrides", "publisher"}
+SECTION_KEYS = {"id", "name", "label", "pages"}
+PAGE_KEYS = {"template", "editor", "designer", "stories", "photos", "boxes"}
+STORY_KEYS = {"id", "frame", "columns", "kicker", "headline", "subhead", "byline", "body",
+              "continues", "see_also", "balance", "photos"}
+CONT_KEYS = {"continued", "frame", "columns", "balance"}
+FRAME_KEYS = {"col", "span", "top", "lines"}
+HEADLINE_KEYS = {"text", "size", "face", "vertical", "lines"}
+PAGE_PHOTO_KEYS = {"id", "file", "frame", "caption", "credit", "fit"}
+BLOCK_PHOTO_KEYS = {"id", "file", "columns", "lines", "caption", "credit", "fit"}
+BOX_KEYS = {"id", "frame", "text", "title"}
+FACES = ("song", "biaosong", "hei", "kai")
+TEMPLATES = ("normal", "front")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
+
+
+class _Checker:
+    """Collects problems while converting the parsed YAML into model objects."""
+
+    def __init__(self, file: Path, doc: yamlpos.Located, allow_outside: bool):
+        self.file = file
+        self.base = file.parent.resolve()
+        self.doc = doc
+        self.allow_outside = allow_outside
+        self.problems: list[Problem] = []
+
+    # -- reporting -------------------------------------------------------------
+    def where(self, path: str) -> Where:
+        line, col = self.doc.mark(path)
+        return Where(str(self.file), line, col, path)
+
+    def err(self, path: str, message: str, hint: str = "") -> None:
+        line, col = self.doc.mark(path)
+        self.problems.append(Problem(message, str(self.file), line, col, path, hint))
+
+    # -- shapes ------------------------------------------------------------------
+    def mapping(self, value: Any, path: str, keys: set[str], required: tuple[str, ...] = ()) -> dict | None:
+        if not isinstance(value, dict):
+            self.err(path, f"expected a mapping with keys {', '.join(sorted(keys))}, got {_kind(value)}")
+            return None
+        for k in value:
+            if k not in keys:
+                close = difflib.get_close_matches(str(k), sorted(keys), n=1)
+                hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(sorted(keys))}"
+                line, col = self.doc.marks.get(yamlpos.join(path, k) + "#key", self.doc.mark(path))
+                self.problems.append(Problem(f"unknown key {k!r}", str(self.file), line, col,
+                                             yamlpos.join(path, k), hint))
+        for k in required:
+            if value.get(k) is None:
+                self.err(path, f"missing required key {k!r}")
+        return value
+
+    def text(self, value: Any, path: str, required: bool = False) -> str:
+        if value is None:
+            if required:
+                self.err(path, "missing required text")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.err(path, f"expected text, got {_kind(value)}")
+            return ""
+        s = str(value)
+        if _CONTROL.search(s):
+            bad = _CONTROL.search(s).group()  # type: ignore[union-attr]
+            self.err(path, f"control character U+{ord(bad):04X} in text", "remove it")
+        return s
+
+    def integer(self, value: Any, path: str, lo: int, hi: int, default: int | None = None) -> int:
+        if value is None and default is not None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.err(path, f"expected a whole number from {lo} to {hi}, got {_kind(value)} {value!r}")
+            return lo
+        if not lo <= value <= hi:
+            self.err(path, f"{value} is out of range {lo}..{hi}")
+            return max(lo, min(hi, value))
+        return value
+
+    def boolean(self, value: Any, path: str) -> bool:
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.err(path, f"expected true or false, got {value!r}")
+            return False
+        return value
+
+    def path_in_edition(self, value: Any, path: str, what: str) -> Path | None:
+        if not isinstance(value, str) or not value.strip():
+            self.err(path, f"expected a file path for the {what}, got {_kind(value)}")
+            return None
+        p = Path(value)
+        full = p if p.is_absolute() else self.base / p
+        try:
+            resolved = full.resolve(strict=False)
+        except (RuntimeError, OSError) as e:  # symlink loops
+            self.err(path, f"cannot resolve {value!r}: {e}", "fix the symbolic link")
+            return None
+        if not self.allow_outside and not resolved.is_relative_to(self.base):
+            self.err(path, f"{value!r} points outside the edition folder {self.base}",
+                     "move the file into the edition folder or pass --allow-outside")
+            return None
+        if not resolved.exists():
+            self.err(path, f"{what} file {value!r} not found (looked for {resolved})",
+                     "check the name; paths are relative to the manifest")
+            return None
+        if not resolved.is_file():
+            self.err(path, f"{what} {value!r} is not a file")
+            return None
+        return resolved
+
+    def frame(self, value: Any, path: str) -> Frame | None:
+        m = self.mapping(value, path, FRAME_KEYS, ("col", "span", "top", "lines"))
+        if m is None or any(m.get(k) is None for k in FRAME_KEYS):
+            return None
+        col = self.integer(m["col"], f"{path}.col", 1, 64)
+        span = self.integer(m["span"], f"{path}.span", 1, 64)
+        top = self.integer(m["top"], f"{path}.top", 0, 1000)
+        lines = self.integer(m["lines"], f"{path}.lines", 1, 1000)
+        return Frame(col, span, top, lines)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
+            float: "a number"}.get(type(value), type(value).__name__)
+
+
+def split_paragraphs(text: str) -> tuple[str, ...]:
+    """Blank lines separate paragraphs; single newlines inside a paragraph are joined.
+
+    A newline between two ideographs is dropped; between Latin words it becomes a space.
+    """
+    paras = []
+    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
+        if not lines:
+            continue
+        joined = lines[0]
+        for ln in lines[1:]:
+            sep = " " if (joined[-1].isascii() and joined[-1].isalnum() and ln[0].isascii()
+                          and ln[0].isalnum()) else ""
+            joined += sep + ln
+        paras.append(re.sub(r"[ \t\u00a0]+", " ", joined))
+    return tuple(paras)
+
+
+def _label_for(section: Section, n: int) -> str:
+    return section.label.replace("{n}", str(n))
+
+
+def load_edition(path: str | Path, allow_outside: bool = False) -> Edition:
+    """Read, validate and convert a manifest; raises ManifestError with all problems."""
+    file = Path(path)
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise ManifestError(Problem(f"manifest {file} not found", str(file),
+                                    hint="give the path of an edition.yaml")) from None
+    except IsADirectoryError:
+        inner = file / "edition.yaml"
+        if inner.exists():
+            return load_edition(inner, allow_outside)
+        raise ManifestError(Problem(f"{file} is a folder without edition.yaml", str(file))) from None
+    except OSError as e:
+        raise ManifestError(Problem(f"cannot read manifest: {e.strerror}", str(file))) from None
+    if len(raw) > MAX_MANIFEST_BYTES:
+        raise ManifestError(Problem(f"manifest is {len(raw)} bytes; the limit is {MAX_MANIFEST_BYTES}", str(file)))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise ManifestError(Problem(f"not UTF-8 (byte 0x{raw[e.start]:02X} at offset {e.start})", str(file),
+                                    line, hint="save the manifest as UTF-8")) from None
+    try:
+        doc = yamlpos.load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        what = getattr(e, "problem", None) or str(e)
+        ctx = getattr(e, "context", None)
+        msg = f"invalid YAML: {what}" + (f" ({ctx})" if ctx else "")
+        raise ManifestError(Problem(msg, str(file), line, col, hint="fix the YAML syntax")) from None
+    except RecursionError:
+        raise ManifestError(Problem("invalid YAML: nested too deeply", str(file))) from None
+    ck = _Checker(file, doc, allow_outside)
+    for sub, line, col in doc.duplicates:
+        ck.problems.append(Problem("duplicate key (the later value would silently win)", str(file), line, col,
+                                   sub, "remove one of them"))
+    edition = _convert(ck, doc.value, raw)
+    if ck.problems or edition is None:
+        raise ManifestError(ck.problems)
+    return edition
+
+
+def _convert(ck: _Checker, root: Any, raw: bytes) -> Edition | None:
+    top = ck.mapping(root, "", {"edition", "sections", "pages"}, ("edition", "sections", "pages"))
+    if top is None:
+        return None
+    ed = ck.mapping(top.get("edition"), "edition", EDITION_KEYS, ("paper", "date")) or {}
+    paper = ck.text(ed.get("paper"), "edition.paper", required=True)
+    date = ed.get("date")
+    if isinstance(date, str):
+        try:
+            date = dt.date.fromisoformat(date)
+        except ValueError:
+            ck.err("edition.date", f"cannot read date {date!r}", "write it as YYYY-MM-DD")
+            date = None
+    elif date is not None and not isinstance(date, dt.date):
+        ck.err("edition.date", f"expected a date YYYY-MM-DD, got {_kind(date)}")
+        date = None
+    number = ed.get("number")
+    if number is not None:
+        number = ck.integer(number, "edition.number", 1, 10**7)
+    style = ck.text(ed.get("style", "broadsheet"), "edition.style") or "broadsheet"
+    overrides = ed.get("style_overrides") or {}
+    if not isinstance(overrides, dict):
+        ck.err("edition.style_overrides", "expected a mapping of style keys")
+        overrides = {}
+
+    sections: list[Section] = []
+    raw_sections = top.get("sections")
+    if not isinstance(raw_sections, list) or not raw_sections:
+        ck.err("sections", "expected a non-empty list of sections", "e.g. - {id: A, name: 要闻, pages: 4}")
+        raw_sections = []
+    total = 0
+    for i, s in enumerate(raw_sections):
+        sp = f"sections[{i}]"
+        m = ck.mapping(s, sp, SECTION_KEYS, ("id", "name", "pages"))
+        if m is None:
+            continue
+        sid = ck.text(m.get("id"), f"{sp}.id", required=True)
+        pages = m.get("pages")
+        if isinstance(pages, int) and not isinstance(pages, bool) and pages > MAX_PAGES:
+            ck.err(f"{sp}.pages", f"{pages} pages declared; the limit is {MAX_PAGES}",
+                   "a daily edition has tens of pages: check the number")
+            pages = 1
+        pages = ck.integer(pages, f"{sp}.pages", 1, MAX_PAGES)
+        total += pages
+        label = ck.text(m.get("label", f"{sid}{{n}}"), f"{sp}.label") or f"{sid}{{n}}"
+        if "{n}" not in label:
+            ck.err(f"{sp}.label", f"label pattern {label!r} has no {{n}}", 'e.g. "T{n}" or "特{n}"')
+        sections.append(Section(sid, ck.text(m.get("name"), f"{sp}.name", True), label, pages))
+    if total > MAX_PAGES:
+        ck.err("sections", f"{total} pages declared in all; the limit is {MAX_PAGES}")
+    seen_ids: dict[str, str] = {}
+    for i, s in enumerate(sections):
+        if s.id in seen_ids:
+            ck.err(f"sections[{i}].id", f"duplicate section id {s.id!r}")
+        seen_ids[s.id] = f"sections[{i}]"
+    order: list[tuple[str, Section, int]] = []
+    seen_labels: dict[str, str] = {}
+    for s in sections:
+        for n in range(1, s.pages + 1):
+            lab = _label_for(s, n)
+            if lab in seen_labels:
+                ck.err("sections", f"page label {lab!r} is produced by two sections ({seen_labels[lab]} and {s.id})")
+            seen_labels[lab] = s.id
+            order.append((lab, s, n))
+
+    raw_pages = top.get("pages")
+    if not isinstance(raw_pages, dict):
+        ck.err("pages", "expected a mapping from page labels (A1, T3, 特2) to pages")
+        raw_pages = {}
+    for lab in raw_pages:
+        if str(lab) not in seen_labels:
+            close = difflib.get_close_matches(str(lab), list(seen_labels), n=1)
+            ck.err(f"pages.{lab}", f"page {lab!r} is not in any section",
+                   f"did you mean {close[0]!r}?" if close else "add it to sections: or fix the label")
+
+    ids: dict[str, str] = {}
+
+    def claim(id_: str, path: str) -> None:
+        if not id_:
+            return
+        if id_ in ids:
+            ck.err(path, f"duplicate id {id_!r} (first used at {ids[id_]})", "ids must be unique in the edition")
+        else:
+            ids[id_] = path
+
+    pages: list[Page] = []
+    for lab, sec, n in order:
+        pdata = raw_pages.get(lab)
+        pp = f"pages.{lab}"
+        if pdata is None:
+            pages.append(Page(lab, sec.id, n, where=ck.where(pp)))
+            continue
+        m = ck.mapping(pdata, pp, PAGE_KEYS)
+        if m is None:
+            continue
+        template = ck.text(m.get("template", "normal"), f"{pp}.template") or "normal"
+        if template not in TEMPLATES:
+            ck.err(f"{pp}.template", f"unknown template {template!r}", f"use one of {', '.join(TEMPLATES)}")
+        stories = tuple(st for st in (_story(ck, v, f"{pp}.stories[{i}]", claim)
+                                      for i, v in enumerate(_list(ck, m.get("stories"), f"{pp}.stories"))) if st)
+        photos = []
+        for i, v in enumerate(_list(ck, m.get("photos"), f"{pp}.photos")):
+            ph = _photo(ck, v, f"{pp}.photos[{i}]", page_level=True)
+            if ph:
+                claim(ph.id, f"{pp}.photos[{i}]")
+                photos.append(ph)
+        boxes = []
+        for i, v in enumerate(_list(ck, m.get("boxes"), f"{pp}.boxes")):
+            bp = f"{pp}.boxes[{i}]"
+            bm = ck.mapping(v, bp, BOX_KEYS, ("id", "frame", "text"))
+            if bm is None:
+                continue
+            fr = ck.frame(bm.get("frame"), f"{bp}.frame")
+            bid = ck.text(bm.get("id"), f"{bp}.id", True)
+            claim(bid, bp)
+            txt = ck.text(bm.get("text"), f"{bp}.text", True)
+            if fr:
+                boxes.append(Box(bid, fr, txt, ck.text(bm.get("title"), f"{bp}.title"), ck.where(bp)))
+        pages.append(Page(lab, sec.id, n, template, ck.text(m.get("editor"), f"{pp}.editor"),
+                          ck.text(m.get("designer"), f"{pp}.designer"), stories, tuple(photos), tuple(boxes),
+                          ck.where(pp)))
+    _check_jumps(ck, pages, seen_labels)
+    if ck.problems or not paper or date is None:
+        return None
+    return Edition(paper=paper, date=date, style=style, sections=tuple(sections), pages=tuple(pages),
+                   source=ck.file, sha256=hashlib.sha256(raw).hexdigest(), number=number,
+                   style_overrides=overrides)
+
+
+def _list(ck: _Checker, value: Any, path: str) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        ck.err(path, f"expected a list, got {_kind(value)}")
+        return []
+    return value
+
+
+def _photo(ck: _Checker, v: Any, path: str, page_level: bool) -> Photo | None:
+    keys = PAGE_PHOTO_KEYS if page_level else BLOCK_PHOTO_KEYS
+    req = ("id", "file", "frame") if page_level else ("id", "file", "lines")
+    m = ck.mapping(v, path, keys, req)
+    if m is None:
+        return None
+    pid = ck.text(m.get("id"), f"{path}.id", True)
+    file = ck.path_in_edition(m.get("file"), f"{path}.file", "photo")
+    if file is not None and file.suffix.lower() not in IMAGE_SUFFIXES:
+        ck.err(f"{path}.file", f"unsupported image type {file.suffix!r}", "use JPEG, PNG or TIFF")
+    fit = ck.text(m.get("fit", "cover"), f"{path}.fit") or "cover"
+    if fit not in ("cover", "contain"):
+        ck.err(f"{path}.fit", f"unknown fit {fit!r}", "use cover or contain")
+    frame = ck.frame(m.get("frame"), f"{path}.frame") if page_level else None
+    columns = 1 if page_level else ck.integer(m.get("columns"), f"{path}.columns", 1, 16, default=1)
+    lines = 0 if page_level else ck.integer(m.get("lines"), f"{path}.lines", 3, 1000)
+    if file is None or (page_level and frame is None):
+        return None
+    return Photo(pid, file, ck.text(m.get("caption"), f"{path}.caption"), ck.text(m.get("credit"), f"{path}.credit"),
+                 fit, frame, columns, lines, ck.where(path))
+
+
+def _story(ck: _Checker, v: Any, path: str, claim) -> Story | None:
+    if isinstance(v, dict) and "continued" in v:
+        m = ck.mapping(v, path, CONT_KEYS, ("continued", "frame"))
+        if m is None:
+            return None
+        fr = ck.frame(m.get("frame"), f"{path}.frame")
+        src = ck.text(m.get("continued"), f"{path}.continued", True)
+        cols = ck.integer(m.get("columns"), f"{path}.columns", 1, 16, default=fr.span if fr else 1)
+        if fr is None:
+            return None
+        return Story(id=src, frame=fr, columns=cols, continued_from=src,
+                     balance=ck.boolean(m.get("balance"), f"{path}.balance"), where=ck.where(path))
+    m = ck.mapping(v, path, STORY_KEYS, ("id", "frame", "body"))
+    if m is None:
+        return None
+    sid = ck.text(m.get("id"), f"{path}.id", True)
+    claim(sid, path)
+    fr = ck.frame(m.get("frame"), f"{path}.frame")
+    cols = ck.integer(m.get("columns"), f"{path}.columns", 1, 16, default=fr.span if fr else 1)
+    headline = None
+    h = m.get("headline")
+    if isinstance(h, dict):
+        hm = ck.mapping(h, f"{path}.headline", HEADLINE_KEYS, ("text",)) or {}
+        size = hm.get("size")
+        size_pt = None
+        if size is not None:
+            from layout.units import parse_length
+            try:
+                size_pt = parse_length(size)
+            except ValueError as e:
+                ck.err(f"{path}.headline.size", str(e))
+        face = hm.get("face")
+        if face is not None and face not in FACES:
+            ck.err(f"{path}.headline.face", f"unknown face {face!r}", f"use one of {', '.join(FACES)}")
+            face = None
+        lines = hm.get("lines")
+        if lines is not None:
+            lines = ck.integer(lines, f"{path}.headline.lines", 1, 6)
+        headline = Headline(ck.text(hm.get("text"), f"{path}.headline.text", True), size_pt, face,
+                            ck.boolean(hm.get("vertical"), f"{path}.headline.vertical"), lines)
+    elif h is not None:
+        headline = Headline(ck.text(h, f"{path}.headline"))
+    paragraphs = _body(ck, m.get("body"), f"{path}.body", sid)
+    photos = []
+    for i, pv in enumerate(_list(ck, m.get("photos"), f"{path}.photos")):
+        ph = _photo(ck, pv, f"{path}.photos[{i}]", page_level=False)
+        if ph:
+            claim(ph.id, f"{path}.photos[{i}]")
+            if ph.columns > cols:
+                ck.err(f"{path}.photos[{i}].columns", f"photo covers {ph.columns} text columns; the story has {cols}")
+            photos.append(ph)
+    if fr is None:
+        return None
+    return Story(id=sid, frame=fr, columns=cols, paragraphs=paragraphs,
+                 kicker=ck.text(m.get("kicker"), f"{path}.kicker"), headline=headline,
+                 subhead=ck.text(m.get("subhead"), f"{path}.subhead"), byline=ck.text(m.get("byline"), f"{path}.byline"),
+                 continues=ck.text(m.get("continues"), f"{path}.continues"),
+                 see_also=ck.text(m.get("see_also"), f"{path}.see_also"),
+                 balance=ck.boolean(m.get("balance"), f"{path}.balance"), photos=tuple(photos), where=ck.where(path))
+
+
+def _body(ck: _Checker, value: Any, path: str, sid: str) -> tuple[str, ...]:
+    """Body text: a .txt file beside the manifest, inline text, a list of paragraphs or a filler."""
+    if value is None:
+        return ()
+    if isinstance(value, dict):
+        m = ck.mapping(value, path, {"filler"}, ("filler",))
+        if m is None:
+            return ()
+        fm = ck.mapping(m.get("filler"), f"{path}.filler", {"seed", "chars"}, ("seed", "chars"))
+        if fm is None:
+            return ()
+        from layout.filler import filler_text
+        seed = ck.integer(fm.get("seed"), f"{path}.filler.seed", 0, 2**31)
+        chars = ck.integer(fm.get("chars"), f"{path}.filler.chars", 1, 1_000_000)
+        return split_paragraphs(filler_text(seed, chars))
+    if isinstance(value, list):
+        return tuple(p for i, v in enumerate(value) for p in split_paragraphs(ck.text(v, f"{path}[{i}]")))
+    if isinstance(value, str) and "\n" not in value and value.strip().lower().endswith((".txt", ".md")):
+        file = ck.path_in_edition(value.strip(), path, "body")
+        if file is None:
+            return ()
+        try:
+            size = file.stat().st_size
+            if size > MAX_BODY_BYTES:
+                ck.err(path, f"body file {value!r} is {size} bytes; the limit is {MAX_BODY_BYTES}",
+                       "split the story")
+                return ()
+            data = file.read_bytes()
+        except OSError as e:
+            ck.err(path, f"cannot read body file {value!r}: {e.strerror}")
+            return ()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            line = data[: e.start].count(b"\n") + 1
+            ck.err(path, f"body file {value!r} is not UTF-8 (byte 0x{data[e.start]:02X} at line {line})",
+                   "convert it: iconv -f GBK -t UTF-8")
+            return ()
+        bad = _CONTROL.search(text)
+        if bad:
+            line = text[: bad.start()].count("\n") + 1
+            ck.err(path, f"body file {value!r} line {line}: control character U+{ord(bad.group()):04X}",
+                   "remove it")
+            return ()
+        paras = split_paragraphs(text)
+        if not paras:
+            ck.err(path, f"body file {value!r} of story {sid!r} is empty")
+        return paras
+    text = ck.text(value, path)
+    paras = split_paragraphs(text)
+    if not paras and not ck.problems:
+        ck.err(path, f"story {sid!r} has an empty body")
+    return paras
+
+
+def _check_jumps(ck: _Checker, pages: list[Page], labels: dict[str, str]) -> None:
+    sources: dict[str, tuple[Page, Story, int]] = {}
+    for p in pages:
+        for i, s in enumerate(p.stories):
+            if not s.continued_from:
+                sources[s.id] = (p, s, i)
+    conts: dict[str, list[tuple[Page, int]]] = {}
+    for p in pages:
+        for i, s in enumerate(p.stories):
+            path = f"pages.{p.label}.stories[{i}]"
+            if s.continued_from:
+                conts.setdefault(s.continued_from, []).append((p, i))
+                src = sources.get(s.continued_from)
+                if src is None:
+                    ck.err(f"{path}.continued", f"continuation of unknown story {s.continued_from!r}",
+                           "name the id of a story that has continues:")
+                elif src[1].continues != p.label:
+                    ck.err(f"{path}.continued", f"story {s.continued_from!r} does not jump here: it has "
+                           f"continues: {src[1].continues or '(none)'} on {src[0].label}",
+                           f"add continues: {p.label} to story {s.continued_from!r}")
+                elif src[0].label == p.label:
+                    ck.err(f"{path}.continued", f"story {s.id!r} jumps to its own page {p.label} (a jump cycle)")
+            for key in ("continues", "see_also"):
+                target = getattr(s, key)
+                if target and target not in labels:
+                    close = difflib.get_close_matches(target, list(labels), n=1)
+                    ck.err(f"{path}.{key}", f"{key}: page {target!r} does not exist in this edition",
+                           f"did you mean {close[0]!r}?" if close else "use a page label such as A3 or T5")
+            if s.continues and s.continues == p.label:
+                ck.err(f"{path}.continues", f"story {s.id!r} jumps to its own page {p.label} (a jump cycle)",
+                       "jump to another page")
+    for sid, (p, s, i) in sources.items():
+        if s.continues and s.continues in labels and s.continues != p.label and sid not in conts:
+            ck.err(f"pages.{p.label}.stories[{i}].continues",
+                   f"story {sid!r} jumps to {s.continues} but {s.continues} has no entry {{continued: {sid}}}",
+                   f"add {{continued: {sid}, frame: ...}} to pages.{s.continues}.stories")
+    for sid, entries in conts.items():
+        if len(entries) > 1:
+            for p, i in entries[1:]:
+                ck.err(f"pages.{p.label}.stories[{i}].continued",
+                       f"story {sid!r} is continued twice (also on {entries[0][0].label})",
+                       "a story may resume in one place only")
+
+
+def relative(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)

@@ -1,0 +1,213 @@
+"""Style sheets: YAML house styles -> a resolved, frozen `Style`.
+
+Geometry is data (styles/*.yaml), never code: page size, type area, the column grid,
+body size and leading (which fix the lines per column) and one `Role` per kind of text.
+An edition may override any value (`edition.style_overrides`, merged key by key).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from layout import paths
+from layout.errors import Problem, StyleError
+from layout.units import parse_length
+
+ROLES = ("masthead", "folio", "kicker", "headline", "subhead", "byline", "body", "caption",
+         "credit", "jump", "box", "box_title", "dateline")
+KINSOKU_LEVELS = ("basic", "strict")
+
+# Colours are CMYK tuples: the print renderer writes them as is; others convert.
+COLORS: dict[str, tuple[float, float, float, float]] = {
+    "black": (0.0, 0.0, 0.0, 1.0),
+    "red": (0.0, 1.0, 1.0, 0.0),  # masthead red (M100 Y100)
+    "grey": (0.0, 0.0, 0.0, 0.5),
+    "white": (0.0, 0.0, 0.0, 0.0),
+}
+
+
+@dataclass(frozen=True)
+class Role:
+    face: str  # face role in fonts.yaml: song, biaosong, hei, kai
+    size: float  # pt
+    leading: float  # pt, line pitch for multi-line settings
+    color: str = "black"
+    align: str = "justify"  # justify | left | center | right
+    sizes: tuple[float, ...] = ()  # copyfit candidates, largest first
+    max_lines: int = 1
+
+
+@dataclass(frozen=True)
+class Style:
+    name: str
+    source: str
+    page_width: float
+    page_height: float
+    type_top: float  # pt from the trim top to the first grid line
+    columns: int
+    column_chars: int
+    gutter_chars: int
+    lines: int
+    body_size: float
+    leading: float
+    indent_chars: float
+    kinsoku: str
+    trim_opening_at_line_start: bool
+    masthead_lines: int
+    rule_weight: float
+    folio_rule_weight: float
+    box_weight: float
+    box_padding_chars: float
+    bleed: float
+    roles: dict[str, Role] = field(hash=False, compare=False)
+
+    @property
+    def em(self) -> float:
+        return self.body_size
+
+    @property
+    def column_width(self) -> float:
+        return self.column_chars * self.em
+
+    @property
+    def gutter(self) -> float:
+        return self.gutter_chars * self.em
+
+    @property
+    def type_width(self) -> float:
+        return self.columns * self.column_width + (self.columns - 1) * self.gutter
+
+    @property
+    def type_height(self) -> float:
+        return self.lines * self.leading
+
+    @property
+    def type_left(self) -> float:
+        return (self.page_width - self.type_width) / 2
+
+    def role(self, name: str) -> Role:
+        return self.roles[name]
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def find_style(name: str, relative_to: Path | None = None) -> Path:
+    """A style name (styles/<name>.yaml) or a path (relative to the manifest)."""
+    if name.endswith((".yaml", ".yml")) or "/" in name:
+        p = Path(name)
+        if not p.is_absolute() and relative_to is not None:
+            p = relative_to / p
+        return p
+    return paths.styles_dir() / f"{name}.yaml"
+
+
+def load_style(name: str, relative_to: Path | None = None, overrides: dict | None = None) -> Style:
+    path = find_style(name, relative_to)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        known = ", ".join(sorted(p.stem for p in paths.styles_dir().glob("*.yaml")))
+        raise StyleError(Problem(f"style {name!r} not found at {path}", hint=f"known styles: {known}")) from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        raise StyleError(Problem(f"cannot read style: {e}", file=str(path))) from None
+    if not isinstance(data, dict):
+        raise StyleError(Problem("a style sheet must be a mapping", file=str(path)))
+    if overrides:
+        data = _merge(data, overrides)
+    return style_from_dict(data, str(path))
+
+
+def style_from_dict(data: dict[str, Any], source: str = "<style>") -> Style:
+    problems: list[Problem] = []
+
+    def get(path: str, default: Any = None) -> Any:
+        node: Any = data
+        for key in path.split("."):
+            if not isinstance(node, dict) or key not in node:
+                if default is None:
+                    problems.append(Problem(f"missing key {path!r}", file=source))
+                return default
+            node = node[key]
+        return node
+
+    def length(path: str, default: Any = None, em: float | None = None) -> float:
+        raw = get(path, default)
+        try:
+            return parse_length(raw, em)
+        except ValueError as e:
+            problems.append(Problem(str(e), file=source, path=path))
+            return 1.0
+
+    body = length("grid.body_size")
+    roles: dict[str, Role] = {}
+    for rname, rdata in (get("roles", {}) or {}).items():
+        if not isinstance(rdata, dict):
+            problems.append(Problem("a role must be a mapping", file=source, path=f"roles.{rname}"))
+            continue
+        size = length(f"roles.{rname}.size", em=body)
+        sizes = tuple(sorted((parse_length(s, body) for s in rdata.get("sizes", [])), reverse=True))
+        lead = rdata.get("leading", "1.2em")
+        lead_pt = parse_length(lead, size) if not isinstance(lead, (int, float)) else float(lead)
+        roles[rname] = Role(
+            face=str(rdata.get("face", "song")),
+            size=size,
+            leading=lead_pt,
+            color=str(rdata.get("color", "black")),
+            align=str(rdata.get("align", "justify")),
+            sizes=sizes,
+            max_lines=int(rdata.get("max_lines", 1)),
+        )
+    for rname in ROLES:
+        if rname not in roles:
+            problems.append(Problem(f"missing text role {rname!r}", file=source, path="roles"))
+    for rname, r in roles.items():
+        if r.color not in COLORS:
+            problems.append(Problem(f"unknown colour {r.color!r}", file=source, path=f"roles.{rname}.color",
+                                    hint=f"use one of {', '.join(COLORS)}"))
+    kinsoku = str(get("paragraph.kinsoku", "basic"))
+    if kinsoku not in KINSOKU_LEVELS:
+        problems.append(Problem(f"unknown kinsoku level {kinsoku!r}", file=source, path="paragraph.kinsoku",
+                                hint="use basic or strict (clreq)"))
+    style = Style(
+        name=str(get("name", Path(source).stem)),
+        source=source,
+        page_width=length("page.width"),
+        page_height=length("page.height"),
+        type_top=length("grid.top"),
+        columns=int(get("grid.columns", 8)),
+        column_chars=int(get("grid.column_chars", 13)),
+        gutter_chars=int(get("grid.gutter_chars", 1)),
+        lines=int(get("grid.lines", 100)),
+        body_size=body,
+        leading=length("grid.leading"),
+        indent_chars=float(get("paragraph.indent", 2)),
+        kinsoku=kinsoku,
+        trim_opening_at_line_start=bool(get("paragraph.trim_opening_at_line_start", True)),
+        masthead_lines=int(get("masthead.lines", 12)),
+        rule_weight=length("rules.weight", "0.5pt"),
+        folio_rule_weight=length("rules.folio_weight", "0.75pt"),
+        box_weight=length("rules.box_weight", "0.75pt"),
+        box_padding_chars=float(get("rules.box_padding", 1)),
+        bleed=length("print.bleed", "3mm"),
+        roles=roles,
+    )
+    if not problems:
+        if style.type_width > style.page_width or style.type_top + style.type_height > style.page_height:
+            problems.append(Problem(
+                f"type area {style.type_width:.1f} x {style.type_height:.1f} pt does not fit the page "
+                f"{style.page_width:.1f} x {style.page_height:.1f} pt", file=source, path="grid"))
+    if problems:
+        raise StyleError(problems)
+    return style
