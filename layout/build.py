@@ -137,6 +137,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o644)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
@@ -222,7 +223,8 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
     findings = list(prep.findings)
     for cp in pages:
         findings += cp.findings
-    findings += display_fidelity(edition, displays)
+    overset_ids = {f.data.get("story", "") for f in findings if f.code == "overset"}
+    findings += display_fidelity(edition, displays, overset_ids)
     pdfs = {cp.display.label: data for cp, data in results}
     if opts.verify or opts.mode == "archive":
         findings += verify_pdf(edition, displays, pdfs)

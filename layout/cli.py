@@ -136,7 +136,8 @@ def check(
         _fail(e)
         return
     findings = prep.findings + [f for cp in pages for f in cp.findings]
-    findings += display_fidelity(prep.edition, [cp.display for cp in pages])
+    overset_ids = {f.data.get("story", "") for f in findings if f.code == "overset"}
+    findings += display_fidelity(prep.edition, [cp.display for cp in pages], overset_ids)
     if report:
         write_atomic(report, json.dumps(fit_report(prep.edition, pages, findings, "check"), ensure_ascii=False,
                                         indent=1).encode())

@@ -49,8 +49,7 @@ _LATIN = r"A-Za-z0-9\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF"
 # words (internal apostrophes, periods and hyphens stay, a hyphen allows a break after it).
 _CLUSTER = re.compile(
     r"(?:https?://|www\.)[^\s\u3000-\u303F\uFF00-\uFFEF\u4E00-\u9FFF]+"
-    rf"|[{_cls(cjk.PREFIX_SYMBOLS)}]?[0-9][0-9.,:/]*[0-9]?[{_cls(cjk.SUFFIX_SYMBOLS)}]*"
-    rf"|[{_LATIN}]+(?:[.'’&][{_LATIN}]+)*[{_cls(cjk.SUFFIX_SYMBOLS)}]*"
+    rf"|[{_cls(cjk.PREFIX_SYMBOLS)}]?[{_LATIN}]+(?:[-.,:/'’&][{_LATIN}]+)*[{_cls(cjk.SUFFIX_SYMBOLS)}]*"
 )
 _PAIRS = re.compile("——|……|⸺|" + "".join(re.escape(c) for c in (cjk.DASH, cjk.ELLIPSIS)) + "{3,}")
 _BLANK_RIGHT = re.compile(rf"[{_cls(cjk.BLANK_RIGHT)}](?=[{_cls(cjk.BLANK_RIGHT | cjk.BLANK_LEFT)}])")
@@ -117,8 +116,7 @@ class Prepared:
             a, b = m.span()
             for i in range(a + 1, b):
                 glue[i] = 1
-                if text[i - 1] not in "-/":
-                    allowed[i] = 0
+                allowed[i] = 0
             if a > 0 and cjk.is_ideograph(text[a - 1]):
                 kern[a] = HAN_LATIN_GAP
                 shr[a] += HAN_LATIN_GAP - HAN_LATIN_MIN
@@ -288,13 +286,13 @@ def _runs_slow(p: Prepared, line: Line, delta: float, x0: float) -> list[Run]:
     gap = p.kern[s:e]
     gap[0] = 0.0
     glue = p.glue
-    if delta < -EPS:  # squeeze, clreq order: ① line-end mark ④⑤ brackets, commas ⑥ gaps ⑦ stops
+    if delta < -EPS and p.end_shrink(e):
+        # ① a full-width mark at the line end takes ½ em (GB §5.1.10): all of it, never a
+        # fraction, so line ends stay on the measure or exactly half an em past it
+        adv[e - 1 - s] -= 0.5
+        delta += 0.5
+    if delta < -EPS:  # squeeze, clreq order: ④⑤ brackets, commas ⑥ gaps ⑦ stops
         need = -delta
-        last = e - 1 - s
-        if p.end_shrink(e) and need > EPS:
-            take = min(0.5, need)
-            adv[last] -= take
-            need -= take
         for tier in (cjk.BLANK_LEFT | cjk.CLOSING_BRACKETS | cjk.COMMAS, "gap", cjk.STOPS):
             if need <= EPS:
                 break

@@ -1,0 +1,46 @@
+"""Line breaking speed on the 36-page benchmark edition's body text (one core).
+
+Breaks every paragraph of every story at the broadsheet measure (13 em, 2-em indent)
+and reports characters per second, median of 5 runs; also with justification (runs).
+
+    python benchmarks/typeset.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.edition36 import generate  # noqa: E402
+from layout.fonts import load_fontbook  # noqa: E402
+from layout.linebreak import Prepared, break_lines, line_runs  # noqa: E402
+from layout.manifest import load_edition  # noqa: E402
+
+
+def main() -> None:
+    ed = load_edition(generate(Path("output/bench36")))
+    paras = [p for page in ed.pages for s in page.stories for p in s.paragraphs]
+    chars = sum(map(len, paras))
+    widths = load_fontbook().metrics("song").widths
+    for label, runs in (("break", False), ("break+justify", True)):
+        times = []
+        for _ in range(5):
+            t = time.perf_counter()
+            for text in paras:
+                p = Prepared(text, widths, "strict")
+                lines = break_lines(p, 13.0, 2.0)
+                if runs:
+                    for ln in lines:
+                        line_runs(p, ln)
+            times.append(time.perf_counter() - t)
+        med = statistics.median(times)
+        print(f"{label:14} {chars} chars in {len(paras)} paragraphs: median {med * 1000:.0f} ms "
+              f"= {chars / med / 1e6:.2f} M chars/s (runs: {', '.join(f'{x * 1000:.0f}' for x in times)} ms)")
+
+
+if __name__ == "__main__":
+    main()
