@@ -162,8 +162,8 @@ def _bookmarks(writer: PdfWriter, edition: Edition, pages: list[tuple[PageDispla
         sec_pages = [d for d, _ in pages if d.section == sec.id]
         if not sec_pages:
             continue
-        parent = writer.add_outline_item(sec.name, index[sec_pages[0].label])
+        parent = writer.add_outline_item(title=sec.name, page_number=index[sec_pages[0].label])
         for d in sec_pages:
-            item = writer.add_outline_item(d.title or d.label, index[d.label], parent=parent)
+            item = writer.add_outline_item(title=d.title or d.label, page_number=index[d.label], parent=parent)
             for bm in d.bookmarks:
-                writer.add_outline_item(bm.title, index[d.label], parent=item)
+                writer.add_outline_item(title=bm.title, page_number=index[d.label], parent=item)

@@ -252,6 +252,11 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
         edition_bytes = assemble(edition, [(cp.display, data) for cp, data in results], opts.mode)
         target = out / edition_filename(edition, opts.mode)
         write_atomic(target, edition_bytes)
+        if opts.mode == "print":
+            from layout.checks import preflight
+
+            pf = preflight(edition_bytes)
+            findings += [Finding("warning", "preflight", target.name, msg) for msg in pf.problems]
         if opts.mode == "archive":
             side = archive_sidecar(edition, pages)
             write_atomic(target.with_suffix(".json"), json.dumps(side, ensure_ascii=False, indent=1).encode())

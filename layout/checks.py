@@ -204,7 +204,8 @@ def preflight(pdf_bytes: bytes, ink_limit: float = 2.20, min_ppi: float = 200.0,
                 pf.problems.append(f"page {pno}: font {base} is not embedded")
             elif "+" not in base:
                 pf.problems.append(f"page {pno}: font {base} is not subset")
-        content = ContentStream(page.get_contents(), reader) if page.get_contents() else None
+        raw_content = page.get_contents()
+        content = ContentStream(raw_content, reader) if raw_content is not None else None
         placements: dict[str, float] = {}
         ctm_w = None
         if content is not None:
@@ -235,9 +236,7 @@ def preflight(pdf_bytes: bytes, ink_limit: float = 2.20, min_ppi: float = 200.0,
                     pf.problems.append(f"page {pno}: image {name} is {ppi:.0f} ppi (needs {min_ppi:.0f})")
             if "CMYK" in cs:
                 try:
-                    from pypdf.filters import _xobj_to_image
-
-                    img = _xobj_to_image(xo)[2]
+                    img = xo.decode_as_image()
                     ink = max_ink(img)
                     pf.max_ink = max(pf.max_ink, ink)
                     if ink > ink_limit + 0.005:
@@ -251,3 +250,78 @@ def preflight(pdf_bytes: bytes, ink_limit: float = 2.20, min_ppi: float = 200.0,
                     pf.problems.append(f"page {pno}: {box[1:]} not set")
     pf.ok = not pf.problems
     return pf
+
+
+# -- typographic audit of a written PDF (the project's own, mirroring typo_audit) -------
+@dataclass
+class PdfAudit:
+    lines: int = 0
+    kinsoku: list[str] = field(default_factory=list)
+    split_pairs: int = 0
+    spreads: list[float] = field(default_factory=list)  # per column: spread of justified right edges
+    grid_considered: int = 0
+    grid_aligned: int = 0
+
+    @property
+    def grid_share(self) -> float:
+        return self.grid_aligned / self.grid_considered if self.grid_considered else 1.0
+
+
+def audit_pdf(pdf_bytes: bytes, left: float, column_pitch: float, body_size: float, widths: dict[str, float],
+              level: str = "strict", crop_offset: float = 0.0) -> PdfAudit:
+    """Kinsoku, justification and grid alignment of body lines read back from a PDF.
+
+    Columns come from the style grid (left edge and column pitch in pt, in page coordinates
+    after `crop_offset`, e.g. the print bleed), not from guessing; right edges use the
+    font's advances.
+    """
+    import pypdfium2 as pdfium
+
+    no_start, no_end = cjk.NO_START[level], cjk.NO_END[level]
+    out = PdfAudit()
+    doc = pdfium.PdfDocument(pdf_bytes)
+    npages = len(doc)
+    doc.close()
+    for pno in range(npages):
+        chars = [c for c in pdf_page_chars(pdf_bytes, pno) if abs(c.size - body_size) < 0.05]
+        lines: dict[tuple[int, float], list[PdfChar]] = {}
+        for c in chars:
+            col = int((c.x - crop_offset - left + body_size) // column_pitch)
+            lines.setdefault((col, round(c.y, 1)), []).append(c)
+        bycol: dict[int, list[tuple[float, float, float, str]]] = {}
+        for (col, y), cs in lines.items():
+            cs.sort(key=lambda c: c.x)
+            text = "".join(c.ch for c in cs)
+            x1 = cs[-1].x + widths.get(cs[-1].ch, 1.0) * body_size
+            bycol.setdefault(col, []).append((y, cs[0].x, x1, text))
+        out.lines += len(lines)
+        for col, ls in bycol.items():
+            ls.sort()
+            right = max(set(round(x1 * 2) / 2 for _, _, x1, _ in ls), key=[round(x1 * 2) / 2 for _, _, x1, _ in ls].count)
+            lefts = [round(x0 * 2) / 2 for _, x0, _, _ in ls]
+            lmode = max(set(lefts), key=lefts.count)
+            edges = []
+            for i, (y, x0, x1, text) in enumerate(ls):
+                if text[0] in no_start:
+                    out.kinsoku.append(f"p{pno + 1} col {col + 1}: starts {text[:6]}")
+                if text[-1] in no_end:
+                    out.kinsoku.append(f"p{pno + 1} col {col + 1}: ends {text[-6:]}")
+                nxt = ls[i + 1] if i + 1 < len(ls) else None
+                para_last = right - x1 > body_size or (nxt is not None and nxt[1] - lmode >= body_size)
+                if nxt is not None and not para_last and text[-1] in "—…" and nxt[3][0] == text[-1]:
+                    out.split_pairs += 1
+                if not para_last:
+                    shifts = (0.0, 0.5, 1.0) if text[-1] in cjk.BLANK_RIGHT else (0.0,)
+                    k = min(shifts, key=lambda s: abs(x1 - s * body_size - right))
+                    edges.append(x1 - k * body_size)
+            if len(edges) > 1:
+                out.spreads.append(max(edges) - min(edges))
+        for col, ls in bycol.items():
+            nb = sorted(y for y, *_ in bycol.get(col + 1, []))
+            if not nb:
+                continue
+            for y, *_ in ls:
+                if nb[0] - 0.5 <= y <= nb[-1] + 0.5:
+                    out.grid_considered += 1
+                    out.grid_aligned += any(abs(y - b) <= 0.5 for b in nb)
+    return out

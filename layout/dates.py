@@ -58,7 +58,11 @@ def lunar_day_name(day: int) -> str:
 
 def lunar_text(d: dt.date) -> str:
     """农历丙午年七月初七 (leap months as 闰六月)."""
-    ld = LunarDate.fromSolarDate(d.year, d.month, d.day)
+    convert = getattr(LunarDate, "from_solar_date", None) or LunarDate.fromSolarDate
+    ld = convert(d.year, d.month, d.day)
     gz = STEMS[(ld.year - 4) % 10] + BRANCHES[(ld.year - 4) % 12]
-    month = ("闰" if ld.isLeapMonth else "") + LUNAR_MONTHS[ld.month - 1] + "月"
+    leap = getattr(ld, "is_leap_month", None)
+    if leap is None:
+        leap = ld.isLeapMonth
+    month = ("闰" if leap else "") + LUNAR_MONTHS[ld.month - 1] + "月"
     return f"农历{gz}年{month}{lunar_day_name(ld.day)}"

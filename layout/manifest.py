@@ -44,6 +44,10 @@ FACES = ("song", "biaosong", "hei", "kai")
 TEMPLATES = ("normal", "front")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
+# A one-line body such as "../../etc/passwd" or "stories/a.text" (ASCII, no spaces, a path
+# separator) is a file name: read and vetted as one (inside the edition folder), never
+# typeset as the story.
+_PATH_LIKE = re.compile(r"[\w.~-]*[/\\][\w./\\~-]*", re.ASCII)
 
 
 class _Checker:
@@ -57,12 +61,21 @@ class _Checker:
         self.problems: list[Problem] = []
 
     # -- reporting -------------------------------------------------------------
+    def pos(self, path: str) -> tuple[int, int]:
+        """Line and column of `path`: its value, or its key when the value is a block that
+        starts on a later line (``A4:`` followed by an indented mapping)."""
+        value = self.doc.marks.get(path)
+        key = self.doc.marks.get(path + "#key")
+        if value is not None and key is not None and value[0] != key[0]:
+            return key
+        return self.doc.mark(path)
+
     def where(self, path: str) -> Where:
-        line, col = self.doc.mark(path)
+        line, col = self.pos(path)
         return Where(str(self.file), line, col, path)
 
     def err(self, path: str, message: str, hint: str = "") -> None:
-        line, col = self.doc.mark(path)
+        line, col = self.pos(path)
         self.problems.append(Problem(message, str(self.file), line, col, path, hint))
 
     # -- shapes ------------------------------------------------------------------
@@ -210,6 +223,9 @@ def load_edition(path: str | Path, allow_outside: bool = False) -> Edition:
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         what = getattr(e, "problem", None) or str(e)
         ctx = getattr(e, "context", None)
+        ctx_mark = getattr(e, "context_mark", None)
+        if ctx and ctx_mark is not None and ctx_mark.line + 1 != line:  # e.g. where an unclosed quote began
+            ctx += f" at line {ctx_mark.line + 1}, column {ctx_mark.column + 1}"
         msg = f"invalid YAML: {what}" + (f" ({ctx})" if ctx else "")
         raise ManifestError(Problem(msg, str(file), line, col, hint="fix the YAML syntax")) from None
     except RecursionError:
@@ -462,7 +478,8 @@ def _body(ck: _Checker, value: Any, path: str, sid: str) -> tuple[str, ...]:
         return split_paragraphs(filler_text(seed, chars))
     if isinstance(value, list):
         return tuple(p for i, v in enumerate(value) for p in split_paragraphs(ck.text(v, f"{path}[{i}]")))
-    if isinstance(value, str) and "\n" not in value and value.strip().lower().endswith((".txt", ".md")):
+    if isinstance(value, str) and "\n" not in value and (value.strip().lower().endswith((".txt", ".md"))
+                                                         or _PATH_LIKE.fullmatch(value.strip())):
         file = ck.path_in_edition(value.strip(), path, "body")
         if file is None:
             return ()
@@ -493,9 +510,10 @@ def _body(ck: _Checker, value: Any, path: str, sid: str) -> tuple[str, ...]:
         if not paras:
             ck.err(path, f"body file {value!r} of story {sid!r} is empty")
         return paras
+    before = len(ck.problems)
     text = ck.text(value, path)
     paras = split_paragraphs(text)
-    if not paras and not ck.problems:
+    if not paras and len(ck.problems) == before:
         ck.err(path, f"story {sid!r} has an empty body")
     return paras
 

@@ -21,6 +21,8 @@ from functools import lru_cache
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab import rl_config
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas as rl_canvas
 
 from layout.display import GlyphRun, Image, Marker, PageDisplay, Rect, Rule
@@ -29,6 +31,7 @@ from layout.fonts import FontBook
 from layout.imaging import prepare_image
 
 MODES = ("print", "proof", "archive")
+rl_config.useA85 = 0  # binary streams: ASCII85 only inflates images and fonts by 25 %
 MARK_LEN = 3 * 72 / 25.4  # crop marks run through the 3 mm bleed
 PROOF_BLUE = (0.2, 0.45, 0.85)
 PROOF_RED = (0.85, 0.05, 0.05)
@@ -65,7 +68,10 @@ def render_page(page: PageDisplay, fonts: FontBook, mode: str = "print", bleed: 
     kwargs = {}
     if b:
         kwargs = {"trimBox": (b, b, b + page.width, b + page.height), "bleedBox": (0, 0, W, H)}
-    c = rl_canvas.Canvas(buf, pagesize=(W, H), invariant=1, pageCompression=1, **kwargs)
+    # initialFontName: ReportLab otherwise opens every page with a non-embedded Helvetica
+    body_key = fonts.face("song").key if "song" in fonts.faces else next(iter(fonts.faces.values())).key
+    c = rl_canvas.Canvas(buf, pagesize=(W, H), invariant=1, pageCompression=1, initialFontName=body_key,
+                         initialFontSize=9, **kwargs)
     c.setTitle(page.title or page.label)
     c.setCreator("layout")
     c.setProducer("layout")
@@ -92,7 +98,7 @@ def render_page(page: PageDisplay, fonts: FontBook, mode: str = "print", bleed: 
     for it in page.items:
         if isinstance(it, Image):
             img = prepare_image(it.file, it.crop, it.mode, cmyk)
-            c.drawImage(img, b + it.x, top - it.y - it.h, it.w, it.h)
+            c.drawImage(ImageReader(img), b + it.x, top - it.y - it.h, it.w, it.h)
 
     t = c.beginText()
     cur_font = cur_tc = cur_col = None

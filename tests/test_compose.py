@@ -1,0 +1,221 @@
+"""Composition on display lists (no PDF): grid geometry, flow, jumps, photos, furniture."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from PIL import Image as PILImage
+
+from layout.build import compose_all, prepare
+from layout.display import GlyphRun, Image, Rule
+from layout.grid import Grid
+from layout.model import Frame
+
+LEAD = ("8月18日，江城市召开医疗科技创新大会，集中发布112项核心医疗技术成果。“这些成果覆盖了诊断、治疗和康复的全链条。”"
+        "市卫健委负责人介绍，其中32项领航技术已经达到国际先进水平。今年上半年，全市生物医药产业营收同比增长12.5%。")
+
+
+def write_edition(root: Path, extra_a1: str = "", lead_chars: int = 3000) -> Path:
+    (root / "photos").mkdir(parents=True, exist_ok=True)
+    PILImage.new("RGB", (1200, 900), (90, 120, 160)).save(root / "photos" / "p.jpg", quality=80)
+    body = "\n\n".join([LEAD] * (lead_chars // len(LEAD) + 1))
+    (root / "lead.txt").write_text(body, encoding="utf-8")
+    manifest = textwrap.dedent(f"""\
+        edition: {{paper: 江城日报, date: 2026-08-19, number: 25312, style: broadsheet}}
+        sections:
+          - {{id: A, name: 要闻, pages: 3}}
+          - {{id: T, name: 特刊, label: "T{{n}}", pages: 1}}
+        pages:
+          A1:
+            template: front
+            editor: 王晓
+            stories:
+              - id: lead
+                frame: {{col: 1, span: 4, top: 12, lines: 40}}
+                kicker: 国际医疗创新高地建设进入快车道
+                headline: 江城发布112项核心医疗技术成果
+                subhead: 32项领航技术对标国际医学前沿
+                byline: 本报讯（记者李明 通讯员张华）
+                body: lead.txt
+                continues: A3
+                see_also: T1
+              - id: vert
+                frame: {{col: 5, span: 4, top: 12, lines: 40}}
+                headline: {{text: 长江大桥通车十周年, vertical: true}}
+                body: {{filler: {{seed: 5, chars: 1200}}}}
+              - id: bal
+                frame: {{col: 1, span: 3, top: 52, lines: 50}}
+                headline: 湿地公园迎来候鸟季
+                balance: true
+                body: {{filler: {{seed: 6, chars: 900}}}}
+              - id: inphoto
+                frame: {{col: 4, span: 5, top: 52, lines: 50}}
+                headline: 轨道交通十二号线开通
+                body: {{filler: {{seed: 7, chars: 2300}}}}
+                photos:
+                  - {{id: ph, file: photos/p.jpg, columns: 2, lines: 16, caption: 列车驶过江城站。, credit: 本报记者陈亮 摄}}
+            {extra_a1}
+          A2:
+            editor: 李华
+            stories:
+              - {{id: a2s, frame: {{col: 1, span: 8, top: 0, lines: 20}}, headline: 城市更新激活发展新动能, body: {{filler: {{seed: 9, chars: 800}}}}}}
+          A3:
+            editor: 李华
+            stories:
+              - {{continued: lead, frame: {{col: 1, span: 4, top: 0, lines: 40}}}}
+          T1:
+            editor: 赵敏
+        """)
+    path = root / "edition.yaml"
+    path.write_text(manifest, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def composed(tmp_path_factory):
+    path = write_edition(tmp_path_factory.mktemp("mini"))
+    prep = prepare(path)
+    pages = {cp.display.label: cp for cp in compose_all(prep)}
+    return prep, pages
+
+
+def body_runs(cp, story):
+    return [r for r in cp.display.items if isinstance(r, GlyphRun) and r.story == story and r.role == "body"]
+
+
+def lines_of(runs, left: float = 53.2559):
+    """(baseline, basic column) -> runs of one story (a basic column is 13 em + 1 em gutter)."""
+    out = {}
+    for r in sorted(runs, key=lambda r: (r.y, r.x)):
+        out.setdefault((round(r.y, 3), int((r.x - left + 9) // 126)), []).append(r)
+    return out
+
+
+def test_frame_rectangles_are_exact_grid_cells(composed):
+    prep, _ = composed
+    g = Grid(prep.style)
+    box = g.frame_box(Frame(col=2, span=3, top=10, lines=20))
+    st = prep.style
+    assert box.x == pytest.approx(st.type_left + 13 * 9 + 9)
+    assert box.w == pytest.approx(3 * 13 * 9 + 2 * 9)
+    assert box.y == pytest.approx(st.type_top + 10 * 13.5)
+    assert box.h == pytest.approx(20 * 13.5)
+    assert st.type_width == pytest.approx(111 * 9)
+
+
+def test_body_lines_sit_on_the_baseline_grid(composed):
+    prep, pages = composed
+    g = Grid(prep.style)
+    base0 = g.baseline(0, 9.0, prep.fonts.face("song").ascent)
+    for cp in pages.values():
+        for r in cp.display.items:
+            if isinstance(r, GlyphRun) and r.role == "body":
+                k = (r.y - base0) / 13.5
+                assert abs(k - round(k)) < 1e-6, (cp.display.label, r.text)
+
+
+def test_first_line_indented_and_justified_to_the_column(composed):
+    prep, pages = composed
+    g = Grid(prep.style)
+    runs = body_runs(pages["A1"], "lead")
+    first = min(runs, key=lambda r: (r.y, r.x))
+    assert first.x == pytest.approx(g.col_x(1) + 2 * 9)
+    widths = prep.fonts.metrics("song").widths
+    right = g.col_x(1) + 13 * 9
+    edges = []
+    for (_, _), rs in lines_of(runs).items():
+        last = max(rs, key=lambda r: r.x)
+        edge = last.x + sum(widths[c] for c in last.text) * 9 + last.tc * (len(last.text) - 1)
+        if last.x < right:
+            edges.append(edge)
+    flush = [e for e in edges if abs(e - right) < 0.01 or abs(e - right - 4.5) < 0.01]
+    assert len(flush) / len(edges) > 0.8  # all but paragraph-last lines
+
+
+def test_jump_lines(composed):
+    prep, pages = composed
+    a1 = [r for r in pages["A1"].display.items if isinstance(r, GlyphRun) and r.story == "lead" and r.role == "jump"]
+    assert [r.text for r in a1] == ["（下转第三版）"]
+    jump = a1[0]
+    body = body_runs(pages["A1"], "lead")
+    col4 = Grid(prep.style).col_x(4)
+    last_col = [r for r in body if r.x >= col4 - 5]
+    assert col4 < jump.x < col4 + 13 * 9
+    assert jump.y == pytest.approx(max(r.y for r in last_col) + 13.5)  # the line after the last one set
+    a3 = [r for r in pages["A3"].display.items if isinstance(r, GlyphRun) and r.story == "lead~cont"]
+    assert a3[0].text == "（上接第一版）"
+    tail = [r for r in a3 if r.role == "jump" and r.y == a3[-1].y]
+    assert "".join(r.text for r in tail) == "相关报道详见T1版"
+    fits = {f.story: f for f in pages["A1"].fits}
+    assert fits["lead"].jump_to == "A3"
+    cont = {f.story: f for f in pages["A3"].fits}["lead~cont"]
+    assert fits["lead"].chars_set + cont.chars_set == fits["lead"].chars_total
+    assert cont.overset_chars == 0
+
+
+def test_balanced_columns_end_within_one_line(composed):
+    _, pages = composed
+    runs = body_runs(pages["A1"], "bal")
+    bottoms = {}
+    for r in runs:
+        col = int((r.x - 53.2559 + 9) // 126)
+        bottoms[col] = max(bottoms.get(col, 0), r.y)
+    assert len(bottoms) == 3
+    assert max(bottoms.values()) - min(bottoms.values()) <= 13.5 + 1e-6
+
+
+def test_in_block_photo_takes_the_top_of_its_columns(composed):
+    prep, pages = composed
+    g = Grid(prep.style)
+    imgs = [i for i in pages["A1"].display.items if isinstance(i, Image) and i.id == "ph"]
+    assert len(imgs) == 1
+    img = imgs[0]
+    assert img.x == pytest.approx(g.col_x(4))
+    assert img.w == pytest.approx(2 * 13 * 9 + 9)  # two text columns and their gutter
+    runs = body_runs(pages["A1"], "inphoto")
+    under = [r for r in runs if r.x < img.x + img.w]
+    beside = [r for r in runs if r.x > img.x + img.w]
+    assert min(r.y for r in under) > img.y + img.h
+    assert min(r.y for r in beside) < img.y + img.h
+    caption = [r for r in pages["A1"].display.items if isinstance(r, GlyphRun) and r.story == "ph"]
+    assert "".join(r.text for r in caption).startswith("列车驶过江城站。")
+    assert caption[-1].role == "credit" and caption[-1].text == "本报记者陈亮 摄"
+
+
+def test_vertical_headline(composed):
+    _, pages = composed
+    vruns = [r for r in pages["A1"].display.items if isinstance(r, GlyphRun) and r.story == "vert" and r.vertical]
+    assert "".join(r.text for r in vruns) == "长江大桥通车十周年"
+    xs = {round(r.x + 0.0, 1) for r in vruns if len(r.text) == 1}
+    assert len(xs) <= 2  # one or two vertical columns
+    ys = [r.y for r in vruns]
+    assert ys == sorted(ys) or len(xs) == 2
+    body = body_runs(pages["A1"], "vert")
+    assert max(r.x for r in body) < min(r.x for r in vruns)  # text beside it, to the left
+
+
+def test_masthead_and_folios(composed):
+    _, pages = composed
+    a1 = "".join(r.text for r in pages["A1"].display.items if isinstance(r, GlyphRun) and r.story == "masthead")
+    assert "江城日报" in a1 and "2026年8月19日" in a1 and "星期三" in a1
+    assert "农历丙午年七月初七" in a1 and "总第25312号" in a1
+    a2 = "".join(r.text for r in pages["A2"].display.items if isinstance(r, GlyphRun) and r.story == "folio")
+    assert "第2版" in a2 and "要闻" in a2 and "责任编辑：李华" in a2 and "星期三" in a2
+    t1 = "".join(r.text for r in pages["T1"].display.items if isinstance(r, GlyphRun) and r.story == "folio")
+    assert "T1" in t1 and "特刊" in t1
+    assert not any(isinstance(r, GlyphRun) and r.story == "folio" for r in pages["A1"].display.items)
+    assert any(isinstance(r, Rule) for r in pages["A2"].display.items)
+
+
+def test_overset_and_underset_findings(tmp_path):
+    path = write_edition(tmp_path, lead_chars=9000)
+    pages = {cp.display.label: cp for cp in compose_all(prepare(path))}
+    over = [f for f in pages["A3"].findings if f.code == "overset"]
+    assert len(over) == 1
+    f = over[0]
+    assert f.data["story"] == "lead" and f.data["chars_left"] > 0 and f.data["lines_needed"] > 0
+    assert "需增加" in f.message and "删" in f.message
+    under = [f for f in pages["A2"].findings if f.code == "underset"]
+    assert under and under[0].data["empty_lines"] > 2

@@ -1,0 +1,146 @@
+"""The written PDFs of the sample edition: pages, labels, fonts, text, furniture, modes."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import SAMPLE
+from layout.build import BuildOptions, build
+from layout.checks import audit_pdf, normalise, pdf_text, preflight
+
+LABELS = [f"A{n}" for n in range(1, 5)] + [f"T{n}" for n in range(1, 21)] + [f"特{n}" for n in range(1, 13)]
+
+
+def reader(path) -> PdfReader:
+    return PdfReader(io.BytesIO(path.read_bytes()))
+
+
+def test_edition_has_36_labelled_pages(sample_build):
+    r = reader(sample_build.edition_pdf)
+    assert len(r.pages) == 36
+    assert list(r.page_labels) == LABELS
+    assert set(sample_build.page_pdfs) == set(LABELS)
+    assert sample_build.page_pdfs["特3"].name == "S3.pdf"
+
+
+def test_every_font_is_embedded_with_tounicode(sample_build):
+    r = reader(sample_build.edition_pdf)
+    fonts = 0
+    for page in r.pages:
+        for _, ref in page["/Resources"]["/Font"].items():
+            font = ref.get_object()
+            fonts += 1
+            desc = font.get("/FontDescriptor")
+            if desc is None:
+                desc = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            desc = desc.get_object()
+            assert "/FontFile2" in desc, font["/BaseFont"]
+            assert "+" in str(font["/BaseFont"])  # subset
+            assert "/ToUnicode" in font, font["/BaseFont"]
+            assert "Layout" in str(font["/BaseFont"])
+    assert fonts > 36
+
+
+def test_story_text_reads_back_from_its_pages(sample_build, sample_prepared):
+    """Every story's characters, in order, from the pages it is set on (jump lines aside)."""
+    import re
+
+    ed = sample_prepared.edition
+    text = {lab: normalise(pdf_text(p.read_bytes())) for lab, p in sample_build.page_pdfs.items()}
+    jump = re.compile(r"（下转[^）]*）|（上接[^）]*）|相关报道详见\S+?版")
+    checked = 0
+    for page in ed.pages:
+        for s in page.stories:
+            if s.continued_from:
+                continue
+            want = normalise("".join(s.paragraphs))
+            got = jump.sub("", text[page.label])
+            if s.continues:
+                got += jump.sub("", text[s.continues])
+            # the story's text is one contiguous stretch (two when it jumps)
+            if not s.continues:
+                assert want in got, (page.label, s.id)
+            else:
+                k = len(want) // 3
+                assert want[:k] in got and want[-k:] in got, (page.label, s.id)
+            checked += 1
+    assert checked >= 36 * 5
+
+
+def test_masthead_on_front_and_folios_elsewhere(sample_build, sample_prepared):
+    ed = sample_prepared.edition
+    a1 = pdf_text(sample_build.page_pdfs["A1"].read_bytes())
+    assert ed.paper in a1 and "2026年8月19日" in a1 and "星期三" in a1 and "农历" in a1
+    for lab in ("A2", "T5", "特2"):
+        t = pdf_text(sample_build.page_pdfs[lab].read_bytes())
+        assert "责任编辑" in t and "2026年8月19日" in t
+    assert "第2版" in pdf_text(sample_build.page_pdfs["A2"].read_bytes())
+    assert "T5" in pdf_text(sample_build.page_pdfs["T5"].read_bytes())
+    assert "特2" in pdf_text(sample_build.page_pdfs["特2"].read_bytes())
+    assert "责任编辑" not in a1[:40]
+
+
+def test_jump_lines_in_the_pdf(sample_build):
+    a1 = pdf_text(sample_build.page_pdfs["A1"].read_bytes())
+    a3 = pdf_text(sample_build.page_pdfs["A3"].read_bytes())
+    assert "（下转第三版）" in a1
+    assert "（上接第一版）" in a3
+
+
+def test_bookmarks_and_metadata(sample_build, sample_prepared):
+    r = reader(sample_build.edition_pdf)
+    top = [o.title for o in r.outline if not isinstance(o, list)]
+    assert top == ["要闻", "奋进支点建设", "特刊"]
+    info = r.metadata
+    assert info["/Title"] == "江城日报 2026-08-19"
+    assert info["/ManifestSHA256"] == sample_prepared.edition.sha256
+    assert info["/Producer"].startswith("layout ")
+    assert "T20" in info["/Keywords"]
+    xmp = r.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert sample_prepared.edition.sha256 in xmp
+
+
+def test_typography_of_the_written_pdf(sample_build, sample_prepared):
+    st = sample_prepared.style
+    widths = sample_prepared.fonts.metrics("song").widths
+    a = audit_pdf(sample_build.edition_pdf.read_bytes(), st.type_left, st.column_width + st.gutter, st.body_size,
+                  widths, st.kinsoku, crop_offset=st.bleed)
+    assert a.lines > 3000
+    assert a.kinsoku == []
+    assert a.split_pairs == 0
+    spreads = sorted(a.spreads)
+    assert spreads[len(spreads) // 2] <= 0.1 and spreads[-1] <= 0.5
+    assert a.grid_share >= 0.99, a.grid_share
+
+
+def test_print_mode_boxes_cmyk_overprint(sample_build):
+    r = reader(sample_build.edition_pdf)
+    page = r.pages[0]
+    trim, bleed = page.trimbox, page.bleedbox
+    assert float(trim.left) == pytest.approx(8.5, abs=0.05)  # 3 mm
+    assert float(bleed.right) - float(trim.right) == pytest.approx(8.504, abs=0.01)
+    content = page.get_contents().get_data()
+    assert b" k" in content or b" K" in content
+    assert b" rg" not in content and b" RG" not in content
+    gs = page["/Resources"]["/ExtGState"]
+    assert any(v.get_object().get("/OP") for v in gs.values())
+    assert preflight(sample_build.edition_pdf.read_bytes()).ok
+
+
+def test_build_is_byte_identical_across_runs_and_jobs(tmp_path):
+    a = build(SAMPLE, BuildOptions(out_dir=tmp_path / "a", pages=["A1-A4"], jobs=1))
+    b = build(SAMPLE, BuildOptions(out_dir=tmp_path / "b", pages=["A1-A4"], jobs=2))
+    ha = hashlib.sha256(a.edition_pdf.read_bytes()).hexdigest()
+    hb = hashlib.sha256(b.edition_pdf.read_bytes()).hexdigest()
+    assert ha == hb
+    assert a.page_pdfs["A3"].read_bytes() == b.page_pdfs["A3"].read_bytes()
+
+
+def test_full_build_twice_is_identical(sample_build, tmp_path):
+    again = build(SAMPLE, BuildOptions(out_dir=tmp_path))
+    assert hashlib.sha256(again.edition_pdf.read_bytes()).digest() == \
+        hashlib.sha256(sample_build.edition_pdf.read_bytes()).digest()
