@@ -13,7 +13,11 @@ import random
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 import yaml
+
+from layout.copyfit import fit_fillers
 
 HEADS = ["城市更新激活发展新动能", "长江经济带绿色转型提速", "科技创新赋能传统产业", "乡村振兴绘就美丽画卷",
          "民生实事件件有着落", "文旅融合点亮夜经济", "数字政务跑出加速度", "重大项目建设按下快进键",
@@ -72,35 +76,9 @@ def generate(out: Path) -> Path:
     manifest = {"edition": {"paper": "江城日报", "date": "2026-08-19", "number": 25312, "style": "broadsheet"},
                 "sections": sections, "pages": pages}
     path = out / "edition.yaml"
-    path.write_text(yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    copyfit(path, manifest)
+    path.write_text(yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False, default_flow_style=None), encoding="utf-8")
+    fit_fillers(path)
     return path
-
-
-def copyfit(path: Path, manifest: dict, rounds: int = 8) -> None:
-    """Adjust each filler length until its frame is full (as an editor cuts or adds copy).
-
-    Full frames are what a real page looks like; half-empty last columns would make the
-    benchmark edition unlike any newspaper.  Uses the project's own composer, no PDF.
-    """
-    from layout.build import compose_all, prepare
-
-    bodies = {s["id"]: s["body"]["filler"] for page in manifest["pages"].values() for s in page["stories"]}
-    for k in range(rounds):
-        fits = [f for cp in compose_all(prepare(path)) for f in cp.fits]
-        changed = False
-        for f in fits:
-            filler = bodies[f.story]
-            per_line = 13
-            if f.overset_chars:
-                filler["chars"] -= f.overset_chars + per_line
-                changed = True
-            elif f.underset_lines > 0 and k < rounds // 2:  # later rounds only cut
-                filler["chars"] += f.underset_lines * per_line - 4
-                changed = True
-        path.write_text(yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        if not changed:
-            break
 
 
 if __name__ == "__main__":

@@ -175,10 +175,14 @@ class Preflight:
     min_ppi: float | None = None
 
 
+_STRINGS = re.compile(rb"\((?:\\.|[^\\)])*\)")  # string operands, dropped before looking at operators
+_RGB_OP = re.compile(rb"(?<![A-Za-z])(?:rg|RG)(?![A-Za-z])")
+_PLACED = re.compile(rb"(-?[\d.]+) -?[\d.]+ -?[\d.]+ -?[\d.]+ -?[\d.]+ -?[\d.]+ cm\s*(/\S+) Do")
+
+
 def preflight(pdf_bytes: bytes, ink_limit: float = 2.20, min_ppi: float = 200.0, need_boxes: bool = True) -> Preflight:
     """PDF/X-1a-style checks on a print PDF (fonts, colour, ink, resolution, boxes)."""
     from pypdf import PdfReader
-    from pypdf.generic import ContentStream
 
     from layout.imaging import max_ink
 
@@ -205,19 +209,10 @@ def preflight(pdf_bytes: bytes, ink_limit: float = 2.20, min_ppi: float = 200.0,
             elif "+" not in base:
                 pf.problems.append(f"page {pno}: font {base} is not subset")
         raw_content = page.get_contents()
-        content = ContentStream(raw_content, reader) if raw_content is not None else None
-        placements: dict[str, float] = {}
-        ctm_w = None
-        if content is not None:
-            for operands, op in content.operations:
-                if op in (b"rg", b"RG", b"sc", b"scn") and len(operands) == 3:
-                    pf.problems.append(f"page {pno}: RGB colour operator {op.decode()} in the content")
-                    break
-            for operands, op in content.operations:
-                if op == b"cm":
-                    ctm_w = float(operands[0])
-                elif op == b"Do" and ctm_w:
-                    placements[str(operands[0])] = abs(ctm_w)
+        ops = _STRINGS.sub(b"()", raw_content.get_data()) if raw_content is not None else b""
+        if _RGB_OP.search(ops):
+            pf.problems.append(f"page {pno}: RGB colour operator in the content")
+        placements = {m.group(2).decode(): abs(float(m.group(1))) for m in _PLACED.finditer(ops)}
         xobjects = res.get("/XObject") or {}
         for name, ref in xobjects.items():
             xo = ref.get_object()

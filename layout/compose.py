@@ -23,6 +23,7 @@ from layout.flow import Flow, Placed, Slot, pour
 from layout.fonts import FontBook, describe
 from layout.grid import Box as GBox
 from layout.grid import Grid
+from layout.manifest import split_paragraphs
 from layout.model import Box, Edition, Page, Photo, Story
 from layout.styles import COLORS, Role, Style
 from layout.typeset import (Cursor, SetBlock, TextLine, TextSetter, check_coverage, copyfit, set_block,
@@ -402,10 +403,8 @@ class Composer:
         st, g = self.style, self.grid
         fr = bx.frame
         box = g.frame_box(fr)
-        first = self._content_top(page, fr.top)
-        items: list = self._frame_rules(page, fr.col, fr.top, fr.bottom, box) if False else []
-        if fr.col > 1:
-            pass
+        first = fr.top  # the box's own border separates it: no rule line above it
+        items: list = []
         y0 = g.line_y(first) + st.leading * 0.25
         y1 = g.line_y(fr.bottom) - st.leading * 0.25
         pad = st.box_padding_chars * st.em
@@ -422,16 +421,19 @@ class Composer:
             items += its
             line += used
         role = st.role("box")
-        blk = set_block(bx.text, role, self.fonts, measure, st, story=bx.id, page=page.label, where=bx.where)
+        box_lines: list[TextLine] = []
+        for para in split_paragraphs(bx.text.replace("\n", "\n\n")):
+            box_lines += set_block(para, role, self.fonts, measure, st, story=bx.id, page=page.label,
+                                   where=bx.where).lines
         room = fr.bottom - 1 - line
-        n = len(blk.lines)
+        n = len(box_lines)
         if n > room:
             findings.append(Finding("error", "overset", f"{page.label}/{bx.id}",
                                     f"overset: box {bx.id!r} on {page.label} needs {n} lines, has {room} "
                                     f"(需增加 {n - room} 行)", {"story": bx.id, "lines_needed": n - room}))
         line += max(0, (room - n) // 2)
         asc = self.fonts.metrics(role.face).face.ascent
-        for i, tl in enumerate(blk.lines[:max(room, 0)]):
+        for i, tl in enumerate(box_lines[:max(room, 0)]):
             base = g.baseline(line + i, role.size, asc)
             for r in tl.runs:
                 items.append(GlyphRun(box.x + pad + r.x, base, r.face, role.size, r.text, r.tc, _color(role), False,

@@ -38,6 +38,8 @@ HAN_LATIN_GAP = 0.25  # em, clreq §mixed_text_composition: "at most ¼ em"
 HAN_LATIN_MIN = 0.125  # squeezable to ⅛ em (clreq compression step ⑥)
 HAN_LATIN_MAX = 0.5  # stretchable to ½ em (clreq expansion step ②)
 SQUEEZE_LOOKAHEAD = 3  # at most this many characters are squeezed into a line
+NEARLY_FULL = 1.0  # em: a paragraph's last line this close to the measure is justified too,
+# so that no line ends a hair short of the column edge (it would read as a ragged line)
 
 
 def _cls(chars: frozenset[str] | set[str]) -> str:
@@ -136,11 +138,13 @@ class Prepared:
             if fadv[i] >= 0.99:
                 adv[i] = fadv[i] - 0.5
                 shr[i] = 0.0
+                shr[i + 1] = 0.0  # the pair is at its minimum: no further squeezing of either
         for m in _OPEN_OPEN.finditer(text):  # （《 -> 1.5 em
             i = m.start()
             if fadv[i] >= 0.99 and adv[i] == fadv[i]:
                 adv[i] = fadv[i] - 0.5
                 shr[i] = 0.0
+                shr[i + 1] = 0.0
         if extra_special:
             for i, ch in enumerate(text):
                 if ch in extra_special:
@@ -268,8 +272,8 @@ def line_runs(p: Prepared, line: Line, justify: bool = True) -> list[Run]:
         return []
     text = p.text
     delta = line.measure - line.width
-    if line.last or not justify:
-        delta = min(delta, 0.0)
+    if not justify or (line.last and not (0 < delta < NEARLY_FULL and e - s >= 6)):
+        delta = min(delta, 0.0)  # flush left; a last line short by under 1 em is set full
     trim = p.start_trim(s) - p.kern[s]
     x0 = line.indent - trim
     k = e - s
@@ -301,7 +305,7 @@ def _runs_slow(p: Prepared, line: Line, delta: float, x0: float) -> list[Run]:
                 cap = [gap[i] - HAN_LATIN_MIN for i in idx]
             else:
                 idx = [i for i in range(e - s) if text[s + i] in tier and adv[i] >= fadv[s + i] - EPS
-                       and fadv[s + i] >= 0.99 and not (i == 0 and text[s] in cjk.BLANK_LEFT)]
+                       and p.shr[s + i] >= 0.5 - EPS and not (i == 0 and text[s] in cjk.BLANK_LEFT)]
                 cap = [0.5] * len(idx)
             total = sum(cap)
             if total <= EPS:

@@ -109,6 +109,10 @@ class _Checker:
             self.err(path, f"control character U+{ord(bad):04X} in text", "remove it")
         return s
 
+    def line(self, value: Any, path: str, required: bool = False) -> str:
+        """One-line text (headline, byline, caption...): runs of whitespace become one space."""
+        return re.sub(r"\s+", " ", self.text(value, path, required)).strip()
+
     def integer(self, value: Any, path: str, lo: int, hi: int, default: int | None = None) -> int:
         if value is None and default is not None:
             return default
@@ -245,7 +249,7 @@ def _convert(ck: _Checker, root: Any, raw: bytes) -> Edition | None:
     if top is None:
         return None
     ed = ck.mapping(top.get("edition"), "edition", EDITION_KEYS, ("paper", "date")) or {}
-    paper = ck.text(ed.get("paper"), "edition.paper", required=True)
+    paper = ck.line(ed.get("paper"), "edition.paper", required=True)
     date = ed.get("date")
     if isinstance(date, str):
         try:
@@ -357,9 +361,9 @@ def _convert(ck: _Checker, root: Any, raw: bytes) -> Edition | None:
             claim(bid, bp)
             txt = ck.text(bm.get("text"), f"{bp}.text", True)
             if fr:
-                boxes.append(Box(bid, fr, txt, ck.text(bm.get("title"), f"{bp}.title"), ck.where(bp)))
-        pages.append(Page(lab, sec.id, n, template, ck.text(m.get("editor"), f"{pp}.editor"),
-                          ck.text(m.get("designer"), f"{pp}.designer"), stories, tuple(photos), tuple(boxes),
+                boxes.append(Box(bid, fr, txt, ck.line(bm.get("title"), f"{bp}.title"), ck.where(bp)))
+        pages.append(Page(lab, sec.id, n, template, ck.line(m.get("editor"), f"{pp}.editor"),
+                          ck.line(m.get("designer"), f"{pp}.designer"), stories, tuple(photos), tuple(boxes),
                           ck.where(pp)))
     _check_jumps(ck, pages, seen_labels)
     if ck.problems or not paper or date is None:
@@ -396,7 +400,7 @@ def _photo(ck: _Checker, v: Any, path: str, page_level: bool) -> Photo | None:
     lines = 0 if page_level else ck.integer(m.get("lines"), f"{path}.lines", 3, 1000)
     if file is None or (page_level and frame is None):
         return None
-    return Photo(pid, file, ck.text(m.get("caption"), f"{path}.caption"), ck.text(m.get("credit"), f"{path}.credit"),
+    return Photo(pid, file, ck.line(m.get("caption"), f"{path}.caption"), ck.line(m.get("credit"), f"{path}.credit"),
                  fit, frame, columns, lines, ck.where(path))
 
 
@@ -438,10 +442,10 @@ def _story(ck: _Checker, v: Any, path: str, claim) -> Story | None:
         lines = hm.get("lines")
         if lines is not None:
             lines = ck.integer(lines, f"{path}.headline.lines", 1, 6)
-        headline = Headline(ck.text(hm.get("text"), f"{path}.headline.text", True), size_pt, face,
+        headline = Headline(ck.line(hm.get("text"), f"{path}.headline.text", True), size_pt, face,
                             ck.boolean(hm.get("vertical"), f"{path}.headline.vertical"), lines)
     elif h is not None:
-        headline = Headline(ck.text(h, f"{path}.headline"))
+        headline = Headline(ck.line(h, f"{path}.headline"))
     paragraphs = _body(ck, m.get("body"), f"{path}.body", sid)
     photos = []
     for i, pv in enumerate(_list(ck, m.get("photos"), f"{path}.photos")):
@@ -454,8 +458,8 @@ def _story(ck: _Checker, v: Any, path: str, claim) -> Story | None:
     if fr is None:
         return None
     return Story(id=sid, frame=fr, columns=cols, paragraphs=paragraphs,
-                 kicker=ck.text(m.get("kicker"), f"{path}.kicker"), headline=headline,
-                 subhead=ck.text(m.get("subhead"), f"{path}.subhead"), byline=ck.text(m.get("byline"), f"{path}.byline"),
+                 kicker=ck.line(m.get("kicker"), f"{path}.kicker"), headline=headline,
+                 subhead=ck.line(m.get("subhead"), f"{path}.subhead"), byline=ck.line(m.get("byline"), f"{path}.byline"),
                  continues=ck.text(m.get("continues"), f"{path}.continues"),
                  see_also=ck.text(m.get("see_also"), f"{path}.see_also"),
                  balance=ck.boolean(m.get("balance"), f"{path}.balance"), photos=tuple(photos), where=ck.where(path))

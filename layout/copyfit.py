@@ -1,0 +1,63 @@
+"""Copyfitting filler bodies: make `{filler: {seed, chars}}` stories fill their frames.
+
+In: a manifest path.  Out: the manifest rewritten in place (only the `chars:` numbers
+change, comments and layout of the YAML are kept) so that every filler story neither
+oversets nor leaves empty lines.  This is what an editor does with real copy (cut or
+add); for sample and benchmark editions it keeps pages looking like pages.  Uses the
+composer only, writes no PDF.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from layout.build import compose_all, prepare
+
+_FILLER = re.compile(r"(filler:\s*\{\s*seed:\s*(\d+)\s*,\s*chars:\s*)(\d+)(\s*\})")
+
+
+def fit_fillers(manifest: Path, rounds: int = 8) -> int:
+    """Adjust filler lengths; returns the number of rounds used."""
+    text = manifest.read_text(encoding="utf-8")
+    seeds = {int(m.group(2)): int(m.group(3)) for m in _FILLER.finditer(text)}
+    ids: dict[str, int] = {}
+    prep = prepare(manifest)
+    for page in prep.edition.pages:
+        for s in page.stories:
+            if not s.continued_from:
+                ids[s.id] = -1
+    # map story ids to their filler seeds via the manifest text order
+    order = [m for m in _FILLER.finditer(text)]
+    story_ids = [s.id for p in prep.edition.pages for s in p.stories if not s.continued_from]
+    id_lines = {sid: text.find(f"id: {sid}") for sid in story_ids}
+    for m in order:
+        owner = max((sid for sid, pos in id_lines.items() if 0 <= pos < m.start()), key=lambda sid: id_lines[sid],
+                    default=None)
+        if owner is not None:
+            ids[owner] = int(m.group(2))
+    for k in range(rounds):
+        fits = [f for cp in compose_all(prepare(manifest)) for f in cp.fits]
+        changed = False
+        for f in fits:
+            seed = ids.get(f.story.split("~")[0], -1)
+            if seed < 0 or f.continued_from:
+                continue
+            per_line = 13 * max(1, f.frame["span"]) // max(1, f.columns)
+            if f.overset_chars:
+                seeds[seed] -= f.overset_chars + per_line
+                changed = True
+            elif f.underset_lines > 0 and k < rounds // 2:
+                seeds[seed] += f.underset_lines * per_line - 4
+                changed = True
+        text = _FILLER.sub(lambda m: f"{m.group(1)}{seeds[int(m.group(2))]}{m.group(4)}", text)
+        manifest.write_text(text, encoding="utf-8")
+        if not changed:
+            return k + 1
+    return rounds
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(fit_fillers(Path(sys.argv[1])))
