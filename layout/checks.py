@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from layout import cjk
-from layout.display import GlyphRun, Image, PageDisplay
+from layout.display import GlyphRun, PageDisplay
 from layout.errors import Finding
 from layout.model import Edition
 

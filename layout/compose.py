@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from layout import dates
 from layout.display import BLACK, Bookmark, GlyphRun, Image, Marker, PageDisplay, Rect, Rule
@@ -550,7 +549,3 @@ def fallback_findings(edition: Edition, style: Style, fonts: FontBook) -> list[F
                                        f"{describe(ch)} is not in {fonts.face(face).family}; set in {fb.family}",
                                        {"char": ch, "face": face}))
     return out
-
-
-def image_path_key(path: Path) -> str:
-    return str(path)

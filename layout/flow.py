@@ -88,7 +88,7 @@ def pour(setter: TextSetter, start: Cursor, slots: list[Slot], head: list[TextLi
     head, tail = head or [], tail or []
     caps = [s.lines for s in slots]
     capacity = sum(caps)
-    placed, cur, done, extras, used = _fill(setter, start, slots, caps, head, tail if True else [])
+    placed, cur, done, extras, used = _fill(setter, start, slots, caps, head, tail)
     jumped = False
     if not done and jump is not None and slots:
         # keep the last line of the last slot with room for the jump line

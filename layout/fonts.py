@@ -36,6 +36,7 @@ class Face:
     descent: float  # em, below the baseline (positive)
     widths: dict[str, float] = field(hash=False, compare=False, repr=False)
     vwidths: dict[str, float] = field(hash=False, compare=False, repr=False)
+    kerning: dict[str, float] = field(default_factory=dict, hash=False, compare=False, repr=False)
 
     def covers(self, ch: str) -> bool:
         return ch in self.widths
@@ -114,10 +115,51 @@ def _load_face(role: str, family: str, file: Path) -> Face:
                                 hint="run `layout fonts prepare` or restore fonts/ from git")) from None
     widths = {chr(cp): hmtx[g][0] / upem for cp, g in cmap.items()}
     vwidths = {chr(cp): vmtx[g][0] / upem for cp, g in cmap.items() if g in vmtx}
+    kerning = _latin_kerning(tt, cmap, upem)
     tt.close()
     ascent = os2.sTypoAscender / upem
     descent = -os2.sTypoDescender / upem
-    return Face(role, family, file, key, upem, ascent, descent, widths, vwidths)
+    return Face(role, family, file, key, upem, ascent, descent, widths, vwidths, kerning)
+
+
+def _latin_kerning(tt, cmap: dict[int, str], upem: int) -> dict[str, float]:
+    """Pair kerning ('kern' feature, GPOS PairPos formats 1 and 2) between printable ASCII
+    characters, in em: "AV" -> -0.05.  Only Latin needs it; ideographs sit on the grid."""
+    if "GPOS" not in tt:
+        return {}
+    gpos = tt["GPOS"].table
+    if not gpos.FeatureList or not gpos.LookupList:
+        return {}
+    ascii_glyphs = {g: chr(cp) for cp, g in cmap.items() if 0x21 <= cp <= 0x7E}
+    pairs: dict[str, float] = {}
+    lookups = sorted({i for fr in gpos.FeatureList.FeatureRecord if fr.FeatureTag == "kern"
+                      for i in fr.Feature.LookupListIndex})
+    for li in lookups:
+        for st in gpos.LookupList.Lookup[li].SubTable:
+            if getattr(st, "ExtSubTable", None) is not None:
+                st = st.ExtSubTable
+            if getattr(st, "Format", 0) == 1 and hasattr(st, "PairSet"):
+                for g1, ps in zip(st.Coverage.glyphs, st.PairSet):
+                    if g1 not in ascii_glyphs:
+                        continue
+                    for rec in ps.PairValueRecord:
+                        adj = getattr(rec.Value1, "XAdvance", 0) if rec.Value1 else 0
+                        if adj and rec.SecondGlyph in ascii_glyphs:
+                            pairs.setdefault(ascii_glyphs[g1] + ascii_glyphs[rec.SecondGlyph], adj / upem)
+            elif getattr(st, "Format", 0) == 2 and hasattr(st, "Class1Record"):
+                cov = set(st.Coverage.glyphs)
+                c1 = st.ClassDef1.classDefs if st.ClassDef1 else {}
+                c2 = st.ClassDef2.classDefs if st.ClassDef2 else {}
+                for g1, ch1 in ascii_glyphs.items():
+                    if g1 not in cov:
+                        continue
+                    row = st.Class1Record[c1.get(g1, 0)].Class2Record
+                    for g2, ch2 in ascii_glyphs.items():
+                        v = row[c2.get(g2, 0)].Value1
+                        adj = getattr(v, "XAdvance", 0) if v else 0
+                        if adj:
+                            pairs.setdefault(ch1 + ch2, adj / upem)
+    return pairs
 
 
 @lru_cache(maxsize=4)

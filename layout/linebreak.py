@@ -56,7 +56,7 @@ _CLUSTER = re.compile(
 _PAIRS = re.compile("——|……|⸺|" + "".join(re.escape(c) for c in (cjk.DASH, cjk.ELLIPSIS)) + "{3,}")
 _BLANK_RIGHT = re.compile(rf"[{_cls(cjk.BLANK_RIGHT)}](?=[{_cls(cjk.BLANK_RIGHT | cjk.BLANK_LEFT)}])")
 _OPEN_OPEN = re.compile(rf"[{_cls(cjk.BLANK_LEFT)}](?=[{_cls(cjk.BLANK_LEFT)}])")
-_SPECIAL = re.compile(rf"[^\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u3007]")
+_SPECIAL = re.compile(r"[^\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u3007]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +86,7 @@ class Prepared:
                  "glue", "special_cum", "level", "trim_opening", "no_start", "no_end")
 
     def __init__(self, text: str, widths: Mapping[str, float], level: str = "basic",
-                 trim_opening: bool = True, extra_special: str = ""):
+                 trim_opening: bool = True, extra_special: str = "", kerning: Mapping[str, float] | None = None):
         self.text = text
         n = self.n = len(text)
         self.level = level
@@ -119,6 +119,11 @@ class Prepared:
             for i in range(a + 1, b):
                 glue[i] = 1
                 allowed[i] = 0
+                if kerning:
+                    kv = kerning.get(text[i - 1:i + 1])
+                    if kv:  # the font's pair kerning inside Latin words and numbers
+                        kern[i] = kv
+                        special[i] = 1
             if a > 0 and cjk.is_ideograph(text[a - 1]):
                 kern[a] = HAN_LATIN_GAP
                 shr[a] += HAN_LATIN_GAP - HAN_LATIN_MIN
@@ -132,6 +137,11 @@ class Prepared:
             for i in range(a + 1, b):
                 glue[i] = 1
                 allowed[i] = 0
+                if kerning:
+                    kv = kerning.get(text[i - 1:i + 1])
+                    if kv:  # the font's pair kerning inside Latin words and numbers
+                        kern[i] = kv
+                        special[i] = 1
                 special[i] = 1
         for m in _BLANK_RIGHT.finditer(text):  # 。」 ，“ ）（ : 2 em -> 1.5 em (clreq)
             i = m.start()

@@ -85,7 +85,8 @@ class TextSetter:
     def prepared(self, i: int) -> Prepared:
         p = self._prepared.get(i)
         if p is None:
-            p = self._prepared[i] = Prepared(self.paragraphs[i], self.metrics.widths, self.level, self.trim)
+            p = self._prepared[i] = Prepared(self.paragraphs[i], self.metrics.widths, self.level, self.trim,
+                                             kerning=self.metrics.face.kerning)
         return p
 
     def lines(self, cur: Cursor, measure: float, max_lines: int) -> tuple[list[TextLine], Cursor]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -173,3 +174,20 @@ def test_properties_on_random_text(text, measure, level):
             assert False, (seg, text[lines[i - 1].start:lines[i - 1].end])
         if not ln.last and not forced:
             assert seg[-1] not in no_end or all(c in no_end for c in seg), seg
+
+
+def test_pair_kerning_inside_latin_words():
+    text = "中国AVE公司"
+    w = widths_for(text)
+    p = Prepared(text, w, "strict", kerning={"AV": -0.1})
+    lines = break_lines(p, 40, 0.0)
+    runs = line_runs(p, lines[0])
+    xs = []
+    for r in runs:
+        x = r.x
+        for ch in r.text:
+            xs.append((ch, x))
+            x += w[ch] + r.tc
+    pos = dict(xs)
+    assert pos["V"] - pos["A"] == pytest.approx(0.5 - 0.1)
+    assert pos["E"] - pos["V"] == pytest.approx(0.5)
