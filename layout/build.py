@@ -20,7 +20,7 @@ from typing import Callable
 
 from layout import __version__
 from layout.assemble import assemble
-from layout.checks import display_fidelity, verify_pdf
+from layout.checks import PageText, display_fidelity, page_text, verify_pdf
 from layout.compose import ComposedPage, Composer, fallback_findings
 from layout.display import PageDisplay
 from layout.errors import Finding, ManifestError, OutputError, OversetError, Problem
@@ -111,11 +111,14 @@ def compose_all(prep: Prepared, labels: list[str] | None = None) -> list[Compose
 _W: dict = {}
 
 
-def _work(label: str) -> tuple[ComposedPage, bytes]:
+def _work(label: str) -> tuple[ComposedPage, PageText, bytes]:
+    """Compose and render one page; return only what the parent needs (not the display list)."""
     composer: Composer = _W["composer"]
     cp = composer.compose_page(_W["edition"].page(label), _W["cursors"])
     data = render_page(cp.display, _W["fonts"], _W["mode"], _W["bleed"], _W["stamp"])
-    return cp, data
+    d = cp.display
+    slim = PageDisplay(d.label, d.width, d.height, (), d.bookmarks, d.section, d.title)
+    return ComposedPage(slim, cp.fits, cp.findings), page_text(d), data
 
 
 def safe_name(edition: Edition, label: str) -> str:
@@ -202,7 +205,7 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
     cursors: dict[str, Cursor] = composer.resolve_jumps()
     _W.update(composer=composer, edition=edition, cursors=cursors, fonts=fonts, mode=opts.mode,
               bleed=style.bleed, stamp=edition.sha256)
-    results: list[tuple[ComposedPage, bytes]] = []
+    results: list[tuple[ComposedPage, PageText, bytes]] = []
     total = len(labels)
     if opts.jobs > 1 and total > 1:
         import multiprocessing as mp
@@ -218,16 +221,16 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
             if progress:
                 progress(lab, i + 1, total)
     t_pages = time.perf_counter()
-    pages = [cp for cp, _ in results]
-    displays = [cp.display for cp in pages]
+    pages = [cp for cp, _, _ in results]
+    texts = [pt for _, pt, _ in results]
     findings = list(prep.findings)
     for cp in pages:
         findings += cp.findings
     overset_ids = {f.data.get("story", "") for f in findings if f.code == "overset"}
-    findings += display_fidelity(edition, displays, overset_ids)
-    pdfs = {cp.display.label: data for cp, data in results}
+    findings += display_fidelity(edition, texts, overset_ids)
+    pdfs = {cp.display.label: data for cp, _, data in results}
     if opts.verify or opts.mode == "archive":
-        findings += verify_pdf(edition, displays, pdfs)
+        findings += verify_pdf(edition, texts, pdfs)
     overset = [f for f in findings if f.code == "overset"]
     if opts.allow_overset:
         findings = [Finding("warning", f.code, f.where, f.message, f.data) if f.code == "overset" else f
@@ -243,13 +246,13 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
     out = opts.out_dir
     page_paths: dict[str, Path] = {}
     with BuildLock(out):
-        for cp, data in results:
+        for cp, _, data in results:
             p = out / "pages" / f"{safe_name(edition, cp.display.label)}.pdf"
             if opts.mode != "print":
                 p = out / opts.mode / "pages" / f"{safe_name(edition, cp.display.label)}.pdf"
             write_atomic(p, data)
             page_paths[cp.display.label] = p
-        edition_bytes = assemble(edition, [(cp.display, data) for cp, data in results], opts.mode)
+        edition_bytes = assemble(edition, [(cp.display, data) for cp, _, data in results], opts.mode)
         target = out / edition_filename(edition, opts.mode)
         write_atomic(target, edition_bytes)
         if opts.mode == "print":
@@ -258,7 +261,7 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
             pf = preflight(edition_bytes)
             findings += [Finding("warning", "preflight", target.name, msg) for msg in pf.problems]
         if opts.mode == "archive":
-            side = archive_sidecar(edition, pages)
+            side = archive_sidecar(edition, pages, texts)
             write_atomic(target.with_suffix(".json"), json.dumps(side, ensure_ascii=False, indent=1).encode())
     t_end = time.perf_counter()
     return BuildResult(target, page_paths, pages, findings,
@@ -276,11 +279,9 @@ def fit_report(edition: Edition, pages: list[ComposedPage], findings: list[Findi
     }
 
 
-def archive_sidecar(edition: Edition, pages: list[ComposedPage]) -> dict:
+def archive_sidecar(edition: Edition, pages: list[ComposedPage], texts: list[PageText]) -> dict:
     """Story -> pages, frames, bounding boxes and the sha256 of its text (for facsimile checks)."""
     import hashlib
-
-    from layout.display import GlyphRun
 
     stories: dict[str, dict] = {}
     for page in edition.pages:
@@ -289,16 +290,13 @@ def archive_sidecar(edition: Edition, pages: list[ComposedPage]) -> dict:
                 stories[s.id] = {"headline": s.headline.text if s.headline else "",
                                  "text_sha256": hashlib.sha256("\n\n".join(s.paragraphs).encode()).hexdigest(),
                                  "chars": sum(len(p) for p in s.paragraphs), "placements": []}
-    for cp in pages:
-        d: PageDisplay = cp.display
+    for cp, pt in zip(pages, texts):
         for fit in cp.fits:
             sid = fit.story.split("~")[0]
-            runs = [r for r in d.items if isinstance(r, GlyphRun) and r.story == fit.story]
-            if not runs or sid not in stories:
+            bbox = pt.bboxes.get(fit.story)
+            if bbox is None or sid not in stories:
                 continue
-            bbox = [round(min(r.x for r in runs), 2), round(min(r.y - r.size for r in runs), 2),
-                    round(max(r.x + len(r.text) * r.size for r in runs), 2), round(max(r.y for r in runs), 2)]
-            stories[sid]["placements"].append({"page": d.label, "frame": fit.frame, "bbox_pt": bbox,
+            stories[sid]["placements"].append({"page": pt.label, "frame": fit.frame, "bbox_pt": bbox,
                                                "chars_set": fit.chars_set})
     return {"edition": {"paper": edition.paper, "date": edition.date.isoformat(),
                         "manifest_sha256": edition.sha256}, "stories": stories}

@@ -28,25 +28,54 @@ def normalise(text: str) -> str:
     return _WS.sub("", text)
 
 
-def story_texts(displays: list[PageDisplay], roles: tuple[str, ...] = ("body", "jump")) -> dict[str, str]:
+@dataclass(frozen=True)
+class PageText:
+    """What fidelity checks need of a composed page: each story's set text, in drawing order.
+
+    Small enough to send back from a worker process instead of the whole display list.
+    """
+
+    label: str
+    parts: tuple[tuple[str, str], ...]  # (story key, body + jump text) in display order
+    bboxes: dict = field(default_factory=dict, hash=False, compare=False)  # story key -> [x0, y0, x1, y1]
+
+
+def page_text(d: PageDisplay, roles: tuple[str, ...] = ("body", "jump")) -> PageText:
+    parts: dict[str, list[str]] = {}
+    boxes: dict[str, list[float]] = {}
+    for it in d.items:
+        if isinstance(it, GlyphRun) and it.story:
+            if it.role in roles:
+                parts.setdefault(it.story, []).append(it.text)
+            b = boxes.get(it.story)
+            x1 = it.x + len(it.text) * it.size
+            if b is None:
+                boxes[it.story] = [it.x, it.y - it.size, x1, it.y]
+            else:
+                b[0], b[1], b[2], b[3] = min(b[0], it.x), min(b[1], it.y - it.size), max(b[2], x1), max(b[3], it.y)
+    return PageText(d.label, tuple((k, "".join(v)) for k, v in parts.items()),
+                    {k: [round(v, 2) for v in b] for k, b in boxes.items()})
+
+
+def story_texts(pages: list[PageDisplay] | list[PageText]) -> dict[str, str]:
     """Story id -> text in display order across pages (continuations appended)."""
     out: dict[str, list[str]] = {}
-    for d in displays:
-        for it in d.items:
-            if isinstance(it, GlyphRun) and it.role in roles and it.story:
-                sid = it.story.split("~")[0]
-                out.setdefault(sid, []).append(it.text)
+    for pt in pages:
+        if isinstance(pt, PageDisplay):
+            pt = page_text(pt)
+        for key, text in pt.parts:
+            out.setdefault(key.split("~")[0], []).append(text)
     return {k: "".join(v) for k, v in out.items()}
 
 
-def display_fidelity(edition: Edition, displays: list[PageDisplay], overset: set[str] = frozenset()
-                     ) -> list[Finding]:
+def display_fidelity(edition: Edition, pages: list[PageDisplay] | list[PageText],
+                     overset: set[str] | frozenset[str] = frozenset()) -> list[Finding]:
     """Each story's body, with generated jump lines removed, equals its manifest text.
 
     Stories in `overset` (already reported) need only be a prefix of their text.
     """
-    got = story_texts(displays)
-    labels = {d.label for d in displays}
+    got = story_texts(pages)
+    labels = {p.label for p in pages}
     findings = []
     for page in edition.pages:
         for s in page.stories:
@@ -54,8 +83,8 @@ def display_fidelity(edition: Edition, displays: list[PageDisplay], overset: set
                 continue
             want = normalise("".join(s.paragraphs))
             have = normalise(_JUMP.sub("", got.get(s.id, "")))
-            pages = {page.label} | ({s.continues} if s.continues else set())
-            if not pages <= labels:
+            on = {page.label} | ({s.continues} if s.continues else set())
+            if not on <= labels:
                 continue  # partial build: the story is not wholly on the pages built
             if have != want and not (s.id in overset and want.startswith(have)):
                 findings.append(_diff_finding(s.id, page.label, want, have, "display list"))
@@ -116,29 +145,25 @@ def pdf_text(pdf_bytes: bytes, page_index: int = 0) -> str:
     return "".join(c.ch for c in pdf_page_chars(pdf_bytes, page_index))
 
 
-def verify_pdf(edition: Edition, displays: list[PageDisplay], pdfs: dict[str, bytes]) -> list[Finding]:
+def verify_pdf(edition: Edition, pages: list[PageDisplay] | list[PageText], pdfs: dict[str, bytes]
+               ) -> list[Finding]:
     """Read every page back and check that each story's text appears whole and in order.
 
     The renderer writes runs in display-list order, so a story's characters form one
     contiguous stretch of its page's extracted text.
     """
     findings = []
-    page_text = {label: normalise(pdf_text(data)) for label, data in pdfs.items()}
-    expected = {k: normalise(v) for k, v in story_texts(displays).items()}
-    for d in displays:
-        order: list[str] = []
-        for it in d.items:
-            if isinstance(it, GlyphRun) and it.role in ("body", "jump") and it.story and (
-                    not order or order[-1] != it.story):
-                order.append(it.story)
-        text = page_text.get(d.label, "")
-        for key in order:
-            part = normalise("".join(r.text for r in d.items if isinstance(r, GlyphRun)
-                                     and r.story == key and r.role in ("body", "jump")))
+    for pt in pages:
+        if isinstance(pt, PageDisplay):
+            pt = page_text(pt)
+        if pt.label not in pdfs:
+            continue
+        text = normalise(pdf_text(pdfs[pt.label]))
+        for key, part in pt.parts:
+            part = normalise(part)
             if part and part not in text:
-                sid = key.split("~")[0]
-                findings.append(_diff_finding(sid, d.label, part, _closest(text, part), "PDF read-back"))
-    del expected
+                findings.append(_diff_finding(key.split("~")[0], pt.label, part, _closest(text, part),
+                                              "PDF read-back"))
     return findings
 
 

@@ -57,7 +57,8 @@ def build(
     out_dir: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder."),
     mode: str = typer.Option("print", "--mode", "-m", help="print | proof | archive"),
     pages: Optional[str] = typer.Option(None, "--pages", help="Pages to build, e.g. A1,T3-T5"),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=64, help="Worker processes."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, max=64,
+                             help="Worker processes (0 = one per CPU core); output is identical for any value."),
     report: Optional[Path] = typer.Option(None, "--report", help="Write the fit report (JSON) here."),
     allow_overset: bool = typer.Option(False, "--allow-overset", help="Overset is a warning, not an error."),
     allow_outside: bool = typer.Option(False, "--allow-outside", help="Allow files outside the edition folder."),
@@ -69,8 +70,10 @@ def build(
     if mode not in ("print", "proof", "archive"):
         err.print(f"unknown --mode {mode!r}; use print, proof or archive")
         raise typer.Exit(2)
-    opts = BuildOptions(out_dir, mode, [pages] if pages else None, jobs, report, allow_overset, allow_outside,
-                        verify)
+    import os
+
+    opts = BuildOptions(out_dir, mode, [pages] if pages else None, jobs or os.cpu_count() or 1, report,
+                        allow_overset, allow_outside, verify)
     try:
         res = _with_progress(lambda cb: run_build(_manifest(edition), opts, cb))
     except LayoutError as e:

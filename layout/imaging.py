@@ -68,5 +68,6 @@ def prepare_image(file: Path, crop: tuple[int, int, int, int], mode: str, cmyk: 
 
 def max_ink(img: PILImage.Image) -> float:
     """Highest total ink (1.0 = 100 %) of a CMYK image."""
-    bands = [b.tobytes() for b in img.convert("CMYK").split()]
-    return max(map(sum, zip(*bands))) / 255.0 if bands[0] else 0.0
+    c, m, y, k = img.convert("CMYK").split()
+    total = ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"], c=c, m=m, y=y, k=k)
+    return total.getextrema()[1] / 255.0
