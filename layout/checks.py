@@ -23,9 +23,12 @@ _WS = re.compile(r"\s+")
 _JUMP = re.compile(r"（下转[^）]*）|（上接[^）]*）|相关报道详见\S+?版")
 
 
+_FROM_VERTICAL = str.maketrans(cjk.FROM_VERTICAL)
+
+
 def normalise(text: str) -> str:
-    text = "".join(cjk.FROM_VERTICAL.get(c, c) for c in text)
-    return _WS.sub("", text)
+    """Text as compared for fidelity: vertical forms mapped back, whitespace dropped."""
+    return _WS.sub("", text.translate(_FROM_VERTICAL))
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,18 @@ _RGB_OP = re.compile(rb"(?<![A-Za-z])(?:rg|RG)(?![A-Za-z])")
 _PLACED = re.compile(rb"(-?[\d.]+) -?[\d.]+ -?[\d.]+ -?[\d.]+ -?[\d.]+ -?[\d.]+ cm\s*(/\S+) Do")
 
 
+def _placements(ops: bytes) -> dict[str, float]:
+    """XObject name -> placed width in pt, from the `w 0 0 h x y cm /Name Do` before each Do."""
+    out = {}
+    i = ops.find(b" Do")
+    while i != -1:
+        m = _PLACED.search(ops[max(0, i - 160):i + 3])
+        if m:
+            out[m.group(2).decode()] = abs(float(m.group(1)))
+        i = ops.find(b" Do", i + 3)
+    return out
+
+
 def preflight(pdf_bytes: bytes, ink_limit: float = 2.20, min_ppi: float = 200.0, need_boxes: bool = True) -> Preflight:
     """PDF/X-1a-style checks on a print PDF (fonts, colour, ink, resolution, boxes)."""
     from pypdf import PdfReader
@@ -237,7 +252,7 @@ def preflight(pdf_bytes: bytes, ink_limit: float = 2.20, min_ppi: float = 200.0,
         ops = _STRINGS.sub(b"()", raw_content.get_data()) if raw_content is not None else b""
         if _RGB_OP.search(ops):
             pf.problems.append(f"page {pno}: RGB colour operator in the content")
-        placements = {m.group(2).decode(): abs(float(m.group(1))) for m in _PLACED.finditer(ops)}
+        placements = _placements(ops)
         xobjects = res.get("/XObject") or {}
         for name, ref in xobjects.items():
             xo = ref.get_object()

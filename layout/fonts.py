@@ -85,11 +85,11 @@ class FontBook:
     def uncovered(self, role: str, text: str) -> list[str]:
         """Characters of `text` that neither the role's face nor its fallbacks cover."""
         widths = self.metrics(role).widths
-        return sorted(ch for ch in set(text) - widths.keys() if not ch.isspace() or ch == "\u3000")
+        return sorted(ch for ch in set(text) if ch not in widths and (not ch.isspace() or ch == "\u3000"))
 
     def fallback_chars(self, role: str, text: str) -> list[str]:
         fb = self.metrics(role).fallback
-        return sorted(set(text) & fb.keys())
+        return sorted(ch for ch in set(text) if ch in fb)
 
 
 def describe(ch: str) -> str:
