@@ -99,9 +99,8 @@ def _with_progress(fn):
                 prog.update(task, total=n, completed=i, description=f"page {label}")
             return fn(cb)
 
-    def plain(label: str, i: int, n: int) -> None:
-        if STATE["verbose"]:
-            err.print(f"page {label} ({i}/{n})", markup=False)
+    def plain(label: str, i: int, n: int) -> None:  # not a terminal: one plain line per page
+        err.print(f"page {label} ({i}/{n})", markup=False)
     return fn(plain)
 
 

@@ -38,6 +38,7 @@ HAN_LATIN_GAP = 0.25  # em, clreq §mixed_text_composition: "at most ¼ em"
 HAN_LATIN_MIN = 0.125  # squeezable to ⅛ em (clreq compression step ⑥)
 HAN_LATIN_MAX = 0.5  # stretchable to ½ em (clreq expansion step ②)
 SQUEEZE_LOOKAHEAD = 3  # at most this many characters are squeezed into a line
+MIDDLE_DOT_WIDTH = 0.5  # em, GB style interpunct
 NEARLY_FULL = 1.0  # em: a paragraph's last line this close to the measure is justified too,
 # so that no line ends a hair short of the column edge (it would read as a ragged line)
 
@@ -114,6 +115,11 @@ class Prepared:
                 shr[i] = 0.5 * fadv[i] if fadv[i] >= 0.99 else 0.0
             elif ch == " ":
                 allowed[i] = 0  # break after a space, never before it
+            elif ch in cjk.MIDDLE_DOTS and fadv[i] < MIDDLE_DOT_WIDTH:
+                # GB style: the interpunct takes a fixed ½ em, centred (clreq; GB/T 15834 §5.1.7)
+                side = (MIDDLE_DOT_WIDTH - fadv[i]) / 2
+                adv[i] += side
+                kern[i] += side
         for m in _CLUSTER.finditer(text):
             a, b = m.span()
             for i in range(a + 1, b):

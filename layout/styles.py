@@ -55,6 +55,7 @@ class Style:
     body_size: float
     leading: float
     indent_chars: float
+    indent_after_heading: bool
     kinsoku: str
     trim_opening_at_line_start: bool
     masthead_lines: int
@@ -193,6 +194,7 @@ def style_from_dict(data: dict[str, Any], source: str = "<style>") -> Style:
         body_size=body,
         leading=length("grid.leading"),
         indent_chars=float(get("paragraph.indent", 2)),
+        indent_after_heading=bool(get("paragraph.indent_after_heading", True)),
         kinsoku=kinsoku,
         trim_opening_at_line_start=bool(get("paragraph.trim_opening_at_line_start", True)),
         masthead_lines=int(get("masthead.lines", 12)),

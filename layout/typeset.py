@@ -78,6 +78,7 @@ class TextSetter:
         self.level = style.kinsoku
         self.trim = style.trim_opening_at_line_start
         self.indent = style.indent_chars if indent_chars is None else indent_chars
+        self.indent_first = style.indent_after_heading  # clreq: some houses set the first paragraph flush
         self.justify = justify
         self.align = align
         self._prepared: dict[int, Prepared] = {}
@@ -89,6 +90,9 @@ class TextSetter:
                                              kerning=self.metrics.face.kerning)
         return p
 
+    def _indent(self, para: int) -> float:
+        return 0.0 if para == 0 and not self.indent_first else self.indent
+
     def lines(self, cur: Cursor, measure: float, max_lines: int) -> tuple[list[TextLine], Cursor]:
         """Up to max_lines lines from cur at `measure` pt; returns them and the next cursor."""
         out: list[TextLine] = []
@@ -96,7 +100,7 @@ class TextSetter:
         para, off = cur.para, cur.offset
         while para < len(self.paragraphs) and len(out) < max_lines:
             p = self.prepared(para)
-            brk = break_lines(p, em, self.indent, off, max_lines - len(out))
+            brk = break_lines(p, em, self._indent(para), off, max_lines - len(out))
             for ln in brk:
                 out.append(self._text_line(p, para, ln, em))
             if brk and brk[-1].last:
@@ -112,7 +116,7 @@ class TextSetter:
         total = 0
         para, off = cur.para, cur.offset
         while para < len(self.paragraphs):
-            total += len(break_lines(self.prepared(para), em, self.indent, off))
+            total += len(break_lines(self.prepared(para), em, self._indent(para), off))
             para, off = para + 1, 0
         return total
 

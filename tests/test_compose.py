@@ -219,3 +219,49 @@ def test_overset_and_underset_findings(tmp_path):
     assert "需增加" in f.message and "删" in f.message
     under = [f for f in pages["A2"].findings if f.code == "underset"]
     assert under and under[0].data["empty_lines"] > 2
+
+
+def test_three_columns_set_as_two_and_the_tabloid_grid(tmp_path):
+    """三破二: a 3-column frame set as 2 text columns of 20 characters; styles are data."""
+    text = textwrap.dedent("""\
+        edition:
+          paper: 江城日报
+          date: 2026-08-19
+          style: tabloid
+          style_overrides: {paragraph: {indent_after_heading: false}}
+        sections: [{id: A, name: 要闻, pages: 1}]
+        pages:
+          A1:
+            stories:
+              - id: s
+                frame: {col: 1, span: 3, top: 0, lines: 30}
+                columns: 2
+                headline: 城市更新激活发展新动能
+                body: {filler: {seed: 2, chars: 1200}}
+        """)
+    (tmp_path / "edition.yaml").write_text(text, encoding="utf-8")
+    prep = prepare(tmp_path / "edition.yaml")
+    st = prep.style
+    assert st.columns == 4 and st.column_chars == 18 and st.lines == 70
+    cp = compose_all(prep)[0]
+    runs = body_runs(cp, "s")
+    widths = prep.fonts.metrics("song").widths
+    g = Grid(st)
+    assert widths  # span 3 of 18-character columns = 56 em; two text columns with a 1-em gutter: 27 + 27 + 2
+    lefts = {round(r.x, 2) for r in runs}
+    frame_w = g.span_width(3)
+    measure = (frame_w / 9 - 1) // 2 * 9
+    assert measure == 27 * 9
+    first = min(runs, key=lambda r: (r.y, r.x))
+    assert first.x == pytest.approx(g.col_x(1))  # indent_after_heading: false -> flush first paragraph
+    second_col_x = g.col_x(1) + frame_w - measure
+    assert any(abs(x - second_col_x) < 0.01 for x in lefts)
+    # every line ends on its column's right edge or half an em past it (a squeezed end mark)
+    right_edges = (g.col_x(1) + measure, g.col_x(1) + frame_w)
+    ends = {}
+    for r in runs:
+        end = r.x + sum(widths[c] for c in r.text) * 9 + r.tc * (len(r.text) - 1)
+        key = (round(r.y, 2), r.x > second_col_x - 5)
+        ends[key] = max(ends.get(key, 0.0), end)
+    flush = [e for e in ends.values() if any(abs(e - x) < 0.01 or abs(e - x - 4.5) < 0.01 for x in right_edges)]
+    assert len(flush) >= 0.8 * len(ends)

@@ -191,3 +191,20 @@ def test_pair_kerning_inside_latin_words():
     pos = dict(xs)
     assert pos["V"] - pos["A"] == pytest.approx(0.5 - 0.1)
     assert pos["E"] - pos["V"] == pytest.approx(0.5)
+
+
+def test_middle_dot_takes_a_fixed_half_em_centred():
+    text = "阿卜杜勒·阿齐兹来到江城"
+    w = widths_for(text)
+    w["·"] = 0.3
+    p = Prepared(text, w, "strict")
+    lines = break_lines(p, 40, 0.0)
+    runs = line_runs(p, lines[0])
+    pos = {}
+    for r in runs:
+        x = r.x
+        for ch in r.text:
+            pos.setdefault(ch, x)
+            x += w[ch] + r.tc
+    assert pos["·"] == pytest.approx(4.1)  # 4 em + (0.5 - 0.3) / 2
+    assert pos["齐"] == pytest.approx(5.5)  # 4 em + ½ em + 阿
