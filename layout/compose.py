@@ -196,10 +196,11 @@ class Composer:
         line = self._content_top(page, story.frame.top)
         bottom = story.frame.bottom
         area_x, area_w = box.x, box.w
+        strip_cols = 0
         if not story.continued_from:
             h = src.headline
             if h is not None and h.vertical:
-                vitems, strip = self._vertical_headline(page, src, box.right, line, bottom)
+                vitems, strip, strip_cols = self._vertical_headline(page, src, box.right, line, bottom)
                 items += vitems
                 area_w -= strip
             for role_name, text in (("kicker", src.kicker), ("headline", h.text if h and not h.vertical else ""),
@@ -225,6 +226,8 @@ class Composer:
                 line += used
         setter = self.setter(src, src_page)
         ncols = max(1, story.columns)
+        if strip_cols and story.columns == story.frame.span:
+            ncols = max(1, ncols - strip_cols)  # one text column per basic column left
         em = st.em
         measure_em = math.floor((area_w / em - (ncols - 1) * st.gutter_chars) / ncols + 1e-6)
         measure = measure_em * em
@@ -319,7 +322,7 @@ class Composer:
         return out
 
     def _vertical_headline(self, page: Page, story: Story, right: float, line: int, bottom: int
-                           ) -> tuple[list, float]:
+                           ) -> tuple[list, float, int]:
         st = self.style
         h = story.headline
         assert h is not None
@@ -327,15 +330,17 @@ class Composer:
         height = (bottom - line) * st.leading - st.leading
         vb = set_vertical(h.text, role, self.fonts, height, size=h.size, face=h.face, story=story.id,
                           page=page.label, where=story.where)
-        strip_em = math.ceil((vb.width + 2 * st.em) / st.em)
-        strip = strip_em * st.em
-        x0 = right - strip + (strip - st.em - vb.width) / 2 + st.em
+        # the strip takes whole basic columns, so the text beside it stays on the column grid
+        pitch = st.column_width + st.gutter
+        strip_cols = max(1, math.ceil((vb.width + 2 * st.em + st.gutter) / pitch - 1e-9))
+        strip = strip_cols * pitch
+        x0 = right - strip + st.gutter + (strip - st.gutter - vb.width) / 2
         y0 = self.grid.line_y(line) + st.leading / 2
         items: list = [GlyphRun(x0 + gl.x, y0 + gl.y, gl.face, vb.size, gl.text, 0.0, _color(role), True, story.id,
                                 "headline") for gl in vb.glyphs]
-        rx = right - strip + st.em / 2
+        rx = right - strip + st.gutter / 2
         items.append(Rule(rx, self.grid.line_y(line), rx, self.grid.line_y(bottom), st.rule_weight))
-        return items, strip
+        return items, strip, strip_cols
 
     # -- photos and boxes ----------------------------------------------------------
     def _photo(self, page: Page, photo: Photo, x: float, w: float, first: int, bottom: int, owner: str
