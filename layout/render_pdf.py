@@ -22,6 +22,7 @@ from functools import lru_cache
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab import rl_config
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas as rl_canvas
 
@@ -100,25 +101,7 @@ def render_page(page: PageDisplay, fonts: FontBook, mode: str = "print", bleed: 
             img = prepare_image(it.file, it.crop, it.mode, cmyk)
             c.drawImage(ImageReader(img), b + it.x, top - it.y - it.h, it.w, it.h)
 
-    t = c.beginText()
-    cur_font = cur_tc = cur_col = None
-    for it in page.items:
-        if isinstance(it, GlyphRun):
-            if (it.face, it.size) != cur_font:
-                t.setFont(it.face, it.size)
-                cur_font = (it.face, it.size)
-            if it.tc != cur_tc:
-                t.setCharSpace(it.tc)
-                cur_tc = it.tc
-            if it.color != cur_col:
-                if cmyk:
-                    t.setFillColorCMYK(*it.color)
-                else:
-                    t.setFillColorRGB(*_rgb(it.color))
-                cur_col = it.color
-            t.setTextOrigin(b + it.x, top - it.y)
-            t.textOut(it.text)
-    c.drawText(t)
+    _emit_text(c, [it for it in page.items if isinstance(it, GlyphRun)], b, top, cmyk)
 
     for it in page.items:
         if isinstance(it, Rule):
@@ -139,6 +122,42 @@ def render_page(page: PageDisplay, fonts: FontBook, mode: str = "print", bleed: 
     c.showPage()
     c.save()
     return buf.getvalue()
+
+
+def _emit_text(c, runs: list[GlyphRun], b: float, top: float, cmyk: bool) -> None:
+    """All glyph runs of the page in one BT/ET block, written straight into the page's content.
+
+    What ReportLab's PDFTextObject.textOut does for a TrueType font (split the string into
+    the font's 256-glyph subsets, select each subset, show the bytes) without its per-call
+    bookkeeping (line advance, width measuring): runs are already positioned.
+    """
+    if not runs:
+        return
+    doc = c._doc
+    escape = c._escape
+    code = ["BT"]
+    add = code.append
+    fonts: dict[str, object] = {}
+    cur_font = cur_tc = cur_col = None
+    for r in runs:
+        font = fonts.get(r.face)
+        if font is None:
+            font = fonts[r.face] = pdfmetrics.getFont(r.face)
+        if r.color != cur_col:
+            add(f"{fp_str(*r.color)} k" if cmyk else f"{fp_str(*_rgb(r.color))} rg")
+            cur_col = r.color
+        if r.tc != cur_tc:
+            add(f"{fp_str(r.tc)} Tc")
+            cur_tc = r.tc
+        add(f"1 0 0 1 {fp_str(b + r.x)} {fp_str(top - r.y)} Tm")
+        for subset, t in font.splitString(r.text, doc):
+            key = (r.face, subset, r.size)
+            if key != cur_font:
+                add(f"{font.getSubsetInternalName(subset, doc)} {fp_str(r.size)} Tf")
+                cur_font = key
+            add(f"({escape(t)}) Tj")
+    add("ET")
+    c._code.append("\n".join(code))
 
 
 def _crop_marks(c, b: float, w: float, h: float) -> None:
