@@ -17,7 +17,8 @@ from PIL import Image as PILImage
 from PIL import ImageChops, ImageMath
 
 TOTAL_INK_LIMIT = 2.20  # 220 %
-MAX_PPI = 300.0  # downsample above this at final size (keeps pages small, loses nothing on newsprint)
+SEPARATION_LIMIT = 2.14  # separate a little under the limit: JPEG rounding must not cross it
+JPEG_QUALITY = 92  # photos go into the PDF as JPEG (DCTDecode): raw CMYK + zlib is 5x slower and bigger
 
 
 def gcr_cmyk(rgb: PILImage.Image, limit: float = TOTAL_INK_LIMIT) -> PILImage.Image:
@@ -61,9 +62,20 @@ def prepare_image(file: Path, crop: tuple[int, int, int, int], mode: str, cmyk: 
         pic = bg
     if cmyk:
         if pic.mode == "CMYK":
-            return limit_cmyk(pic) if max_ink(pic) > TOTAL_INK_LIMIT else pic
-        return gcr_cmyk(pic)
+            return limit_cmyk(pic, SEPARATION_LIMIT) if max_ink(pic) > SEPARATION_LIMIT else pic
+        return gcr_cmyk(pic, SEPARATION_LIMIT)
     return pic.convert("RGB")
+
+
+@lru_cache(maxsize=32)
+def encoded_image(file: Path, crop: tuple[int, int, int, int], mode: str, cmyk: bool) -> bytes:
+    """The prepared picture as JPEG bytes (CMYK JPEGs are Adobe-inverted, as ReportLab expects)."""
+    import io
+
+    pic = prepare_image(file, crop, mode, cmyk)
+    buf = io.BytesIO()
+    pic.save(buf, "JPEG", quality=JPEG_QUALITY, subsampling=0, optimize=False)
+    return buf.getvalue()
 
 
 def max_ink(img: PILImage.Image) -> float:

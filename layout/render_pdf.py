@@ -29,7 +29,7 @@ from reportlab.pdfgen import canvas as rl_canvas
 from layout.display import GlyphRun, Image, Marker, PageDisplay, Rect, Rule
 from layout.errors import Problem, RenderError
 from layout.fonts import FontBook
-from layout.imaging import prepare_image
+from layout.imaging import encoded_image
 
 MODES = ("print", "proof", "archive")
 rl_config.useA85 = 0  # binary streams: ASCII85 only inflates images and fonts by 25 %
@@ -98,8 +98,8 @@ def render_page(page: PageDisplay, fonts: FontBook, mode: str = "print", bleed: 
     # images first (text and rules overprint them)
     for it in page.items:
         if isinstance(it, Image):
-            img = prepare_image(it.file, it.crop, it.mode, cmyk)
-            c.drawImage(ImageReader(img), b + it.x, top - it.y - it.h, it.w, it.h)
+            data = encoded_image(it.file, it.crop, it.mode, cmyk)
+            c.drawImage(ImageReader(io.BytesIO(data)), b + it.x, top - it.y - it.h, it.w, it.h)
 
     _emit_text(c, [it for it in page.items if isinstance(it, GlyphRun)], b, top, cmyk)
 
