@@ -8,6 +8,7 @@ written, for `layout check` and for tests.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import re
@@ -111,6 +112,22 @@ def compose_all(prep: Prepared, labels: list[str] | None = None) -> list[Compose
 _W: dict = {}
 
 
+def _worker_init(parent: int) -> None:
+    """Workers leave Ctrl-C to the parent (which stops the pool) and exit when the parent
+    dies: a killed build must not leave workers blocked forever on the task queue."""
+    import signal
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
 def _work(label: str) -> tuple[ComposedPage, PageText, bytes]:
     """Compose and render one page; return only what the parent needs (not the display list)."""
     composer: Composer = _W["composer"]
@@ -131,14 +148,22 @@ def safe_name(edition: Edition, label: str) -> str:
 
 
 def edition_filename(edition: Edition, mode: str) -> str:
-    base = f"{edition.paper}-{edition.date.isoformat()}"
-    return base + ("" if mode == "print" else f"-{mode}") + ".pdf"
+    """<paper>-<date>[-<mode>].pdf; the paper's name made safe as one file name (no path
+    separators, no leading dot, at most 255 bytes), so that it can never point elsewhere."""
+    tail = f"-{edition.date.isoformat()}" + ("" if mode == "print" else f"-{mode}") + ".pdf"
+    paper = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]', "_", edition.paper).strip(" .") or "edition"
+    while len((paper + tail).encode("utf-8")) > 240:
+        paper = paper[:-1]
+    return paper + tail
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file in the same folder, fsync, then rename over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise OutputError(Problem(f"cannot write {path}: {e.strerror or e}")) from None
     try:
         os.fchmod(fd, 0o644)
         with os.fdopen(fd, "wb") as f:
@@ -146,52 +171,147 @@ def write_atomic(path: Path, data: bytes) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(e, OSError):  # a folder of that name, disk full, ...
+            raise OutputError(Problem(f"cannot write {path}: {e.strerror or e}")) from None
         raise
 
 
+class StagedWrites:
+    """Files written beside their targets under temporary names (`.<name>.*.tmp`), fsynced,
+    then renamed over the targets together by `commit`; `discard` removes what was not
+    committed.  Temporaries left by a killed build for the same targets are removed first
+    (callers hold the BuildLock, so no other build is writing them)."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, Path]] = []
+        self.targets: list[Path] = []  # known before mkstemp: an interrupt in between leaves nothing
+
+    def add(self, path: Path, data: bytes) -> None:
+        self.targets.append(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for old in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+                old.unlink(missing_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            self.items.append((tmp, path))
+            os.fchmod(fd, 0o644)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+        except OSError as e:  # disk full, permissions, ...: the previous outputs stay as they were
+            raise OutputError(Problem(f"cannot write {path}: {e.strerror or e}",
+                                      hint="check the output folder (space, permissions) or use -o")) from None
+
+    def commit(self) -> None:
+        """Rename every file into place; Ctrl-C (SIGINT) and SIGTERM wait until all are."""
+        import signal
+        import threading
+
+        block = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM}) if block else None
+        try:
+            folders = set()
+            for tmp, path in self.items:
+                try:
+                    os.replace(tmp, path)
+                except OSError as e:
+                    raise OutputError(Problem(f"cannot write {path}: {e.strerror or e}",
+                                              hint="is a folder in the way of the file?")) from None
+                folders.add(path.parent)
+            self.items = []
+            self.targets = []
+            for folder in folders:  # make the renames durable
+                try:
+                    dfd = os.open(folder, os.O_RDONLY)
+                except OSError:
+                    continue
+                try:
+                    os.fsync(dfd)
+                except OSError:
+                    pass
+                finally:
+                    os.close(dfd)
+        finally:
+            if block:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+    def discard(self) -> None:
+        for tmp, _ in self.items:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+        for path in self.targets:  # a temporary made just before an interrupt, not yet listed
+            for old in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+                old.unlink(missing_ok=True)
+        self.items = []
+        self.targets = []
+
+
 class BuildLock:
-    """One build per output folder at a time; a lock left by a dead process is taken over."""
+    """One build per output folder at a time; a lock left by a dead process is taken over.
+
+    The lock is an flock(2) on `.layout.lock` (which also holds the owner's pid, for the
+    message): the kernel releases it when its process dies, however it dies, so a lock
+    left by a killed build is simply taken, and two builds starting together cannot both
+    win (checking a pid file and then deleting it could: a reader saw an empty file
+    while its writer was between create and write, or two takers deleted each other's).
+    """
 
     def __init__(self, out_dir: Path):
         self.path = out_dir / ".layout.lock"
+        self.fd: int | None = None
 
     def __enter__(self) -> "BuildLock":
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        for _ in range(2):
+        import fcntl
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise OutputError(Problem(f"cannot create the output folder {self.path.parent}: {e.strerror}",
+                                      hint="-o must name a folder (it may not exist yet), not a file")) from None
+        for _ in range(100):
             try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-                os.write(fd, str(os.getpid()).encode())
-                os.close(fd)
-                return self
-            except FileExistsError:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as e:
+                raise OutputError(Problem(f"cannot lock {self.path.parent}: {e.strerror}",
+                                          hint="is the output folder writable?")) from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
                 try:
-                    pid = int(self.path.read_text().strip() or "0")
+                    pid = int(os.read(fd, 32).decode("ascii", "replace").strip() or "0")
                 except (OSError, ValueError):
                     pid = 0
-                if pid and _alive(pid):
-                    raise OutputError(Problem(
-                        f"another build (process {pid}) is writing to {self.path.parent}",
-                        hint="wait for it to finish, or build into another folder with -o")) from None
-                self.path.unlink(missing_ok=True)  # stale lock
+                os.close(fd)
+                who = f"process {pid}" if pid else "another process"
+                raise OutputError(Problem(
+                    f"another build ({who}) is writing to {self.path.parent}",
+                    hint="wait for it to finish, or build into another folder with -o")) from None
+            try:  # the file we locked may have been unlinked by a build finishing meanwhile
+                same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
+            except FileNotFoundError:
+                same = False
+            if not same:
+                os.close(fd)
+                continue
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode())
+            self.fd = fd
+            return self
         raise OutputError(Problem(f"cannot lock {self.path.parent}"))
 
     def __exit__(self, *exc) -> None:
-        self.path.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        if self.fd is not None:
+            self.path.unlink(missing_ok=True)  # while still holding it: see the inode check above
+            os.close(self.fd)
+            self.fd = None
 
 
 def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int], None] | None = None
@@ -210,11 +330,15 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
     if opts.jobs > 1 and total > 1:
         import multiprocessing as mp
 
-        with ProcessPoolExecutor(max_workers=opts.jobs, mp_context=mp.get_context("fork")) as pool:
+        pool = ProcessPoolExecutor(max_workers=opts.jobs, mp_context=mp.get_context("fork"),
+                                   initializer=_worker_init, initargs=(os.getpid(),))
+        try:
             for i, res in enumerate(pool.map(_work, labels, chunksize=max(1, total // (opts.jobs * 4)))):
                 results.append(res)
                 if progress:
                     progress(labels[i], i + 1, total)
+        finally:  # on Ctrl-C: drop the pages not yet started instead of rendering them all first
+            pool.shutdown(wait=True, cancel_futures=True)
     else:
         for i, lab in enumerate(labels):
             results.append(_work(lab))
@@ -246,23 +370,31 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
     out = opts.out_dir
     page_paths: dict[str, Path] = {}
     with BuildLock(out):
-        for cp, _, data in results:
-            p = out / "pages" / f"{safe_name(edition, cp.display.label)}.pdf"
-            if opts.mode != "print":
-                p = out / opts.mode / "pages" / f"{safe_name(edition, cp.display.label)}.pdf"
-            write_atomic(p, data)
-            page_paths[cp.display.label] = p
-        edition_bytes = assemble(edition, [(cp.display, data) for cp, _, data in results], opts.mode)
-        target = out / edition_filename(edition, opts.mode)
-        write_atomic(target, edition_bytes)
+        # Every output is written to a temporary file first and all are renamed together at
+        # the end: an interrupted or killed build leaves the previous build's files as they
+        # were (at most a leftover .<name>.*.tmp, removed by the next build).
+        staged = StagedWrites()
+        try:
+            for cp, _, data in results:
+                p = out / "pages" / f"{safe_name(edition, cp.display.label)}.pdf"
+                if opts.mode != "print":
+                    p = out / opts.mode / "pages" / f"{safe_name(edition, cp.display.label)}.pdf"
+                staged.add(p, data)
+                page_paths[cp.display.label] = p
+            edition_bytes = assemble(edition, [(cp.display, data) for cp, _, data in results], opts.mode)
+            target = out / edition_filename(edition, opts.mode)
+            staged.add(target, edition_bytes)
+            if opts.mode == "archive":
+                side = archive_sidecar(edition, pages, texts)
+                staged.add(target.with_suffix(".json"), json.dumps(side, ensure_ascii=False, indent=1).encode())
+            staged.commit()
+        finally:
+            staged.discard()
         if opts.mode == "print":
             from layout.checks import preflight
 
             pf = preflight(edition_bytes)
             findings += [Finding("warning", "preflight", target.name, msg) for msg in pf.problems]
-        if opts.mode == "archive":
-            side = archive_sidecar(edition, pages, texts)
-            write_atomic(target.with_suffix(".json"), json.dumps(side, ensure_ascii=False, indent=1).encode())
     t_end = time.perf_counter()
     return BuildResult(target, page_paths, pages, findings,
                        {"load": t_load - t0, "pages": t_pages - t_load, "write": t_end - t_pages,

@@ -1,7 +1,8 @@
 """The `layout` command: a thin typer layer over build.py; maps errors to exit codes.
 
 Exit codes: 0 success; 1 edition errors (manifest, style, fonts, overset, output);
-2 usage errors (typer/click).  Errors print without a traceback unless --debug.
+2 usage errors (typer/click); 130 interrupted (Ctrl-C).  Errors print without a
+traceback unless --debug.
 """
 
 from __future__ import annotations
@@ -10,11 +11,17 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-import typer
-from rich.console import Console
+try:
+    import typer
+    from rich.console import Console
 
-from layout import __version__, paths
-from layout.errors import LayoutError
+    from layout import __version__, paths
+    from layout.errors import LayoutError
+except KeyboardInterrupt:  # Ctrl-C while the command is still starting: no traceback
+    sys.stderr.write("interrupted\n")
+    raise SystemExit(130) from None
+
+INTERRUPTED = 130  # exit code after Ctrl-C (128 + SIGINT), as shells report it
 
 app = typer.Typer(add_completion=False, no_args_is_help=False, help=__doc__,
                   context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,6 +43,18 @@ def _fail(e: BaseException) -> None:
     else:
         err.print(f"[bold red]internal error[/]: {type(e).__name__}: {e} (run with --debug for the traceback)")
     raise typer.Exit(1)
+
+
+def _interrupted(what: str, out_dir: Path | None = None) -> None:
+    """Ctrl-C: one clear line, exit code 130, no traceback (unless --debug)."""
+    if STATE["debug"]:
+        raise KeyboardInterrupt
+    msg = f"interrupted: {what} stopped before it finished"
+    if out_dir is not None:
+        msg += (f"; {out_dir} holds the outputs of the last build that finished (outputs are renamed "
+                f"into place together at the end, never left half-written)")
+    err.print(msg, markup=False)
+    raise typer.Exit(INTERRUPTED)
 
 
 @app.callback()
@@ -65,17 +84,20 @@ def build(
     verify: bool = typer.Option(False, "--verify", help="Read the PDFs back and check every story's text."),
 ) -> None:
     """Build the edition PDF and one PDF per page."""
-    from layout.build import BuildOptions, build as run_build
-
     if mode not in ("print", "proof", "archive"):
         err.print(f"unknown --mode {mode!r}; use print, proof or archive")
         raise typer.Exit(2)
     import os
 
-    opts = BuildOptions(out_dir, mode, [pages] if pages else None, jobs or os.cpu_count() or 1, report,
-                        allow_overset, allow_outside, verify)
     try:
+        from layout.build import BuildOptions, build as run_build
+
+        opts = BuildOptions(out_dir, mode, [pages] if pages else None, jobs or os.cpu_count() or 1, report,
+                            allow_overset, allow_outside, verify)
         res = _with_progress(lambda cb: run_build(_manifest(edition), opts, cb))
+    except KeyboardInterrupt:
+        _interrupted("the build", out_dir)
+        return
     except LayoutError as e:
         _fail(e)
         return
@@ -134,6 +156,9 @@ def check(
     try:
         prep = prepare(_manifest(edition), allow_outside)
         pages = compose_all(prep)
+    except KeyboardInterrupt:
+        _interrupted("the check")
+        return
     except LayoutError as e:
         _fail(e)
         return
@@ -238,4 +263,10 @@ def version() -> None:
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:  # outside a command (typer turns it into a silent exit 130 inside one)
+        if STATE["debug"]:
+            raise
+        err.print("interrupted", markup=False)
+        sys.exit(INTERRUPTED)

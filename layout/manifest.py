@@ -28,6 +28,7 @@ from layout.model import Box, Edition, Frame, Headline, Page, Photo, Section, St
 MAX_PAGES = 400  # a daily with more pages than this is a typo (10,000 declared pages)
 MAX_BODY_BYTES = 4 * 1024 * 1024  # a 4 MB story is a mistake, not a story
 MAX_MANIFEST_BYTES = 8 * 1024 * 1024
+MAX_YAML_NODES = 250_000  # after expanding aliases: a "billion laughs" manifest is refused, not expanded
 
 EDITION_KEYS = {"paper", "date", "number", "style", "style_overrides", "publisher"}
 SECTION_KEYS = {"id", "name", "label", "pages"}
@@ -136,6 +137,11 @@ class _Checker:
         if not isinstance(value, str) or not value.strip():
             self.err(path, f"expected a file path for the {what}, got {_kind(value)}")
             return None
+        bad = _CONTROL.search(value) or re.search(r"[\x00\r\n\t]", value)
+        if bad:  # a NUL makes every os call raise ValueError
+            self.err(path, f"control character U+{ord(bad.group()):04X} in the {what} file path {value!r}",
+                     "remove it")
+            return None
         p = Path(value)
         full = p if p.is_absolute() else self.base / p
         try:
@@ -147,11 +153,17 @@ class _Checker:
             self.err(path, f"{value!r} points outside the edition folder {self.base}",
                      "move the file into the edition folder or pass --allow-outside")
             return None
-        if not resolved.exists():
+        try:
+            exists, is_file = resolved.exists(), resolved.is_file()
+        except (OSError, ValueError) as e:  # name too long, permission denied on a parent folder, ...
+            self.err(path, f"cannot use {what} file {value!r}: {getattr(e, 'strerror', None) or e}",
+                     "check the name; paths are relative to the manifest")
+            return None
+        if not exists:
             self.err(path, f"{what} file {value!r} not found (looked for {resolved})",
                      "check the name; paths are relative to the manifest")
             return None
-        if not resolved.is_file():
+        if not is_file:
             self.err(path, f"{what} {value!r} is not a file")
             return None
         return resolved
@@ -178,6 +190,8 @@ def split_paragraphs(text: str) -> tuple[str, ...]:
     """Blank lines separate paragraphs; single newlines inside a paragraph are joined.
 
     A newline between two ideographs is dropped; between Latin words it becomes a space.
+    Runs of other whitespace (tabs, no-break, thin, NEL ...) become one space; the
+    ideographic space U+3000 is kept.
     """
     paras = []
     for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
@@ -189,7 +203,9 @@ def split_paragraphs(text: str) -> tuple[str, ...]:
             sep = " " if (joined[-1].isascii() and joined[-1].isalnum() and ln[0].isascii()
                           and ln[0].isalnum()) else ""
             joined += sep + ln
-        paras.append(re.sub(r"[ \t\u00a0]+", " ", joined))
+        # any whitespace but the ideographic space (U+3000) is a word space: thin and
+        # narrow no-break spaces, NEL ... are in no face and would reach the line breaker
+        paras.append(re.sub(r"[^\S\u3000]+", " ", joined))
     return tuple(paras)
 
 
@@ -221,6 +237,8 @@ def load_edition(path: str | Path, allow_outside: bool = False) -> Edition:
         raise ManifestError(Problem(f"not UTF-8 (byte 0x{raw[e.start]:02X} at offset {e.start})", str(file),
                                     line, hint="save the manifest as UTF-8")) from None
     try:
+        if "&" in text and "*" in text:  # anchors and aliases: bound what expanding them costs
+            _check_alias_expansion(text, file)
         doc = yamlpos.load(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
@@ -234,14 +252,89 @@ def load_edition(path: str | Path, allow_outside: bool = False) -> Edition:
         raise ManifestError(Problem(msg, str(file), line, col, hint="fix the YAML syntax")) from None
     except RecursionError:
         raise ManifestError(Problem("invalid YAML: nested too deeply", str(file))) from None
+    except (ValueError, TypeError, OverflowError, AttributeError, KeyError, IndexError) as e:
+        # a value its YAML type rejects (date: 2026-02-30, !!bool maybe, !!timestamp x): PyYAML's
+        # constructors raise these rather than a YAMLError
+        value, line, col = _bad_scalar(text)
+        raise ManifestError(Problem(f"cannot read {value!r}: {e}", str(file), line, col,
+                                    hint="dates are YYYY-MM-DD; quote a value meant as text")) from None
     ck = _Checker(file, doc, allow_outside)
     for sub, line, col in doc.duplicates:
         ck.problems.append(Problem("duplicate key (the later value would silently win)", str(file), line, col,
                                    sub, "remove one of them"))
     edition = _convert(ck, doc.value, raw)
     if ck.problems or edition is None:
-        raise ManifestError(ck.problems)
+        raise ManifestError(ck.problems or Problem("the manifest does not describe an edition", str(file)))
     return edition
+
+
+def _bad_scalar(text: str) -> tuple[str, int, int]:
+    """The first scalar whose YAML type cannot be constructed (2026-02-30 as a date,
+    !!int abc): its text, line and column; ("", 0, 0) if none is found."""
+    from yaml.constructor import SafeConstructor
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return "", 0, 0
+    constructor = SafeConstructor()
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                constructor.construct_object(node, deep=True)
+            except (ValueError, TypeError, OverflowError, AttributeError, KeyError, IndexError, yaml.YAMLError):
+                return str(node.value), node.start_mark.line + 1, node.start_mark.column + 1
+        elif isinstance(node, yaml.MappingNode):
+            stack += [v for pair in reversed(node.value) for v in reversed(pair)]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += list(reversed(node.value))
+    return "", 0, 0
+
+
+def _check_alias_expansion(text: str, file: Path) -> None:
+    """Refuse YAML whose aliases expand to more than MAX_YAML_NODES nodes, or refer to
+    themselves: yamlpos.load expands every alias into plain values (with a position per
+    node), so nine nested 9-fold aliases in 300 bytes would need ~10^9 nodes."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        root = yaml.compose(text, Loader=loader)
+    except yaml.YAMLError:
+        return  # a syntax error: yamlpos.load reports it with its position
+    if root is None:
+        return
+    size: dict[int, int] = {}
+    busy: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            busy.discard(key)
+            kids = ([v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode)
+                    else node.value if isinstance(node, yaml.SequenceNode) else [])
+            size[key] = min(1 + sum(size[id(k)] for k in kids), MAX_YAML_NODES + 1)
+            continue
+        if key in size:
+            continue
+        if key in busy:
+            raise ManifestError(Problem("invalid YAML: an alias refers to the node that contains it", str(file),
+                                        node.start_mark.line + 1, node.start_mark.column + 1,
+                                        hint="remove the recursive alias"))
+        busy.add(key)
+        stack.append((node, True))
+        if isinstance(node, yaml.MappingNode):
+            stack += [(v, False) for pair in node.value for v in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(v, False) for v in node.value]
+    if size[id(root)] > MAX_YAML_NODES:
+        raise ManifestError(Problem(
+            f"the manifest's aliases (*name) expand to more than {MAX_YAML_NODES:,} values", str(file),
+            hint="a manifest that large is a mistake (or a 'billion laughs' attack): write the values out"))
 
 
 def _convert(ck: _Checker, root: Any, raw: bytes) -> Edition | None:
@@ -249,7 +342,10 @@ def _convert(ck: _Checker, root: Any, raw: bytes) -> Edition | None:
     if top is None:
         return None
     ed = ck.mapping(top.get("edition"), "edition", EDITION_KEYS, ("paper", "date")) or {}
+    before_paper = len(ck.problems)
     paper = ck.line(ed.get("paper"), "edition.paper", required=True)
+    if not paper and ed.get("paper") is not None and len(ck.problems) == before_paper:
+        ck.err("edition.paper", "the paper's name is empty", "e.g. paper: 江城日报")
     date = ed.get("date")
     if isinstance(date, str):
         try:
@@ -293,7 +389,9 @@ def _convert(ck: _Checker, root: Any, raw: bytes) -> Edition | None:
             ck.err(f"{sp}.label", f"label pattern {label!r} has no {{n}}", 'e.g. "T{n}" or "特{n}"')
         sections.append(Section(sid, ck.text(m.get("name"), f"{sp}.name", True), label, pages))
     if total > MAX_PAGES:
-        ck.err("sections", f"{total} pages declared in all; the limit is {MAX_PAGES}")
+        ck.err("sections", f"{total} pages declared in all; the limit is {MAX_PAGES}",
+               "a daily edition has tens of pages: check the sections' page counts")
+        return None  # do not build (and check) a million page labels first
     seen_ids: dict[str, str] = {}
     for i, s in enumerate(sections):
         if s.id in seen_ids:

@@ -125,9 +125,15 @@ def load_style(name: str, relative_to: Path | None = None, overrides: dict | Non
         raise StyleError(Problem(f"cannot read style: {e}", file=str(path))) from None
     if not isinstance(data, dict):
         raise StyleError(Problem("a style sheet must be a mapping", file=str(path)))
+    source = str(path)
     if overrides:
         data = _merge(data, overrides)
-    return style_from_dict(data, str(path))
+        source += " with the edition's style_overrides"
+    return style_from_dict(data, source)
+
+
+def path_of(source: str) -> str:
+    return source.split(" with ")[0]
 
 
 def style_from_dict(data: dict[str, Any], source: str = "<style>") -> Style:
@@ -143,24 +149,59 @@ def style_from_dict(data: dict[str, Any], source: str = "<style>") -> Style:
             node = node[key]
         return node
 
-    def length(path: str, default: Any = None, em: float | None = None) -> float:
-        raw = get(path, default)
+    def convert(path: str, raw: Any, em: float | None = None, positive: bool = True) -> float:
+        """A length; a wrong kind or a size that is not positive is a problem, never a crash."""
         try:
-            return parse_length(raw, em)
-        except ValueError as e:
+            value = parse_length(raw, em)
+        except (ValueError, TypeError, OverflowError) as e:
             problems.append(Problem(str(e), file=source, path=path))
             return 1.0
+        if positive and not value > 0:
+            problems.append(Problem(f"{raw!r} must be positive", file=source, path=path))
+            return 1.0
+        return value
+
+    def length(path: str, default: Any = None, em: float | None = None, positive: bool = True) -> float:
+        return convert(path, get(path, default), em, positive)
+
+    def count(path: str, default: Any, lo: int) -> int:
+        raw = get(path, default)
+        if isinstance(raw, bool) or not isinstance(raw, int) or raw < lo:
+            problems.append(Problem(f"expected a whole number >= {lo}, got {raw!r}", file=source, path=path))
+            return max(lo, 1)
+        return raw
+
+    def number(path: str, default: Any) -> float:
+        raw = get(path, default)
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw < 0:
+            problems.append(Problem(f"expected a number >= 0, got {raw!r}", file=source, path=path))
+            return 0.0
+        return float(raw)
 
     body = length("grid.body_size")
     roles: dict[str, Role] = {}
-    for rname, rdata in (get("roles", {}) or {}).items():
+    raw_roles = get("roles", {}) or {}
+    if not isinstance(raw_roles, dict):
+        problems.append(Problem("roles must be a mapping of role names", file=source, path="roles"))
+        raw_roles = {}
+    for rname, rdata in raw_roles.items():
+        rp = f"roles.{rname}"
         if not isinstance(rdata, dict):
-            problems.append(Problem("a role must be a mapping", file=source, path=f"roles.{rname}"))
+            problems.append(Problem("a role must be a mapping", file=source, path=rp))
             continue
-        size = length(f"roles.{rname}.size", em=body)
-        sizes = tuple(sorted((parse_length(s, body) for s in rdata.get("sizes", [])), reverse=True))
+        size = length(f"{rp}.size", em=body)
+        raw_sizes = rdata.get("sizes", [])
+        if not isinstance(raw_sizes, list):
+            problems.append(Problem("sizes must be a list of sizes", file=source, path=f"{rp}.sizes"))
+            raw_sizes = []
+        sizes = tuple(sorted((convert(f"{rp}.sizes", v, body) for v in raw_sizes), reverse=True))
         lead = rdata.get("leading", "1.2em")
-        lead_pt = parse_length(lead, size) if not isinstance(lead, (int, float)) else float(lead)
+        lead_pt = convert(f"{rp}.leading", lead, size)
+        max_lines = rdata.get("max_lines", 1)
+        if isinstance(max_lines, bool) or not isinstance(max_lines, int) or max_lines < 1:
+            problems.append(Problem(f"expected a whole number >= 1, got {max_lines!r}", file=source,
+                                    path=f"{rp}.max_lines"))
+            max_lines = 1
         roles[rname] = Role(
             face=str(rdata.get("face", "song")),
             size=size,
@@ -168,7 +209,7 @@ def style_from_dict(data: dict[str, Any], source: str = "<style>") -> Style:
             color=str(rdata.get("color", "black")),
             align=str(rdata.get("align", "justify")),
             sizes=sizes,
-            max_lines=int(rdata.get("max_lines", 1)),
+            max_lines=max_lines,
         )
     for rname in ROLES:
         if rname not in roles:
@@ -182,27 +223,27 @@ def style_from_dict(data: dict[str, Any], source: str = "<style>") -> Style:
         problems.append(Problem(f"unknown kinsoku level {kinsoku!r}", file=source, path="paragraph.kinsoku",
                                 hint="use basic or strict (clreq)"))
     style = Style(
-        name=str(get("name", Path(source).stem)),
+        name=str(get("name", Path(str(path_of(source))).stem) or "style"),
         source=source,
         page_width=length("page.width"),
         page_height=length("page.height"),
-        type_top=length("grid.top"),
-        columns=int(get("grid.columns", 8)),
-        column_chars=int(get("grid.column_chars", 13)),
-        gutter_chars=int(get("grid.gutter_chars", 1)),
-        lines=int(get("grid.lines", 100)),
+        type_top=length("grid.top", positive=False),
+        columns=count("grid.columns", 8, 1),
+        column_chars=count("grid.column_chars", 13, 1),
+        gutter_chars=count("grid.gutter_chars", 1, 0),
+        lines=count("grid.lines", 100, 1),
         body_size=body,
         leading=length("grid.leading"),
-        indent_chars=float(get("paragraph.indent", 2)),
+        indent_chars=number("paragraph.indent", 2),
         indent_after_heading=bool(get("paragraph.indent_after_heading", True)),
         kinsoku=kinsoku,
         trim_opening_at_line_start=bool(get("paragraph.trim_opening_at_line_start", True)),
-        masthead_lines=int(get("masthead.lines", 12)),
+        masthead_lines=count("masthead.lines", 12, 0),
         rule_weight=length("rules.weight", "0.5pt"),
         folio_rule_weight=length("rules.folio_weight", "0.75pt"),
         box_weight=length("rules.box_weight", "0.75pt"),
-        box_padding_chars=float(get("rules.box_padding", 1)),
-        bleed=length("print.bleed", "3mm"),
+        box_padding_chars=number("rules.box_padding", 1),
+        bleed=length("print.bleed", "3mm", positive=False),
         roles=roles,
     )
     if not problems:

@@ -1,0 +1,98 @@
+"""`--verify` (BuildOptions.verify): the written PDFs are read back and every story's text
+compared with the display list.  A build cannot be made to write a PDF that differs from
+its display list, so these tests render a PDF from a display list whose story text was
+altered and hand it to `layout.checks.verify_pdf` with the original display list: it must
+name the story, the page and the first difference.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from layout.build import compose_all, prepare
+from layout.checks import normalise, page_text, verify_pdf
+from layout.display import GlyphRun
+from layout.render_pdf import render_page
+
+from test_compose import write_edition
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture(scope="module")
+def composed(tmp_path_factory):
+    prep = prepare(write_edition(tmp_path_factory.mktemp("verify")))
+    pages = {cp.display.label: cp.display for cp in compose_all(prep)}
+    return prep, pages
+
+
+def body_runs(display, story):
+    return [i for i, it in enumerate(display.items)
+            if isinstance(it, GlyphRun) and it.story == story and it.role in ("body", "jump")]
+
+
+def render(prep, display) -> bytes:
+    return render_page(display, prep.fonts, "print", prep.style.bleed, prep.edition.sha256)
+
+
+def story_part(display, story) -> str:
+    """The story's text on the page as verify_pdf expects it (checks.page_text)."""
+    return normalise(dict(page_text(display).parts)[story])
+
+
+def first_difference(a: str, b: str) -> int:
+    return next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+
+
+def test_untouched_pdf_verifies(composed):
+    prep, pages = composed
+    d = pages["A1"]
+    assert verify_pdf(prep.edition, [d], {"A1": render(prep, d)}) == []
+
+
+def test_a_dropped_run_is_reported_with_story_page_and_first_difference(composed):
+    prep, pages = composed
+    d = pages["A1"]
+    idx = body_runs(d, "inphoto")
+    # a run in the middle whose first character differs from the next run's
+    k = next(j for j in range(len(idx) // 2, len(idx) - 1)
+             if normalise(d.items[idx[j]].text)[:1] not in ("", normalise(d.items[idx[j + 1]].text)[:1]))
+    dropped = d.items[idx[k]]
+    altered = dataclasses.replace(d, items=tuple(it for i, it in enumerate(d.items) if i != idx[k]))
+    findings = verify_pdf(prep.edition, [d], {"A1": render(prep, altered)})
+    assert len(findings) == 1, [str(f) for f in findings]
+    f = findings[0]
+    assert f.severity == "error" and f.code == "fidelity"
+    assert f.where == "A1/inphoto" and f.data["story"] == "inphoto"
+    assert "story 'inphoto'" in f.message and "PDF read-back" in f.message
+    assert f.data["index"] == first_difference(story_part(d, "inphoto"), story_part(altered, "inphoto"))
+    assert normalise(dropped.text)[:8] in f.message  # the expected text around the difference
+    assert f.data["expected"] == len(story_part(d, "inphoto"))
+
+
+def test_a_changed_character_is_reported_where_it_is(composed):
+    prep, pages = composed
+    d = pages["A3"]  # the continuation of 'lead': reported under the story's id
+    idx = body_runs(d, "lead~cont")
+    j = idx[len(idx) // 2]
+    run = d.items[j]
+    pos = next(p for p, ch in enumerate(run.text) if not ch.isspace())
+    new_ch = "地" if run.text[pos] != "地" else "的"
+    changed = dataclasses.replace(run, text=run.text[:pos] + new_ch + run.text[pos + 1:])
+    altered = dataclasses.replace(d, items=d.items[:j] + (changed,) + d.items[j + 1:])
+    findings = verify_pdf(prep.edition, [d], {"A3": render(prep, altered)})
+    assert [(f.where, f.data["story"]) for f in findings] == [("A3/lead", "lead")], [str(f) for f in findings]
+    want, got = story_part(d, "lead~cont"), story_part(altered, "lead~cont")
+    assert findings[0].data["index"] == first_difference(want, got)
+    i = findings[0].data["index"]
+    assert f"expected {want[max(0, i - 8):i + 8]!r}, got {got[max(0, i - 8):i + 8]!r}" in findings[0].message
+
+
+def test_a_story_missing_from_the_pdf_is_reported(composed):
+    """The story's text appears nowhere on the PDF page (e.g. a PDF of another page)."""
+    prep, pages = composed
+    findings = verify_pdf(prep.edition, [pages["A2"]], {"A2": render(prep, pages["T1"])})
+    assert any(f.where == "A2/a2s" and f.data["index"] == 0 and "got ''" in f.message for f in findings), \
+        [str(f) for f in findings]
