@@ -143,11 +143,6 @@ class Prepared:
             for i in range(a + 1, b):
                 glue[i] = 1
                 allowed[i] = 0
-                if kerning:
-                    kv = kerning.get(text[i - 1:i + 1])
-                    if kv:  # the font's pair kerning inside Latin words and numbers
-                        kern[i] = kv
-                        special[i] = 1
                 special[i] = 1
         for m in _BLANK_RIGHT.finditer(text):  # 。」 ，“ ）（ : 2 em -> 1.5 em (clreq)
             i = m.start()
