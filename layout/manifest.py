@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -238,8 +237,10 @@ def load_edition(path: str | Path, allow_outside: bool = False) -> Edition:
                                     line, hint="save the manifest as UTF-8")) from None
     try:
         if "&" in text and "*" in text:  # anchors and aliases: bound what expanding them costs
-            _check_alias_expansion(text, file)
+            yamlpos.check_alias_expansion(text, MAX_YAML_NODES)
         doc = yamlpos.load(text)
+    except yamlpos.AliasError as e:
+        raise ManifestError(Problem(f"invalid YAML: {e.message}", str(file), e.line, e.column, hint=e.hint)) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -255,7 +256,7 @@ def load_edition(path: str | Path, allow_outside: bool = False) -> Edition:
     except (ValueError, TypeError, OverflowError, AttributeError, KeyError, IndexError) as e:
         # a value its YAML type rejects (date: 2026-02-30, !!bool maybe, !!timestamp x): PyYAML's
         # constructors raise these rather than a YAMLError
-        value, line, col = _bad_scalar(text)
+        value, line, col = yamlpos.bad_scalar(text)
         raise ManifestError(Problem(f"cannot read {value!r}: {e}", str(file), line, col,
                                     hint="dates are YYYY-MM-DD; quote a value meant as text")) from None
     ck = _Checker(file, doc, allow_outside)
@@ -266,75 +267,6 @@ def load_edition(path: str | Path, allow_outside: bool = False) -> Edition:
     if ck.problems or edition is None:
         raise ManifestError(ck.problems or Problem("the manifest does not describe an edition", str(file)))
     return edition
-
-
-def _bad_scalar(text: str) -> tuple[str, int, int]:
-    """The first scalar whose YAML type cannot be constructed (2026-02-30 as a date,
-    !!int abc): its text, line and column; ("", 0, 0) if none is found."""
-    from yaml.constructor import SafeConstructor
-
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return "", 0, 0
-    constructor = SafeConstructor()
-    stack, seen = [root], set()
-    while stack:
-        node = stack.pop()
-        if node is None or id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            try:
-                constructor.construct_object(node, deep=True)
-            except (ValueError, TypeError, OverflowError, AttributeError, KeyError, IndexError, yaml.YAMLError):
-                return str(node.value), node.start_mark.line + 1, node.start_mark.column + 1
-        elif isinstance(node, yaml.MappingNode):
-            stack += [v for pair in reversed(node.value) for v in reversed(pair)]
-        elif isinstance(node, yaml.SequenceNode):
-            stack += list(reversed(node.value))
-    return "", 0, 0
-
-
-def _check_alias_expansion(text: str, file: Path) -> None:
-    """Refuse YAML whose aliases expand to more than MAX_YAML_NODES nodes, or refer to
-    themselves: yamlpos.load expands every alias into plain values (with a position per
-    node), so nine nested 9-fold aliases in 300 bytes would need ~10^9 nodes."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        root = yaml.compose(text, Loader=loader)
-    except yaml.YAMLError:
-        return  # a syntax error: yamlpos.load reports it with its position
-    if root is None:
-        return
-    size: dict[int, int] = {}
-    busy: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        key = id(node)
-        if done:
-            busy.discard(key)
-            kids = ([v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode)
-                    else node.value if isinstance(node, yaml.SequenceNode) else [])
-            size[key] = min(1 + sum(size[id(k)] for k in kids), MAX_YAML_NODES + 1)
-            continue
-        if key in size:
-            continue
-        if key in busy:
-            raise ManifestError(Problem("invalid YAML: an alias refers to the node that contains it", str(file),
-                                        node.start_mark.line + 1, node.start_mark.column + 1,
-                                        hint="remove the recursive alias"))
-        busy.add(key)
-        stack.append((node, True))
-        if isinstance(node, yaml.MappingNode):
-            stack += [(v, False) for pair in node.value for v in pair]
-        elif isinstance(node, yaml.SequenceNode):
-            stack += [(v, False) for v in node.value]
-    if size[id(root)] > MAX_YAML_NODES:
-        raise ManifestError(Problem(
-            f"the manifest's aliases (*name) expand to more than {MAX_YAML_NODES:,} values", str(file),
-            hint="a manifest that large is a mistake (or a 'billion laughs' attack): write the values out"))
 
 
 def _convert(ck: _Checker, root: Any, raw: bytes) -> Edition | None:
@@ -662,10 +594,3 @@ def _check_jumps(ck: _Checker, pages: list[Page], labels: dict[str, str]) -> Non
                 ck.err(f"pages.{p.label}.stories[{i}].continued",
                        f"story {sid!r} is continued twice (also on {entries[0][0].label})",
                        "a story may resume in one place only")
-
-
-def relative(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
