@@ -21,6 +21,7 @@ from typing import Callable
 
 from layout import __version__
 from layout.assemble import assemble
+from layout.cache import PageCache
 from layout.checks import PageText, display_fidelity, page_text, verify_pdf
 from layout.compose import ComposedPage, Composer, fallback_findings
 from layout.display import PageDisplay
@@ -44,6 +45,7 @@ class BuildOptions:
     allow_overset: bool = False
     allow_outside: bool = False
     verify: bool = False
+    cache: bool = True  # reuse unchanged pages from <out_dir>/.cache
 
 
 @dataclass
@@ -60,6 +62,7 @@ class BuildResult:
     page_pdfs: dict[str, Path]
     pages: list[ComposedPage]
     findings: list[Finding]
+    reused: list[str]  # pages taken unchanged from the cache
     timings: dict[str, float]
 
 
@@ -325,25 +328,35 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
     cursors: dict[str, Cursor] = composer.resolve_jumps()
     _W.update(composer=composer, edition=edition, cursors=cursors, fonts=fonts, mode=opts.mode,
               bleed=style.bleed, stamp=edition.sha256)
-    results: list[tuple[ComposedPage, PageText, bytes]] = []
     total = len(labels)
-    if opts.jobs > 1 and total > 1:
+    cache = PageCache(opts.out_dir / ".cache", edition, style, opts.mode, cursors) if opts.cache else None
+    keys = {lab: cache.key(edition.page(lab)) for lab in labels} if cache else {}
+    done: dict[str, tuple[ComposedPage, PageText, bytes]] = {}
+    for lab in labels:
+        hit = cache.get(keys[lab]) if cache else None
+        if hit is not None:
+            done[lab] = hit
+            if progress:
+                progress(lab, len(done), total)
+    todo = [lab for lab in labels if lab not in done]
+    if opts.jobs > 1 and len(todo) > 1:
         import multiprocessing as mp
 
         pool = ProcessPoolExecutor(max_workers=opts.jobs, mp_context=mp.get_context("fork"),
                                    initializer=_worker_init, initargs=(os.getpid(),))
         try:
-            for i, res in enumerate(pool.map(_work, labels, chunksize=max(1, total // (opts.jobs * 4)))):
-                results.append(res)
+            for lab, res in zip(todo, pool.map(_work, todo, chunksize=max(1, len(todo) // (opts.jobs * 4)))):
+                done[lab] = res
                 if progress:
-                    progress(labels[i], i + 1, total)
+                    progress(lab, len(done), total)
         finally:  # on Ctrl-C: drop the pages not yet started instead of rendering them all first
             pool.shutdown(wait=True, cancel_futures=True)
     else:
-        for i, lab in enumerate(labels):
-            results.append(_work(lab))
+        for lab in todo:
+            done[lab] = _work(lab)
             if progress:
-                progress(lab, i + 1, total)
+                progress(lab, len(done), total)
+    results = [done[lab] for lab in labels]
     t_pages = time.perf_counter()
     pages = [cp for cp, _, _ in results]
     texts = [pt for _, pt, _ in results]
@@ -390,13 +403,18 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
             staged.commit()
         finally:
             staged.discard()
+        if cache:
+            for lab in todo:
+                cache.put(keys[lab], done[lab])
+            if opts.pages is None:
+                cache.prune(set(keys.values()))
         if opts.mode == "print":
             from layout.checks import preflight
 
             pf = preflight(edition_bytes)
             findings += [Finding("warning", "preflight", target.name, msg) for msg in pf.problems]
     t_end = time.perf_counter()
-    return BuildResult(target, page_paths, pages, findings,
+    return BuildResult(target, page_paths, pages, findings, [lab for lab in labels if lab not in todo],
                        {"load": t_load - t0, "pages": t_pages - t_load, "write": t_end - t_pages,
                         "total": t_end - t0})
 

@@ -82,6 +82,7 @@ def build(
     allow_overset: bool = typer.Option(False, "--allow-overset", help="Overset is a warning, not an error."),
     allow_outside: bool = typer.Option(False, "--allow-outside", help="Allow files outside the edition folder."),
     verify: bool = typer.Option(False, "--verify", help="Read the PDFs back and check every story's text."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Compose and draw every page, ignoring DIR/.cache."),
 ) -> None:
     """Build the edition PDF and one PDF per page."""
     if mode not in ("print", "proof", "archive"):
@@ -93,7 +94,7 @@ def build(
         from layout.build import BuildOptions, build as run_build
 
         opts = BuildOptions(out_dir, mode, [pages] if pages else None, jobs or os.cpu_count() or 1, report,
-                            allow_overset, allow_outside, verify)
+                            allow_overset, allow_outside, verify, cache=not no_cache)
         res = _with_progress(lambda cb: run_build(_manifest(edition), opts, cb))
     except KeyboardInterrupt:
         _interrupted("the build", out_dir)
@@ -131,8 +132,9 @@ def _summary(res) -> None:
     if not STATE["quiet"]:
         stories = [f for cp in res.pages for f in cp.fits]
         chars = sum(f.chars_set for f in stories)
-        out.print(f"built {len(res.pages)} pages, {len(stories)} story blocks, {chars} body characters set "
-                  f"in {res.timings['total']:.2f} s")
+        reused = f" ({len(res.reused)} unchanged pages reused)" if res.reused else ""
+        out.print(f"built {len(res.pages)} pages{reused}, {len(stories)} story blocks, {chars} body characters "
+                  f"set in {res.timings['total']:.2f} s")
         out.print(f"edition: {res.edition_pdf}", markup=False)
         shown = warnings if STATE["verbose"] else warnings[:10]
         for f in shown:

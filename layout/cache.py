@@ -1,0 +1,117 @@
+"""Content-addressed page cache: a page whose inputs did not change is not composed or
+drawn again (`<out>/.cache/pages/`).
+
+In: the edition, its style and fonts, the output mode and the resolved jump cursors.
+Out: for each page a key (sha256 of everything the page's PDF depends on: the layout code,
+the style file and overrides, the font catalogue, the edition's furniture, the page's own
+manifest slice with its texts and photo files, and for continuations the source story and
+where its text resumes) and, on a hit, the page's stored result.  Because builds are
+deterministic, a cached page is byte-identical to a fresh one.  A change of code, style
+or fonts changes every key.  Entries are written atomically; only the current build's
+entries are kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from layout import __version__, paths
+from layout.model import Edition, Page
+from layout.styles import Style, path_of
+from layout.typeset import Cursor
+
+FORMAT = 1  # bump when the stored tuple changes shape
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """The layout package's source: a change of code invalidates every page."""
+    h = hashlib.sha256(f"{__version__}/{FORMAT}".encode())
+    root = Path(__file__).resolve().parent
+    for p in sorted(root.rglob("*.py")):
+        h.update(p.relative_to(root).as_posix().encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _plain(obj: Any) -> Any:
+    """Model objects as plain, JSON-able values; source positions left out (they do not
+    reach the PDF), files named with their size and modification time."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.name != "where"}
+    if isinstance(obj, Path):
+        try:
+            st = obj.stat()
+            return [str(obj), st.st_size, st.st_mtime_ns]
+        except OSError:
+            return [str(obj), -1, -1]
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in sorted(obj.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(obj, (str, int, float, bool)) or obj is None:
+        return obj
+    return str(obj)
+
+
+class PageCache:
+    def __init__(self, folder: Path, edition: Edition, style: Style, mode: str, cursors: dict[str, Cursor]):
+        self.folder = folder / "pages" / mode  # each mode keeps its own pages
+        self.edition = edition
+        self.cursors = cursors
+        fonts_yaml = paths.fonts_dir() / "fonts.yaml"
+        base = {
+            "code": code_digest(),
+            "mode": mode,
+            "style": hashlib.sha256(Path(path_of(style.source)).read_bytes()).hexdigest(),
+            "overrides": _plain(edition.style_overrides),
+            "fonts": hashlib.sha256(fonts_yaml.read_bytes()).hexdigest() if fonts_yaml.exists() else "",
+            "edition": [edition.paper, edition.date.isoformat(), edition.number, len(edition.pages),
+                        _plain(edition.sections), edition.sha256 if mode == "proof" else ""],
+        }
+        self.base = json.dumps(base, sort_keys=True, ensure_ascii=False)
+        self._sources = {s.id: (p, s) for p in edition.pages for s in p.stories if not s.continued_from}
+
+    def key(self, page: Page) -> str:
+        extra = []
+        for s in page.stories:
+            if s.continued_from and s.continued_from in self._sources:
+                src_page, src = self._sources[s.continued_from]
+                cur = self.cursors.get(s.continued_from, Cursor())
+                extra.append([src_page.label, _plain(src), cur.para, cur.offset])
+        blob = json.dumps([self.base, _plain(page), extra], sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    def get(self, key: str) -> Any | None:
+        try:
+            with open(self.folder / f"{key}.pkl", "rb") as f:
+                return pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError):
+            return None  # missing or unreadable: compose the page again
+
+    def put(self, key: str, value: Any) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=self.folder)
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.folder / f"{key}.pkl")
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+    def prune(self, keep: set[str]) -> None:
+        try:
+            entries = list(self.folder.iterdir())
+        except OSError:
+            return
+        for p in entries:
+            if p.suffix in (".pkl", ".tmp") and p.name.split(".")[0 if p.suffix == ".pkl" else 1] not in keep:
+                p.unlink(missing_ok=True)
