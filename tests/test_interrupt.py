@@ -65,14 +65,19 @@ def run(manifest: Path, out: Path, *extra: str) -> tuple[int, str, float]:
     return p.returncode, err.decode("utf-8", "replace"), time.perf_counter() - t
 
 
+def _outputs(out: Path):
+    """Files of the build's outputs; the page cache (.cache/) is the build's own business."""
+    return (p for p in sorted(out.rglob("*")) if p.is_file() and ".cache" not in p.relative_to(out).parts)
+
+
 def snapshot(out: Path) -> dict[str, str]:
     """Final-named files (not starting with a dot) -> sha256."""
     return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(out.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+            for p in _outputs(out) if not p.name.startswith(".")}
 
 
 def dotfiles(out: Path) -> list[str]:
-    return [str(p.relative_to(out)) for p in out.rglob(".*") if p.is_file()]
+    return [str(p.relative_to(out)) for p in _outputs(out) if p.name.startswith(".")]
 
 
 def assert_pdfs_open(out: Path) -> None:
