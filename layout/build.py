@@ -17,7 +17,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 from layout import __version__
 from layout.assemble import assemble
@@ -184,6 +185,21 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM are delivered only when the block is left (main thread only)."""
+    import signal
+    import threading
+
+    block = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM}) if block else None
+    try:
+        yield
+    finally:
+        if block:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 class StagedWrites:
     """Files written beside their targets under temporary names (`.<name>.*.tmp`), fsynced,
     then renamed over the targets together by `commit`; `discard` removes what was not
@@ -213,12 +229,7 @@ class StagedWrites:
 
     def commit(self) -> None:
         """Rename every file into place; Ctrl-C (SIGINT) and SIGTERM wait until all are."""
-        import signal
-        import threading
-
-        block = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
-        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM}) if block else None
-        try:
+        with _signals_held():
             folders = set()
             for tmp, path in self.items:
                 try:
@@ -240,9 +251,6 @@ class StagedWrites:
                     pass
                 finally:
                     os.close(dfd)
-        finally:
-            if block:
-                signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
     def discard(self) -> None:
         for tmp, _ in self.items:
@@ -272,6 +280,12 @@ class BuildLock:
         self.fd: int | None = None
 
     def __enter__(self) -> "BuildLock":
+        # Ctrl-C waits until the lock is either held (then __exit__ removes it) or not
+        # taken: an interrupt between creating the file and holding it would leave it behind
+        with _signals_held():
+            return self._acquire()
+
+    def _acquire(self) -> "BuildLock":
         import fcntl
 
         try:
@@ -311,10 +325,11 @@ class BuildLock:
         raise OutputError(Problem(f"cannot lock {self.path.parent}"))
 
     def __exit__(self, *exc) -> None:
-        if self.fd is not None:
-            self.path.unlink(missing_ok=True)  # while still holding it: see the inode check above
-            os.close(self.fd)
-            self.fd = None
+        with _signals_held():
+            if self.fd is not None:
+                self.path.unlink(missing_ok=True)  # while still holding it: see the inode check above
+                os.close(self.fd)
+                self.fd = None
 
 
 def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int], None] | None = None
@@ -368,7 +383,6 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
     pdfs = {cp.display.label: data for cp, _, data in results}
     if opts.verify or opts.mode == "archive":
         findings += verify_pdf(edition, texts, pdfs)
-    overset = [f for f in findings if f.code == "overset"]
     if opts.allow_overset:
         findings = [Finding("warning", f.code, f.where, f.message, f.data) if f.code == "overset" else f
                     for f in findings]
@@ -379,7 +393,6 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
     if errors:
         kind = OversetError if all(f.code == "overset" for f in errors) else ManifestError
         raise kind([Problem(f.message) for f in errors])
-    del overset
     out = opts.out_dir
     page_paths: dict[str, Path] = {}
     with BuildLock(out):

@@ -21,18 +21,13 @@ def fit_fillers(manifest: Path, rounds: int = 8) -> int:
     """Adjust filler lengths; returns the number of rounds used."""
     text = manifest.read_text(encoding="utf-8")
     seeds = {int(m.group(2)): int(m.group(3)) for m in _FILLER.finditer(text)}
-    ids: dict[str, int] = {}
+    # each filler belongs to the story whose "id:" comes last before it in the text
     prep = prepare(manifest)
-    for page in prep.edition.pages:
-        for s in page.stories:
-            if not s.continued_from:
-                ids[s.id] = -1
-    # map story ids to their filler seeds via the manifest text order
-    order = [m for m in _FILLER.finditer(text)]
     story_ids = [s.id for p in prep.edition.pages for s in p.stories if not s.continued_from]
-    id_lines = {sid: text.find(f"id: {sid}") for sid in story_ids}
-    for m in order:
-        owner = max((sid for sid, pos in id_lines.items() if 0 <= pos < m.start()), key=lambda sid: id_lines[sid],
+    id_pos = {sid: text.find(f"id: {sid}") for sid in story_ids}
+    ids: dict[str, int] = {}
+    for m in _FILLER.finditer(text):
+        owner = max((sid for sid, pos in id_pos.items() if 0 <= pos < m.start()), key=id_pos.__getitem__,
                     default=None)
         if owner is not None:
             ids[owner] = int(m.group(2))
