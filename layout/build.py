@@ -282,8 +282,12 @@ class BuildLock:
     def __enter__(self) -> "BuildLock":
         # Ctrl-C waits until the lock is either held (then __exit__ removes it) or not
         # taken: an interrupt between creating the file and holding it would leave it behind
-        with _signals_held():
-            return self._acquire()
+        try:
+            with _signals_held():
+                return self._acquire()
+        except BaseException:  # a Ctrl-C held off above is delivered as the block ends
+            self.__exit__(None, None, None)
+            raise
 
     def _acquire(self) -> "BuildLock":
         import fcntl

@@ -138,6 +138,8 @@ class Prepared:
                 kern[b] = HAN_LATIN_GAP
                 shr[b] += HAN_LATIN_GAP - HAN_LATIN_MIN
                 special[b] = 1
+                if text[b - 1].isdigit():
+                    allowed[b] = 0  # house rule: a number keeps its measure word (82万, 2026年, 3天)
         for m in _PAIRS.finditer(text):
             a, b = m.span()
             for i in range(a + 1, b):

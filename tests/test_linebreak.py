@@ -208,3 +208,11 @@ def test_middle_dot_takes_a_fixed_half_em_centred():
             x += w[ch] + r.tc
     assert pos["·"] == pytest.approx(4.1)  # 4 em + (0.5 - 0.3) / 2
     assert pos["齐"] == pytest.approx(5.5)  # 4 em + ½ em + 阿
+
+
+def test_a_number_keeps_its_measure_word():
+    for k in range(6, 14):
+        text = "中" * k + "接待观众82万人次，增长12.5%以上" + "城" * 20
+        p, w, lines = set_all(text, indent=0.0)
+        for a, b in zip(lines, lines[1:]):
+            assert not (text[a.end - 1].isdigit() and cjk.is_ideograph(text[b.start])), text[a.start:b.end]
