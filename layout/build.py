@@ -391,7 +391,7 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
         findings = [Finding("warning", f.code, f.where, f.message, f.data) if f.code == "overset" else f
                     for f in findings]
     errors = [f for f in findings if f.severity == "error"]
-    report = fit_report(edition, pages, findings, opts.mode)
+    report = fit_report(edition, pages, findings, opts.mode, opts.verify or opts.mode == "archive")
     if opts.report:
         write_atomic(opts.report, json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"))
     if errors:
@@ -436,11 +436,21 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
                         "total": t_end - t0})
 
 
-def fit_report(edition: Edition, pages: list[ComposedPage], findings: list[Finding], mode: str) -> dict:
+def fit_report(edition: Edition, pages: list[ComposedPage], findings: list[Finding], mode: str,
+               pdf_verified: bool = False) -> dict:
+    fits = [f for cp in pages for f in cp.fits]
+    fidelity = [f for f in findings if f.code == "fidelity"]
     return {
         "edition": {"paper": edition.paper, "date": edition.date.isoformat(), "manifest_sha256": edition.sha256,
                     "mode": mode, "layout_version": __version__},
-        "stories": [asdict(f) for cp in pages for f in cp.fits],
+        "fidelity": {  # every story's characters set once and in order (display lists; PDFs with --verify)
+            "stories_checked": len({f.story.split("~")[0] for f in fits}),
+            "characters_set": sum(f.chars_set for f in fits),
+            "characters_overset": sum(f.overset_chars for f in fits),
+            "pdf_read_back": pdf_verified,
+            "differences": len(fidelity),
+        },
+        "stories": [asdict(f) for f in fits],
         "findings": [{"severity": f.severity, "code": f.code, "where": f.where, "message": f.message,
                       **({"data": f.data} if f.data else {})} for f in findings],
     }

@@ -29,6 +29,9 @@ def test_proof_mode_marks(mini, tmp_path):
     r = PdfReader(io.BytesIO(res.edition_pdf.read_bytes()))
     assert "/TrimBox" not in r.pages[0] or r.pages[0].trimbox == r.pages[0].mediabox
     report = json.loads((tmp_path / "fit.json").read_text())
+    fid = report["fidelity"]
+    assert fid["differences"] == 0 and fid["stories_checked"] == 5 and fid["pdf_read_back"] is False
+    assert fid["characters_set"] == sum(s["chars_set"] for s in report["stories"]) > 3000
     lead = next(s for s in report["stories"] if s["story"] == "lead")
     assert lead["jump_to"] == "A3" and lead["chars_set"] > 0
 
