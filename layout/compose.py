@@ -447,31 +447,18 @@ class Composer:
     # -- furniture -----------------------------------------------------------------
     def _text(self, text: str, role_name: str, x: float, base: float, story: str, kind: str, align: str = "left",
               size: float | None = None) -> list:
+        """One line of furniture (folio, masthead), set by the paragraph API like any text."""
         role = self.style.role(role_name)
-        size = size or role.size
-        check_coverage(self.fonts, role.face, text, story, kind)
-        metrics = self.fonts.metrics(role.face)
-        width = sum(metrics.widths[c] for c in text) * size
+        flush = Role(role.face, role.size, role.leading, role.color, "left", role.sizes, role.max_lines)
+        block = set_block(text, flush, self.fonts, self.style.page_width, self.style, size=size, story=story,
+                          page=kind, max_lines=1, justify=False)
+        line = block.lines[0]
         if align == "right":
-            x -= width
+            x -= line.width
         elif align == "center":
-            x -= width / 2
-        out = []
-        fb = metrics.fallback
-        run_x, run = x, ""
-        cur = None
-        for ch in text:
-            f = fb[ch].key if ch in fb else metrics.face.key
-            if cur is not None and f != cur:
-                out.append(GlyphRun(run_x, base, cur, size, run, 0.0, _color(role), False, story, kind))
-                run_x += sum(metrics.widths[c] for c in run) * size
-                run = ""
-            cur = f
-            run += ch
-        if run:
-            out.append(GlyphRun(run_x, base, cur or metrics.face.key, size, run, 0.0, _color(role), False, story,
-                                kind))
-        return out
+            x -= line.width / 2
+        return [GlyphRun(x + r.x, base, r.face, block.size, r.text, r.tc, _color(role), False, story, kind)
+                for r in line.runs]
 
     def _folio(self, page: Page) -> list:
         st, g = self.style, self.grid

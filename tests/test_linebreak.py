@@ -30,6 +30,17 @@ def right_edge(runs, widths) -> float:
     return r.x + sum(widths[c] for c in r.text) + r.tc * (len(r.text) - 1)
 
 
+def glyph_x(runs, widths) -> dict[str, float]:
+    """Character -> x of its first occurrence, as a PDF viewer would place it."""
+    pos: dict[str, float] = {}
+    for r in runs:
+        x = r.x
+        for ch in r.text:
+            pos.setdefault(ch, x)
+            x += widths[ch] + r.tc
+    return pos
+
+
 def set_all(text: str, measure: float = 13.0, indent: float = 2.0, level: str = "strict"):
     w = widths_for(text)
     p = Prepared(text, w, level)
@@ -95,13 +106,7 @@ def test_numbers_and_latin_words_stay_whole():
 def test_han_latin_gap_is_a_quarter_em():
     text = "城市GDP增长"
     p, w, lines = set_all(text, measure=40, indent=0.0)
-    runs = line_runs(p, lines[0])
-    xs = {}
-    for r in runs:
-        x = r.x
-        for ch in r.text:
-            xs.setdefault(ch, x)
-            x += w[ch] + r.tc
+    xs = glyph_x(line_runs(p, lines[0]), w)
     assert abs(xs["G"] - 2.25) < 1e-9  # 城市 (2 em) + ¼ em
     assert abs(xs["增"] - (2.25 + 1.5 + 0.25)) < 1e-9
 
@@ -181,14 +186,7 @@ def test_pair_kerning_inside_latin_words():
     w = widths_for(text)
     p = Prepared(text, w, "strict", kerning={"AV": -0.1})
     lines = break_lines(p, 40, 0.0)
-    runs = line_runs(p, lines[0])
-    xs = []
-    for r in runs:
-        x = r.x
-        for ch in r.text:
-            xs.append((ch, x))
-            x += w[ch] + r.tc
-    pos = dict(xs)
+    pos = glyph_x(line_runs(p, lines[0]), w)
     assert pos["V"] - pos["A"] == pytest.approx(0.5 - 0.1)
     assert pos["E"] - pos["V"] == pytest.approx(0.5)
 
@@ -199,13 +197,7 @@ def test_middle_dot_takes_a_fixed_half_em_centred():
     w["·"] = 0.3
     p = Prepared(text, w, "strict")
     lines = break_lines(p, 40, 0.0)
-    runs = line_runs(p, lines[0])
-    pos = {}
-    for r in runs:
-        x = r.x
-        for ch in r.text:
-            pos.setdefault(ch, x)
-            x += w[ch] + r.tc
+    pos = glyph_x(line_runs(p, lines[0]), w)
     assert pos["·"] == pytest.approx(4.1)  # 4 em + (0.5 - 0.3) / 2
     assert pos["齐"] == pytest.approx(5.5)  # 4 em + ½ em + 阿
 
