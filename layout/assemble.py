@@ -1,7 +1,7 @@
-"""Assemble page PDFs into the edition PDF with pypdf.
+"""Finish the edition PDF with pypdf: the navigation and identity a reader and a RIP need.
 
-In: the page PDFs in edition order, their PageDisplays (titles, bookmarks), the Edition
-and the output mode.  Out: one PDF with page labels (A1…, T1…, 特1…), bookmarks
+In: the rendered edition document (one PDF, every page, fonts embedded once), the pages'
+PageDisplays (titles, bookmarks), the Edition and the output mode.  Out: one PDF with page labels (A1…, T1…, 特1…), bookmarks
 (section > page > story headline), document info and XMP metadata (title, subject,
 keywords = page labels, producer, the manifest's sha256), and for archive mode a PDF/A-2b
 identification with an sRGB output intent; for print mode a PDF/X output intent naming
@@ -68,12 +68,9 @@ def xmp_packet(edition: Edition, labels: list[str], mode: str) -> bytes:
     return xml.encode("utf-8")
 
 
-def assemble(edition: Edition, pages: list[tuple[PageDisplay, bytes]], mode: str) -> bytes:
-    writer = PdfWriter()
-    for _, data in pages:
-        reader = PdfReader(io.BytesIO(data))
-        writer.add_page(reader.pages[0])
-    labels = [d.label for d, _ in pages]
+def assemble(edition: Edition, pages: list[PageDisplay], document: bytes, mode: str) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(document)))
+    labels = [d.label for d in pages]
     _page_labels(writer, edition, labels)
     _bookmarks(writer, edition, pages)
     info = {
@@ -99,12 +96,9 @@ def assemble(edition: Edition, pages: list[tuple[PageDisplay, bytes]], mode: str
         root[NameObject("/OutputIntents")] = ArrayObject([writer._add_object(_output_intent(writer, mode))])
     root[NameObject("/Lang")] = TextStringObject("zh-CN")
     root[NameObject("/PageMode")] = NameObject("/UseOutlines")
-    for p in writer.pages:
-        p.compress_content_streams()
-    # deterministic file identifier: hash of the manifest, mode and page contents
+    # deterministic file identifier: hash of the manifest, mode and the document
     h = hashlib.md5(edition.sha256.encode() + mode.encode())
-    for _, data in pages:
-        h.update(hashlib.sha256(data).digest())
+    h.update(hashlib.sha256(document).digest())
     ident = ByteStringObject(h.digest())
     writer._ID = ArrayObject([ident, ident])
     out = io.BytesIO()
@@ -156,10 +150,10 @@ def _consecutive(pages) -> bool:
     return all(b.number == a.number + 1 for a, b in zip(pages, pages[1:]))
 
 
-def _bookmarks(writer: PdfWriter, edition: Edition, pages: list[tuple[PageDisplay, bytes]]) -> None:
-    index = {d.label: i for i, (d, _) in enumerate(pages)}
+def _bookmarks(writer: PdfWriter, edition: Edition, pages: list[PageDisplay]) -> None:
+    index = {d.label: i for i, d in enumerate(pages)}
     for sec in edition.sections:
-        sec_pages = [d for d, _ in pages if d.section == sec.id]
+        sec_pages = [d for d in pages if d.section == sec.id]
         if not sec_pages:
             continue
         parent = writer.add_outline_item(title=sec.name, page_number=index[sec_pages[0].label])

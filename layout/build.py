@@ -31,7 +31,7 @@ from layout.fonts import FontBook, load_fontbook
 from layout.grid import check_frames
 from layout.manifest import load_edition
 from layout.model import Edition
-from layout.render_pdf import render_page
+from layout.render_pdf import PageDrawing, draw_page, render_pages
 from layout.styles import Style, load_style
 from layout.typeset import Cursor
 
@@ -55,6 +55,16 @@ class Prepared:
     style: Style
     fonts: FontBook
     findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class PageResult:
+    """What a page contributes to a build (and what the page cache keeps)."""
+
+    page: ComposedPage  # with a display list emptied of items
+    text: PageText
+    drawing: PageDrawing  # for the edition document
+    pdf: bytes  # the page's own PDF
 
 
 @dataclass
@@ -132,14 +142,16 @@ def _worker_init(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
-def _work(label: str) -> tuple[ComposedPage, PageText, bytes]:
-    """Compose and render one page; return only what the parent needs (not the display list)."""
+def _work(label: str) -> PageResult:
+    """Compose and draw one page and write its own PDF; return only what the parent needs
+    (not the display list)."""
     composer: Composer = _W["composer"]
     cp = composer.compose_page(_W["edition"].page(label), _W["cursors"])
-    data = render_page(cp.display, _W["fonts"], _W["mode"], _W["bleed"], _W["stamp"])
+    drawing = draw_page(cp.display, _W["fonts"], _W["mode"], _W["bleed"], _W["stamp"])
+    pdf = render_pages([drawing], _W["fonts"])
     d = cp.display
     slim = PageDisplay(d.label, d.width, d.height, (), d.bookmarks, d.section, d.title)
-    return ComposedPage(slim, cp.fits, cp.findings), page_text(d), data
+    return PageResult(ComposedPage(slim, cp.fits, cp.findings), page_text(d), drawing, pdf)
 
 
 def safe_name(edition: Edition, label: str) -> str:
@@ -350,7 +362,7 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
     total = len(labels)
     cache = PageCache(opts.out_dir / ".cache", edition, style, opts.mode, cursors) if opts.cache else None
     keys = {lab: cache.key(edition.page(lab)) for lab in labels} if cache else {}
-    done: dict[str, tuple[ComposedPage, PageText, bytes]] = {}
+    done: dict[str, PageResult] = {}
     for lab in labels:
         hit = cache.get(keys[lab]) if cache else None
         if hit is not None:
@@ -377,14 +389,14 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
                 progress(lab, len(done), total)
     results = [done[lab] for lab in labels]
     t_pages = time.perf_counter()
-    pages = [cp for cp, _, _ in results]
-    texts = [pt for _, pt, _ in results]
+    pages = [r.page for r in results]
+    texts = [r.text for r in results]
     findings = list(prep.findings)
     for cp in pages:
         findings += cp.findings
     overset_ids = {f.data.get("story", "") for f in findings if f.code == "overset"}
     findings += display_fidelity(edition, texts, overset_ids)
-    pdfs = {cp.display.label: data for cp, _, data in results}
+    pdfs = {r.page.display.label: r.pdf for r in results}
     if opts.verify or opts.mode == "archive":
         findings += verify_pdf(edition, texts, pdfs)
     if opts.allow_overset:
@@ -405,13 +417,18 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
         # were (at most a leftover .<name>.*.tmp, removed by the next build).
         staged = StagedWrites()
         try:
-            for cp, _, data in results:
-                p = out / "pages" / f"{safe_name(edition, cp.display.label)}.pdf"
+            for r in results:
+                lab = r.page.display.label
+                p = out / "pages" / f"{safe_name(edition, lab)}.pdf"
                 if opts.mode != "print":
-                    p = out / opts.mode / "pages" / f"{safe_name(edition, cp.display.label)}.pdf"
-                staged.add(p, data)
-                page_paths[cp.display.label] = p
-            edition_bytes = assemble(edition, [(cp.display, data) for cp, _, data in results], opts.mode)
+                    p = out / opts.mode / "pages" / f"{safe_name(edition, lab)}.pdf"
+                staged.add(p, r.pdf)
+                page_paths[lab] = p
+            t_draw = time.perf_counter()
+            document = render_pages([r.drawing for r in results], fonts)
+            t_doc = time.perf_counter()
+            edition_bytes = assemble(edition, [r.page.display for r in results], document, opts.mode)
+            t_asm = time.perf_counter()
             target = out / edition_filename(edition, opts.mode)
             staged.add(target, edition_bytes)
             if opts.mode == "archive":
@@ -432,7 +449,8 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
             findings += [Finding("warning", "preflight", target.name, msg) for msg in pf.problems]
     t_end = time.perf_counter()
     return BuildResult(target, page_paths, pages, findings, [lab for lab in labels if lab not in todo],
-                       {"load": t_load - t0, "pages": t_pages - t_load, "write": t_end - t_pages,
+                       {"load": t_load - t0, "pages": t_pages - t_load, "document": t_doc - t_draw,
+                        "assemble": t_asm - t_doc, "write": t_end - t_pages,
                         "total": t_end - t0})
 
 

@@ -21,6 +21,7 @@ import yaml
 
 from layout import paths
 from layout.errors import FontError, Problem
+from layout.sfnt import Sfnt, SfntError
 
 ROLES = ("song", "biaosong", "hei", "kai")
 
@@ -37,6 +38,7 @@ class Face:
     widths: dict[str, float] = field(hash=False, compare=False, repr=False)
     vwidths: dict[str, float] = field(hash=False, compare=False, repr=False)
     kerning: dict[str, float] = field(default_factory=dict, hash=False, compare=False, repr=False)
+    program: Sfnt | None = field(default=None, hash=False, compare=False, repr=False)  # for embedding
 
     def covers(self, ch: str) -> bool:
         return ch in self.widths
@@ -100,26 +102,35 @@ def describe(ch: str) -> str:
 
 
 def _load_face(role: str, family: str, file: Path) -> Face:
+    try:
+        sf = Sfnt.read(file)
+    except (OSError, SfntError) as e:
+        raise FontError(Problem(f"cannot read font {file}: {e}", str(file),
+                                hint="run `layout fonts prepare` or restore fonts/ from git")) from None
+    upem = sf.upem
+    adv = sf.advances
+    widths = {chr(cp): adv[g] / upem for cp, g in sf.cmap.items()}
+    vadv = sf.vadvances
+    vwidths = {chr(cp): vadv[g] / upem for cp, g in sf.cmap.items()} if vadv is not None else {}
+    kerning = _kerning_of(file, sf.cmap, upem)
+    return Face(role, family, file, sf.ps_name, upem, sf.ascent / upem, -sf.descent / upem, widths, vwidths,
+                kerning, sf)
+
+
+def _kerning_of(file: Path, cmap: dict[int, int], upem: int) -> dict[str, float]:
+    """GPOS pair kerning between ASCII characters, read with fontTools (only GPOS is parsed)."""
     from fontTools.ttLib import TTFont, TTLibError
 
     try:
         tt = TTFont(str(file), lazy=True)
-        upem = tt["head"].unitsPerEm
-        cmap = tt.getBestCmap()
-        hmtx = tt["hmtx"].metrics
-        vmtx = tt["vmtx"].metrics if "vmtx" in tt else {}
-        os2 = tt["OS/2"]
-        key = tt["name"].getDebugName(6) or file.stem
-    except (OSError, TTLibError, KeyError, AssertionError) as e:
-        raise FontError(Problem(f"cannot read font {file}: {e}", str(file),
+        order = tt.getGlyphOrder()
+        names = {cp: order[g] for cp, g in cmap.items() if 0x21 <= cp <= 0x7E}
+        pairs = _latin_kerning(tt, names, upem)
+        tt.close()
+    except (OSError, TTLibError, KeyError, AssertionError, IndexError) as e:
+        raise FontError(Problem(f"cannot read the GPOS table of {file}: {e}", str(file),
                                 hint="run `layout fonts prepare` or restore fonts/ from git")) from None
-    widths = {chr(cp): hmtx[g][0] / upem for cp, g in cmap.items()}
-    vwidths = {chr(cp): vmtx[g][0] / upem for cp, g in cmap.items() if g in vmtx}
-    kerning = _latin_kerning(tt, cmap, upem)
-    tt.close()
-    ascent = os2.sTypoAscender / upem
-    descent = -os2.sTypoDescender / upem
-    return Face(role, family, file, key, upem, ascent, descent, widths, vwidths, kerning)
+    return pairs
 
 
 def _latin_kerning(tt, cmap: dict[int, str], upem: int) -> dict[str, float]:

@@ -1,7 +1,14 @@
-"""Render a PageDisplay to a one-page PDF with ReportLab's canvas.
+"""Render display lists to PDF with ReportLab's canvas.
 
-In: a PageDisplay, the FontBook (for font files), an output mode.  Out: PDF bytes.
-This is the only module that talks to ReportLab and the only place the y axis flips.
+In: PageDisplays, the FontBook, an output mode.  Out: PDF bytes, either one page or a
+whole edition in one document.  This is the only module that talks to ReportLab and the
+only place the y axis flips.
+
+Two steps, so that pages can be drawn in parallel and documents put together cheaply:
+`draw_page` turns a display list into a `PageDrawing` (the page's content operators as
+text, its photos encoded, the characters it draws with each face; plain data, no
+ReportLab objects); `render_pages` writes drawings into one ReportLab document, each face
+embedded once for the whole document with exactly the glyphs its pages use (pdffont.py).
 
 Modes:
 * print   - page = trim + bleed (TrimBox/BleedBox), crop marks in the bleed, everything
@@ -17,38 +24,41 @@ Output is deterministic: ReportLab's invariant mode, no dates, fixed ids.
 from __future__ import annotations
 
 import io
-from functools import lru_cache
+import math
+from dataclasses import dataclass, field
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab import rl_config
 from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas as rl_canvas
 
 from layout.display import GlyphRun, Image, Marker, PageDisplay, Rect, Rule
-from layout.errors import Problem, RenderError
-from layout.fonts import FontBook
+from layout.errors import RenderError
+from layout.fonts import Face, FontBook
 from layout.imaging import encoded_image
+from layout.pdffont import embedded
 
 MODES = ("print", "proof", "archive")
 rl_config.useA85 = 0  # binary streams: ASCII85 only inflates images and fonts by 25 %
 MARK_LEN = 3 * 72 / 25.4  # crop marks run through the 3 mm bleed
 PROOF_BLUE = (0.2, 0.45, 0.85)
 PROOF_RED = (0.85, 0.05, 0.05)
+PROOF_GREY = (0.55, 0.55, 0.55)
 
 
-def _registered(fonts: FontBook) -> None:
-    for face in fonts.faces.values():
-        _register(face.key, str(face.file))
+@dataclass
+class PageDrawing:
+    """A page ready to be written into any PDF document (picklable plain data)."""
 
-
-@lru_cache(maxsize=None)
-def _register(key: str, path: str) -> None:
-    try:
-        pdfmetrics.registerFont(TTFont(key, path))
-    except Exception as e:  # ReportLab raises bare TTFError / struct errors
-        raise RenderError(Problem(f"ReportLab cannot load font {path}: {e}", path)) from None
+    label: str
+    title: str
+    width: float  # media box, bleed included
+    height: float
+    bleed: float
+    cmyk: bool
+    images: list[tuple[float, float, float, float, bytes]] = field(default_factory=list)  # x, y, w, h (PDF), data
+    content: str = ""  # text and vector operators after the photos
+    chars: dict[str, str] = field(default_factory=dict)  # face key -> the characters it draws
 
 
 def _rgb(c: tuple[float, float, float, float]) -> tuple[float, float, float]:
@@ -56,161 +66,193 @@ def _rgb(c: tuple[float, float, float, float]) -> tuple[float, float, float]:
     return ((1 - cy) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
 
 
-def render_page(page: PageDisplay, fonts: FontBook, mode: str = "print", bleed: float = 0.0,
-                stamp: str = "") -> bytes:
-    """One page as PDF bytes.  `stamp` is the proof watermark's build id (manifest hash)."""
+class _Ops:
+    """Content-stream operators for one page, in PDF coordinates."""
+
+    def __init__(self, fonts: FontBook, cmyk: bool):
+        self.code: list[str] = []
+        self.cmyk = cmyk
+        self.faces = {f.key: f for f in fonts.faces.values()}
+        self.chars: dict[str, list[str]] = {}
+
+    def fill(self, col) -> str:
+        return f"{fp_str(*col)} k" if self.cmyk else f"{fp_str(*_rgb(col))} rg"
+
+    def stroke(self, col) -> str:
+        return f"{fp_str(*col)} K" if self.cmyk else f"{fp_str(*_rgb(col))} RG"
+
+    def text(self, runs: list[GlyphRun], b: float, top: float) -> None:
+        """All glyph runs in one BT/ET block: per run a text matrix, a font when it
+        changes, and the run's 2-byte codes (pdffont: code = Unicode code point)."""
+        if not runs:
+            return
+        add = self.code.append
+        add("BT")
+        chars = self.chars
+        encoders: dict[str, tuple] = {}
+        cur_font = cur_tc = cur_col = None
+        for r in runs:
+            enc = encoders.get(r.face)
+            if enc is None:
+                face = self.faces.get(r.face)
+                if face is None:
+                    raise RenderError(f"glyph run in unknown face {r.face!r}")
+                ef = embedded(face)
+                enc = encoders[r.face] = (ef.encode, "/" + ef.resource)
+                chars.setdefault(r.face, [])
+            if r.color != cur_col:
+                add(self.fill(r.color))
+                cur_col = r.color
+            if r.tc != cur_tc:
+                add(f"{fp_str(r.tc)} Tc")
+                cur_tc = r.tc
+            if (r.face, r.size) != cur_font:
+                add(f"{enc[1]} {fp_str(r.size)} Tf")
+                cur_font = (r.face, r.size)
+            add(f"1 0 0 1 {fp_str(b + r.x)} {fp_str(top - r.y)} Tm {enc[0](r.text)} Tj")
+            chars[r.face].append(r.text)
+        add("ET")
+
+    def label(self, face: Face, size: float, text: str, x: float, y: float, col, angle: float = 0.0,
+              align: str = "left") -> None:
+        """A proof annotation: `text` from (x, y), rotated by `angle` degrees, aligned
+        left/centre/right; characters the face lacks are shown as '?'."""
+        text = "".join(ch if face.covers(ch) else "?" for ch in text)
+        w = sum(face.widths[ch] for ch in text) * size
+        shift = {"left": 0.0, "centre": w / 2, "right": w}[align]
+        a = math.radians(angle)
+        ca, sa = math.cos(a), math.sin(a)
+        ef = embedded(face)
+        self.code.append(f"BT {self.fill(col)} /{ef.resource} {fp_str(size)} Tf "
+                         f"{fp_str(ca, sa, -sa, ca, x - ca * shift, y - sa * shift)} Tm {ef.encode(text)} Tj ET")
+        self.chars.setdefault(face.key, []).append(text)
+
+    def used(self) -> dict[str, str]:
+        return {k: "".join(sorted(set("".join(v)))) for k, v in self.chars.items()}
+
+
+def draw_page(page: PageDisplay, fonts: FontBook, mode: str = "print", bleed: float = 0.0,
+              stamp: str = "") -> PageDrawing:
+    """A display list as content operators (no ReportLab objects: picklable, cacheable).
+    `stamp` is the proof watermark's build id (manifest hash)."""
     if mode not in MODES:
         raise RenderError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
-    _registered(fonts)
     cmyk = mode == "print"
     b = bleed if mode == "print" else 0.0
-    W, H = page.width + 2 * b, page.height + 2 * b
-    buf = io.BytesIO()
-    kwargs = {}
-    if b:
-        kwargs = {"trimBox": (b, b, b + page.width, b + page.height), "bleedBox": (0, 0, W, H)}
-    # initialFontName: ReportLab otherwise opens every page with a non-embedded Helvetica
-    body_key = fonts.face("song").key if "song" in fonts.faces else next(iter(fonts.faces.values())).key
-    c = rl_canvas.Canvas(buf, pagesize=(W, H), invariant=1, pageCompression=1, initialFontName=body_key,
-                         initialFontSize=9, **kwargs)
-    c.setTitle(page.title or page.label)
-    c.setCreator("layout")
-    c.setProducer("layout")
-    if cmyk:
-        c.setFillOverprint(True)
-        c.setStrokeOverprint(True)
-        c.setOverprintMask(True)
-
-    def fill(col) -> None:
-        if cmyk:
-            c.setFillColorCMYK(*col)
-        else:
-            c.setFillColorRGB(*_rgb(col))
-
-    def stroke(col) -> None:
-        if cmyk:
-            c.setStrokeColorCMYK(*col)
-        else:
-            c.setStrokeColorRGB(*_rgb(col))
-
     top = page.height + b  # y flip: display y -> PDF y = top - y
-
-    # images first (text and rules overprint them)
-    for it in page.items:
+    d = PageDrawing(page.label, page.title or page.label, page.width + 2 * b, page.height + 2 * b, b, cmyk)
+    for it in page.items:  # photos first: text and rules overprint them
         if isinstance(it, Image):
-            data = encoded_image(it.file, it.crop, it.mode, cmyk)
-            c.drawImage(ImageReader(io.BytesIO(data)), b + it.x, top - it.y - it.h, it.w, it.h)
-
-    _emit_text(c, [it for it in page.items if isinstance(it, GlyphRun)], b, top, cmyk)
-
+            d.images.append((b + it.x, top - it.y - it.h, it.w, it.h,
+                             encoded_image(it.file, it.crop, it.mode, cmyk)))
+    ops = _Ops(fonts, cmyk)
+    ops.text([it for it in page.items if isinstance(it, GlyphRun)], b, top)
+    add = ops.code.append
     for it in page.items:
         if isinstance(it, Rule):
-            stroke(it.color)
-            c.setLineWidth(it.width)
-            c.line(b + it.x0, top - it.y0, b + it.x1, top - it.y1)
+            add(f"{ops.stroke(it.color)} {fp_str(it.width)} w "
+                f"{fp_str(b + it.x0, top - it.y0)} m {fp_str(b + it.x1, top - it.y1)} l S")
         elif isinstance(it, Rect):
-            stroke(it.color)
-            c.setLineWidth(max(it.stroke, 0.01))
-            if it.fill is not None:
-                fill(it.fill)
-            c.rect(b + it.x, top - it.y - it.h, it.w, it.h, stroke=1 if it.stroke else 0,
-                   fill=1 if it.fill is not None else 0)
+            paint = "B" if it.stroke and it.fill is not None else "f" if it.fill is not None else "S" if it.stroke \
+                else "n"
+            fill = f"{ops.fill(it.fill)} " if it.fill is not None else ""
+            add(f"{ops.stroke(it.color)} {fill}{fp_str(max(it.stroke, 0.01))} w "
+                f"{fp_str(b + it.x, top - it.y - it.h, it.w, it.h)} re {paint}")
     if b:
-        _crop_marks(c, b, page.width, page.height)
+        add(_crop_marks(b, page.width, page.height))
     if mode == "proof":
-        _proof_marks(c, page, top, stamp)
-    c.showPage()
+        _proof_marks(ops, page, fonts, top, stamp)
+    d.content = "\n".join(ops.code)
+    d.chars = ops.used()
+    return d
+
+
+def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "") -> bytes:
+    """Drawings as one PDF document; each face embedded once, subset to what the pages use."""
+    if not drawings:
+        raise RenderError("no pages to render")
+    faces = {f.key: embedded(f) for f in fonts.faces.values()}
+    song = fonts.faces.get("song") or next(iter(fonts.faces.values()))
+    buf = io.BytesIO()
+    first = drawings[0]
+    # initialFontName: ReportLab otherwise opens every page with a non-embedded Helvetica
+    c = rl_canvas.Canvas(buf, pagesize=(first.width, first.height), invariant=1, pageCompression=1,
+                         initialFontName=faces[song.key].fontName, initialFontSize=9)
+    c.setTitle(title or first.title)
+    c.setCreator("layout")
+    c.setProducer("layout")
+    doc = c._doc
+    for d in drawings:
+        c.setPageSize((d.width, d.height))
+        if d.bleed:
+            c.setTrimBox((d.bleed, d.bleed, d.width - d.bleed, d.height - d.bleed))
+            c.setBleedBox((0, 0, d.width, d.height))
+        if d.cmyk:
+            c.setFillOverprint(True)
+            c.setStrokeOverprint(True)
+            c.setOverprintMask(True)
+        for x, y, w, h, data in d.images:
+            c.drawImage(ImageReader(io.BytesIO(data)), x, y, w, h)
+        for key, chars in d.chars.items():
+            faces[key].use(doc, chars)
+        c.addLiteral(d.content)
+        c.showPage()
     c.save()
     return buf.getvalue()
 
 
-def _emit_text(c, runs: list[GlyphRun], b: float, top: float, cmyk: bool) -> None:
-    """All glyph runs of the page in one BT/ET block, written straight into the page's content.
-
-    What ReportLab's PDFTextObject.textOut does for a TrueType font (split the string into
-    the font's 256-glyph subsets, select each subset, show the bytes) without its per-call
-    bookkeeping (line advance, width measuring): runs are already positioned.
-    """
-    if not runs:
-        return
-    doc = c._doc
-    escape = c._escape
-    code = ["BT"]
-    add = code.append
-    fonts: dict[str, object] = {}
-    cur_font = cur_tc = cur_col = None
-    for r in runs:
-        font = fonts.get(r.face)
-        if font is None:
-            font = fonts[r.face] = pdfmetrics.getFont(r.face)
-        if r.color != cur_col:
-            add(f"{fp_str(*r.color)} k" if cmyk else f"{fp_str(*_rgb(r.color))} rg")
-            cur_col = r.color
-        if r.tc != cur_tc:
-            add(f"{fp_str(r.tc)} Tc")
-            cur_tc = r.tc
-        add(f"1 0 0 1 {fp_str(b + r.x)} {fp_str(top - r.y)} Tm")
-        for subset, t in font.splitString(r.text, doc):
-            key = (r.face, subset, r.size)
-            if key != cur_font:
-                add(f"{font.getSubsetInternalName(subset, doc)} {fp_str(r.size)} Tf")
-                cur_font = key
-            add(f"({escape(t)}) Tj")
-    add("ET")
-    c._code.append("\n".join(code))
+def render_page(page: PageDisplay, fonts: FontBook, mode: str = "print", bleed: float = 0.0,
+                stamp: str = "") -> bytes:
+    """One page as a PDF of its own."""
+    return render_pages([draw_page(page, fonts, mode, bleed, stamp)], fonts)
 
 
-def _crop_marks(c, b: float, w: float, h: float) -> None:
+def _crop_marks(b: float, w: float, h: float) -> str:
     """Trim marks in the bleed, in registration-free 100 % K."""
-    c.setStrokeColorCMYK(0, 0, 0, 1)
-    c.setLineWidth(0.25)
     off = 0.5 * 72 / 25.4
+    segs = []
     for x in (b, b + w):
-        c.line(x, 0, x, b - off)
-        c.line(x, b + h + off, x, 2 * b + h)
+        segs += [(x, 0, x, b - off), (x, b + h + off, x, 2 * b + h)]
     for y in (b, b + h):
-        c.line(0, y, b - off, y)
-        c.line(b + w + off, y, 2 * b + w, y)
+        segs += [(0, y, b - off, y), (b + w + off, y, 2 * b + w, y)]
+    lines = " ".join(f"{fp_str(x0, y0)} m {fp_str(x1, y1)} l" for x0, y0, x1, y1 in segs)
+    return f"0 0 0 1 K 0.25 w {lines} S"
 
 
-def _proof_marks(c, page: PageDisplay, top: float, stamp: str) -> None:
-    c.saveState()
-    c.setFillColorRGB(0.82, 0.82, 0.82)
-    c.setFont(_first_font(page), 160)
-    c.translate(page.width / 2, page.height / 2)
-    c.rotate(35)
-    c.drawCentredString(0, 0, "校样")
-    c.setFont(_first_font(page), 14)
-    c.drawCentredString(0, -40, f"manifest {stamp[:16]}")
-    c.restoreState()
-    font = _first_font(page)
+def _proof_marks(ops: _Ops, page: PageDisplay, fonts: FontBook, top: float, stamp: str) -> None:
+    face = _first_face(page, fonts)
+    grey = (0.0, 0.0, 0.0, 0.18)
+    ops.label(face, 160, "校样", page.width / 2, page.height / 2, grey, angle=35, align="centre")
+    a = math.radians(35)
+    ops.label(face, 14, f"manifest {stamp[:16]}", page.width / 2 + 40 * math.sin(a), page.height / 2 - 40 * math.cos(a),
+              grey, angle=35, align="centre")
+    blue = _cmyk_of(PROOF_BLUE)
+    red = _cmyk_of(PROOF_RED)
+    add = ops.code.append
     for it in page.items:
         if not isinstance(it, Marker):
             continue
         if it.kind == "frame":
-            c.setStrokeColorRGB(*PROOF_BLUE)
-            c.setLineWidth(0.4)
-            c.setDash(2, 2)
-            c.rect(it.x, top - it.y - it.h, it.w, it.h, stroke=1, fill=0)
-            c.setDash()
-            c.setFillColorRGB(*PROOF_BLUE)
-            c.setFont(font, 6)
-            c.drawString(it.x + 1, top - it.y - 6, it.text)
+            add(f"q {ops.stroke(blue)} 0.4 w [2 2] 0 d {fp_str(it.x, top - it.y - it.h, it.w, it.h)} re S Q")
+            ops.label(face, 6, it.text, it.x + 1, top - it.y - 6, blue)
         elif it.kind == "lineno":
-            c.setFillColorRGB(0.55, 0.55, 0.55)
-            c.setFont(font, 4)
-            c.drawRightString(it.x + it.w - 1, top - it.y - it.h + 4.5, it.text)
+            ops.label(face, 4, it.text, it.x + it.w - 1, top - it.y - it.h + 4.5, _cmyk_of(PROOF_GREY), align="right")
         elif it.kind == "overset":
-            c.setFillColorRGB(*PROOF_RED)
-            c.setStrokeColorRGB(*PROOF_RED)
-            c.setLineWidth(1.5)
-            c.rect(it.x, top - it.y - it.h, it.w, it.h, stroke=1, fill=0)
-            c.setFont(font, 8)
-            c.drawString(it.x + 2, top - it.y - it.h + 3, it.text)
+            add(f"{ops.stroke(red)} 1.5 w {fp_str(it.x, top - it.y - it.h, it.w, it.h)} re S")
+            ops.label(face, 8, it.text, it.x + 2, top - it.y - it.h + 3, red)
 
 
-def _first_font(page: PageDisplay) -> str:
+def _cmyk_of(rgb: tuple[float, float, float]) -> tuple[float, float, float, float]:
+    """The CMYK whose naive conversion (_rgb) gives back `rgb`: proof colours are RGB."""
+    k = 1 - max(rgb)
+    if k >= 1:
+        return (0.0, 0.0, 0.0, 1.0)
+    return tuple((1 - v - k) / (1 - k) for v in rgb) + (k,)  # type: ignore[return-value]
+
+
+def _first_face(page: PageDisplay, fonts: FontBook) -> Face:
+    keys = {f.key: f for f in fonts.faces.values()}
     for it in page.items:
-        if isinstance(it, GlyphRun):
-            return it.face
-    return "Helvetica"
+        if isinstance(it, GlyphRun) and it.face in keys:
+            return keys[it.face]
+    return fonts.faces.get("song") or next(iter(fonts.faces.values()))

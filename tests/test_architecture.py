@@ -11,11 +11,11 @@ import layout
 RANK = {
     "errors": 0, "units": 0, "paths": 0, "dates": 0, "filler": 0, "cjk": 0,
     "model": 1, "yamlpos": 1,
-    "manifest": 2, "styles": 2, "fontprep": 2,
+    "manifest": 2, "styles": 2, "fontprep": 2, "sfnt": 2,
     "fonts": 3,
     "linebreak": 4, "typeset": 5,
     "display": 6, "grid": 6, "flow": 6, "compose": 7,
-    "imaging": 8, "render_pdf": 8,
+    "imaging": 8, "pdffont": 8, "render_pdf": 8,
     "assemble": 9, "checks": 9, "cache": 9,
     "build": 10, "copyfit": 11, "scaffold": 11, "cli": 12, "__main__": 13, "__init__": 0,
 }

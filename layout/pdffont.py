@@ -1,0 +1,220 @@
+"""One embedded font per face per PDF document: a Type0 font over a CIDFontType2 subset.
+
+In: a Face (its TrueType program, read by sfnt.py) and, per ReportLab document, the
+characters drawn with it.  Out: at save time, the PDF objects (Type0 font, CIDFont with
+widths, font descriptor, FontFile2 subset, CIDToGIDMap, ToUnicode) in ReportLab's
+document, through ReportLab's hook for fonts whose glyph set is known only when the
+document is finished (`_dynamicFont`, `addObjects`, called from `delayedFonts`).
+
+Why not ReportLab's TTFont: it cuts a face into 256-glyph simple fonts, so a page of
+2,500 distinct ideographs embeds ten fonts, and a 36-page edition merged from page files
+embeds every glyph once per page (7.4 MB for 1.5 MB of content).  Here a document embeds
+each face once, with exactly the glyphs it uses, whatever the number of pages.
+
+Codes: a character's code (2 bytes, Identity-H) is its Unicode code point, and the
+CIDToGIDMap maps it to the glyph.  Text is therefore written as UTF-16BE, which Python
+encodes in C, and the ToUnicode CMap is the identity: copy/paste and text extraction give
+back exactly the characters of the manifest, even where two characters share a glyph.
+Characters beyond the BMP (none in the bundled faces) get codes in the Private Use Area.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import weakref
+from array import array
+
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+
+from layout.errors import FontError, Problem
+from layout.fonts import Face, describe
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+DW = 1000  # default width: the em of an ideograph
+
+
+class EmbeddedFace:
+    """A face as ReportLab sees it: a dynamic font whose objects are written at save time."""
+
+    _dynamicFont = 1
+    _multiByte = 1
+
+    def __init__(self, face: Face):
+        if face.program is None:
+            raise FontError(Problem(f"face {face.key} has no font program loaded", str(face.file)))
+        self.face_info = face
+        self.program = face.program
+        self.fontName = f"{face.key}~cid"  # never the name a ReportLab TTFont of the file would take
+        self.resource = "L" + re.sub(r"[^A-Za-z0-9]", "", face.role or face.key)  # page resource name
+        self.face = _NameOnly(self.fontName)
+        self.encName = "Identity-H"
+        self.substitutionFonts = []
+        self._docs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        cmap = self.program.cmap
+        astral = sorted(cp for cp in cmap if cp > 0xFFFF)
+        self.pua = {cp: 0xE000 + i for i, cp in enumerate(astral)}  # code point -> code
+        clash = [cp for cp in self.pua.values() if cp in cmap]
+        if clash or len(astral) > 6400:
+            raise FontError(Problem(f"{face.file.name} maps Private Use Area characters and characters beyond "
+                                    f"the BMP; layout cannot code both", str(face.file)))
+        self.astral_map = {cp: chr(code) for cp, code in self.pua.items()}
+        self.unpua = {code: cp for cp, code in self.pua.items()}
+
+    # -- drawing -------------------------------------------------------------------------
+    def encode(self, text: str) -> str:
+        """The text as a PDF hex string of its 2-byte codes."""
+        if _ASTRAL.search(text):
+            text = text.translate(self.astral_map)
+        return "<" + text.encode("utf-16-be").hex() + ">"
+
+    def use(self, doc, chars) -> str:
+        """Record characters drawn in `doc`; returns the page resource name (/Lsong)."""
+        used = self._docs.get(doc)
+        if used is None:
+            used = self._docs[doc] = set()
+            doc.fontMapping[self.fontName] = "/" + self.resource
+            doc.delayedFonts.append(self)
+        used.update(chars)
+        return "/" + self.resource
+
+    # ReportLab asks dynamic fonts for widths only through stringWidth; never used for drawing here
+    def stringWidth(self, text: str, size: float, encoding=None) -> float:
+        w = self.face_info.widths
+        return sum(w.get(ch, 1.0) for ch in text) * size
+
+    # -- writing -------------------------------------------------------------------------
+    def addObjects(self, doc) -> None:
+        used = self._docs.pop(doc, None)
+        if not used:
+            return
+        prog = self.program
+        cmap = prog.cmap
+        codes: dict[int, int] = {}  # code -> glyph id
+        for ch in used:
+            cp = ord(ch)
+            gid = cmap.get(cp)
+            if gid is None:
+                raise FontError(Problem(f"{describe(ch)} is not in {self.face_info.file.name}",
+                                        hint="the composer should have chosen a fallback face; report this"))
+            codes[self.pua.get(cp, cp)] = gid
+        order = sorted(codes)
+        tag = _subset_tag(prog.ps_name, order)
+        base = f"{tag}+{prog.ps_name}"
+        scale = 1000 / prog.upem
+
+        font_file = pdfdoc.PDFStream(content=prog.subset(set(codes.values())), filters=[pdfdoc.PDFZCompress])
+        font_file.dictionary["Length1"] = len(font_file.content)
+        descriptor = pdfdoc.PDFDictionary({
+            "Type": "/FontDescriptor",
+            "FontName": pdfdoc.PDFName(base),
+            "Flags": 4,  # symbolic: glyphs outside the standard Latin set
+            "FontBBox": pdfdoc.PDFArray([round(v * scale) for v in prog.bbox]),
+            "ItalicAngle": prog.italic_angle,
+            "Ascent": round(prog.ascent * scale),
+            "Descent": round(prog.descent * scale),
+            "CapHeight": round((prog.cap_height or prog.ascent) * scale),
+            "StemV": 80,
+            "FontFile2": doc.Reference(font_file, f"fontFile:{base}"),
+        })
+        gidmap = array("H", [0]) * (order[-1] + 1)
+        for code, gid in codes.items():
+            gidmap[code] = gid
+        if array("H", b"\x00\x01")[0] != 1:
+            gidmap.byteswap()
+        cid_to_gid = pdfdoc.PDFStream(content=gidmap.tobytes(), filters=[pdfdoc.PDFZCompress])
+        cid_font = pdfdoc.PDFDictionary({
+            "Type": "/Font",
+            "Subtype": "/CIDFontType2",
+            "BaseFont": pdfdoc.PDFName(base),
+            "CIDSystemInfo": pdfdoc.PDFDictionary({"Registry": pdfdoc.PDFString("Adobe"),
+                                                   "Ordering": pdfdoc.PDFString("Identity"), "Supplement": 0}),
+            "FontDescriptor": doc.Reference(descriptor, f"fontDescriptor:{base}"),
+            "DW": DW,
+            "W": _widths(order, codes, prog.advances, scale),
+            "CIDToGIDMap": doc.Reference(cid_to_gid, f"cidToGid:{base}"),
+        })
+        to_unicode = pdfdoc.PDFStream(content=self._to_unicode(order).encode("ascii"),
+                                      filters=[pdfdoc.PDFZCompress])
+        type0 = pdfdoc.PDFDictionary({
+            "Type": "/Font",
+            "Subtype": "/Type0",
+            "BaseFont": pdfdoc.PDFName(base),
+            "Encoding": "/Identity-H",
+            "DescendantFonts": pdfdoc.PDFArray([doc.Reference(cid_font, f"cidFont:{base}")]),
+            "ToUnicode": doc.Reference(to_unicode, f"toUnicode:{base}"),
+        })
+        doc.idToObject["BasicFonts"].dict[self.resource] = doc.Reference(type0, self.resource)
+
+    def _to_unicode(self, order: list[int]) -> str:
+        """Identity ranges per high byte for BMP codes; single entries for PUA-coded ones."""
+        ranges: dict[int, list[int]] = {}
+        singles = []
+        for code in order:
+            if code in self.unpua:
+                cp = self.unpua[code] - 0x10000
+                singles.append(f"<{code:04X}> <{0xD800 + (cp >> 10):04X}{0xDC00 + (cp & 0x3FF):04X}>")
+            else:
+                r = ranges.setdefault(code >> 8, [code, code])
+                r[1] = code
+        lines = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+                 "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+                 "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
+                 "1 begincodespacerange", "<0000> <FFFF>", "endcodespacerange"]
+        spans = [f"<{a:04X}> <{b:04X}> <{a:04X}>" for a, b in ranges.values()]
+        for i in range(0, len(spans), 100):
+            chunk = spans[i:i + 100]
+            lines += [f"{len(chunk)} beginbfrange", *chunk, "endbfrange"]
+        for i in range(0, len(singles), 100):
+            chunk = singles[i:i + 100]
+            lines += [f"{len(chunk)} beginbfchar", *chunk, "endbfchar"]
+        lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+        return "\n".join(lines) + "\n"
+
+
+class _NameOnly:
+    """ReportLab's registry keys dynamic fonts by `font.face.name`."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+def _widths(order: list[int], codes: dict[int, int], advances, scale: float) -> pdfdoc.PDFArray:
+    """The /W array: runs of consecutive codes whose width is not the default em."""
+    out: list = []
+    run: list = []
+    start = prev = -2
+    for code in order:
+        w = advances[codes[code]] * scale
+        w = int(w) if w == int(w) else round(w, 3)
+        if w == DW:
+            continue
+        if code != prev + 1 and run:
+            out += [start, pdfdoc.PDFArrayCompact(run)]
+            run = []
+        if not run:
+            start = code
+        run.append(w)
+        prev = code
+    if run:
+        out += [start, pdfdoc.PDFArrayCompact(run)]
+    arr = pdfdoc.PDFArrayCompact(out)
+    return arr
+
+
+def _subset_tag(name: str, codes: list[int]) -> str:
+    """Six capital letters naming the glyph set (ISO 32000-1 9.6.4), the same for the same set."""
+    digest = hashlib.sha256(name.encode() + array("I", codes).tobytes()).digest()
+    return "".join(chr(65 + b % 26) for b in digest[:6])
+
+
+_EMBEDDED: dict[str, EmbeddedFace] = {}
+
+
+def embedded(face: Face) -> EmbeddedFace:
+    """The process-wide EmbeddedFace of a face, registered with ReportLab once."""
+    ef = _EMBEDDED.get(face.key)
+    if ef is None or ef.program is not face.program:
+        ef = _EMBEDDED[face.key] = EmbeddedFace(face)
+        pdfmetrics._fonts[ef.fontName] = ef  # what registerFont does for a dynamic font
+    return ef
