@@ -148,7 +148,7 @@ def _work(label: str) -> PageResult:
     composer: Composer = _W["composer"]
     cp = composer.compose_page(_W["edition"].page(label), _W["cursors"])
     drawing = draw_page(cp.display, _W["fonts"], _W["mode"], _W["bleed"], _W["stamp"])
-    pdf = render_pages([drawing], _W["fonts"])
+    pdf = render_pages([drawing], _W["fonts"], font_level=1)
     d = cp.display
     slim = PageDisplay(d.label, d.width, d.height, (), d.bookmarks, d.section, d.title)
     return PageResult(ComposedPage(slim, cp.fits, cp.findings), page_text(d), drawing, pdf)
@@ -397,8 +397,13 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
     overset_ids = {f.data.get("story", "") for f in findings if f.code == "overset"}
     findings += display_fidelity(edition, texts, overset_ids)
     pdfs = {r.page.display.label: r.pdf for r in results}
+    t_draw = time.perf_counter()
+    document = render_pages([r.drawing for r in results], fonts)
+    t_doc = time.perf_counter()
+    edition_bytes = assemble(edition, [r.page.display for r in results], document, opts.mode)
+    t_asm = time.perf_counter()
     if opts.verify or opts.mode == "archive":
-        findings += verify_pdf(edition, texts, pdfs)
+        findings += verify_pdf(edition, texts, pdfs, edition_bytes)
     if opts.allow_overset:
         findings = [Finding("warning", f.code, f.where, f.message, f.data) if f.code == "overset" else f
                     for f in findings]
@@ -424,11 +429,6 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
                     p = out / opts.mode / "pages" / f"{safe_name(edition, lab)}.pdf"
                 staged.add(p, r.pdf)
                 page_paths[lab] = p
-            t_draw = time.perf_counter()
-            document = render_pages([r.drawing for r in results], fonts)
-            t_doc = time.perf_counter()
-            edition_bytes = assemble(edition, [r.page.display for r in results], document, opts.mode)
-            t_asm = time.perf_counter()
             target = out / edition_filename(edition, opts.mode)
             staged.add(target, edition_bytes)
             if opts.mode == "archive":

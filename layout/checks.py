@@ -168,23 +168,28 @@ def pdf_text(pdf_bytes: bytes, page_index: int = 0) -> str:
     return "".join(c.ch for c in pdf_page_chars(pdf_bytes, page_index))
 
 
-def verify_pdf(edition: Edition, pages: list[PageDisplay] | list[PageText], pdfs: dict[str, bytes]
-               ) -> list[Finding]:
-    """Read every page back and check that each story's text appears whole and in order.
+def verify_pdf(edition: Edition, pages: list[PageDisplay] | list[PageText], pdfs: dict[str, bytes],
+               document: bytes | None = None) -> list[Finding]:
+    """Read every page back and check that each story's text appears whole and in order:
+    from the page files (`pdfs`, by label) and, if given, from the edition `document`,
+    whose pages are `pages` in order.
 
     The renderer writes runs in display-list order, so a story's characters form one
     contiguous stretch of its page's extracted text.
     """
     findings = []
-    for pt in _as_text(pages):
-        if pt.label not in pdfs:
-            continue
-        text = normalise(pdf_text(pdfs[pt.label]))
-        for key, part in pt.parts + pt.jumps:
-            part = normalise(part)
-            if part and part not in text:
-                findings.append(_diff_finding(key.split("~")[0], pt.label, part, _closest(text, part),
-                                              "PDF read-back"))
+    for index, pt in enumerate(_as_text(pages)):
+        sources = []
+        if pt.label in pdfs:
+            sources.append(("PDF read-back", pdfs[pt.label], 0))
+        if document is not None:
+            sources.append(("edition PDF read-back", document, index))
+        for how, data, at in sources:
+            text = normalise(pdf_text(data, at))
+            for key, part in pt.parts + pt.jumps:
+                part = normalise(part)
+                if part and part not in text:
+                    findings.append(_diff_finding(key.split("~")[0], pt.label, part, _closest(text, part), how))
     return findings
 
 

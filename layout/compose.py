@@ -101,6 +101,7 @@ class Composer:
         self.body_role = style.role("body")
         self.body_metrics = fonts.metrics(self.body_role.face)
         self._setters: dict[str, TextSetter] = {}
+        self._lineno: tuple[Marker, ...] | None = None
         self._sources: dict[str, tuple[Page, Story]] = {
             s.id: (p, s) for p in edition.pages for s in p.stories if not s.continued_from}
 
@@ -515,13 +516,16 @@ class Composer:
         return items
 
     def _line_numbers(self) -> list:
-        """Proof aid: grid line numbers 1..N in the gutter left of every basic column."""
-        st, g = self.style, self.grid
-        out = []
-        for col in range(1, st.columns + 1):
-            x = g.col_x(col) - st.gutter
-            out += [Marker(x, g.line_y(i), st.gutter, st.leading, "lineno", str(i + 1)) for i in range(st.lines)]
-        return out
+        """Proof aid: grid line numbers 1..N in the gutter left of every basic column (the
+        same on every page: made once)."""
+        if self._lineno is None:
+            st, g = self.style, self.grid
+            out = []
+            for col in range(1, st.columns + 1):
+                x = g.col_x(col) - st.gutter
+                out += [Marker(x, g.line_y(i), st.gutter, st.leading, "lineno", str(i + 1)) for i in range(st.lines)]
+            self._lineno = tuple(out)
+        return list(self._lineno)
 
 
 def fallback_findings(edition: Edition, style: Style, fonts: FontBook) -> list[Finding]:

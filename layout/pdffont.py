@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import re
 import weakref
+import zlib
 from array import array
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics
@@ -68,14 +69,16 @@ class EmbeddedFace:
             text = text.translate(self.astral_map)
         return "<" + text.encode("utf-16-be").hex() + ">"
 
-    def use(self, doc, chars) -> str:
-        """Record characters drawn in `doc`; returns the page resource name (/Lsong)."""
-        used = self._docs.get(doc)
-        if used is None:
-            used = self._docs[doc] = set()
+    def use(self, doc, chars, level: int = 6) -> str:
+        """Record characters drawn in `doc`, whose font program will be compressed at zlib
+        `level`; returns the page resource name (/Lsong)."""
+        state = self._docs.get(doc)
+        if state is None:
+            state = self._docs[doc] = (set(), [level])
             doc.fontMapping[self.fontName] = "/" + self.resource
             doc.delayedFonts.append(self)
-        used.update(chars)
+        state[0].update(chars)
+        state[1][0] = level
         return "/" + self.resource
 
     # ReportLab asks dynamic fonts for widths only through stringWidth; never used for drawing here
@@ -85,9 +88,10 @@ class EmbeddedFace:
 
     # -- writing -------------------------------------------------------------------------
     def addObjects(self, doc) -> None:
-        used = self._docs.pop(doc, None)
-        if not used:
+        state = self._docs.pop(doc, None)
+        if state is None or not state[0]:
             return
+        used, (level,) = state
         prog = self.program
         cmap = prog.cmap
         codes: dict[int, int] = {}  # code -> glyph id
@@ -103,7 +107,7 @@ class EmbeddedFace:
         base = f"{tag}+{prog.ps_name}"
         scale = 1000 / prog.upem
 
-        font_file = pdfdoc.PDFStream(content=prog.subset(set(codes.values())), filters=[pdfdoc.PDFZCompress])
+        font_file = pdfdoc.PDFStream(content=prog.subset(set(codes.values())), filters=[_Flate(level)])
         font_file.dictionary["Length1"] = len(font_file.content)
         descriptor = pdfdoc.PDFDictionary({
             "Type": "/FontDescriptor",
@@ -170,6 +174,21 @@ class EmbeddedFace:
             lines += [f"{len(chunk)} beginbfchar", *chunk, "endbfchar"]
         lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
         return "\n".join(lines) + "\n"
+
+
+class _Flate:
+    """FlateDecode at a chosen zlib level (ReportLab's filter always uses level 6)."""
+
+    pdfname = "FlateDecode"
+
+    def __init__(self, level: int):
+        self.level = level
+
+    def encode(self, data: bytes) -> bytes:
+        return zlib.compress(data, self.level)
+
+    def decode(self, data: bytes) -> bytes:
+        return zlib.decompress(data)
 
 
 class _NameOnly:

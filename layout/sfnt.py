@@ -58,6 +58,8 @@ class Sfnt:
     bbox: tuple[int, int, int, int] = (0, 0, 0, 0)
     italic_angle: float = 0.0
     ps_name: str = ""
+    _glyphs: dict[int, tuple[bytes, int]] = field(default_factory=dict, repr=False)
+    _table_sums: dict[bytes, int] = field(default_factory=dict, repr=False)
 
     @classmethod
     def read(cls, path: Path) -> "Sfnt":
@@ -201,23 +203,33 @@ class Sfnt:
                     break
         return out
 
+    def _glyph(self, g: int) -> tuple[bytes, int]:
+        """Glyph g's outline padded to 4 bytes, with its checksum (memoised: an edition's
+        page subsets and its document subset share most glyphs)."""
+        got = self._glyphs.get(g)
+        if got is None:
+            start, end = self.loca[g], self.loca[g + 1]
+            glyf0 = self.tables[b"glyf"][0]
+            chunk = self.data[glyf0 + start:glyf0 + end]
+            if len(chunk) % 4:
+                chunk += b"\0" * (4 - len(chunk) % 4)
+            got = self._glyphs[g] = (chunk, _checksum(chunk))
+        return got
+
     def subset(self, gids: set[int]) -> bytes:
         """A TrueType program with only `gids` (and their components) outlined; every other
         glyph id stays in place with an empty outline."""
         keep = sorted(self.glyph_closure(gids))
-        data, loca = self.data, self.loca
-        glyf0 = self.tables[b"glyf"][0]
         parts: list[bytes] = []
+        glyf_sum = 0
         new_loca = array("I", [0]) * (self.num_glyphs + 1)
         pos = 0
         prev = 0
         for g in keep:
             for k in range(prev + 1, g + 1):
                 new_loca[k] = pos
-            start, end = loca[g], loca[g + 1]
-            chunk = data[glyf0 + start:glyf0 + end]
-            if len(chunk) % 4:
-                chunk += b"\0" * (4 - len(chunk) % 4)
+            chunk, csum = self._glyph(g)
+            glyf_sum += csum
             parts.append(chunk)
             pos += len(chunk)
             new_loca[g + 1] = pos
@@ -226,8 +238,13 @@ class Sfnt:
             new_loca[k] = pos
         if array("H", b"\x00\x01")[0] != 1:
             new_loca.byteswap()
-        tables = {tag: self.table(tag) for tag in SUBSET_TABLES if tag in self.tables}
+        tables = {tag: self.table(tag) for tag in SUBSET_TABLES if tag in self.tables and tag not in (b"glyf", b"loca")}
+        for tag, t in tables.items():
+            if tag not in self._table_sums:
+                self._table_sums[tag] = _checksum(t)
+        sums = {tag: self._table_sums[tag] for tag in tables}
         tables[b"glyf"] = b"".join(parts)
+        sums[b"glyf"] = glyf_sum & 0xFFFFFFFF
         tables[b"loca"] = new_loca.tobytes()
         head = bytearray(tables[b"head"])
         head[8:12] = b"\0\0\0\0"  # checkSumAdjustment, set below
@@ -235,7 +252,10 @@ class Sfnt:
         tables[b"head"] = bytes(head)
         if b"post" in tables:  # format 3: no glyph names (they would name glyphs not present)
             tables[b"post"] = b"\x00\x03\x00\x00" + tables[b"post"][4:32]
-        return _write_sfnt(tables)
+        for tag in (b"loca", b"head", b"post"):
+            if tag in tables:
+                sums[tag] = _checksum(tables[tag])
+        return _write_sfnt(tables, sums)
 
     def table(self, tag: bytes) -> bytes:
         off, length = self.tables[tag]
@@ -248,7 +268,7 @@ def _checksum(data: bytes) -> int:
     return sum(_be_array("I", data)) & 0xFFFFFFFF
 
 
-def _write_sfnt(tables: dict[bytes, bytes]) -> bytes:
+def _write_sfnt(tables: dict[bytes, bytes], sums: dict[bytes, int]) -> bytes:
     tags = sorted(tables)
     n = len(tags)
     es = max(k for k in range(16) if 1 << k <= n)
@@ -259,12 +279,14 @@ def _write_sfnt(tables: dict[bytes, bytes]) -> bytes:
     body = []
     for tag in tags:
         t = tables[tag]
-        directory.append(struct.pack(">4sIII", tag, _checksum(t), offset, len(t)))
+        directory.append(struct.pack(">4sIII", tag, sums[tag], offset, len(t)))
         padded = t + b"\0" * (-len(t) % 4)
         body.append(padded)
         offset += len(padded)
     font = bytearray(header + b"".join(directory) + b"".join(body))
-    adjust = (0xB1B0AFBA - _checksum(bytes(font))) & 0xFFFFFFFF
+    # the whole font's checksum is the sum of its parts' (every table starts 4-aligned)
+    total = _checksum(header + b"".join(directory)) + sum(sums.values())
+    adjust = (0xB1B0AFBA - total) & 0xFFFFFFFF
     head_off = struct.unpack_from(">I", font, 12 + 16 * tags.index(b"head") + 8)[0]
     struct.pack_into(">I", font, head_off + 8, adjust)
     return bytes(font)

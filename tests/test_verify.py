@@ -96,3 +96,21 @@ def test_a_story_missing_from_the_pdf_is_reported(composed):
     findings = verify_pdf(prep.edition, [pages["A2"]], {"A2": render(prep, pages["T1"])})
     assert any(f.where == "A2/a2s" and f.data["index"] == 0 and "got ''" in f.message for f in findings), \
         [str(f) for f in findings]
+
+
+def test_edition_document_is_read_back_page_by_page(composed):
+    """The edition is a document of its own (not merged from the page files): its pages are
+    verified too, in order; pages out of order are reported as edition read-back errors."""
+    from layout.render_pdf import draw_page, render_pages
+
+    prep, pages = composed
+    labels = list(pages)[:2]
+    displays = [pages[lab] for lab in labels]
+    files = {lab: render(prep, pages[lab]) for lab in labels}
+    drawings = [draw_page(d, prep.fonts, "print", prep.style.bleed) for d in displays]
+    good = render_pages(drawings, prep.fonts)
+    assert verify_pdf(prep.edition, displays, files, good) == []
+    swapped = render_pages(drawings[::-1], prep.fonts)
+    found = verify_pdf(prep.edition, displays, files, swapped)
+    assert found and all("edition PDF read-back" in f.message for f in found)
+    assert {f.where.split("/")[0] for f in found} == set(labels)
