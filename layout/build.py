@@ -408,8 +408,8 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
         findings = [Finding("warning", f.code, f.where, f.message, f.data) if f.code == "overset" else f
                     for f in findings]
     errors = [f for f in findings if f.severity == "error"]
-    report = fit_report(edition, pages, findings, opts.mode, opts.verify or opts.mode == "archive")
     if opts.report:
+        report = fit_report(edition, pages, findings, opts.mode, opts.verify or opts.mode == "archive")
         write_atomic(opts.report, json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"))
     if errors:
         kind = OversetError if all(f.code == "overset" for f in errors) else ManifestError

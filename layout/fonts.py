@@ -12,12 +12,15 @@ cmap and metrics tables, once per process.
 from __future__ import annotations
 
 import hashlib
+import struct
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
 
 from layout import paths
 from layout.errors import FontError, Problem
@@ -112,65 +115,21 @@ def _load_face(role: str, family: str, file: Path) -> Face:
     widths = {chr(cp): adv[g] / upem for cp, g in sf.cmap.items()}
     vadv = sf.vadvances
     vwidths = {chr(cp): vadv[g] / upem for cp, g in sf.cmap.items()} if vadv is not None else {}
-    kerning = _kerning_of(file, sf.cmap, upem)
+    kerning = _kerning_of(sf, upem)
     return Face(role, family, file, sf.ps_name, upem, sf.ascent / upem, -sf.descent / upem, widths, vwidths,
                 kerning, sf)
 
 
-def _kerning_of(file: Path, cmap: dict[int, int], upem: int) -> dict[str, float]:
-    """GPOS pair kerning between ASCII characters, read with fontTools (only GPOS is parsed)."""
-    from fontTools.ttLib import TTFont, TTLibError
-
+def _kerning_of(sf: Sfnt, upem: int) -> dict[str, float]:
+    """Pair kerning ('kern' feature of GPOS) between printable ASCII characters, in em:
+    "AV" -> -0.05.  Only Latin needs it; ideographs sit on the grid."""
+    ascii_glyphs = {g: chr(cp) for cp, g in sf.cmap.items() if 0x21 <= cp <= 0x7E}
     try:
-        tt = TTFont(str(file), lazy=True)
-        order = tt.getGlyphOrder()
-        names = {cp: order[g] for cp, g in cmap.items() if 0x21 <= cp <= 0x7E}
-        pairs = _latin_kerning(tt, names, upem)
-        tt.close()
-    except (OSError, TTLibError, KeyError, AssertionError, IndexError) as e:
-        raise FontError(Problem(f"cannot read the GPOS table of {file}: {e}", str(file),
+        pairs = sf.pair_kerning(set(ascii_glyphs))
+    except (struct.error, IndexError) as e:
+        raise FontError(Problem(f"cannot read the GPOS table of {sf.path}: {e}", str(sf.path),
                                 hint="run `layout fonts prepare` or restore fonts/ from git")) from None
-    return pairs
-
-
-def _latin_kerning(tt, cmap: dict[int, str], upem: int) -> dict[str, float]:
-    """Pair kerning ('kern' feature, GPOS PairPos formats 1 and 2) between printable ASCII
-    characters, in em: "AV" -> -0.05.  Only Latin needs it; ideographs sit on the grid."""
-    if "GPOS" not in tt:
-        return {}
-    gpos = tt["GPOS"].table
-    if not gpos.FeatureList or not gpos.LookupList:
-        return {}
-    ascii_glyphs = {g: chr(cp) for cp, g in cmap.items() if 0x21 <= cp <= 0x7E}
-    pairs: dict[str, float] = {}
-    lookups = sorted({i for fr in gpos.FeatureList.FeatureRecord if fr.FeatureTag == "kern"
-                      for i in fr.Feature.LookupListIndex})
-    for li in lookups:
-        for st in gpos.LookupList.Lookup[li].SubTable:
-            if getattr(st, "ExtSubTable", None) is not None:
-                st = st.ExtSubTable
-            if getattr(st, "Format", 0) == 1 and hasattr(st, "PairSet"):
-                for g1, ps in zip(st.Coverage.glyphs, st.PairSet):
-                    if g1 not in ascii_glyphs:
-                        continue
-                    for rec in ps.PairValueRecord:
-                        adj = getattr(rec.Value1, "XAdvance", 0) if rec.Value1 else 0
-                        if adj and rec.SecondGlyph in ascii_glyphs:
-                            pairs.setdefault(ascii_glyphs[g1] + ascii_glyphs[rec.SecondGlyph], adj / upem)
-            elif getattr(st, "Format", 0) == 2 and hasattr(st, "Class1Record"):
-                cov = set(st.Coverage.glyphs)
-                c1 = st.ClassDef1.classDefs if st.ClassDef1 else {}
-                c2 = st.ClassDef2.classDefs if st.ClassDef2 else {}
-                for g1, ch1 in ascii_glyphs.items():
-                    if g1 not in cov:
-                        continue
-                    row = st.Class1Record[c1.get(g1, 0)].Class2Record
-                    for g2, ch2 in ascii_glyphs.items():
-                        v = row[c2.get(g2, 0)].Value1
-                        adj = getattr(v, "XAdvance", 0) if v else 0
-                        if adj:
-                            pairs.setdefault(ch1 + ch2, adj / upem)
-    return pairs
+    return {ascii_glyphs[a] + ascii_glyphs[b]: adj / upem for (a, b), adj in pairs.items()}
 
 
 @lru_cache(maxsize=4)
@@ -178,7 +137,7 @@ def load_fontbook(fonts_yaml: Path | None = None, verify: bool = False) -> FontB
     """The catalogue described by fonts.yaml (default: the bundled fonts/fonts.yaml)."""
     path = fonts_yaml or paths.fonts_dir() / "fonts.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML)
     except FileNotFoundError:
         raise FontError(Problem(f"font catalogue {path} not found",
                                 hint="restore fonts/ from git or run `layout fonts prepare`")) from None

@@ -23,13 +23,16 @@ Output is deterministic: ReportLab's invariant mode, no dates, fixed ids.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
+import zlib
 from dataclasses import dataclass, field
 
 from reportlab import rl_config
 from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen import canvas as rl_canvas
 
 from layout.display import GlyphRun, Image, Marker, PageDisplay, Rect, Rule
@@ -59,6 +62,7 @@ class PageDrawing:
     images: list[tuple[float, float, float, float, bytes]] = field(default_factory=list)  # x, y, w, h (PDF), data
     content: str = ""  # text and vector operators after the photos
     chars: dict[str, str] = field(default_factory=dict)  # face key -> the characters it draws
+    packed: tuple[bytes, bytes] | None = None  # (sha256, zlib) of the page's whole content stream
 
 
 def _rgb(c: tuple[float, float, float, float]) -> tuple[float, float, float]:
@@ -198,8 +202,21 @@ def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "", 
             faces[key].use(doc, chars, font_level)
         c.addLiteral(d.content)
         c.showPage()
+        _pack(doc.Pages.pages[-1], d)
     c.save()
     return buf.getvalue()
+
+
+def _pack(page, d: PageDrawing) -> None:
+    """Compress the page's content stream once: a page drawn into its own file and into the
+    edition has the same stream, so the edition reuses the bytes the page file made."""
+    stream = page.stream.encode("utf-8")  # as ReportLab encodes a str stream
+    digest = hashlib.sha256(stream).digest()
+    if d.packed is None or d.packed[0] != digest:
+        d.packed = (digest, zlib.compress(stream))
+    contents = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Filter": "/FlateDecode"}), d.packed[1])
+    contents.__Comment__ = "page stream"
+    page.Contents = contents
 
 
 def render_page(page: PageDisplay, fonts: FontBook, mode: str = "print", bleed: float = 0.0,

@@ -5,17 +5,19 @@ the PostScript name, and `subset(gids)`, a TrueType program holding only those g
 (glyph ids kept, so text drawn with one subset draws the same with any larger one).
 
 Why not fontTools here: fontTools parses every cmap entry and metric into Python objects
-(about 0.2 s for the four bundled faces), and its subsetter renumbers glyphs and rebuilds
-every table (about 0.5 s per face).  A build needs only a few tables and, to embed one
-subset per face for a whole edition, only slices of `glyf`; reading them with `struct`
-and `array` costs milliseconds.  fontTools stays the tool for preparing fonts
-(fontprep.py) and for the GPOS kerning pairs, which are read once per process.
+and glyph name (about 0.4 s for the four bundled faces with their GPOS kerning), and its
+subsetter renumbers glyphs and rebuilds every table (about 0.5 s per face).  A build needs
+only a few tables, the Latin kerning pairs and, to embed one subset per face for a whole
+edition, only slices of `glyf`; reading them with `struct` and `array` costs
+milliseconds.  fontTools stays the tool for preparing fonts (fontprep.py) and for the
+tests that check this reader against it.
 """
 
 from __future__ import annotations
 
 import struct
 from array import array
+from itertools import accumulate
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +62,9 @@ class Sfnt:
     ps_name: str = ""
     _glyphs: dict[int, tuple[bytes, int]] = field(default_factory=dict, repr=False)
     _table_sums: dict[bytes, int] = field(default_factory=dict, repr=False)
+    _hmtx_zero: array | None = field(default=None, repr=False)
+    _hmtx_raw: array | None = field(default=None, repr=False)
+    _hmtx_long: int = 0
 
     @classmethod
     def read(cls, path: Path) -> "Sfnt":
@@ -178,6 +183,98 @@ class Sfnt:
             return raw.decode("utf-16-be" if pid in (0, 3) else "latin-1", "replace")
         return ""
 
+    # -- kerning -------------------------------------------------------------------------
+    def pair_kerning(self, glyphs: set[int]) -> dict[tuple[int, int], int]:
+        """X-advance adjustments (font units) between pairs of `glyphs` from the GPOS 'kern'
+        feature: pair adjustment lookups (type 2, or type 9 wrapping them), formats 1 and 2;
+        the first lookup to give a pair wins, as in a shaper."""
+        if b"GPOS" not in self.tables:
+            return {}
+        data, base = self.data, self.tables[b"GPOS"][0]
+        feature_list = base + _u16(data, base + 6)
+        lookup_list = base + _u16(data, base + 8)
+        lookups: set[int] = set()
+        for i in range(_u16(data, feature_list)):
+            tag, off = struct.unpack_from(">4sH", data, feature_list + 2 + 6 * i)
+            if tag == b"kern":
+                feat = feature_list + off
+                n = _u16(data, feat + 2)
+                lookups.update(struct.unpack_from(f">{n}H", data, feat + 4))
+        pairs: dict[tuple[int, int], int] = {}
+        for li in sorted(lookups):
+            lookup = lookup_list + _u16(data, lookup_list + 2 + 2 * li)
+            kind, _flags, count = struct.unpack_from(">HHH", data, lookup)
+            for k in range(count):
+                sub = lookup + _u16(data, lookup + 6 + 2 * k)
+                sub_kind = kind
+                if kind == 9:  # extension: the real subtable is further on
+                    sub_kind = _u16(data, sub + 2)
+                    sub = sub + struct.unpack_from(">I", data, sub + 4)[0]
+                if sub_kind == 2:
+                    self._pair_subtable(sub, glyphs, pairs)
+        return pairs
+
+    def _pair_subtable(self, sub: int, glyphs: set[int], pairs: dict[tuple[int, int], int]) -> None:
+        data = self.data
+        fmt, cov_off, vf1, vf2 = struct.unpack_from(">HHHH", data, sub)
+        size1, size2 = 2 * bin(vf1).count("1"), 2 * bin(vf2).count("1")
+        if not vf1 & 0x0004:
+            return  # no x-advance in the first value record
+        xadv = 2 * bin(vf1 & 0x0003).count("1")  # XAdvance follows XPlacement/YPlacement
+        coverage = self._coverage(sub + cov_off)
+        if fmt == 1:
+            for index, g1 in enumerate(coverage):
+                if g1 not in glyphs:
+                    continue
+                ps = sub + _u16(data, sub + 10 + 2 * index)
+                rec = 2 + size1 + size2
+                for r in range(_u16(data, ps)):
+                    at = ps + 2 + r * rec
+                    g2 = _u16(data, at)
+                    if g2 in glyphs:
+                        adj = struct.unpack_from(">h", data, at + 2 + xadv)[0]
+                        if adj:
+                            pairs.setdefault((g1, g2), adj)
+        elif fmt == 2:
+            cd1, cd2, n1, n2 = struct.unpack_from(">HHHH", data, sub + 8)
+            class1, class2 = self._class_def(sub + cd1), self._class_def(sub + cd2)
+            rec = size1 + size2
+            covered = set(coverage)
+            for g1 in sorted(glyphs & covered):
+                row = sub + 16 + class1.get(g1, 0) * n2 * rec
+                for g2 in sorted(glyphs):
+                    c2 = class2.get(g2, 0)
+                    if c2 >= n2:
+                        continue
+                    adj = struct.unpack_from(">h", data, row + c2 * rec + xadv)[0]
+                    if adj:
+                        pairs.setdefault((g1, g2), adj)
+
+    def _coverage(self, off: int) -> list[int]:
+        data = self.data
+        fmt, n = struct.unpack_from(">HH", data, off)
+        if fmt == 1:
+            return list(struct.unpack_from(f">{n}H", data, off + 4))
+        out: list[int] = []
+        for i in range(n):
+            start, end, _ = struct.unpack_from(">HHH", data, off + 4 + 6 * i)
+            out.extend(range(start, end + 1))
+        return out
+
+    def _class_def(self, off: int) -> dict[int, int]:
+        data = self.data
+        fmt = _u16(data, off)
+        if fmt == 1:
+            start, n = struct.unpack_from(">HH", data, off + 2)
+            values = struct.unpack_from(f">{n}H", data, off + 6)
+            return {start + i: v for i, v in enumerate(values) if v}
+        out: dict[int, int] = {}
+        for i in range(_u16(data, off + 2)):
+            start, end, cls = struct.unpack_from(">HHH", data, off + 4 + 6 * i)
+            if cls:
+                out.update(dict.fromkeys(range(start, end + 1), cls))
+        return out
+
     # -- subsetting --------------------------------------------------------------------
     def glyph_closure(self, gids: set[int]) -> set[int]:
         """The glyphs plus the components of composite glyphs (and .notdef)."""
@@ -222,20 +319,13 @@ class Sfnt:
         keep = sorted(self.glyph_closure(gids))
         parts: list[bytes] = []
         glyf_sum = 0
-        new_loca = array("I", [0]) * (self.num_glyphs + 1)
-        pos = 0
-        prev = 0
+        lengths = [0] * self.num_glyphs
         for g in keep:
-            for k in range(prev + 1, g + 1):
-                new_loca[k] = pos
             chunk, csum = self._glyph(g)
             glyf_sum += csum
             parts.append(chunk)
-            pos += len(chunk)
-            new_loca[g + 1] = pos
-            prev = g + 1
-        for k in range(prev + 1, self.num_glyphs + 1):
-            new_loca[k] = pos
+            lengths[g] = len(chunk)
+        new_loca = array("I", accumulate(lengths, initial=0))
         if array("H", b"\x00\x01")[0] != 1:
             new_loca.byteswap()
         tables = {tag: self.table(tag) for tag in SUBSET_TABLES if tag in self.tables and tag not in (b"glyf", b"loca")}
@@ -246,16 +336,41 @@ class Sfnt:
         tables[b"glyf"] = b"".join(parts)
         sums[b"glyf"] = glyf_sum & 0xFFFFFFFF
         tables[b"loca"] = new_loca.tobytes()
+        tables[b"hmtx"] = self._hmtx_for(keep)
         head = bytearray(tables[b"head"])
         head[8:12] = b"\0\0\0\0"  # checkSumAdjustment, set below
         head[50:52] = b"\x00\x01"  # long loca
         tables[b"head"] = bytes(head)
         if b"post" in tables:  # format 3: no glyph names (they would name glyphs not present)
             tables[b"post"] = b"\x00\x03\x00\x00" + tables[b"post"][4:32]
-        for tag in (b"loca", b"head", b"post"):
+        for tag in (b"loca", b"hmtx", b"head", b"post"):
             if tag in tables:
                 sums[tag] = _checksum(tables[tag])
         return _write_sfnt(tables, sums)
+
+    def _hmtx_for(self, keep: list[int]) -> bytes:
+        """hmtx with every advance but only the kept glyphs' side bearings (the others are
+        zero): the same table size, and it compresses to almost nothing."""
+        if self._hmtx_zero is None:
+            raw = _be_array("h", self.table(b"hmtx"))
+            n_long = _u16(self.data, self.tables[b"hhea"][0] + 34)
+            self._hmtx_raw = raw
+            zero = array("h", raw)
+            for i in range(1, 2 * n_long, 2):
+                zero[i] = 0
+            for i in range(2 * n_long, len(zero)):
+                zero[i] = 0
+            self._hmtx_zero = zero
+            self._hmtx_long = n_long
+        out = array("h", self._hmtx_zero)
+        raw, n_long = self._hmtx_raw, self._hmtx_long
+        for g in keep:
+            i = 2 * g + 1 if g < n_long else 2 * n_long + (g - n_long)
+            if i < len(out):
+                out[i] = raw[i]
+        if array("H", b"\x00\x01")[0] != 1:
+            out.byteswap()
+        return out.tobytes()
 
     def table(self, tag: bytes) -> bytes:
         off, length = self.tables[tag]

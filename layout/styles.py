@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
+
 from layout import paths
 from layout.errors import Problem, StyleError
 from layout.units import parse_length
@@ -117,7 +119,7 @@ def find_style(name: str, relative_to: Path | None = None) -> Path:
 def load_style(name: str, relative_to: Path | None = None, overrides: dict | None = None) -> Style:
     path = find_style(name, relative_to)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML)
     except FileNotFoundError:
         known = ", ".join(sorted(p.stem for p in paths.styles_dir().glob("*.yaml")))
         raise StyleError(Problem(f"style {name!r} not found at {path}", hint=f"known styles: {known}")) from None

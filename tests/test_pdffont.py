@@ -61,8 +61,11 @@ def test_subset_keeps_glyph_ids_outlines_and_checksums(path):
     for g in range(s.num_glyphs):
         name = order[g]
         a, b = full["glyf"][name], sub["glyf"][sub.getGlyphOrder()[g]]
+        sub_name = sub.getGlyphOrder()[g]
+        assert sub["hmtx"][sub_name][0] == full["hmtx"][name][0]  # every advance kept
         if g in kept:
             assert a.compile(full["glyf"]) == b.compile(sub["glyf"]), name
+            assert sub["hmtx"][sub_name] == full["hmtx"][name]
         else:
             assert b.numberOfContours == 0, name
 
@@ -80,6 +83,57 @@ def test_composite_glyph_brings_its_components():
     sub = TTFont(io.BytesIO(s.subset({g})))
     glyf = sub["glyf"]
     assert glyf[sub.getGlyphOrder()[g]].getCoordinates(glyf)[0] == glyph.getCoordinates(tt["glyf"])[0]
+
+
+def reference_kerning(tt, cmap: dict[int, str], upem: int) -> dict[str, float]:
+    """The same pairs read with fontTools' GPOS objects (what layout used before sfnt.py)."""
+    if "GPOS" not in tt:
+        return {}
+    gpos = tt["GPOS"].table
+    if not gpos.FeatureList or not gpos.LookupList:
+        return {}
+    ascii_glyphs = {g: chr(cp) for cp, g in cmap.items() if 0x21 <= cp <= 0x7E}
+    pairs: dict[str, float] = {}
+    lookups = sorted({i for fr in gpos.FeatureList.FeatureRecord if fr.FeatureTag == "kern"
+                      for i in fr.Feature.LookupListIndex})
+    for li in lookups:
+        for st in gpos.LookupList.Lookup[li].SubTable:
+            if getattr(st, "ExtSubTable", None) is not None:
+                st = st.ExtSubTable
+            if getattr(st, "Format", 0) == 1 and hasattr(st, "PairSet"):
+                for g1, ps in zip(st.Coverage.glyphs, st.PairSet):
+                    if g1 not in ascii_glyphs:
+                        continue
+                    for rec in ps.PairValueRecord:
+                        adj = getattr(rec.Value1, "XAdvance", 0) if rec.Value1 else 0
+                        if adj and rec.SecondGlyph in ascii_glyphs:
+                            pairs.setdefault(ascii_glyphs[g1] + ascii_glyphs[rec.SecondGlyph], adj / upem)
+            elif getattr(st, "Format", 0) == 2 and hasattr(st, "Class1Record"):
+                cov = set(st.Coverage.glyphs)
+                c1 = st.ClassDef1.classDefs if st.ClassDef1 else {}
+                c2 = st.ClassDef2.classDefs if st.ClassDef2 else {}
+                for g1, ch1 in ascii_glyphs.items():
+                    if g1 not in cov:
+                        continue
+                    row = st.Class1Record[c1.get(g1, 0)].Class2Record
+                    for g2, ch2 in ascii_glyphs.items():
+                        v = row[c2.get(g2, 0)].Value1
+                        adj = getattr(v, "XAdvance", 0) if v else 0
+                        if adj:
+                            pairs.setdefault(ch1 + ch2, adj / upem)
+    return pairs
+
+
+@pytest.mark.parametrize("path", FONTS, ids=lambda p: p.stem)
+def test_kerning_pairs_agree_with_fonttools(path):
+    from layout.fonts import _kerning_of
+
+    s = Sfnt.read(path)
+    tt = TTFont(str(path))
+    mine = _kerning_of(s, s.upem)
+    assert mine == reference_kerning(tt, tt.getBestCmap(), s.upem)
+    if "Kai" not in path.name:
+        assert mine  # the bundled song, biaosong and hei faces kern Latin
 
 
 def _display(runs, label="X1"):
