@@ -47,6 +47,7 @@ class BuildOptions:
     allow_outside: bool = False
     verify: bool = False
     cache: bool = True  # reuse unchanged pages from <out_dir>/.cache
+    memory: dict | None = None  # pages kept in memory between builds of one process (layout watch)
 
 
 @dataclass
@@ -361,10 +362,15 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
               bleed=style.bleed, stamp=edition.sha256)
     total = len(labels)
     cache = PageCache(opts.out_dir / ".cache", edition, style, opts.mode, cursors) if opts.cache else None
-    keys = {lab: cache.key(edition.page(lab)) for lab in labels} if cache else {}
+    memory = opts.memory
+    keyer = cache or (PageCache(opts.out_dir / ".cache", edition, style, opts.mode, cursors)
+                      if memory is not None else None)
+    keys = {lab: keyer.key(edition.page(lab)) for lab in labels} if keyer else {}
     done: dict[str, PageResult] = {}
     for lab in labels:
-        hit = cache.get(keys[lab]) if cache else None
+        hit = memory.get(keys[lab]) if memory is not None else None
+        if hit is None and cache:
+            hit = cache.get(keys[lab])
         if hit is not None:
             done[lab] = hit
             if progress:
@@ -442,6 +448,10 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
                 cache.put(keys[lab], done[lab])
             if opts.pages is None:
                 cache.prune(set(keys.values()))
+        if memory is not None:
+            if opts.pages is None:
+                memory.clear()
+            memory.update((keys[lab], done[lab]) for lab in labels)
         if opts.mode == "print":
             from layout.checks import preflight
 

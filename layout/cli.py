@@ -144,6 +144,68 @@ def _summary(res) -> None:
 
 
 @app.command()
+def watch(
+    edition: Optional[Path] = typer.Argument(None, help="Edition manifest (default: the bundled sample)."),
+    out_dir: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder."),
+    mode: str = typer.Option("print", "--mode", "-m", help="print | proof | archive"),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, max=64, help="Worker processes (0 = one per CPU core)."),
+    allow_overset: bool = typer.Option(False, "--allow-overset", help="Overset is a warning, not an error."),
+    allow_outside: bool = typer.Option(False, "--allow-outside", help="Allow files outside the edition folder."),
+    interval: float = typer.Option(0.2, "--interval", min=0.02, max=10.0, help="Seconds between looks at the files."),
+    max_builds: int = typer.Option(0, "--max-builds", min=0, help="Stop after this many builds (0 = never)."),
+) -> None:
+    """Build, then rebuild whenever the manifest, its texts, photos or style change (Ctrl-C stops).
+
+    One resident process: fonts, code and unchanged pages stay in memory, so a rebuild
+    composes only the pages that changed."""
+    if mode not in ("print", "proof", "archive"):
+        err.print(f"unknown --mode {mode!r}; use print, proof or archive")
+        raise typer.Exit(2)
+    import os
+
+    from layout.build import BuildOptions
+    from layout.watch import Watcher
+
+    manifest = _manifest(edition)
+    opts = BuildOptions(out_dir, mode, None, jobs or os.cpu_count() or 1, None, allow_overset, allow_outside)
+    watcher = Watcher(manifest, opts)
+
+    def report(ev) -> None:
+        changed = ""
+        if ev.changed:
+            names = [Path(c).name for c in ev.changed]
+            changed = f" after a change to {', '.join(names[:3])}{' …' if len(names) > 3 else ''}"
+        if ev.error is not None:
+            kind = type(ev.error).__name__.replace("Error", " error").lower()
+            err.print(f"[bold red]{kind}[/]{changed} ({len(ev.error.problems)} problem"
+                      f"{'s' if len(ev.error.problems) != 1 else ''}); outputs left as they were:")
+            for p in ev.error.problems:
+                err.print(f"  {p}", markup=False)
+            return
+        res = ev.result
+        built = [cp.display.label for cp in res.pages if cp.display.label not in set(res.reused)]
+        if not STATE["quiet"]:
+            what = ", ".join(built[:8]) + (" …" if len(built) > 8 else "") if built else "no page"
+            out.print(f"built {len(built)} of {len(res.pages)} pages ({what}) in {ev.seconds:.2f} s{changed}: "
+                      f"{res.edition_pdf}", markup=False)
+            for f in res.findings:
+                if f.severity == "warning" and (STATE["verbose"] or f.code != "underset"):
+                    out.print(f"  warning: {f.where}: {f.message}", markup=False)
+
+    if not STATE["quiet"]:
+        out.print(f"watching {manifest.parent} (Ctrl-C stops)", markup=False)
+    try:
+        watcher.run(report, interval=interval, max_builds=max_builds or None)
+    except KeyboardInterrupt:
+        if STATE["debug"]:
+            raise
+        err.print("stopped watching", markup=False)
+        raise typer.Exit(INTERRUPTED) from None
+    except Exception as e:  # noqa: BLE001 - never a bare traceback for users
+        _fail(e)
+
+
+@app.command()
 def check(
     edition: Optional[Path] = typer.Argument(None, help="Edition manifest (default: the bundled sample)."),
     allow_outside: bool = typer.Option(False, "--allow-outside"),

@@ -35,6 +35,7 @@ from __future__ import annotations
 import itertools
 import random
 import re
+from functools import lru_cache
 
 __all__ = ["filler_text", "ALLOWED_ASCII", "PUNCTUATION", "is_allowed_char"]
 
@@ -486,6 +487,7 @@ def _tail(rnd, n: int) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1024)  # a resident process (layout watch) expands each story once
 def filler_text(seed: int, chars: int) -> str:
     """Return news-like Chinese prose with exactly ``chars`` non-whitespace characters.
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import weakref
 import zlib
 from array import array
 
@@ -51,7 +50,6 @@ class EmbeddedFace:
         self.face = _NameOnly(self.fontName)
         self.encName = "Identity-H"
         self.substitutionFonts = []
-        self._docs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         cmap = self.program.cmap
         astral = sorted(cp for cp in cmap if cp > 0xFFFF)
         self.pua = {cp: 0xE000 + i for i, cp in enumerate(astral)}  # code point -> code
@@ -72,9 +70,12 @@ class EmbeddedFace:
     def use(self, doc, chars, level: int = 6) -> str:
         """Record characters drawn in `doc`, whose font program will be compressed at zlib
         `level`; returns the page resource name (/Lsong)."""
-        state = self._docs.get(doc)
+        # per-document state lives on the document (no weak references: their callbacks run
+        # during garbage collection, where a Ctrl-C would print "Exception ignored" noise)
+        docs = doc.__dict__.setdefault("_layout_faces", {})
+        state = docs.get(self.fontName)
         if state is None:
-            state = self._docs[doc] = (set(), [level])
+            state = docs[self.fontName] = (set(), [level])
             doc.fontMapping[self.fontName] = "/" + self.resource
             doc.delayedFonts.append(self)
         state[0].update(chars)
@@ -88,7 +89,7 @@ class EmbeddedFace:
 
     # -- writing -------------------------------------------------------------------------
     def addObjects(self, doc) -> None:
-        state = self._docs.pop(doc, None)
+        state = doc.__dict__.get("_layout_faces", {}).pop(self.fontName, None)
         if state is None or not state[0]:
             return
         used, (level,) = state

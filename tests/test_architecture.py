@@ -17,7 +17,7 @@ RANK = {
     "display": 6, "grid": 6, "flow": 6, "compose": 7,
     "imaging": 8, "pdffont": 8, "render_pdf": 8,
     "assemble": 9, "checks": 9, "cache": 9,
-    "build": 10, "copyfit": 11, "scaffold": 11, "cli": 12, "__main__": 13, "__init__": 0,
+    "build": 10, "copyfit": 11, "scaffold": 11, "watch": 11, "cli": 12, "__main__": 13, "__init__": 0,
 }
 
 

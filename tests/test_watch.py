@@ -1,0 +1,131 @@
+"""`layout watch`: one resident process rebuilding only what an edit touched."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from layout.build import BuildOptions, build
+from layout.checks import normalise, pdf_text
+from layout.filler import filler_text
+from layout.watch import Watcher
+
+from test_compose import write_edition
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _edition_text(res, label: str) -> str:
+    return normalise(pdf_text(res.edition_pdf.read_bytes(), [cp.display.label for cp in res.pages].index(label)))
+
+
+def test_an_edit_rebuilds_only_the_pages_it_touches(tmp_path):
+    manifest = write_edition(tmp_path / "ed")
+    w = Watcher(manifest, BuildOptions(out_dir=tmp_path / "out", jobs=1))
+    first = w.build_once()
+    assert first.error is None and first.result.reused == []
+    assert w.changes() == []
+
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("seed: 9,", "seed: 19,"), encoding="utf-8")
+    assert w.changes() == [str(manifest.resolve())]
+    ev = w.build_once(w.changes())
+    res = ev.result
+    assert ev.error is None
+    assert sorted(set(cp.display.label for cp in res.pages) - set(res.reused)) == ["A2"]
+    new = normalise(filler_text(19, 800))[:40]
+    assert new in _edition_text(res, "A2")
+    assert new in normalise(pdf_text(res.page_pdfs["A2"].read_bytes()))
+
+    # a text file of a jumped story: its page and the page it continues on
+    lead = tmp_path / "ed" / "lead.txt"
+    lead.write_text("江城新闻稿开头改写。" + lead.read_text(encoding="utf-8"), encoding="utf-8")
+    assert w.changes() == [str(lead)]
+    res = w.build_once().result
+    assert sorted(set(cp.display.label for cp in res.pages) - set(res.reused)) == ["A1", "A3"]
+    assert "江城新闻稿开头改写" in _edition_text(res, "A1")
+
+
+def test_watch_output_is_the_same_as_a_fresh_build(tmp_path):
+    manifest = write_edition(tmp_path / "ed")
+    w = Watcher(manifest, BuildOptions(out_dir=tmp_path / "watch", jobs=1))
+    w.build_once()
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("seed: 9,", "seed: 29,"), encoding="utf-8")
+    watched = w.build_once().result
+    fresh = build(manifest, BuildOptions(out_dir=tmp_path / "fresh", jobs=1, cache=False))
+    assert watched.edition_pdf.read_bytes() == fresh.edition_pdf.read_bytes()
+    for label, path in fresh.page_pdfs.items():
+        assert watched.page_pdfs[label].read_bytes() == path.read_bytes(), label
+
+
+def test_a_broken_manifest_is_reported_and_the_outputs_stay(tmp_path):
+    manifest = write_edition(tmp_path / "ed")
+    w = Watcher(manifest, BuildOptions(out_dir=tmp_path / "out", jobs=1))
+    res = w.build_once().result
+    before = res.edition_pdf.read_bytes()
+    good = manifest.read_text(encoding="utf-8")
+    manifest.write_text(good.replace("stories:", "stories: [", 1), encoding="utf-8")
+    ev = w.build_once(w.changes())
+    assert ev.result is None and ev.error is not None
+    assert any("edition.yaml" in str(p) and p.line for p in ev.error.problems)
+    assert res.edition_pdf.read_bytes() == before
+    manifest.write_text(good.replace("seed: 9,", "seed: 39,"), encoding="utf-8")
+    ev = w.build_once(w.changes())
+    assert ev.error is None and ev.result.edition_pdf.read_bytes() != before
+
+
+def test_output_folder_inside_the_edition_folder_is_not_watched(tmp_path):
+    manifest = write_edition(tmp_path / "ed")
+    w = Watcher(manifest, BuildOptions(out_dir=tmp_path / "ed" / "output", jobs=1))
+    w.build_once()
+    assert w.changes() == []  # the build's own outputs are not changes
+
+
+def test_cli_watch_rebuilds_after_a_save_then_stops(tmp_path):
+    manifest = write_edition(tmp_path / "ed")
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "layout", "watch", str(manifest), "-o", str(out), "-j", "1",
+                             "--interval", "0.05", "--max-builds", "2"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    try:
+        lines = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            lines.append(line)
+            if line.startswith("built"):
+                break
+        assert lines[-1].startswith("built 4 of 4 pages"), lines
+        time.sleep(0.2)
+        manifest.write_text(manifest.read_text(encoding="utf-8").replace("seed: 9,", "seed: 49,"), encoding="utf-8")
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, stderr
+    assert "built 1 of 4 pages (A2)" in stdout and "after a change to edition.yaml" in stdout, stdout
+
+
+def test_cli_watch_stops_on_ctrl_c_with_130(tmp_path):
+    manifest = write_edition(tmp_path / "ed")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "layout", "watch", str(manifest), "-o", str(tmp_path / "out"),
+                             "-j", "1", "--interval", "0.05"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env, cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if proc.stdout.readline().startswith("built"):
+                break
+        proc.send_signal(2)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130
+    assert "stopped watching" in stderr and "Traceback" not in stderr
