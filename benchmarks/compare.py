@@ -18,7 +18,9 @@ CPU time (user+sys), the PDF size and the layout/Typst ratios.  Also: the number
 body characters, and "rebuild after one story changes": one story's filler seed is
 changed and the edition rebuilt into the SAME output folder as a previous full build
 (median of 3; each rebuild changes the seed again so that each one differs by one story
-from what the folder holds), with its ratio to Typst's full-build median.
+from what the folder holds), with its ratio to Typst's full-build median; and the same
+edits under `layout watch` (one resident process): the build time it reports and the
+latency from saving the manifest to the report.
 
     python benchmarks/compare.py [--runs N] [--json FILE] [--keep DIR] [--allow-overset]
 
@@ -273,9 +275,10 @@ def run(args, work: Path, typst_version: str) -> None:
         r["pdf_bytes"] = edition_pdf(out).stat().st_size
         rebuilds.append(r)
 
+    W = watch_rebuilds(raw, label, work, extra)
     A, B = summary(a_runs), summary(b_runs)
     R = summary(rebuilds)
-    report(args, A, B, R, a_runs, label, target["id"], typst_version, body_chars, notes)
+    report(args, A, B, R, a_runs, label, target["id"], typst_version, body_chars, notes, W)
     if args.json:
         data = {
             "date": dt.date.today().isoformat(), "nproc": os.cpu_count(),
@@ -289,6 +292,9 @@ def run(args, work: Path, typst_version: str) -> None:
                        "runs": a_runs},
             "typst": {**B, "runs": b_runs},
             "rebuild_one_story": {**R, "story": target["id"], "page": label, "runs": rebuilds},
+            "watch_rebuild_one_story": W,
+            "ratio_watch_build_to_typst_full": W["build_median_s"] / B["wall_median_s"],
+            "ratio_watch_latency_to_typst_full": W["latency_median_s"] / B["wall_median_s"],
             "ratio_wall": A["wall_median_s"] / B["wall_median_s"],
             "ratio_bytes": A["pdf_bytes"] / B["pdf_bytes"],
             "ratio_rebuild_to_typst_full": R["wall_median_s"] / B["wall_median_s"],
@@ -296,6 +302,64 @@ def run(args, work: Path, typst_version: str) -> None:
         }
         args.json.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote {args.json}")
+
+
+def watch_rebuilds(raw: dict, label: str, work: Path, extra: list[str]) -> dict:
+    """One resident `layout watch` process: start it on a copy of the manifest and wait for
+    its first (full) build; then, REBUILDS times, move a manifest with one story changed
+    into place (rename, as editors save) and wait for the process to report the rebuild.
+    Per edit: the build time the process reports ("in X s": manifest to written PDFs) and
+    the latency from the rename to the report (adds the 20 ms polling interval and the
+    50 ms settle wait that lets an editor finish writing)."""
+    import re
+    import signal
+
+    folder = work / "watch-edition"
+    folder.mkdir()
+    m = folder / "edition.yaml"
+    m.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    out = work / "watch-out"
+    cmd = [sys.executable, "-m", "layout", "watch", *extra, str(m), "-o", str(out), "--interval", "0.02"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+    seen: list[str] = []
+
+    def next_report() -> str:
+        while True:
+            line = proc.stdout.readline()
+            if not line:
+                sys.exit("layout watch stopped:\n" + "".join(seen))
+            seen.append(line)
+            if line.startswith(("built", "manifest error", "overset error")) or "error" in line.split(" (")[0]:
+                return line
+
+    runs = []
+    try:
+        first = next_report()
+        if not first.startswith("built"):
+            sys.exit("layout watch failed:\n" + "".join(seen))
+        for k in range(REBUILDS):
+            changed = copy.deepcopy(raw)
+            st = changed["pages"][label]["stories"][0]
+            st["body"]["filler"]["seed"] = st["body"]["filler"]["seed"] + 200_000 + k
+            tmp = folder / ".edition.yaml.tmp"  # hidden: the watcher ignores it until it is renamed
+            tmp.write_text(yaml.safe_dump(changed, allow_unicode=True, sort_keys=False), encoding="utf-8")
+            t0 = time.perf_counter()
+            os.replace(tmp, m)
+            line = next_report()
+            latency = time.perf_counter() - t0
+            got = re.search(r"built (\d+) of (\d+) pages .* in ([\d.]+) s", line)
+            if not got:
+                sys.exit("layout watch rebuild failed:\n" + "".join(seen))
+            runs.append({"build_s": float(got.group(3)), "latency_s": latency, "pages_built": int(got.group(1))})
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return {"build_median_s": statistics.median(r["build_s"] for r in runs),
+            "latency_median_s": statistics.median(r["latency_s"] for r in runs), "runs": runs,
+            "cmd": ["python", "-m", "layout", "watch", *extra, "MANIFEST", "-o", "DIR", "--interval", "0.02"]}
 
 
 def git_state() -> str:
@@ -310,7 +374,7 @@ def git_state() -> str:
     return f"{head or 'no commit'}{' + uncommitted changes in layout/' if dirty else ''}"
 
 
-def report(args, A, B, R, a_runs, label, sid, typst_version, body_chars, notes) -> None:
+def report(args, A, B, R, a_runs, label, sid, typst_version, body_chars, notes, W) -> None:
     mb = 1e6
     print()
     print(f"{os.cpu_count()} CPUs, Python {platform.python_version()}, typst (PyPI) {typst_version}, "
@@ -325,6 +389,9 @@ def report(args, A, B, R, a_runs, label, sid, typst_version, body_chars, notes) 
     print(f"rebuild after one story changes ({sid} on {label}, same output folder, median of {REBUILDS}): "
           f"{R['wall_median_s']:.2f} s = x{R['wall_median_s'] / B['wall_median_s']:.2f} typst's full build, "
           f"x{R['wall_median_s'] / A['wall_median_s']:.2f} layout's full build")
+    print(f"the same edit under `layout watch` (one resident process, median of {REBUILDS}): rebuilt in "
+          f"{W['build_median_s']:.2f} s = x{W['build_median_s'] / B['wall_median_s']:.2f} typst's full build; "
+          f"edit-to-PDF latency {W['latency_median_s']:.2f} s = x{W['latency_median_s'] / B['wall_median_s']:.2f}")
     print(f"layout output folder (edition + per-page PDFs): "
           f"{statistics.median(r['folder_bytes'] for r in a_runs) / mb:.1f} MB; "
           f"body characters: {body_chars:,}")

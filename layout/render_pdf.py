@@ -150,6 +150,8 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: str = "print", bleed: fl
             d.images.append((b + it.x, top - it.y - it.h, it.w, it.h,
                              encoded_image(it.file, it.crop, it.mode, cmyk)))
     ops = _Ops(fonts, cmyk)
+    if mode == "proof":  # under the text, so that it never hides a character
+        _watermark(ops, page, fonts, stamp)
     ops.text([it for it in page.items if isinstance(it, GlyphRun)], b, top)
     add = ops.code.append
     for it in page.items:
@@ -165,7 +167,7 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: str = "print", bleed: fl
     if b:
         add(_crop_marks(b, page.width, page.height))
     if mode == "proof":
-        _proof_marks(ops, page, fonts, top, stamp)
+        _proof_marks(ops, page, fonts, top)
     d.content = "\n".join(ops.code)
     d.chars = ops.used()
     return d
@@ -237,13 +239,19 @@ def _crop_marks(b: float, w: float, h: float) -> str:
     return f"0 0 0 1 K 0.25 w {lines} S"
 
 
-def _proof_marks(ops: _Ops, page: PageDisplay, fonts: FontBook, top: float, stamp: str) -> None:
+def _watermark(ops: _Ops, page: PageDisplay, fonts: FontBook, stamp: str) -> None:
+    """校样 and the manifest hash, large, light and diagonal across the page."""
     face = _first_face(page, fonts)
     grey = (0.0, 0.0, 0.0, 0.18)
     ops.label(face, 160, "校样", page.width / 2, page.height / 2, grey, angle=35, align="centre")
     a = math.radians(35)
     ops.label(face, 14, f"manifest {stamp[:16]}", page.width / 2 + 40 * math.sin(a), page.height / 2 - 40 * math.cos(a),
               grey, angle=35, align="centre")
+
+
+def _proof_marks(ops: _Ops, page: PageDisplay, fonts: FontBook, top: float) -> None:
+    """Frame outlines with ids, grid line numbers and overset flags, over everything."""
+    face = _first_face(page, fonts)
     blue = _cmyk_of(PROOF_BLUE)
     red = _cmyk_of(PROOF_RED)
     add = ops.code.append
