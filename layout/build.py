@@ -152,7 +152,11 @@ def _work(label: str) -> PageResult:
     pdf = render_pages([drawing], _W["fonts"], font_level=1)
     d = cp.display
     slim = PageDisplay(d.label, d.width, d.height, (), d.bookmarks, d.section, d.title)
-    return PageResult(ComposedPage(slim, cp.fits, cp.findings), page_text(d), drawing, pdf)
+    result = PageResult(ComposedPage(slim, cp.fits, cp.findings), page_text(d), drawing, pdf)
+    cache: PageCache | None = _W.get("cache")
+    if cache is not None:  # stored by the worker, in parallel (results are deterministic)
+        cache.put(_W["keys"][label], result)
+    return result
 
 
 def safe_name(edition: Edition, label: str) -> str:
@@ -366,6 +370,7 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
     keyer = cache or (PageCache(opts.out_dir / ".cache", edition, style, opts.mode, cursors)
                       if memory is not None else None)
     keys = {lab: keyer.key(edition.page(lab)) for lab in labels} if keyer else {}
+    _W.update(cache=cache, keys=keys)
     done: dict[str, PageResult] = {}
     for lab in labels:
         hit = memory.get(keys[lab]) if memory is not None else None
@@ -443,11 +448,8 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
             staged.commit()
         finally:
             staged.discard()
-        if cache:
-            for lab in todo:
-                cache.put(keys[lab], done[lab])
-            if opts.pages is None:
-                cache.prune(set(keys.values()))
+        if cache and opts.pages is None:
+            cache.prune(set(keys.values()))
         if memory is not None:
             if opts.pages is None:
                 memory.clear()
