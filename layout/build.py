@@ -159,6 +159,28 @@ def _work(label: str) -> PageResult:
     return result
 
 
+WRITTEN = "page files written"  # BuildOptions.memory: path -> (bytes written, file signature)
+
+
+def _signature(p: Path) -> tuple[int, int, int]:
+    st = p.stat()
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _still_on_disk(memory: dict | None, p: Path, data: bytes) -> bool:
+    """In a resident process: `p` holds exactly `data` because this process wrote that very
+    bytes object there and nobody has touched the file since (same mtime, size, inode)."""
+    if memory is None:
+        return False
+    known = memory.get(WRITTEN, {}).get(p)
+    if known is None or known[0] is not data:
+        return False
+    try:
+        return _signature(p) == known[1]
+    except OSError:
+        return False
+
+
 def safe_name(edition: Edition, label: str) -> str:
     """File name for a page: the label when it is plain ASCII, else section id + number (特3 -> S3)."""
     if re.fullmatch(r"[A-Za-z0-9_-]+", label):
@@ -438,7 +460,8 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
                 p = out / "pages" / f"{safe_name(edition, lab)}.pdf"
                 if opts.mode != "print":
                     p = out / opts.mode / "pages" / f"{safe_name(edition, lab)}.pdf"
-                staged.add(p, r.pdf)
+                if not _still_on_disk(memory, p, r.pdf):
+                    staged.add(p, r.pdf)
                 page_paths[lab] = p
             target = out / edition_filename(edition, opts.mode)
             staged.add(target, edition_bytes)
@@ -451,9 +474,17 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
         if cache and opts.pages is None:
             cache.prune(set(keys.values()))
         if memory is not None:
+            written = memory.pop(WRITTEN, {})
             if opts.pages is None:
                 memory.clear()
             memory.update((keys[lab], done[lab]) for lab in labels)
+            for r in results:
+                p = page_paths[r.page.display.label]
+                try:
+                    written[p] = (r.pdf, _signature(p))
+                except OSError:
+                    written.pop(p, None)
+            memory[WRITTEN] = written
         if opts.mode == "print":
             from layout.checks import preflight
 

@@ -20,6 +20,7 @@ hundred files of an edition folder, costs well under a millisecond per look.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from dataclasses import dataclass, field
@@ -107,6 +108,7 @@ class Watcher:
         editor's save (truncate, write, rename) gives one build, not three."""
         report(self.build_once())
         builds = 1
+        gc.collect()
         while max_builds is None or builds < max_builds:
             time.sleep(interval)
             changed = self.changes()
@@ -119,3 +121,4 @@ class Watcher:
                     break
             report(self.build_once(changed))
             builds += 1
+            gc.collect()  # while the desk is editing, not in the middle of the next rebuild

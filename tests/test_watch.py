@@ -129,3 +129,20 @@ def test_cli_watch_stops_on_ctrl_c_with_130(tmp_path):
             proc.kill()
     assert proc.returncode == 130
     assert "stopped watching" in stderr and "Traceback" not in stderr
+
+
+def test_untouched_page_files_are_not_rewritten_but_a_deleted_one_is(tmp_path):
+    manifest = write_edition(tmp_path / "ed")
+    w = Watcher(manifest, BuildOptions(out_dir=tmp_path / "out", jobs=1))
+    res = w.build_once().result
+    a1 = res.page_pdfs["A1"]
+    before = a1.stat()
+    res.page_pdfs["A3"].unlink()  # somebody removed a plate file
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("seed: 9,", "seed: 59,"), encoding="utf-8")
+    res = w.build_once().result
+    after = a1.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)  # A1: same file, untouched
+    assert res.page_pdfs["A3"].exists()  # rewritten although its page did not change
+    fresh = build(manifest, BuildOptions(out_dir=tmp_path / "fresh", jobs=1, cache=False))
+    for label, path in fresh.page_pdfs.items():
+        assert res.page_pdfs[label].read_bytes() == path.read_bytes(), label
