@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from dataclasses import dataclass, field
@@ -151,6 +152,11 @@ def pdf_page_chars(pdf_bytes: bytes, page_index: int = 0) -> list[PdfChar]:
         for i in range(tp.count_chars()):
             u = raw.FPDFText_GetUnicode(tp.raw, i)
             if raw.FPDFText_IsGenerated(tp.raw, i) == 1 or u == 0:
+                continue
+            if 0xDC00 <= u < 0xE000 and out and 0xD800 <= ord(out[-1].ch) < 0xDC00:
+                # pdfium gives characters beyond the BMP as two UTF-16 units: join them
+                hi = ord(out[-1].ch)
+                out[-1] = dataclasses.replace(out[-1], ch=chr(0x10000 + ((hi - 0xD800) << 10) + (u - 0xDC00)))
                 continue
             ch = chr(u)
             if ch.isspace():

@@ -229,3 +229,28 @@ def test_font_streams_are_flate_compressed(sample_build):
     body = ff.get_data()
     assert len(body) == int(ff["/Length1"]) and body[:4] == b"\x00\x01\x00\x00"
     assert len(ff._data) < len(body) and zlib.decompress(ff._data) == body
+
+
+def test_characters_beyond_the_bmp_get_private_codes_and_read_back(book):
+    """No bundled face maps a character beyond the BMP; a face that does (Ext. B) gets
+    codes in the Private Use Area, and ToUnicode gives the real character back."""
+    import dataclasses
+
+    from reportlab.pdfgen import canvas
+
+    from layout.pdffont import EmbeddedFace
+
+    song = book.face("song")
+    prog = dataclasses.replace(song.program, cmap={**song.program.cmap, 0x20000: song.program.cmap[0x4E2D]})
+    face = dataclasses.replace(song, key="TestAstral", program=prog,
+                               widths={**song.widths, "\U00020000": 1.0})
+    ef = EmbeddedFace(face)
+    text = "甲\U00020000乙"
+    assert ef.encode(text).upper() == "<7532E0004E59>"
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(200, 100), invariant=1)
+    res = ef.use(c._doc, set(text))
+    c.addLiteral(f"BT {res} 12 Tf 1 0 0 1 20 50 Tm {ef.encode(text)} Tj ET")
+    c.showPage()
+    c.save()
+    assert pdf_text(buf.getvalue()) == text
