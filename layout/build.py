@@ -431,6 +431,7 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
     findings += display_fidelity(edition, texts, overset_ids)
     pdfs = {r.page.display.label: r.pdf for r in results}
     t_draw = time.perf_counter()
+    timings = {"checks": t_draw - t_pages}
     document = render_pages([r.drawing for r in results], fonts)
     t_doc = time.perf_counter()
     edition_bytes = assemble(edition, [r.page.display for r in results], document, opts.mode)
@@ -485,16 +486,17 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
                 except OSError:
                     written.pop(p, None)
             memory[WRITTEN] = written
+        t_files = time.perf_counter()
+        timings["files"] = t_files - t_asm
         if opts.mode == "print":
             from layout.checks import preflight
 
             pf = preflight(edition_bytes)
             findings += [Finding("warning", "preflight", target.name, msg) for msg in pf.problems]
     t_end = time.perf_counter()
-    return BuildResult(target, page_paths, pages, findings, [lab for lab in labels if lab not in todo],
-                       {"load": t_load - t0, "pages": t_pages - t_load, "document": t_doc - t_draw,
-                        "assemble": t_asm - t_doc, "write": t_end - t_pages,
-                        "total": t_end - t0})
+    timings.update(load=t_load - t0, pages=t_pages - t_load, document=t_doc - t_draw, assemble=t_asm - t_doc,
+                   preflight=t_end - t_files, total=t_end - t0)
+    return BuildResult(target, page_paths, pages, findings, [lab for lab in labels if lab not in todo], timings)
 
 
 def fit_report(edition: Edition, pages: list[ComposedPage], findings: list[Finding], mode: str,

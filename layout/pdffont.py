@@ -50,6 +50,7 @@ class EmbeddedFace:
         self.face = _NameOnly(self.fontName)
         self.encName = "Identity-H"
         self.substitutionFonts = []
+        self._programs: dict[tuple[frozenset[int], int], tuple[bytes, int]] = {}
         cmap = self.program.cmap
         astral = sorted(cp for cp in cmap if cp > 0xFFFF)
         self.pua = {cp: 0xE000 + i for i, cp in enumerate(astral)}  # code point -> code
@@ -108,8 +109,7 @@ class EmbeddedFace:
         base = f"{tag}+{prog.ps_name}"
         scale = 1000 / prog.upem
 
-        font_file = pdfdoc.PDFStream(content=prog.subset(set(codes.values())), filters=[_Flate(level)])
-        font_file.dictionary["Length1"] = len(font_file.content)
+        font_file = self._program_stream(frozenset(codes.values()), level)
         descriptor = pdfdoc.PDFDictionary({
             "Type": "/FontDescriptor",
             "FontName": pdfdoc.PDFName(base),
@@ -151,6 +151,20 @@ class EmbeddedFace:
         })
         doc.idToObject["BasicFonts"].dict[self.resource] = doc.Reference(type0, self.resource)
 
+    def _program_stream(self, gids: frozenset[int], level: int) -> pdfdoc.PDFStream:
+        """The compressed FontFile2 stream; the last few are kept, since a resident process
+        (layout watch) renders the edition again after an edit that rarely adds a glyph."""
+        key = (gids, level)
+        packed = self._programs.get(key)
+        if packed is None:
+            program = self.program.subset(set(gids))
+            packed = (zlib.compress(program, level), len(program))
+            self._programs[key] = packed
+            while len(self._programs) > 4:
+                self._programs.pop(next(iter(self._programs)))
+        stream = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Filter": "/FlateDecode", "Length1": packed[1]}), packed[0])
+        return stream
+
     def _to_unicode(self, order: list[int]) -> str:
         """Identity ranges per high byte for BMP codes; single entries for PUA-coded ones."""
         ranges: dict[int, list[int]] = {}
@@ -175,21 +189,6 @@ class EmbeddedFace:
             lines += [f"{len(chunk)} beginbfchar", *chunk, "endbfchar"]
         lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
         return "\n".join(lines) + "\n"
-
-
-class _Flate:
-    """FlateDecode at a chosen zlib level (ReportLab's filter always uses level 6)."""
-
-    pdfname = "FlateDecode"
-
-    def __init__(self, level: int):
-        self.level = level
-
-    def encode(self, data: bytes) -> bytes:
-        return zlib.compress(data, self.level)
-
-    def decode(self, data: bytes) -> bytes:
-        return zlib.decompress(data)
 
 
 class _NameOnly:
