@@ -136,6 +136,10 @@ def _summary(res) -> None:
         out.print(f"built {len(res.pages)} pages{reused}, {len(stories)} story blocks, {chars} body characters "
                   f"set in {res.timings['total']:.2f} s")
         out.print(f"edition: {res.edition_pdf}", markup=False)
+        if STATE["verbose"]:
+            order = ("load", "pages", "checks", "document", "assemble", "files", "preflight")
+            out.print("timings: " + ", ".join(f"{k} {res.timings[k]:.3f} s" for k in order if k in res.timings),
+                      markup=False)
         shown = warnings if STATE["verbose"] else warnings[:10]
         for f in shown:
             out.print(f"  warning: {f.where}: {f.message}", markup=False)
