@@ -159,28 +159,6 @@ def _work(label: str) -> PageResult:
     return result
 
 
-WRITTEN = "page files written"  # BuildOptions.memory: path -> (bytes written, file signature)
-
-
-def _signature(p: Path) -> tuple[int, int, int]:
-    st = p.stat()
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
-
-
-def _still_on_disk(memory: dict | None, p: Path, data: bytes) -> bool:
-    """In a resident process: `p` holds exactly `data` because this process wrote that very
-    bytes object there and nobody has touched the file since (same mtime, size, inode)."""
-    if memory is None:
-        return False
-    known = memory.get(WRITTEN, {}).get(p)
-    if known is None or known[0] is not data:
-        return False
-    try:
-        return _signature(p) == known[1]
-    except OSError:
-        return False
-
-
 def safe_name(edition: Edition, label: str) -> str:
     """File name for a page: the label when it is plain ASCII, else section id + number (特3 -> S3)."""
     if re.fullmatch(r"[A-Za-z0-9_-]+", label):
@@ -461,7 +439,7 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
                 p = out / "pages" / f"{safe_name(edition, lab)}.pdf"
                 if opts.mode != "print":
                     p = out / opts.mode / "pages" / f"{safe_name(edition, lab)}.pdf"
-                if not _still_on_disk(memory, p, r.pdf):
+                if not (cache and cache.unchanged(p, keys[lab])):
                     staged.add(p, r.pdf)
                 page_paths[lab] = p
             target = out / edition_filename(edition, opts.mode)
@@ -474,18 +452,15 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
             staged.discard()
         if cache and opts.pages is None:
             cache.prune(set(keys.values()))
+        if cache:
+            cache.record_written({page_paths[lab]: keys[lab] for lab in labels}
+                                 | ({} if opts.pages is None else
+                                    {Path(k): v[0] for k, v in cache.written().items()
+                                     if Path(k) not in set(page_paths.values())}))
         if memory is not None:
-            written = memory.pop(WRITTEN, {})
             if opts.pages is None:
                 memory.clear()
             memory.update((keys[lab], done[lab]) for lab in labels)
-            for r in results:
-                p = page_paths[r.page.display.label]
-                try:
-                    written[p] = (r.pdf, _signature(p))
-                except OSError:
-                    written.pop(p, None)
-            memory[WRITTEN] = written
         t_files = time.perf_counter()
         timings["files"] = t_files - t_asm
         if opts.mode == "print":

@@ -42,6 +42,11 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
+def _signature(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
 def _plain(obj: Any) -> Any:
     """Model objects as plain, JSON-able values; source positions left out (they do not
     reach the PDF), files named with their size and modification time."""
@@ -79,6 +84,7 @@ class PageCache:
         }
         self.base = json.dumps(base, sort_keys=True, ensure_ascii=False)
         self._sources = {s.id: (p, s) for p in edition.pages for s in p.stories if not s.continued_from}
+        self._written: dict[str, list] | None = None
 
     def key(self, page: Page) -> str:
         extra = []
@@ -106,6 +112,50 @@ class PageCache:
             os.replace(tmp, self.folder / f"{key}.pkl")
         except OSError:
             pass  # a cache that cannot be written only costs time
+
+    # -- files in the output folder -----------------------------------------------------
+    # A page file whose key has not changed and that nobody touched since this folder's
+    # last build already holds the right bytes: it is not written again (its modification
+    # time stays, so a plate-making hot folder does not process the plate again).
+    def _written_file(self) -> Path:
+        return self.folder.parent.parent / f"written-{self.folder.name}.json"
+
+    def written(self) -> dict[str, list]:
+        if self._written is None:
+            try:
+                data = json.loads(self._written_file().read_text(encoding="utf-8"))
+                self._written = data if isinstance(data, dict) else {}
+            except (OSError, ValueError):
+                self._written = {}
+        return self._written
+
+    def unchanged(self, path: Path, key: str) -> bool:
+        rec = self.written().get(str(path))
+        if not rec or rec[0] != key:
+            return False
+        try:
+            return _signature(path) == tuple(rec[1:])
+        except OSError:
+            return False
+
+    def record_written(self, files: dict[Path, str]) -> None:
+        """After a build: which key each page file now holds, with its signature."""
+        out = {}
+        for path, key in files.items():
+            try:
+                out[str(path)] = [key, *_signature(path)]
+            except OSError:
+                continue
+        self._written = out
+        try:
+            target = self._written_file()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(out, f, ensure_ascii=False)
+            os.replace(tmp, target)
+        except OSError:
+            pass  # only costs a rewrite next time
 
     def prune(self, keep: set[str]) -> None:
         try:

@@ -45,3 +45,31 @@ def test_mode_is_part_of_the_key(tmp_path):
     build(ed, BuildOptions(out_dir=out))
     proof = build(ed, BuildOptions(out_dir=out, mode="proof"))
     assert proof.reused == []
+
+
+def test_unchanged_page_files_keep_their_file_touched_ones_are_rewritten(tmp_path):
+    """A hot folder feeding the platesetter sees only the plates that changed."""
+    import os
+
+    ed = write_edition(tmp_path / "ed")
+    out = tmp_path / "out"
+    first = build(ed, BuildOptions(out_dir=out, jobs=1))
+    stats = {lab: p.stat() for lab, p in first.page_pdfs.items()}
+    a3 = first.page_pdfs["A3"]
+    os.utime(a3, ns=(1, 1))  # somebody touched A3 (or replaced it by hand)
+    ed.write_text(ed.read_text(encoding="utf-8").replace("seed: 9, chars: 800", "seed: 11, chars: 800"),
+                  encoding="utf-8")
+    second = build(ed, BuildOptions(out_dir=out, jobs=1))
+    now = {lab: p.stat() for lab, p in second.page_pdfs.items()}
+    for lab in ("A1", "T1"):
+        assert (now[lab].st_ino, now[lab].st_mtime_ns) == (stats[lab].st_ino, stats[lab].st_mtime_ns), lab
+    assert now["A2"].st_ino != stats["A2"].st_ino  # changed page: a new file renamed into place
+    assert now["A3"].st_mtime_ns != 1  # touched file: written again
+    fresh = build(ed, BuildOptions(out_dir=tmp_path / "fresh", cache=False, jobs=1))
+    for lab, p in fresh.page_pdfs.items():
+        assert second.page_pdfs[lab].read_bytes() == p.read_bytes(), lab
+    # a partial build keeps the record of the pages it did not build
+    third = build(ed, BuildOptions(out_dir=out, jobs=1, pages=["A2"]))
+    assert set(third.page_pdfs) == {"A2"}
+    fourth = build(ed, BuildOptions(out_dir=out, jobs=1))
+    assert fourth.page_pdfs["A1"].stat().st_ino == stats["A1"].st_ino
