@@ -244,6 +244,15 @@ class StagedWrites:
             raise OutputError(Problem(f"cannot write {path}: {e.strerror or e}",
                                       hint="check the output folder (space, permissions) or use -o")) from None
 
+    def keep(self, path: Path) -> None:
+        """`path` already holds the right bytes: only remove temporaries a killed build left
+        for it."""
+        try:
+            for old in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass
+
     def commit(self) -> None:
         """Rename every file into place; Ctrl-C (SIGINT) and SIGTERM wait until all are."""
         with _signals_held():
@@ -439,7 +448,9 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
                 p = out / "pages" / f"{safe_name(edition, lab)}.pdf"
                 if opts.mode != "print":
                     p = out / opts.mode / "pages" / f"{safe_name(edition, lab)}.pdf"
-                if not (cache and cache.unchanged(p, keys[lab])):
+                if cache and cache.unchanged(p, keys[lab]):
+                    staged.keep(p)
+                else:
                     staged.add(p, r.pdf)
                 page_paths[lab] = p
             target = out / edition_filename(edition, opts.mode)
