@@ -4,9 +4,10 @@ In: fonts/fonts.yaml (written by `layout fonts prepare`, see fontprep.py) and th
 beside it.  Out: `FontBook`, which answers "how wide is this character in this role",
 "which face sets it" and "what does no face cover" without touching PDF code.
 
-Metrics come from the font files through fontTools: advance widths (hmtx), vertical
-advances (vmtx), ascent/descent (OS/2 typo metrics).  Loading a face reads only the
-cmap and metrics tables, once per process.
+Metrics come from the font files through sfnt.py: advance widths (hmtx), ascent/descent
+(OS/2 typo metrics) and the GPOS pair kerning of Latin.  Vertical text (竖排) sets every
+glyph in a cell of one em, so vertical advances are not needed.  A face is read once per
+process; its Sfnt stays with it for embedding (pdffont.py).
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ class Face:
     ascent: float  # em, above the baseline
     descent: float  # em, below the baseline (positive)
     widths: dict[str, float] = field(hash=False, compare=False, repr=False)
-    vwidths: dict[str, float] = field(hash=False, compare=False, repr=False)
     kerning: dict[str, float] = field(default_factory=dict, hash=False, compare=False, repr=False)
     program: Sfnt | None = field(default=None, hash=False, compare=False, repr=False)  # for embedding
 
@@ -113,10 +113,8 @@ def _load_face(role: str, family: str, file: Path) -> Face:
     upem = sf.upem
     adv = sf.advances
     widths = {chr(cp): adv[g] / upem for cp, g in sf.cmap.items()}
-    vadv = sf.vadvances
-    vwidths = {chr(cp): vadv[g] / upem for cp, g in sf.cmap.items()} if vadv is not None else {}
     kerning = _kerning_of(sf, upem)
-    return Face(role, family, file, sf.ps_name, upem, sf.ascent / upem, -sf.descent / upem, widths, vwidths,
+    return Face(role, family, file, sf.ps_name, upem, sf.ascent / upem, -sf.descent / upem, widths,
                 kerning, sf)
 
 

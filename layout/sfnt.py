@@ -239,14 +239,18 @@ class Sfnt:
             cd1, cd2, n1, n2 = struct.unpack_from(">HHHH", data, sub + 8)
             class1, class2 = self._class_def(sub + cd1), self._class_def(sub + cd2)
             rec = size1 + size2
-            covered = set(coverage)
-            for g1 in sorted(glyphs & covered):
-                row = sub + 16 + class1.get(g1, 0) * n2 * rec
-                for g2 in sorted(glyphs):
-                    c2 = class2.get(g2, 0)
-                    if c2 >= n2:
-                        continue
-                    adj = struct.unpack_from(">h", data, row + c2 * rec + xadv)[0]
+            seconds = [(g2, c2) for g2 in sorted(glyphs) if (c2 := class2.get(g2, 0)) < n2]
+            rows: dict[int, list[int]] = {}  # class 1 -> x-advance adjustment per class 2
+            for g1 in sorted(glyphs & set(coverage)):
+                c1 = class1.get(g1, 0)
+                row = rows.get(c1)
+                if row is None:
+                    at = sub + 16 + c1 * n2 * rec + xadv
+                    row = rows[c1] = [struct.unpack_from(">h", data, at + c2 * rec)[0] for c2 in range(n2)]
+                if not any(row):
+                    continue
+                for g2, c2 in seconds:
+                    adj = row[c2]
                     if adj:
                         pairs.setdefault((g1, g2), adj)
 
