@@ -20,6 +20,7 @@ from pypdf.generic import (ArrayObject, ByteStringObject, DecodedStreamObject, D
                            NumberObject, TextStringObject)
 
 from layout import __version__
+from layout.dates import pdf_date, xmp_date
 from layout.display import PageDisplay
 from layout.model import Edition
 
@@ -58,6 +59,8 @@ def xmp_packet(edition: Edition, labels: list[str], mode: str) -> bytes:
    <pdf:Producer>layout {__version__}</pdf:Producer>
    <pdf:Keywords>{keywords}</pdf:Keywords>
    <xmp:CreatorTool>layout {__version__}</xmp:CreatorTool>
+   <xmp:CreateDate>{xmp_date(edition.date)}</xmp:CreateDate>
+   <xmp:ModifyDate>{xmp_date(edition.date)}</xmp:ModifyDate>
    <layout:ManifestSHA256>{edition.sha256}</layout:ManifestSHA256>
    <layout:Mode>{mode}</layout:Mode>
    {pdfa}{pdfx}
@@ -79,6 +82,10 @@ def assemble(edition: Edition, pages: list[PageDisplay], document: bytes, mode: 
         "/Keywords": ", ".join(labels),
         "/Creator": f"layout {__version__}",
         "/Producer": f"layout {__version__}",
+        "/Author": edition.paper,
+        # the edition's date, not the clock: builds are reproducible byte for byte
+        "/CreationDate": pdf_date(edition.date),
+        "/ModDate": pdf_date(edition.date),
         "/ManifestSHA256": edition.sha256,
     }
     if mode == "print":

@@ -25,6 +25,7 @@ from layout.assemble import assemble
 from layout.cache import PageCache
 from layout.checks import PageText, display_fidelity, page_text, verify_pdf
 from layout.compose import ComposedPage, Composer, fallback_findings
+from layout.dates import pdf_date
 from layout.display import PageDisplay
 from layout.errors import Finding, ManifestError, OutputError, OversetError, Problem
 from layout.fonts import FontBook, load_fontbook
@@ -149,7 +150,8 @@ def _work(label: str) -> PageResult:
     composer: Composer = _W["composer"]
     cp = composer.compose_page(_W["edition"].page(label), _W["cursors"])
     drawing = draw_page(cp.display, _W["fonts"], _W["mode"], _W["bleed"], _W["stamp"])
-    pdf = render_pages([drawing], _W["fonts"], font_level=1)
+    ed = _W["edition"]
+    pdf = render_pages([drawing], _W["fonts"], font_level=1, author=ed.paper, date=pdf_date(ed.date))
     d = cp.display
     slim = PageDisplay(d.label, d.width, d.height, (), d.bookmarks, d.section, d.title)
     result = PageResult(ComposedPage(slim, cp.fits, cp.findings), page_text(d), drawing, pdf)
@@ -419,7 +421,7 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
     pdfs = {r.page.display.label: r.pdf for r in results}
     t_draw = time.perf_counter()
     timings = {"checks": t_draw - t_pages}
-    document = render_pages([r.drawing for r in results], fonts)
+    document = render_pages([r.drawing for r in results], fonts, author=edition.paper, date=pdf_date(edition.date))
     t_doc = time.perf_counter()
     edition_bytes = assemble(edition, [r.page.display for r in results], document, opts.mode)
     t_asm = time.perf_counter()

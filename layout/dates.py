@@ -66,3 +66,14 @@ def lunar_text(d: dt.date) -> str:
         leap = ld.isLeapMonth
     month = ("闰" if leap else "") + LUNAR_MONTHS[ld.month - 1] + "月"
     return f"农历{gz}年{month}{lunar_day_name(ld.day)}"
+
+
+def pdf_date(date: dt.date) -> str:
+    """Midnight of an edition's date, Beijing time, as a PDF date string: what the PDFs
+    record as created/modified (the clock would make every build's bytes different)."""
+    return f"D:{date:%Y%m%d}000000+08'00'"
+
+
+def xmp_date(date: dt.date) -> str:
+    """The same instant as pdf_date, as XMP writes it (PDF/A wants the two to agree)."""
+    return f"{date:%Y-%m-%d}T00:00:00+08:00"

@@ -173,7 +173,8 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: str = "print", bleed: fl
     return d
 
 
-def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "", font_level: int = 6) -> bytes:
+def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "", font_level: int = 6,
+                 author: str = "", date: str = "") -> bytes:
     """Drawings as one PDF document; each face embedded once, subset to what the pages use
     and compressed at zlib `font_level` (1 for page files: twice as fast, 7 % larger)."""
     if not drawings:
@@ -186,8 +187,11 @@ def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "", 
     c = rl_canvas.Canvas(buf, pagesize=(first.width, first.height), invariant=1, pageCompression=1,
                          initialFontName=faces[song.key].fontName, initialFontSize=9)
     c.setTitle(title or first.title)
+    c.setAuthor(author)
     c.setCreator("layout")
     c.setProducer("layout")
+    if date:  # a PDF date string; ReportLab's invariant mode would write 2000-01-01
+        c.setDateFormatter(lambda *_: date)
     doc = c._doc
     for d in drawings:
         c.setPageSize((d.width, d.height))

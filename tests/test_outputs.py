@@ -145,3 +145,16 @@ def test_full_build_twice_is_identical(sample_build, tmp_path):
     again = build(SAMPLE, BuildOptions(out_dir=tmp_path))
     assert hashlib.sha256(again.edition_pdf.read_bytes()).digest() == \
         hashlib.sha256(sample_build.edition_pdf.read_bytes()).digest()
+
+
+def test_dates_and_author_are_the_editions_not_the_clock(sample_build):
+    """Info and XMP agree (PDF/A), give the edition's date (reproducible builds) and the
+    paper as author, in the edition and in every page file."""
+    r = reader(sample_build.edition_pdf)
+    assert r.metadata["/CreationDate"] == r.metadata["/ModDate"] == "D:20260819000000+08'00'"
+    assert r.metadata["/Author"] == "江城日报"
+    xmp = r.xmp_metadata
+    assert xmp.xmp_create_date.isoformat() == xmp.xmp_modify_date.isoformat() == "2026-08-18T16:00:00"
+    for path in sample_build.page_pdfs.values():
+        meta = reader(path).metadata
+        assert meta["/CreationDate"] == "D:20260819000000+08'00'" and meta["/Author"] == "江城日报", path.name
