@@ -317,7 +317,7 @@ def watch_rebuilds(raw: dict, label: str, work: Path, extra: list[str]) -> dict:
     into place (rename, as editors save) and wait for the process to report the rebuild.
     Per edit: the build time the process reports ("in X s": manifest to written PDFs) and
     the latency from the rename to the report (adds the 20 ms polling interval and the
-    50 ms settle wait that lets an editor finish writing)."""
+    30 ms settle wait that lets an editor finish writing)."""
     import re
     import signal
 

@@ -155,7 +155,7 @@ def watch(
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, max=64, help="Worker processes (0 = one per CPU core)."),
     allow_overset: bool = typer.Option(False, "--allow-overset", help="Overset is a warning, not an error."),
     allow_outside: bool = typer.Option(False, "--allow-outside", help="Allow files outside the edition folder."),
-    interval: float = typer.Option(0.2, "--interval", min=0.02, max=10.0, help="Seconds between looks at the files."),
+    interval: float = typer.Option(0.1, "--interval", min=0.02, max=10.0, help="Seconds between looks at the files."),
     max_builds: int = typer.Option(0, "--max-builds", min=0, help="Stop after this many builds (0 = never)."),
 ) -> None:
     """Build, then rebuild whenever the manifest, its texts, photos or style change (Ctrl-C stops).

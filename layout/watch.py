@@ -101,7 +101,7 @@ class Watcher:
         except LayoutError as e:
             return WatchEvent(None, e, time.perf_counter() - t, changed or [])
 
-    def run(self, report: Callable[[WatchEvent], None], interval: float = 0.2, settle: float = 0.05,
+    def run(self, report: Callable[[WatchEvent], None], interval: float = 0.1, settle: float = 0.03,
             max_builds: int | None = None) -> None:
         """Build now, then after every change, until interrupted (or after `max_builds`).
         A change is built once the files have stayed the same for `settle` seconds, so an
