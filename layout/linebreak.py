@@ -25,7 +25,7 @@ How (clreq §line_adjustment, "先挤进，后推出"):
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 from operator import add
@@ -83,7 +83,7 @@ class Run:
 class Prepared:
     """Per-paragraph arrays shared by breaking and justification."""
 
-    __slots__ = ("text", "n", "adv", "fadv", "kern", "cum", "allowed", "breaks", "shr", "shr_cum",
+    __slots__ = ("text", "n", "adv", "fadv", "kern", "cum", "allowed", "shr", "shr_cum",
                  "glue", "special_cum", "level", "trim_opening", "no_start", "no_end")
 
     def __init__(self, text: str, widths: Mapping[str, float], level: str = "basic",
@@ -164,7 +164,6 @@ class Prepared:
                     special[i] = 1
         allowed[n] = 1
         self.allowed = allowed
-        self.breaks = [i for i in range(1, n) if allowed[i]] if n < 64 else _positions(allowed, n)
         self.cum = list(accumulate(map(add, kern, adv), initial=0.0))
         self.shr_cum = list(accumulate(shr, initial=0.0))
         self.special_cum = list(accumulate(special, initial=0))
@@ -194,16 +193,6 @@ class Prepared:
             self.shr[s] if self.start_trim(s) else 0.0)
 
 
-def _positions(allowed: bytearray, n: int) -> list[int]:
-    out = []
-    find = allowed.find
-    i = find(1, 1, n)
-    while i != -1:
-        out.append(i)
-        i = find(1, i + 1, n)
-    return out
-
-
 def _trim_end(text: str, s: int, e: int) -> int:
     while e > s and text[e - 1] == " ":
         e -= 1
@@ -213,7 +202,9 @@ def _trim_end(text: str, s: int, e: int) -> int:
 def break_lines(p: Prepared, measure: float, indent: float = 0.0, start: int = 0,
                 max_lines: int | None = None) -> list[Line]:
     """Lines for p.text[start:], at most `max_lines`; the indent applies only at start 0."""
-    text, n, cum, allowed, breaks = p.text, p.n, p.cum, p.allowed, p.breaks
+    # allowed[i]: a line may start at i; the legal breaks nearest a point are found with
+    # bytearray.find/rfind (C), not a per-paragraph list of positions
+    text, n, cum, allowed = p.text, p.n, p.cum, p.allowed
     lines: list[Line] = []
     s = start
     while s < n and text[s] == " ":
@@ -228,16 +219,17 @@ def break_lines(p: Prepared, measure: float, indent: float = 0.0, start: int = 0
         elif e <= s:
             e = s + 1  # not even one character fits: set it anyway (measure too narrow)
         elif not allowed[e]:
-            k = bisect_right(breaks, e)
-            j = breaks[k] if k < len(breaks) else n
+            j = allowed.find(1, e + 1, n)
+            if j < 0:
+                j = n
             ej = _trim_end(text, s, j)
             if j - e <= SQUEEZE_LOOKAHEAD and ej > s and (
                     cum[ej] - cum[s] - trim - p.squeezable(s, ej) <= avail + EPS):
                 e = j  # 先挤进: squeeze the forbidden mark onto this line
             else:
-                k = bisect_left(breaks, e) - 1
-                if k >= 0 and breaks[k] > s:
-                    e = breaks[k]  # 后推出: push characters down, the line is stretched
+                k = allowed.rfind(1, 1, e)
+                if k > s:
+                    e = k  # 后推出: push characters down, the line is stretched
                 # else: no legal break at all (a word longer than the measure): cut at e
         end = _trim_end(text, s, e)
         nxt = e
@@ -264,10 +256,9 @@ def _no_lone_last_char(p: Prepared, lines: list[Line]) -> None:
     last, prev = lines[-1], lines[-2]
     if not _lone(text, last.start, last.end):
         return
-    k = bisect_left(p.breaks, prev.next) - 1
-    if k < 0 or p.breaks[k] <= prev.start + 1:
+    cut = p.allowed.rfind(1, 1, prev.next)
+    if cut < 0 or cut <= prev.start + 1:
         return
-    cut = p.breaks[k]
     end = _trim_end(text, prev.start, cut)
     new_prev_w = cum[end] - cum[prev.start] - p.start_trim(prev.start)
     trim = p.start_trim(cut)
