@@ -14,7 +14,6 @@ import os
 import re
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from contextlib import contextmanager
@@ -394,6 +393,8 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
     todo = [lab for lab in labels if lab not in done]
     if opts.jobs > 1 and len(todo) > 1:
         import multiprocessing as mp
+
+        from concurrent.futures import ProcessPoolExecutor  # 12 ms to import: only when pages are many
 
         pool = ProcessPoolExecutor(max_workers=opts.jobs, mp_context=mp.get_context("fork"),
                                    initializer=_worker_init, initargs=(os.getpid(),))
