@@ -71,7 +71,9 @@ class Sfnt:
         data = Path(path).read_bytes()
         try:
             return cls._parse(Path(path), data)
-        except (struct.error, IndexError, KeyError) as e:
+        except SfntError:
+            raise
+        except (struct.error, IndexError, KeyError, ValueError, OverflowError) as e:
             raise SfntError(f"{path}: not a TrueType font this reader understands ({e!r})") from None
 
     @classmethod
@@ -82,6 +84,9 @@ class Sfnt:
         tables = {}
         for i in range(n):
             tag, _, off, length = struct.unpack_from(">4sIII", data, 12 + 16 * i)
+            if off + length > len(data):
+                raise SfntError(f"{path}: table {tag.decode('latin-1')!r} runs past the end of the file "
+                                f"(truncated?)")
             tables[tag] = (off, length)
         f = cls(path, data, tables)
         head = tables[b"head"][0]

@@ -254,3 +254,46 @@ def test_characters_beyond_the_bmp_get_private_codes_and_read_back(book):
     c.showPage()
     c.save()
     assert pdf_text(buf.getvalue()) == text
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "no-cmap"])
+def test_a_damaged_font_file_is_a_font_error_naming_it(tmp_path, damage):
+    import shutil
+
+    import yaml
+
+    from layout.errors import FontError
+
+    src = Path(__file__).resolve().parent.parent / "fonts"
+    for f in src.iterdir():
+        if f.is_file():
+            shutil.copy(f, tmp_path / f.name)
+    song = tmp_path / "LayoutSongSC-Regular.ttf"
+    data = song.read_bytes()
+    if damage == "truncated":
+        song.write_bytes(data[: len(data) // 3])
+    elif damage == "garbage":
+        song.write_bytes(bytes(range(256)) * 64)
+    elif damage == "empty":
+        song.write_bytes(b"")
+    else:  # the cmap table's tag renamed: the table is gone
+        i = data.index(b"cmap", 12, 12 + 16 * 30)
+        song.write_bytes(data[:i] + b"xmap" + data[i + 4:])
+    catalogue = yaml.safe_load((tmp_path / "fonts.yaml").read_text(encoding="utf-8"))
+    with pytest.raises(FontError) as err:
+        load_fontbook(tmp_path / "fonts.yaml")
+    text = str(err.value.problems[0])
+    assert "LayoutSongSC-Regular.ttf" in text and "fonts prepare" in text
+    assert catalogue  # the catalogue itself was fine
+
+
+def test_a_font_cut_short_in_its_outlines_is_refused(tmp_path):
+    """Loading reads only the directory, cmap and metrics; a file cut inside its glyph data
+    must still be refused, or pages would embed broken outlines."""
+    from layout.sfnt import SfntError
+
+    data = FONTS[0].read_bytes()
+    cut = tmp_path / "cut.ttf"
+    cut.write_bytes(data[:-1000])
+    with pytest.raises(SfntError, match="runs past the end"):
+        Sfnt.read(cut)
