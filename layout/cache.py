@@ -47,23 +47,29 @@ def _signature(path: Path) -> tuple[int, int, int]:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _plain(obj: Any) -> Any:
     """Model objects as plain, JSON-able values; source positions left out (they do not
-    reach the PDF), files named with their size and modification time."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.name != "where"}
+    reach the PDF), files named with their size and modification time.  (Scalars are
+    tested first and dataclass fields read from the class: a page has thousands of values
+    and this runs for every page of every build.)"""
+    if isinstance(obj, _SCALARS):
+        return obj
+    fields = getattr(type(obj), "__dataclass_fields__", None)
+    if fields is not None:
+        return {name: _plain(getattr(obj, name)) for name in fields if name != "where"}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
     if isinstance(obj, Path):
         try:
             st = obj.stat()
             return [str(obj), st.st_size, st.st_mtime_ns]
         except OSError:
             return [str(obj), -1, -1]
-    if isinstance(obj, (list, tuple)):
-        return [_plain(v) for v in obj]
     if isinstance(obj, dict):
         return {str(k): _plain(v) for k, v in sorted(obj.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(obj, (str, int, float, bool)) or obj is None:
-        return obj
     return str(obj)
 
 
