@@ -203,7 +203,7 @@ def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "", 
             c.setStrokeOverprint(True)
             c.setOverprintMask(True)
         for x, y, w, h, data in d.images:
-            c.drawImage(ImageReader(io.BytesIO(data)), x, y, w, h)
+            c.drawImage(_JpegReader(data), x, y, w, h)
         for key, chars in d.chars.items():
             faces[key].use(doc, chars, font_level)
         c.addLiteral(d.content)
@@ -211,6 +211,22 @@ def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "", 
         _pack(doc.Pages.pages[-1], d)
     c.save()
     return buf.getvalue()
+
+
+class _JpegReader(ImageReader):
+    """A prepared photo (JPEG, imaging.encoded_image) that ReportLab embeds as it is
+    (DCTDecode).  canvas.drawImage names an image by a digest of getRGBData(), which would
+    decode the whole JPEG every time a page is drawn; the JPEG's own bytes name it as well."""
+
+    def __init__(self, data: bytes):
+        super().__init__(io.BytesIO(data))
+        self._jpeg = data
+        self._dataA = None
+
+    def getRGBData(self):  # noqa: N802 - ReportLab's name
+        if getattr(self, "jpeg_fh", None) is None:
+            return super().getRGBData()
+        return self._jpeg
 
 
 def _pack(page, d: PageDrawing) -> None:
