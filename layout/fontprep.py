@@ -2,8 +2,8 @@
 
 Why this module exists
 ----------------------
-ReportLab can only embed TrueType fonts whose outlines live in a ``glyf``
-table; it refuses fonts with PostScript (``CFF``) outlines.  The good free
+ReportLab, and layout's own embedding (sfnt.py, pdffont.py), embed TrueType fonts whose
+outlines live in a ``glyf`` table, not fonts with PostScript (``CFF``) outlines.  The good free
 CJK faces (Noto Serif/Sans CJK, i.e. Adobe's Source Han design) ship only as
 CFF-flavoured OpenType (``.otf``/``.ttc``) and are far too large to embed or
 commit as they are.  This module therefore builds, with fontTools:
@@ -17,7 +17,7 @@ commit as they are.  This module therefore builds, with fontTools:
   punctuation, symbol, full-width and vertical-form blocks a Chinese
   newspaper needs.  Only the OpenType features ``vert vrt2 fwid halt vhal
   kern palt locl`` are kept (``locl`` only for zh-Hans);
-* **mainland punctuation in the cmap**: ReportLab does a plain cmap lookup
+* **mainland punctuation in the cmap**: the engine does a plain cmap lookup
   and applies no OpenType features, so the code points whose zh-Hans (GB)
   form is reached through ``locl`` (e.g. U+2014 EM DASH, proportional by
   default in Noto CJK) are pointed straight at the full-width glyph;
