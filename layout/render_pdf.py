@@ -115,6 +115,8 @@ class _Ops:
                 cur_font = (r.face, r.size)
             add(f"1 0 0 1 {fp_str(b + r.x)} {fp_str(top - r.y)} Tm {enc[0](r.text)} Tj")
             chars[r.face].append(r.text)
+        if cur_tc:
+            add("0 Tc")  # character spacing outlives ET: leave none for what follows
         add("ET")
 
     def label(self, face: Face, size: float, text: str, x: float, y: float, col, angle: float = 0.0,
@@ -127,7 +129,7 @@ class _Ops:
         a = math.radians(angle)
         ca, sa = math.cos(a), math.sin(a)
         ef = embedded(face)
-        self.code.append(f"BT {self.fill(col)} /{ef.resource} {fp_str(size)} Tf "
+        self.code.append(f"BT 0 Tc {self.fill(col)} /{ef.resource} {fp_str(size)} Tf "
                          f"{fp_str(ca, sa, -sa, ca, x - ca * shift, y - sa * shift)} Tm {ef.encode(text)} Tj ET")
         self.chars.setdefault(face.key, []).append(text)
 

@@ -11,7 +11,7 @@ import pypdf
 import pytest
 from fontTools.ttLib import TTFont
 
-from layout.checks import pdf_text
+from layout.checks import pdf_page_chars, pdf_text
 from layout.display import GlyphRun, PageDisplay
 from layout.fonts import load_fontbook
 from layout.render_pdf import draw_page, render_pages
@@ -297,3 +297,22 @@ def test_a_font_cut_short_in_its_outlines_is_refused(tmp_path):
     cut.write_bytes(data[:-1000])
     with pytest.raises(SfntError, match="runs past the end"):
         Sfnt.read(cut)
+
+
+def test_character_spacing_does_not_leak_into_proof_labels(book):
+    """Tc is text state: it outlives ET.  A justified run's spacing must not stretch the
+    proof marks drawn after the text."""
+    from layout.display import Marker
+
+    song = book.face("song")
+    page = PageDisplay("X1", 400, 200, (GlyphRun(20, 50, song.key, 10, "中文排版", tc=1.5),
+                                        Marker(10, 60, 100, 40, "frame", "story-id")))
+    content = draw_page(page, book, "proof").content
+    start = content.index("BT\n")  # the runs' block (the watermark before it is a label)
+    text_block = content[start:content.index("ET", start) + 2]
+    assert "1.5 Tc" in text_block and text_block.endswith("0 Tc\nET")
+    assert content[content.index("ET", start):].count("BT 0 Tc") == 1  # the frame label
+    chars = pdf_page_chars(render_pages([draw_page(page, book, "proof")], book))
+    text = "".join(c.ch for c in chars)
+    at = text.index("story-id")
+    assert chars[at + 1].x - chars[at].x == pytest.approx(song.widths["s"] * 6, abs=0.01)  # 6 pt, no spacing
