@@ -32,7 +32,7 @@ from layout.grid import check_frames
 from layout.manifest import load_edition
 from layout.model import Edition
 from layout.render_pdf import PageDrawing, draw_page, render_pages
-from layout.styles import Style, load_style
+from layout.styles import Style, load_style, path_of
 from layout.typeset import Cursor
 
 
@@ -76,6 +76,7 @@ class BuildResult:
     findings: list[Finding]
     reused: list[str]  # pages taken unchanged from the cache
     timings: dict[str, float]
+    style_file: Path | None = None  # the style sheet the edition was built with
 
 
 def prepare(manifest: Path, allow_outside: bool = False) -> Prepared:
@@ -485,7 +486,8 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
     t_end = time.perf_counter()
     timings.update(load=t_load - t0, pages=t_pages - t_load, document=t_doc - t_draw, assemble=t_asm - t_doc,
                    preflight=t_end - t_files, total=t_end - t0)
-    return BuildResult(target, page_paths, pages, findings, [lab for lab in labels if lab not in todo], timings)
+    return BuildResult(target, page_paths, pages, findings, [lab for lab in labels if lab not in todo], timings,
+                       Path(path_of(style.source)).resolve())
 
 
 def fit_report(edition: Edition, pages: list[ComposedPage], findings: list[Finding], mode: str,

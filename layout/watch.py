@@ -30,7 +30,6 @@ from typing import Callable
 from layout import paths
 from layout.build import BuildOptions, BuildResult, build
 from layout.errors import LayoutError
-from layout.styles import find_style
 
 Stamp = dict[str, tuple[int, int]]
 
@@ -63,21 +62,13 @@ class Watcher:
             found += [here / f for f in files if not f.startswith(".")]
         return found + self.style_files
 
-    def _style_files(self) -> list[Path]:
-        """The style sheet the manifest names (read again at every build: it may change)."""
-        try:
-            from layout.yamlpos import load as load_yaml
-
-            style = load_yaml(self.manifest.read_text(encoding="utf-8")).value.get("edition", {}).get("style")
-            if isinstance(style, str):
-                return [find_style(style, self.manifest.parent)]
-        except Exception:  # an unreadable manifest is the build's to report
-            pass
-        return []
-
     def snapshot(self) -> Stamp:
+        return self._stamp_of(self._files())
+
+    @staticmethod
+    def _stamp_of(files: list[Path]) -> Stamp:
         stamp: Stamp = {}
-        for p in self._files():
+        for p in files:
             try:
                 st = p.stat()
             except OSError:
@@ -92,12 +83,16 @@ class Watcher:
         return sorted(k for k in keys if now.get(k) != self.stamp.get(k))
 
     def build_once(self, changed: list[str] | None = None) -> WatchEvent:
-        self.style_files = self._style_files()
         self.stamp = self.snapshot()
         t = time.perf_counter()
         try:
             res = build(self.manifest, self.opts)
-            return WatchEvent(res, None, time.perf_counter() - t, changed or [])
+            seconds = time.perf_counter() - t
+            if res.style_file is not None and [res.style_file] != self.style_files:
+                # the style sheet the manifest names (known once a build has read it)
+                self.style_files = [res.style_file]
+                self.stamp.update(self._stamp_of(self.style_files))
+            return WatchEvent(res, None, seconds, changed or [])
         except LayoutError as e:
             return WatchEvent(None, e, time.perf_counter() - t, changed or [])
 

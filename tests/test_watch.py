@@ -146,3 +146,22 @@ def test_untouched_page_files_are_not_rewritten_but_a_deleted_one_is(tmp_path):
     fresh = build(manifest, BuildOptions(out_dir=tmp_path / "fresh", jobs=1, cache=False))
     for label, path in fresh.page_pdfs.items():
         assert res.page_pdfs[label].read_bytes() == path.read_bytes(), label
+
+
+def test_a_change_to_the_style_sheet_rebuilds_every_page(tmp_path):
+    """The style may live outside the edition folder (a house style shared by editions)."""
+    import shutil
+
+    manifest = write_edition(tmp_path / "ed")
+    house = tmp_path / "house" / "broadsheet.yaml"
+    house.parent.mkdir()
+    shutil.copy(ROOT / "styles" / "broadsheet.yaml", house)
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("style: broadsheet", "style: ../house/broadsheet.yaml"),
+                        encoding="utf-8")
+    w = Watcher(manifest, BuildOptions(out_dir=tmp_path / "out", jobs=1))
+    assert w.build_once().error is None
+    assert w.changes() == []
+    house.write_text(house.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert w.changes() == [str(house)]
+    res = w.build_once().result
+    assert res.reused == []  # a style change invalidates every page
