@@ -400,7 +400,7 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
         pool = ProcessPoolExecutor(max_workers=opts.jobs, mp_context=mp.get_context("fork"),
                                    initializer=_worker_init, initargs=(os.getpid(),))
         try:
-            for lab, res in zip(todo, pool.map(_work, todo, chunksize=max(1, len(todo) // (opts.jobs * 4)))):
+            for lab, res in zip(todo, pool.map(_work, todo, chunksize=max(1, len(todo) // (opts.jobs * 9)))):
                 done[lab] = res
                 if progress:
                     progress(lab, len(done), total)
