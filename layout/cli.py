@@ -134,8 +134,8 @@ def _summary(res) -> None:
         chars = sum(f.chars_set for f in stories)
         reused = f" ({len(res.reused)} unchanged pages reused)" if res.reused else ""
         out.print(f"built {len(res.pages)} pages{reused}, {len(stories)} story blocks, {chars} body characters "
-                  f"set in {res.timings['total']:.2f} s")
-        out.print(f"edition: {res.edition_pdf}", markup=False)
+                  f"set in {res.timings['total']:.2f} s", soft_wrap=True)
+        out.print(f"edition: {res.edition_pdf}", markup=False, soft_wrap=True)
         if STATE["verbose"]:
             order = ("load", "pages", "checks", "document", "assemble", "files", "preflight")
             out.print("timings: " + ", ".join(f"{k} {res.timings[k]:.3f} s" for k in order if k in res.timings),
@@ -191,13 +191,13 @@ def watch(
         if not STATE["quiet"]:
             what = ", ".join(built[:8]) + (" …" if len(built) > 8 else "") if built else "no page"
             out.print(f"built {len(built)} of {len(res.pages)} pages ({what}) in {ev.seconds:.2f} s{changed}: "
-                      f"{res.edition_pdf}", markup=False)
+                      f"{res.edition_pdf}", markup=False, soft_wrap=True)  # one line per build, whatever the width
             for f in res.findings:
                 if f.severity == "warning" and (STATE["verbose"] or f.code != "underset"):
                     out.print(f"  warning: {f.where}: {f.message}", markup=False)
 
     if not STATE["quiet"]:
-        out.print(f"watching {manifest.parent} (Ctrl-C stops)", markup=False)
+        out.print(f"watching {manifest.parent} (Ctrl-C stops)", markup=False, soft_wrap=True)
     try:
         watcher.run(report, interval=interval, max_builds=max_builds or None)
     except KeyboardInterrupt:
