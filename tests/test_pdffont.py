@@ -316,3 +316,43 @@ def test_character_spacing_does_not_leak_into_proof_labels(book):
     text = "".join(c.ch for c in chars)
     at = text.index("story-id")
     assert chars[at + 1].x - chars[at].x == pytest.approx(song.widths["s"] * 6, abs=0.01)  # 6 pt, no spacing
+
+
+def test_format_12_cmap_with_a_character_beyond_the_bmp(tmp_path, book):
+    """The bundled faces have format-4 cmaps only; a face with a (3,10) format-12 cmap and an
+    Ext. B character (built here with fontTools) is read the same as fontTools reads it, and
+    its astral character is embedded and read back."""
+    from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
+
+    kai = next(p for p in FONTS if "Kai" in p.name)
+    tt = TTFont(str(kai))
+    best = dict(tt.getBestCmap())
+    best[0x20000] = best[ord("中")]
+    sub = CmapSubtable.newSubtable(12)
+    sub.platformID, sub.platEncID, sub.language = 3, 10, 0
+    sub.cmap = best
+    tt["cmap"].tables.append(sub)
+    path = tmp_path / "kai12.ttf"
+    tt.save(str(path))
+    s = Sfnt.read(path)
+    order = TTFont(str(path)).getGlyphOrder()
+    assert {cp: order[g] for cp, g in s.cmap.items()} == TTFont(str(path)).getBestCmap()
+    assert s.cmap[0x20000] == s.cmap[ord("中")]
+
+    import dataclasses
+
+    from reportlab.pdfgen import canvas
+
+    from layout.pdffont import EmbeddedFace
+
+    face = dataclasses.replace(book.face("kai"), key="TestKai12", file=path, program=s,
+                               widths={chr(cp): s.advances[g] / s.upem for cp, g in s.cmap.items()})
+    ef = EmbeddedFace(face)
+    text = "字\U00020000中"
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(200, 100), invariant=1)
+    res = ef.use(c._doc, set(text))
+    c.addLiteral(f"BT {res} 12 Tf 1 0 0 1 20 50 Tm {ef.encode(text)} Tj ET")
+    c.showPage()
+    c.save()
+    assert pdf_text(buf.getvalue()) == text
