@@ -13,7 +13,6 @@ entries are kept.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os

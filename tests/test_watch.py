@@ -8,7 +8,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
 from layout.build import BuildOptions, build
 from layout.checks import normalise, pdf_text
