@@ -338,3 +338,10 @@ def main() -> None:
             raise
         err.print("interrupted", markup=False)
         sys.exit(INTERRUPTED)
+    finally:
+        # The command has finished and said so.  Python restores the default SIGINT action
+        # while it shuts down (joining the worker pool's threads takes a moment), so a
+        # Ctrl-C now would turn a finished build's exit status into "killed by SIGINT".
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
