@@ -231,12 +231,26 @@ def test_font_streams_are_flate_compressed(sample_build):
     assert len(ff._data) < len(body) and zlib.decompress(ff._data) == body
 
 
+def _one_line_pdf(face, text: str) -> bytes:
+    """`text` in `face`, drawn straight through EmbeddedFace on a bare ReportLab canvas."""
+    from reportlab.pdfgen import canvas
+
+    from layout.pdffont import EmbeddedFace
+
+    ef = EmbeddedFace(face)
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(200, 100), invariant=1)
+    res = ef.use(c._doc, set(text))
+    c.addLiteral(f"BT {res} 12 Tf 1 0 0 1 20 50 Tm {ef.encode(text)} Tj ET")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
 def test_characters_beyond_the_bmp_get_private_codes_and_read_back(book):
     """No bundled face maps a character beyond the BMP; a face that does (Ext. B) gets
     codes in the Private Use Area, and ToUnicode gives the real character back."""
     import dataclasses
-
-    from reportlab.pdfgen import canvas
 
     from layout.pdffont import EmbeddedFace
 
@@ -244,16 +258,9 @@ def test_characters_beyond_the_bmp_get_private_codes_and_read_back(book):
     prog = dataclasses.replace(song.program, cmap={**song.program.cmap, 0x20000: song.program.cmap[0x4E2D]})
     face = dataclasses.replace(song, key="TestAstral", program=prog,
                                widths={**song.widths, "\U00020000": 1.0})
-    ef = EmbeddedFace(face)
     text = "甲\U00020000乙"
-    assert ef.encode(text).upper() == "<7532E0004E59>"
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=(200, 100), invariant=1)
-    res = ef.use(c._doc, set(text))
-    c.addLiteral(f"BT {res} 12 Tf 1 0 0 1 20 50 Tm {ef.encode(text)} Tj ET")
-    c.showPage()
-    c.save()
-    assert pdf_text(buf.getvalue()) == text
+    assert EmbeddedFace(face).encode(text).upper() == "<7532E0004E59>"
+    assert pdf_text(_one_line_pdf(face, text)) == text
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "no-cmap"])
@@ -341,18 +348,7 @@ def test_format_12_cmap_with_a_character_beyond_the_bmp(tmp_path, book):
 
     import dataclasses
 
-    from reportlab.pdfgen import canvas
-
-    from layout.pdffont import EmbeddedFace
-
     face = dataclasses.replace(book.face("kai"), key="TestKai12", file=path, program=s,
                                widths={chr(cp): s.advances[g] / s.upem for cp, g in s.cmap.items()})
-    ef = EmbeddedFace(face)
     text = "字\U00020000中"
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=(200, 100), invariant=1)
-    res = ef.use(c._doc, set(text))
-    c.addLiteral(f"BT {res} 12 Tf 1 0 0 1 20 50 Tm {ef.encode(text)} Tj ET")
-    c.showPage()
-    c.save()
-    assert pdf_text(buf.getvalue()) == text
+    assert pdf_text(_one_line_pdf(face, text)) == text
