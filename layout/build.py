@@ -468,10 +468,7 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
         if cache and opts.pages is None:
             cache.prune(set(keys.values()))
         if cache:
-            cache.record_written({page_paths[lab]: keys[lab] for lab in labels}
-                                 | ({} if opts.pages is None else
-                                    {Path(k): v[0] for k, v in cache.written().items()
-                                     if Path(k) not in set(page_paths.values())}))
+            cache.record_written({page_paths[lab]: keys[lab] for lab in labels}, partial=opts.pages is not None)
         if memory is not None:
             if opts.pages is None:
                 memory.clear()

@@ -143,8 +143,12 @@ class PageCache:
         except OSError:
             return False
 
-    def record_written(self, files: dict[Path, str]) -> None:
-        """After a build: which key each page file now holds, with its signature."""
+    def record_written(self, files: dict[Path, str], partial: bool = False) -> None:
+        """After a build: which key each page file now holds, with its signature.  A partial
+        build (--pages) keeps what is known of the pages it did not build."""
+        if partial:
+            built = {str(p) for p in files}
+            files = {**{Path(k): v[0] for k, v in self.written().items() if k not in built}, **files}
         out = {}
         for path, key in files.items():
             try:
