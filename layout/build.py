@@ -14,6 +14,7 @@ import os
 import re
 import tempfile
 import time
+import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from contextlib import contextmanager
@@ -22,8 +23,8 @@ from typing import Callable, Iterator
 from layout import __version__
 from layout.assemble import assemble
 from layout.cache import PageCache
-from layout.checks import PageText, display_fidelity, page_text, verify_pdf
-from layout.compose import ComposedPage, Composer, fallback_findings
+from layout.checks import ContentScan, PageText, content_key, display_fidelity, page_text, scan_content, verify_pdf
+from layout.compose import ComposedPage, Composer, StoryMemo, fallback_findings
 from layout.dates import pdf_date
 from layout.display import PageDisplay
 from layout.errors import Finding, ManifestError, OutputError, OversetError, Problem
@@ -31,7 +32,7 @@ from layout.fonts import FontBook, load_fontbook
 from layout.grid import check_frames
 from layout.manifest import load_edition
 from layout.model import Edition
-from layout.render_pdf import PageDrawing, draw_page, render_pages
+from layout.render_pdf import CONTENT_FILTER, PageDrawing, draw_page, render_pages
 from layout.styles import Style, load_style, path_of
 from layout.typeset import Cursor
 
@@ -48,6 +49,7 @@ class BuildOptions:
     verify: bool = False
     cache: bool = True  # reuse unchanged pages from <out_dir>/.cache
     memory: dict | None = None  # pages kept in memory between builds of one process (layout watch)
+    stories: StoryMemo | None = None  # and composed stories (layout watch)
 
 
 @dataclass
@@ -66,6 +68,7 @@ class PageResult:
     text: PageText
     drawing: PageDrawing  # for the edition document
     pdf: bytes  # the page's own PDF
+    scan: tuple[bytes, ContentScan]  # its content stream's content_key and preflight scan
 
 
 @dataclass
@@ -154,7 +157,9 @@ def _work(label: str) -> PageResult:
     pdf = render_pages([drawing], _W["fonts"], font_level=1, author=ed.paper, date=pdf_date(ed.date))
     d = cp.display
     slim = PageDisplay(d.label, d.width, d.height, (), d.bookmarks, d.section, d.title)
-    result = PageResult(ComposedPage(slim, cp.fits, cp.findings), page_text(d), drawing, pdf)
+    packed = drawing.packed[1]  # the stream as both PDFs store it (render_pdf._pack)
+    scan = (content_key(CONTENT_FILTER, packed), scan_content(zlib.decompress(packed)))
+    result = PageResult(ComposedPage(slim, cp.fits, cp.findings), page_text(d), drawing, pdf, scan)
     cache: PageCache | None = _W.get("cache")
     if cache is not None:  # stored by the worker, in parallel (results are deterministic)
         cache.put(_W["keys"][label], result)
@@ -371,7 +376,7 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
     edition, style, fonts = prep.edition, prep.style, prep.fonts
     labels = select_pages(edition, opts.pages)
     t_load = time.perf_counter()
-    composer = Composer(edition, style, fonts)
+    composer = Composer(edition, style, fonts, opts.stories)
     cursors: dict[str, Cursor] = composer.resolve_jumps()
     _W.update(composer=composer, edition=edition, cursors=cursors, fonts=fonts, mode=opts.mode,
               bleed=style.bleed, stamp=edition.sha256)
@@ -478,7 +483,7 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
         if opts.mode == "print":
             from layout.checks import preflight
 
-            pf = preflight(edition_bytes)
+            pf = preflight(edition_bytes, scans=dict(r.scan for r in results))
             findings += [Finding("warning", "preflight", target.name, msg) for msg in pf.problems]
     t_end = time.perf_counter()
     timings.update(load=t_load - t0, pages=t_pages - t_load, document=t_doc - t_draw, assemble=t_asm - t_doc,

@@ -27,7 +27,7 @@ from layout.model import Edition, Page
 from layout.styles import Style, path_of
 from layout.typeset import Cursor
 
-FORMAT = 2  # bump when the stored tuple changes shape
+FORMAT = 3  # bump when the stored tuple changes shape
 
 
 @lru_cache(maxsize=1)

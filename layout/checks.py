@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import re
 from dataclasses import dataclass, field
@@ -239,6 +240,46 @@ _RGB_OP = re.compile(rb"(?<![A-Za-z])(?:rg|RG)(?![A-Za-z])")
 _PLACED = re.compile(rb"(-?[\d.]+) -?[\d.]+ -?[\d.]+ -?[\d.]+ -?[\d.]+ -?[\d.]+ cm\s*(/\S+) Do")
 
 
+@dataclass(frozen=True)
+class ContentScan:
+    """What preflight reads from one content stream.  A page's stream is the same bytes in
+    its own file and in the edition, so the worker that drew the page scans it while it
+    still has it, and preflight looks it up by `content_key` instead of inflating and
+    searching the edition's 36 streams again."""
+
+    rgb: bool  # an RGB colour operator outside string operands
+    placements: dict[str, float]  # XObject name -> placed width, pt
+
+
+def content_key(filters: object, encoded: bytes) -> bytes:
+    """Identity of a content stream as stored in a PDF: its /Filter and its encoded bytes."""
+    return hashlib.sha256(repr(filters).encode() + b"\0" + encoded).digest()
+
+
+def scan_content(data: bytes) -> ContentScan:
+    """Scan a decoded content stream."""
+    ops = _STRINGS.sub(b"()", data)
+    rgb = (b"rg" in ops or b"RG" in ops) and _RGB_OP.search(ops) is not None  # the plain test first: 30x faster
+    return ContentScan(rgb, _placements(ops))
+
+
+def _page_scan(page, scans: dict[bytes, ContentScan] | None) -> ContentScan:
+    from pypdf.generic import StreamObject
+
+    contents = page.get("/Contents")
+    obj = contents.get_object() if contents is not None else None
+    if isinstance(obj, StreamObject):  # one stream: known by its stored bytes?
+        filters = obj.get("/Filter")
+        encoded = getattr(obj, "_data", None)
+        if scans and isinstance(encoded, bytes):
+            hit = scans.get(content_key(str(filters) if filters is not None else None, encoded))
+            if hit is not None:
+                return hit
+        return scan_content(obj.get_data())
+    raw = page.get_contents()
+    return scan_content(raw.get_data() if raw is not None else b"")
+
+
 def _placements(ops: bytes) -> dict[str, float]:
     """XObject name -> placed width in pt, from the `w 0 0 h x y cm /Name Do` before each Do."""
     out = {}
@@ -269,8 +310,11 @@ def _cmyk_image(xo):
     return xo.decode_as_image()
 
 
-def preflight(pdf_bytes: bytes, ink_limit: float = 2.20, min_ppi: float = 200.0, need_boxes: bool = True) -> Preflight:
-    """PDF/X-1a-style checks on a print PDF (fonts, colour, ink, resolution, boxes)."""
+def preflight(pdf_bytes: bytes, ink_limit: float = 2.20, min_ppi: float = 200.0, need_boxes: bool = True,
+              scans: dict[bytes, ContentScan] | None = None) -> Preflight:
+    """PDF/X-1a-style checks on a print PDF (fonts, colour, ink, resolution, boxes).
+    `scans`: content streams already scanned, by `content_key` (a stream whose stored
+    bytes differ in any way is scanned here)."""
     from pypdf import PdfReader
 
     from layout.imaging import max_ink
@@ -298,11 +342,10 @@ def preflight(pdf_bytes: bytes, ink_limit: float = 2.20, min_ppi: float = 200.0,
                 pf.problems.append(f"page {pno}: font {base} is not embedded")
             elif "+" not in base:
                 pf.problems.append(f"page {pno}: font {base} is not subset")
-        raw_content = page.get_contents()
-        ops = _STRINGS.sub(b"()", raw_content.get_data()) if raw_content is not None else b""
-        if (b"rg" in ops or b"RG" in ops) and _RGB_OP.search(ops):  # the plain test first: 30x faster
+        scan = _page_scan(page, scans)
+        if scan.rgb:
             pf.problems.append(f"page {pno}: RGB colour operator in the content")
-        placements = _placements(ops)
+        placements = scan.placements
         xobjects = res.get("/XObject") or {}
         for name, ref in xobjects.items():
             xo = ref.get_object()

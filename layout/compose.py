@@ -13,7 +13,7 @@ composed (`resolve_jumps`), so every page can be composed on its own.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from layout import dates
 from layout.display import BLACK, Bookmark, GlyphRun, Image, Marker, PageDisplay, Rect, Rule
@@ -23,7 +23,7 @@ from layout.fonts import FontBook, describe
 from layout.grid import Box as GBox
 from layout.grid import Grid
 from layout.manifest import split_paragraphs
-from layout.model import Box, Edition, Page, Photo, Story
+from layout.model import Box, Edition, Page, Photo, Story, Where
 from layout.styles import COLORS, Role, Style
 from layout.typeset import (Cursor, SetBlock, TextLine, TextSetter, check_coverage, copyfit, set_block,
                             set_vertical)
@@ -92,11 +92,58 @@ def story_text(story: Story) -> str:
     return "".join(story.paragraphs)
 
 
+class StoryMemo:
+    """Composed stories that a resident process (layout watch) keeps between builds.
+
+    An edit usually changes one story; the page it is on must be composed again, but its
+    other stories come out exactly as before.  Entries are keyed by everything a story's
+    composition reads (the story and, for a continuation, its source and cursor, the page's
+    label and first grid line, the names of the pages it jumps to) and are valid for one
+    style and one set of fonts: `bind` empties the memo when either changes.  Source
+    positions are left out of the key (they only reach error messages, which are raised,
+    never stored); stories with photos are not kept (a photo file can change under the
+    same name)."""
+
+    def __init__(self, limit: int = 4000):
+        self.limit = limit
+        self.env: tuple | None = None
+        self.items: dict[tuple, tuple[tuple, Flow | None, StoryFit]] = {}
+        self.hits = 0
+
+    def bind(self, style: Style, fonts: FontBook) -> None:
+        env = (style, id(fonts))
+        if env != self.env:
+            self.items.clear()
+            self.env = env
+
+    def get(self, key: tuple) -> tuple[tuple, Flow | None, StoryFit] | None:
+        got = self.items.pop(key, None)
+        if got is not None:
+            self.items[key] = got  # most recently used last
+            self.hits += 1
+        return got
+
+    def put(self, key: tuple, value: tuple[tuple, Flow | None, StoryFit]) -> None:
+        self.items[key] = value
+        while len(self.items) > self.limit:
+            self.items.pop(next(iter(self.items)))
+
+
+_NOWHERE = Where("")
+
+
+def _sans_where(story: Story) -> Story:
+    return replace(story, where=_NOWHERE) if story.where != _NOWHERE else story
+
+
 class Composer:
-    def __init__(self, edition: Edition, style: Style, fonts: FontBook):
+    def __init__(self, edition: Edition, style: Style, fonts: FontBook, memo: StoryMemo | None = None):
         self.edition = edition
         self.style = style
         self.fonts = fonts
+        self.memo = memo
+        if memo is not None:
+            memo.bind(style, fonts)
         self.grid = Grid(style)
         self.body_role = style.role("body")
         self.body_metrics = fonts.metrics(self.body_role.face)
@@ -188,8 +235,24 @@ class Composer:
     # -- stories -----------------------------------------------------------------
     def _story_items(self, page: Page, story: Story, cursors: dict[str, Cursor]
                      ) -> tuple[list, Flow | None, StoryFit]:
-        g, st = self.grid, self.style
         src_page, src = self._sources.get(story.id, (page, story)) if story.continued_from else (page, story)
+        if self.memo is None or story.photos or src.photos:
+            return self._compose_story(page, story, src_page, src, cursors)
+        cont = bool(story.continued_from)
+        key = (page.label, self.grid.first_line(page), _sans_where(story),
+               (src_page.label, _sans_where(src), cursors.get(story.id, Cursor())) if cont else None,
+               jump_name(self.edition, src.continues) if src.continues else "",
+               short_name(self.edition, src.see_also) if src.see_also else "")
+        got = self.memo.get(key)
+        if got is None:
+            items, flow, fit = self._compose_story(page, story, src_page, src, cursors)
+            got = (tuple(items), flow, fit)
+            self.memo.put(key, got)
+        return list(got[0]), got[1], got[2]
+
+    def _compose_story(self, page: Page, story: Story, src_page: Page, src: Story, cursors: dict[str, Cursor]
+                       ) -> tuple[list, Flow | None, StoryFit]:
+        g, st = self.grid, self.style
         key = story.key
         box = g.frame_box(story.frame)
         items: list = self._frame_rules(page, story.frame.col, story.frame.top, story.frame.bottom, box)

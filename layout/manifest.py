@@ -15,6 +15,7 @@ import datetime as dt
 import difflib
 import hashlib
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -185,15 +186,21 @@ def _kind(value: Any) -> str:
             float: "a number"}.get(type(value), type(value).__name__)
 
 
+_BLANK_LINE = re.compile(r"\n\s*\n")
+_WORD_SPACE = re.compile(r"[^\S\u3000]+")
+
+
+@lru_cache(maxsize=8192)
 def split_paragraphs(text: str) -> tuple[str, ...]:
     """Blank lines separate paragraphs; single newlines inside a paragraph are joined.
 
     A newline between two ideographs is dropped; between Latin words it becomes a space.
     Runs of other whitespace (tabs, no-break, thin, NEL ...) become one space; the
-    ideographic space U+3000 is kept.
+    ideographic space U+3000 is kept.  (Memoised: `layout watch` reloads the manifest on
+    every save, and all stories but the edited one have the same text as before.)
     """
     paras = []
-    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+    for block in _BLANK_LINE.split(text.replace("\r\n", "\n").replace("\r", "\n")):
         lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
         if not lines:
             continue
@@ -204,7 +211,7 @@ def split_paragraphs(text: str) -> tuple[str, ...]:
             joined += sep + ln
         # any whitespace but the ideographic space (U+3000) is a word space: thin and
         # narrow no-break spaces, NEL ... are in no face and would reach the line breaker
-        paras.append(re.sub(r"[^\S\u3000]+", " ", joined))
+        paras.append(_WORD_SPACE.sub(" ", joined))
     return tuple(paras)
 
 

@@ -24,6 +24,7 @@ import hashlib
 import re
 import zlib
 from array import array
+from dataclasses import dataclass
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 
@@ -50,7 +51,7 @@ class EmbeddedFace:
         self.face = _NameOnly(self.fontName)
         self.encName = "Identity-H"
         self.substitutionFonts = []
-        self._programs: dict[tuple[frozenset[int], int], tuple[bytes, int]] = {}
+        self._objects: dict[tuple[frozenset[str], int], _FontObjects] = {}
         cmap = self.program.cmap
         astral = sorted(cp for cp in cmap if cp > 0xFFFF)
         self.pua = {cp: 0xE000 + i for i, cp in enumerate(astral)}  # code point -> code
@@ -94,6 +95,57 @@ class EmbeddedFace:
         if state is None or not state[0]:
             return
         used, (level,) = state
+        ob = self._objects_for(frozenset(used), level)
+        prog = self.program
+        scale = 1000 / prog.upem
+        base = ob.base
+        descriptor = pdfdoc.PDFDictionary({
+            "Type": "/FontDescriptor",
+            "FontName": pdfdoc.PDFName(base),
+            "Flags": 4,  # symbolic: glyphs outside the standard Latin set
+            "FontBBox": pdfdoc.PDFArray([round(v * scale) for v in prog.bbox]),
+            "ItalicAngle": prog.italic_angle,
+            "Ascent": round(prog.ascent * scale),
+            "Descent": round(prog.descent * scale),
+            "CapHeight": round((prog.cap_height or prog.ascent) * scale),
+            "StemV": 80,
+            "FontFile2": doc.Reference(_flate(ob.program, Length1=ob.program_length), f"fontFile:{base}"),
+        })
+        cid_font = pdfdoc.PDFDictionary({
+            "Type": "/Font",
+            "Subtype": "/CIDFontType2",
+            "BaseFont": pdfdoc.PDFName(base),
+            "CIDSystemInfo": pdfdoc.PDFDictionary({"Registry": pdfdoc.PDFString("Adobe"),
+                                                   "Ordering": pdfdoc.PDFString("Identity"), "Supplement": 0}),
+            "FontDescriptor": doc.Reference(descriptor, f"fontDescriptor:{base}"),
+            "DW": DW,
+            "W": ob.widths,
+            "CIDToGIDMap": doc.Reference(_flate(ob.cid_to_gid), f"cidToGid:{base}"),
+        })
+        type0 = pdfdoc.PDFDictionary({
+            "Type": "/Font",
+            "Subtype": "/Type0",
+            "BaseFont": pdfdoc.PDFName(base),
+            "Encoding": "/Identity-H",
+            "DescendantFonts": pdfdoc.PDFArray([doc.Reference(cid_font, f"cidFont:{base}")]),
+            "ToUnicode": doc.Reference(_flate(ob.to_unicode), f"toUnicode:{base}"),
+        })
+        doc.idToObject["BasicFonts"].dict[self.resource] = doc.Reference(type0, self.resource)
+
+    def _objects_for(self, used: frozenset[str], level: int) -> "_FontObjects":
+        """The subset's PDF data for a set of characters, compressed; the last few sets are
+        kept, since a resident process (layout watch) renders the edition again after an
+        edit that rarely changes the characters a face draws."""
+        key = (used, level)
+        ob = self._objects.pop(key, None)
+        if ob is None:
+            ob = self._make_objects(used, level)
+        self._objects[key] = ob
+        while len(self._objects) > 8:
+            self._objects.pop(next(iter(self._objects)))
+        return ob
+
+    def _make_objects(self, used: frozenset[str], level: int) -> "_FontObjects":
         prog = self.program
         cmap = prog.cmap
         codes: dict[int, int] = {}  # code -> glyph id
@@ -105,65 +157,16 @@ class EmbeddedFace:
                                         hint="the composer should have chosen a fallback face; report this"))
             codes[self.pua.get(cp, cp)] = gid
         order = sorted(codes)
-        tag = _subset_tag(prog.ps_name, order)
-        base = f"{tag}+{prog.ps_name}"
-        scale = 1000 / prog.upem
-
-        font_file = self._program_stream(frozenset(codes.values()), level)
-        descriptor = pdfdoc.PDFDictionary({
-            "Type": "/FontDescriptor",
-            "FontName": pdfdoc.PDFName(base),
-            "Flags": 4,  # symbolic: glyphs outside the standard Latin set
-            "FontBBox": pdfdoc.PDFArray([round(v * scale) for v in prog.bbox]),
-            "ItalicAngle": prog.italic_angle,
-            "Ascent": round(prog.ascent * scale),
-            "Descent": round(prog.descent * scale),
-            "CapHeight": round((prog.cap_height or prog.ascent) * scale),
-            "StemV": 80,
-            "FontFile2": doc.Reference(font_file, f"fontFile:{base}"),
-        })
+        base = f"{_subset_tag(prog.ps_name, order)}+{prog.ps_name}"
+        program = prog.subset(set(codes.values()))
         gidmap = array("H", [0]) * (order[-1] + 1)
         for code, gid in codes.items():
             gidmap[code] = gid
         if array("H", b"\x00\x01")[0] != 1:
             gidmap.byteswap()
-        cid_to_gid = pdfdoc.PDFStream(content=gidmap.tobytes(), filters=[pdfdoc.PDFZCompress])
-        cid_font = pdfdoc.PDFDictionary({
-            "Type": "/Font",
-            "Subtype": "/CIDFontType2",
-            "BaseFont": pdfdoc.PDFName(base),
-            "CIDSystemInfo": pdfdoc.PDFDictionary({"Registry": pdfdoc.PDFString("Adobe"),
-                                                   "Ordering": pdfdoc.PDFString("Identity"), "Supplement": 0}),
-            "FontDescriptor": doc.Reference(descriptor, f"fontDescriptor:{base}"),
-            "DW": DW,
-            "W": _widths(order, codes, prog.advances, scale),
-            "CIDToGIDMap": doc.Reference(cid_to_gid, f"cidToGid:{base}"),
-        })
-        to_unicode = pdfdoc.PDFStream(content=self._to_unicode(order).encode("ascii"),
-                                      filters=[pdfdoc.PDFZCompress])
-        type0 = pdfdoc.PDFDictionary({
-            "Type": "/Font",
-            "Subtype": "/Type0",
-            "BaseFont": pdfdoc.PDFName(base),
-            "Encoding": "/Identity-H",
-            "DescendantFonts": pdfdoc.PDFArray([doc.Reference(cid_font, f"cidFont:{base}")]),
-            "ToUnicode": doc.Reference(to_unicode, f"toUnicode:{base}"),
-        })
-        doc.idToObject["BasicFonts"].dict[self.resource] = doc.Reference(type0, self.resource)
-
-    def _program_stream(self, gids: frozenset[int], level: int) -> pdfdoc.PDFStream:
-        """The compressed FontFile2 stream; the last few are kept, since a resident process
-        (layout watch) renders the edition again after an edit that rarely adds a glyph."""
-        key = (gids, level)
-        packed = self._programs.get(key)
-        if packed is None:
-            program = self.program.subset(set(gids))
-            packed = (zlib.compress(program, level), len(program))
-            self._programs[key] = packed
-            while len(self._programs) > 4:
-                self._programs.pop(next(iter(self._programs)))
-        stream = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Filter": "/FlateDecode", "Length1": packed[1]}), packed[0])
-        return stream
+        return _FontObjects(base, zlib.compress(program, level), len(program),
+                            _widths(order, codes, prog.advances, 1000 / prog.upem),
+                            zlib.compress(gidmap.tobytes()), zlib.compress(self._to_unicode(order).encode("ascii")))
 
     def _to_unicode(self, order: list[int]) -> str:
         """Identity ranges per high byte for BMP codes; single entries for PUA-coded ones."""
@@ -189,6 +192,24 @@ class EmbeddedFace:
             lines += [f"{len(chunk)} beginbfchar", *chunk, "endbfchar"]
         lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
         return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class _FontObjects:
+    """What a subset adds to a document besides its dictionaries (streams compressed)."""
+
+    base: str  # ABCDEF+PostScriptName
+    program: bytes  # FontFile2, zlib
+    program_length: int  # Length1: the uncompressed program
+    widths: pdfdoc.PDFArray  # /W
+    cid_to_gid: bytes  # zlib
+    to_unicode: bytes  # zlib
+
+
+def _flate(data: bytes, **extra) -> pdfdoc.PDFStream:
+    """A stream whose bytes are already Flate-compressed."""
+    return pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Filter": pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")]),
+                                                  **extra}), data)
 
 
 class _NameOnly:

@@ -43,6 +43,7 @@ from layout.pdffont import embedded
 
 MODES = ("print", "proof", "archive")
 rl_config.useA85 = 0  # binary streams: ASCII85 only inflates images and fonts by 25 %
+CONTENT_FILTER = "/FlateDecode"  # of every page's content stream (PageDrawing.packed)
 MARK_LEN = 3 * 72 / 25.4  # crop marks run through the 3 mm bleed
 PROOF_BLUE = (0.2, 0.45, 0.85)
 PROOF_RED = (0.85, 0.05, 0.05)
@@ -238,7 +239,7 @@ def _pack(page, d: PageDrawing) -> None:
     digest = hashlib.sha256(stream).digest()
     if d.packed is None or d.packed[0] != digest:
         d.packed = (digest, zlib.compress(stream))
-    contents = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Filter": "/FlateDecode"}), d.packed[1])
+    contents = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Filter": CONTENT_FILTER}), d.packed[1])
     contents.__Comment__ = "page stream"
     page.Contents = contents
 

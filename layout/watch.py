@@ -29,6 +29,7 @@ from typing import Callable
 
 from layout import paths
 from layout.build import BuildOptions, BuildResult, build
+from layout.compose import StoryMemo
 from layout.errors import LayoutError
 
 Stamp = dict[str, tuple[int, int]]
@@ -48,6 +49,8 @@ class Watcher:
         self.opts = opts
         if opts.memory is None:
             opts.memory = {}
+        if opts.stories is None:
+            opts.stories = StoryMemo()
         self.stamp: Stamp = {}
         self.style_files: list[Path] = []
 

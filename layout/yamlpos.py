@@ -74,25 +74,35 @@ def load(text: str) -> Located:
     if node is None:
         return out
     constructor = SafeConstructor()
+    construct = constructor.construct_object
+    marks, duplicates = out.marks, out.duplicates
+    str_tag = "tag:yaml.org,2002:str"
+    special = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")  # keys flatten_mapping rewrites
+    mapping_node, sequence_node = yaml.MappingNode, yaml.SequenceNode
 
     def walk(n: yaml.Node, path: str) -> Any:
-        out.marks[path] = (n.start_mark.line + 1, n.start_mark.column + 1)
-        if isinstance(n, yaml.MappingNode):
-            constructor.flatten_mapping(n)
+        # (a manifest has thousands of nodes: plain strings are taken as they are rather
+        # than through the constructor, and paths are joined inline)
+        mark = n.start_mark
+        marks[path] = (mark.line + 1, mark.column + 1)
+        if isinstance(n, mapping_node):
+            if any(k.tag in special for k, _ in n.value):
+                constructor.flatten_mapping(n)
             result: dict[Any, Any] = {}
             for k, v in n.value:
-                key = constructor.construct_object(k, deep=True)
+                key = k.value if k.tag == str_tag else construct(k, deep=True)
                 if not isinstance(key, (str, int, float, bool)) or key is None:
                     key = str(key)
-                sub = join(path, key)
+                sub = (f"{path}.{key}" if path else key) if type(key) is str else join(path, key)
+                kmark = k.start_mark
                 if key in result:
-                    out.duplicates.append((sub, k.start_mark.line + 1, k.start_mark.column + 1))
+                    duplicates.append((sub, kmark.line + 1, kmark.column + 1))
                 result[key] = walk(v, sub)
-                out.marks[sub + "#key"] = (k.start_mark.line + 1, k.start_mark.column + 1)
+                marks[sub + "#key"] = (kmark.line + 1, kmark.column + 1)
             return result
-        if isinstance(n, yaml.SequenceNode):
-            return [walk(v, join(path, i)) for i, v in enumerate(n.value)]
-        return constructor.construct_object(n, deep=True)
+        if isinstance(n, sequence_node):
+            return [walk(v, f"{path}[{i}]") for i, v in enumerate(n.value)]
+        return n.value if n.tag == str_tag else construct(n, deep=True)
 
     out.value = walk(node, "")
     return out

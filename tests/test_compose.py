@@ -265,3 +265,25 @@ def test_three_columns_set_as_two_and_the_tabloid_grid(tmp_path):
         ends[key] = max(ends.get(key, 0.0), end)
     flush = [e for e in ends.values() if any(abs(e - x) < 0.01 or abs(e - x - 4.5) < 0.01 for x in right_edges)]
     assert len(flush) >= 0.8 * len(ends)
+
+
+def test_story_memo_gives_the_same_page_and_is_emptied_when_the_style_changes(composed):
+    """A memoised story is valid for one style and one set of fonts only; with it, a page
+    composes to exactly the display list it has without it."""
+    import dataclasses
+
+    from layout.compose import Composer, StoryMemo
+
+    prep, pages = composed
+    memo = StoryMemo()
+    c1 = Composer(prep.edition, prep.style, prep.fonts, memo)
+    cursors = c1.resolve_jumps()
+    a2 = prep.edition.page("A2")
+    assert c1.compose_page(a2, cursors).display == pages["A2"].display
+    assert memo.items and memo.hits == 0
+    c2 = Composer(prep.edition, prep.style, prep.fonts, memo)
+    again = c2.compose_page(a2, c2.resolve_jumps())
+    assert memo.hits >= 1 and again.display == pages["A2"].display
+    wider = dataclasses.replace(prep.style, leading=prep.style.leading + 1)
+    Composer(prep.edition, wider, prep.fonts, memo)
+    assert memo.items == {}

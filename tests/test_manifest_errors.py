@@ -309,3 +309,21 @@ def test_missing_manifest_cli(tmp_path: Path):
     assert res.exit_code == 1
     assert "Traceback" not in res.output
     assert squash("nowhere.yaml not found") in squash(res.output)
+
+
+def test_yaml_positions_for_integer_keys_merge_keys_and_typed_scalars():
+    """yamlpos takes plain strings as they are and everything else through PyYAML's
+    constructor: integer keys keep their [n] paths, merge keys are flattened, typed
+    scalars are typed, duplicates are reported with the later key's position."""
+    from layout import yamlpos
+
+    doc = yamlpos.load("base: &b {x: 1}\na:\n  1: one\n  <<: *b\n  y: 2026-08-19\n  z: '3'\n  w: 0x10\n  y: again\n")
+    a = doc.value["a"]
+    assert a[1] == "one" and a["x"] == 1 and a["z"] == "3" and a["w"] == 16
+    assert a["y"] == "again"
+    assert doc.marks["a[1]"] == (3, 6) and doc.marks["a[1]#key"] == (3, 3)
+    assert doc.marks["a.z"] == (6, 6)
+    assert doc.duplicates == [("a.y", 8, 3)]
+    import datetime as dt
+
+    assert yamlpos.load("d: 2026-08-19\n").value["d"] == dt.date(2026, 8, 19)

@@ -10,7 +10,7 @@ from PIL import Image as PILImage
 from pypdf import PdfReader
 
 from layout.build import BuildOptions, build
-from layout.checks import pdf_text, preflight
+from layout.checks import ContentScan, content_key, pdf_text, preflight
 from test_compose import write_edition
 
 
@@ -111,3 +111,25 @@ def test_grey_photo_stays_grey(tmp_path):
     p = tmp_path / "g.png"
     PILImage.new("L", (50, 50), 90).save(p)
     assert prepare_image(p, (0, 0, 50, 50), "L", True).mode == "L"
+
+
+def test_preflight_takes_known_content_streams_from_the_scans(mini, tmp_path, monkeypatch):
+    """The build hands preflight the scans its workers made of each page's content stream:
+    none of the edition's streams is inflated and searched again.  A scan is used only for
+    the exact stored bytes it was made from."""
+    import layout.checks as checks
+
+    calls = []
+    real = checks.scan_content
+    monkeypatch.setattr(checks, "scan_content", lambda data: calls.append(len(data)) or real(data))
+    res = build(mini, BuildOptions(out_dir=tmp_path))
+    assert calls == []  # every page's stream was known by its key
+    data = res.edition_pdf.read_bytes()
+    assert preflight(data).ok and len(calls) == len(res.pages)  # without scans: each page scanned here
+
+    stream = PdfReader(io.BytesIO(data)).pages[0]["/Contents"].get_object()
+    key = content_key(str(stream["/Filter"]), stream._data)
+    lie = ContentScan(rgb=True, placements={})
+    assert preflight(data, scans={key: lie}).problems == ["page 1: RGB colour operator in the content"]
+    other = content_key(str(stream["/Filter"]), stream._data + b" ")
+    assert preflight(data, scans={other: lie}).ok

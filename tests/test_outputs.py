@@ -106,6 +106,32 @@ def test_bookmarks_and_metadata(sample_build, sample_prepared):
     assert sample_prepared.edition.sha256 in xmp
 
 
+def test_outline_is_section_page_story_and_goes_to_the_right_pages(sample_build, sample_prepared):
+    """Bookmarks: section > page > story headline, each going to its page, every level open
+    with /Count the number of its visible descendants."""
+    r = reader(sample_build.edition_pdf)
+    labels = [cp.display.label for cp in sample_build.pages]
+    ed = sample_prepared.edition
+    tree = r.outline
+    sections = [o for o in tree if not isinstance(o, list)]
+    assert [s.title for s in sections] == [s.name for s in ed.sections if any(p.section == s.id for p in ed.pages)]
+    total = 0
+    for sec, kids in zip(sections, [o for o in tree if isinstance(o, list)]):
+        pages = [o for o in kids if not isinstance(o, list)]
+        first = next(p for p in ed.pages if ed.section(p.section).name == sec.title)
+        assert r.get_destination_page_number(sec) == labels.index(first.label)
+        stories = [o for o in kids if isinstance(o, list)]
+        total += 1 + len(pages) + sum(len(s) for s in stories)
+        assert sec.get_object()["/Count"] == len(pages) + sum(len(s) for s in stories)
+    assert r.trailer["/Root"]["/Outlines"].get_object()["/Count"] == total
+    a1 = sample_build.pages[0]
+    a1_item = [o for o in tree[1] if not isinstance(o, list)][0]
+    assert a1_item.title == a1.display.title and r.get_destination_page_number(a1_item) == 0
+    a1_stories = tree[1][1]
+    assert [o.title for o in a1_stories] == [b.title for b in a1.display.bookmarks]
+    assert all(r.get_destination_page_number(o) == 0 for o in a1_stories)
+
+
 def test_typography_of_the_written_pdf(sample_build, sample_prepared):
     st = sample_prepared.style
     widths = sample_prepared.fonts.metrics("song").widths

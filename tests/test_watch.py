@@ -164,3 +164,27 @@ def test_a_change_to_the_style_sheet_rebuilds_every_page(tmp_path):
     assert w.changes() == [str(house)]
     res = w.build_once().result
     assert res.reused == []  # a style change invalidates every page
+
+
+def test_an_edited_story_is_composed_again_and_its_neighbours_come_from_the_memo(tmp_path):
+    """The page of an edited story is composed again; its other stories are taken from the
+    story memo, and the outputs are still byte-identical to a fresh build."""
+    manifest = write_edition(tmp_path / "ed")
+    text = manifest.read_text(encoding="utf-8")
+    first = "body: {filler: {seed: 9, chars: 800}}}"
+    assert first in text
+    manifest.write_text(text.replace(first, first + "\n      - {id: a2t, frame: {col: 1, span: 8, top: 20, lines: 20}, "
+                                     "headline: 长江经济带绿色转型提速, body: {filler: {seed: 12, chars: 900}}}"),
+                        encoding="utf-8")
+    w = Watcher(manifest, BuildOptions(out_dir=tmp_path / "watch", jobs=1))
+    assert w.build_once().error is None
+    memo = w.opts.stories
+    before = memo.hits
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("seed: 9,", "seed: 29,"), encoding="utf-8")
+    watched = w.build_once().result
+    assert sorted(set(cp.display.label for cp in watched.pages) - set(watched.reused)) == ["A2"]
+    assert memo.hits == before + 2  # a2t (not a2s), and the jumped lead story, which every build resolves
+    fresh = build(manifest, BuildOptions(out_dir=tmp_path / "fresh", jobs=1, cache=False))
+    assert watched.edition_pdf.read_bytes() == fresh.edition_pdf.read_bytes()
+    assert watched.page_pdfs["A2"].read_bytes() == fresh.page_pdfs["A2"].read_bytes()
+    assert normalise(filler_text(12, 900))[:30] in _edition_text(watched, "A2")
