@@ -73,3 +73,20 @@ def test_unchanged_page_files_keep_their_file_touched_ones_are_rewritten(tmp_pat
     assert set(third.page_pdfs) == {"A2"}
     fourth = build(ed, BuildOptions(out_dir=out, jobs=1))
     assert fourth.page_pdfs["A1"].stat().st_ino == stats["A1"].st_ino
+
+
+def test_a_photo_replaced_under_the_same_name_rebuilds_its_page(tmp_path):
+    """Page keys are remembered by the page's value within a process; a photo file is only
+    named by that value, so its signature is part of what is remembered."""
+    from PIL import Image as PILImage
+
+    ed = write_edition(tmp_path / "ed")
+    out = tmp_path / "out"
+    first = build(ed, BuildOptions(out_dir=out))
+    assert sorted(build(ed, BuildOptions(out_dir=out)).reused) == sorted(first.page_pdfs)
+    photo = tmp_path / "ed" / "photos" / "p.jpg"
+    PILImage.new("RGB", (1200, 900), (200, 40, 40)).save(photo, quality=80)
+    res = build(ed, BuildOptions(out_dir=out))
+    assert "A1" not in res.reused and {"A2", "A3", "T1"} <= set(res.reused)
+    fresh = build(ed, BuildOptions(out_dir=tmp_path / "fresh", cache=False))
+    assert res.edition_pdf.read_bytes() == fresh.edition_pdf.read_bytes()
