@@ -32,6 +32,7 @@ from layout.fonts import FontBook, load_fontbook
 from layout.grid import check_frames
 from layout.manifest import load_edition
 from layout.model import Edition
+from layout.pdffont import embedded
 from layout.render_pdf import CONTENT_FILTER, PageDrawing, draw_page, render_pages
 from layout.styles import Style, load_style, path_of
 from layout.typeset import Cursor
@@ -402,6 +403,15 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
 
         from concurrent.futures import ProcessPoolExecutor  # 12 ms to import: only when pages are many
 
+        import gc
+
+        for face in fonts.faces.values():  # made once here, not once per worker
+            embedded(face)
+        # Workers are forked: objects the parent made (fonts, the edition) are shared with
+        # them until written to, and a garbage collection in a worker writes to every
+        # object it traverses.  Frozen, the parent's objects are left out of the workers'
+        # collections and stay shared.
+        gc.freeze()
         pool = ProcessPoolExecutor(max_workers=opts.jobs, mp_context=mp.get_context("fork"),
                                    initializer=_worker_init, initargs=(os.getpid(),))
         try:
@@ -411,6 +421,7 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
                     progress(lab, len(done), total)
         finally:  # on Ctrl-C: drop the pages not yet started instead of rendering them all first
             pool.shutdown(wait=True, cancel_futures=True)
+            gc.unfreeze()
     else:
         for lab in todo:
             done[lab] = _work(lab)
