@@ -32,7 +32,7 @@ from layout.build import BuildOptions, BuildResult, build
 from layout.compose import StoryMemo
 from layout.errors import LayoutError
 
-Stamp = dict[str, tuple[int, int]]
+Stamp = dict[str, tuple[int, int, int]]  # path -> (mtime ns, size, inode)
 
 
 @dataclass
@@ -76,14 +76,23 @@ class Watcher:
                 st = p.stat()
             except OSError:
                 continue
-            stamp[str(p)] = (st.st_mtime_ns, st.st_size)
+            stamp[str(p)] = (st.st_mtime_ns, st.st_size, st.st_ino)
         return stamp
 
     def changes(self) -> list[str]:
         """Files added, removed or modified since the last build (the first call: all)."""
-        now = self.snapshot()
+        return self._diff(self.snapshot())
+
+    def _diff(self, now: Stamp) -> list[str]:
         keys = set(now) | set(self.stamp)
         return sorted(k for k in keys if now.get(k) != self.stamp.get(k))
+
+    def _renamed_into_place(self, changed: list[str], now: Stamp) -> bool:
+        """Every change is an existing file replaced by another (a new inode under the same
+        name): how editors save, writing a temporary file and renaming it over the old one.
+        A rename is atomic, so those files are complete and need no settling time; a file
+        written in place, created or removed might still be in the middle of a write."""
+        return all(k in now and k in self.stamp and now[k][2] != self.stamp[k][2] for k in changed)
 
     def build_once(self, changed: list[str] | None = None) -> WatchEvent:
         self.stamp = self.snapshot()
@@ -102,21 +111,24 @@ class Watcher:
     def run(self, report: Callable[[WatchEvent], None], interval: float = 0.1, settle: float = 0.03,
             max_builds: int | None = None) -> None:
         """Build now, then after every change, until interrupted (or after `max_builds`).
-        A change is built once the files have stayed the same for `settle` seconds, so an
-        editor's save (truncate, write, rename) gives one build, not three."""
+        A change is built once the files have stayed the same for `settle` seconds, so a
+        save that truncates and writes gives one build, not three; files renamed over
+        their old versions (an editor's atomic save) are complete and built at once."""
         report(self.build_once())
         builds = 1
         gc.collect()
         while max_builds is None or builds < max_builds:
             time.sleep(interval)
-            changed = self.changes()
+            before = self.snapshot()
+            changed = self._diff(before)
             if not changed:
                 continue
-            while True:  # let the writer finish
-                before = self.snapshot()
+            while not self._renamed_into_place(changed, before):  # let the writer finish
                 time.sleep(settle)
-                if self.snapshot() == before:
+                now = self.snapshot()
+                if now == before:
                     break
+                before, changed = now, self._diff(now)
             report(self.build_once(changed))
             builds += 1
             gc.collect()  # while the desk is editing, not in the middle of the next rebuild

@@ -188,3 +188,29 @@ def test_an_edited_story_is_composed_again_and_its_neighbours_come_from_the_memo
     assert watched.edition_pdf.read_bytes() == fresh.edition_pdf.read_bytes()
     assert watched.page_pdfs["A2"].read_bytes() == fresh.page_pdfs["A2"].read_bytes()
     assert normalise(filler_text(12, 900))[:30] in _edition_text(watched, "A2")
+
+
+def test_a_file_renamed_into_place_is_complete_but_one_written_in_place_may_not_be(tmp_path):
+    """An atomic save (write a temporary file, rename it over the old one) gives a new inode
+    under the same name and needs no settling time; a file written in place, or a new
+    file, might still be being written."""
+    manifest = write_edition(tmp_path / "ed")
+    w = Watcher(manifest, BuildOptions(out_dir=tmp_path / "out", jobs=1))
+    w.stamp = w.snapshot()
+    tmp = manifest.with_name(".edition.yaml.tmp")
+    tmp.write_text(manifest.read_text(encoding="utf-8").replace("seed: 9,", "seed: 39,"), encoding="utf-8")
+    os.replace(tmp, manifest)
+    now = w.snapshot()
+    assert w._diff(now) == [str(manifest.resolve())]
+    assert w._renamed_into_place(w._diff(now), now)
+
+    w.stamp = now
+    with open(manifest, "a", encoding="utf-8") as f:
+        f.write("\n")
+    now = w.snapshot()
+    assert w._diff(now) and not w._renamed_into_place(w._diff(now), now)
+
+    w.stamp = now
+    (tmp_path / "ed" / "new.txt").write_text("新稿", encoding="utf-8")
+    now = w.snapshot()
+    assert not w._renamed_into_place(w._diff(now), now)
