@@ -104,7 +104,7 @@ class StoryMemo:
     never stored); stories with photos are not kept (a photo file can change under the
     same name)."""
 
-    def __init__(self, limit: int = 4000):
+    def __init__(self, limit: int = 1500):
         self.limit = limit
         self.env: tuple | None = None
         self.items: dict[tuple, tuple[tuple, Flow | None, StoryFit]] = {}

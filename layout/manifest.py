@@ -190,7 +190,7 @@ _BLANK_LINE = re.compile(r"\n\s*\n")
 _WORD_SPACE = re.compile(r"[^\S\u3000]+")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def split_paragraphs(text: str) -> tuple[str, ...]:
     """Blank lines separate paragraphs; single newlines inside a paragraph are joined.
 
