@@ -190,7 +190,7 @@ def watch(
         built = [cp.display.label for cp in res.pages if cp.display.label not in set(res.reused)]
         if not STATE["quiet"]:
             what = ", ".join(built[:8]) + (" …" if len(built) > 8 else "") if built else "no page"
-            out.print(f"built {len(built)} of {len(res.pages)} pages ({what}) in {ev.seconds:.2f} s{changed}: "
+            out.print(f"built {len(built)} of {len(res.pages)} pages ({what}) in {ev.seconds:.3f} s{changed}: "
                       f"{res.edition_pdf}", markup=False, soft_wrap=True)  # one line per build, whatever the width
             for f in res.findings:
                 if f.severity == "warning" and (STATE["verbose"] or f.code != "underset"):
