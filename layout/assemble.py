@@ -26,6 +26,30 @@ from layout.dates import pdf_date, xmp_date
 from layout.display import PageDisplay
 from layout.model import Edition
 
+def _memoise_name_escaping() -> None:
+    """pypdf writes a name (/Type, /Font, /Parent ...) by escaping it character by character
+    every time (NameObject.renumber), and an edition writes its few dozen distinct names
+    about 3,000 times: a fifth of assembly in a resident rebuild.  The escaped bytes depend
+    only on the name, so they are remembered (for names pypdf accepts; anything it refuses
+    it still refuses)."""
+    escape = NameObject.renumber
+    if getattr(escape, "_layout_memo", False):
+        return
+    memo: dict[str, bytes] = {}
+
+    def renumber(self: NameObject) -> bytes:
+        out = memo.get(self)
+        if out is None:
+            out = escape(self)
+            if len(memo) < 4096:
+                memo[str(self)] = out
+        return out
+
+    renumber._layout_memo = True  # type: ignore[attr-defined]
+    NameObject.renumber = renumber  # type: ignore[method-assign]
+
+
+_memoise_name_escaping()
 PRINT_CONDITION = "IFRA26"  # ISO 12647-3:2013 coldset newsprint, registered at color.org
 
 
