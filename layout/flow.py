@@ -27,7 +27,8 @@ class Slot:
         return max(0, self.last - self.first)
 
 
-@dataclass(frozen=True)
+# not frozen: built ~10^5 times per edition, and a frozen dataclass costs 6x as much to construct; never mutated
+@dataclass(slots=True)
 class Placed:
     slot: int
     line: int  # absolute grid line
