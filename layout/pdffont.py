@@ -158,15 +158,16 @@ class EmbeddedFace:
             codes[self.pua.get(cp, cp)] = gid
         order = sorted(codes)
         base = f"{_subset_tag(prog.ps_name, order)}+{prog.ps_name}"
-        program = prog.subset(set(codes.values()))
+        program, new_id = prog.subset(set(codes.values()))
         gidmap = array("H", [0]) * (order[-1] + 1)
         for code, gid in codes.items():
-            gidmap[code] = gid
+            gidmap[code] = new_id[gid]
         if array("H", b"\x00\x01")[0] != 1:
             gidmap.byteswap()
         return _FontObjects(base, zlib.compress(program, level), len(program),
                             _widths(order, codes, prog.advances, 1000 / prog.upem),
-                            zlib.compress(gidmap.tobytes()), zlib.compress(self._to_unicode(order).encode("ascii")))
+                            zlib.compress(gidmap.tobytes(), level),
+                            zlib.compress(self._to_unicode(order).encode("ascii"), level))
 
     def _to_unicode(self, order: list[int]) -> str:
         """Identity ranges per high byte for BMP codes; single entries for PUA-coded ones."""

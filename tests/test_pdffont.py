@@ -40,11 +40,11 @@ def test_reader_agrees_with_fonttools(path):
 
 
 @pytest.mark.parametrize("path", FONTS, ids=lambda p: p.stem)
-def test_subset_keeps_glyph_ids_outlines_and_checksums(path):
+def test_subset_renumbers_glyphs_and_keeps_outlines_metrics_and_checksums(path):
     s = Sfnt.read(path)
     text = "中华人民共和国，。“”《》——ABCxyz123¨´"
     gids = {s.cmap[ord(ch)] for ch in text if ord(ch) in s.cmap}
-    data = s.subset(gids)
+    data, new_id = s.subset(gids)
     # a valid sfnt: every table's checksum, and the whole file's, as the spec computes them
     n = struct.unpack_from(">H", data, 4)[0]
     for i in range(n):
@@ -55,19 +55,21 @@ def test_subset_keeps_glyph_ids_outlines_and_checksums(path):
         assert _checksum(table) == csum, tag
     assert _checksum(data) == 0xB1B0AFBA
     full, sub = TTFont(str(path)), TTFont(io.BytesIO(data))
-    order = full.getGlyphOrder()
-    assert sub["maxp"].numGlyphs == full["maxp"].numGlyphs  # glyph ids kept
-    kept = s.glyph_closure(gids)
-    for g in range(s.num_glyphs):
-        name = order[g]
-        a, b = full["glyf"][name], sub["glyf"][sub.getGlyphOrder()[g]]
-        sub_name = sub.getGlyphOrder()[g]
-        assert sub["hmtx"][sub_name][0] == full["hmtx"][name][0]  # every advance kept
-        if g in kept:
-            assert a.compile(full["glyf"]) == b.compile(sub["glyf"]), name
-            assert sub["hmtx"][sub_name] == full["hmtx"][name]
+    order, sub_order = full.getGlyphOrder(), sub.getGlyphOrder()
+    kept = sorted(s.glyph_closure(gids))
+    assert sorted(new_id) == kept and sorted(new_id.values()) == list(range(len(kept)))
+    assert new_id[0] == 0 and all(new_id[a] < new_id[b] for a, b in zip(kept, kept[1:]))  # order kept
+    assert sub["maxp"].numGlyphs == len(kept) and sub["hhea"].numberOfHMetrics == len(kept)
+    for g in kept:
+        name, sub_name = order[g], sub_order[new_id[g]]
+        a, b = full["glyf"][name], sub["glyf"][sub_name]
+        assert sub["hmtx"][sub_name] == full["hmtx"][name]  # advance and side bearing
+        if a.isComposite():
+            assert [new_id[order.index(c.glyphName)] for c in a.components] == \
+                [sub_order.index(c.glyphName) for c in b.components], name
+            assert a.getCoordinates(full["glyf"])[0] == b.getCoordinates(sub["glyf"])[0]
         else:
-            assert b.numberOfContours == 0, name
+            assert a.compile(full["glyf"]) == b.compile(sub["glyf"]), name
 
 
 def test_composite_glyph_brings_its_components():
@@ -80,9 +82,10 @@ def test_composite_glyph_brings_its_components():
     assert glyph.isComposite()
     components = {order.index(c.glyphName) for c in glyph.components}
     assert components <= s.glyph_closure({g})
-    sub = TTFont(io.BytesIO(s.subset({g})))
+    data, new_id = s.subset({g})
+    sub = TTFont(io.BytesIO(data))
     glyf = sub["glyf"]
-    assert glyf[sub.getGlyphOrder()[g]].getCoordinates(glyf)[0] == glyph.getCoordinates(tt["glyf"])[0]
+    assert glyf[sub.getGlyphOrder()[new_id[g]]].getCoordinates(glyf)[0] == glyph.getCoordinates(tt["glyf"])[0]
 
 
 def reference_kerning(tt, cmap: dict[int, str], upem: int) -> dict[str, float]:
@@ -172,6 +175,7 @@ def test_one_embedded_font_per_face_whatever_the_page_count(book):
 
 
 def test_widths_and_cid_to_gid_map_match_the_font(book):
+    """Each code's width is the font's, and the CIDToGIDMap leads to the glyph the font's cmap gives."""
     song = book.face("song")
     text = "中文English，。（1）"
     pdf = render_pages([draw_page(_display([GlyphRun(20, 50, song.key, 10, text)]), book, "archive")], book)
@@ -185,10 +189,14 @@ def test_widths_and_cid_to_gid_map_match_the_font(book):
         first, ws = w[0], w[1]
         widths.update({first + i: float(v) for i, v in enumerate(ws)})
         w = w[2:]
+    program = TTFont(io.BytesIO(cid["/FontDescriptor"]["/FontFile2"].get_object().get_data()))
+    full = TTFont(str(song.file))
     for ch in set(text):
         code = ord(ch)
-        gid = struct.unpack_from(">H", gidmap, 2 * code)[0]
-        assert gid == song.program.cmap[code], ch
+        gid = struct.unpack_from(">H", gidmap, 2 * code)[0]  # the subset's glyph for the code
+        mine = program["glyf"][program.getGlyphOrder()[gid]]
+        theirs = full["glyf"][full.getGlyphOrder()[song.program.cmap[code]]]
+        assert mine.compile(program["glyf"]) == theirs.compile(full["glyf"]), ch
         assert widths.get(code, float(cid["/DW"])) == pytest.approx(song.widths[ch] * 1000), ch
 
 
