@@ -374,15 +374,21 @@ class Composer:
         return items, n
 
     def _place_lines(self, placed: tuple[Placed, ...], story: str) -> list:
-        size = self.body_role.size
         out = []
+        add = out.append
+        kinds: dict[str, tuple] = {}  # per kind of line: role, ascent, size, colour, run role
+        baseline = self.grid.baseline
         for p in placed:
-            role = self.body_role if p.kind == "body" else self.style.role("jump")
-            asc = self.fonts.metrics(role.face).face.ascent
-            base = self.grid.baseline(p.line, role.size, asc)
+            got = kinds.get(p.kind)
+            if got is None:
+                role = self.body_role if p.kind == "body" else self.style.role("jump")
+                got = kinds[p.kind] = (role, self.fonts.metrics(role.face).face.ascent, role.size, _color(role),
+                                       "body" if p.kind == "body" else "jump")
+            role, asc, size, color, kind = got
+            base = baseline(p.line, size, asc)
+            x = p.x
             for r in p.text.runs:
-                out.append(GlyphRun(p.x + r.x, base, r.face, role.size if p.kind != "body" else size, r.text,
-                                    r.tc, _color(role), False, story, "body" if p.kind == "body" else "jump"))
+                add(GlyphRun(x + r.x, base, r.face, size, r.text, r.tc, color, False, story, kind))
         return out
 
     def _vertical_headline(self, page: Page, story: Story, right: float, line: int, bottom: int
