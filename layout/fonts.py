@@ -112,7 +112,8 @@ def _load_face(role: str, family: str, file: Path) -> Face:
                                 hint="run `layout fonts prepare` or restore fonts/ from git")) from None
     upem = sf.upem
     adv = sf.advances
-    widths = {chr(cp): adv[g] / upem for cp, g in sf.cmap.items()}
+    scaled = [a / upem for a in adv]
+    widths = dict(zip(map(chr, sf.cmap), map(scaled.__getitem__, sf.cmap.values())))
     kerning = _kerning_of(sf, upem)
     return Face(role, family, file, sf.ps_name, upem, sf.ascent / upem, -sf.descent / upem, widths,
                 kerning, sf)
