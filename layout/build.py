@@ -51,6 +51,7 @@ class BuildOptions:
     cache: bool = True  # reuse unchanged pages from <out_dir>/.cache
     memory: dict | None = None  # pages kept in memory between builds of one process (layout watch)
     stories: StoryMemo | None = None  # and composed stories (layout watch)
+    yaml_memo: dict | None = None  # and the parsed parts of the manifest (layout watch)
 
 
 @dataclass
@@ -83,9 +84,9 @@ class BuildResult:
     style_file: Path | None = None  # the style sheet the edition was built with
 
 
-def prepare(manifest: Path, allow_outside: bool = False) -> Prepared:
+def prepare(manifest: Path, allow_outside: bool = False, yaml_memo: dict | None = None) -> Prepared:
     """Manifest, style and fonts, with every geometry problem reported at once."""
-    edition = load_edition(manifest, allow_outside=allow_outside)
+    edition = load_edition(manifest, allow_outside=allow_outside, yaml_memo=yaml_memo)
     style = load_style(edition.style, edition.source.parent, edition.style_overrides)
     problems = check_frames(edition, style)
     if problems:
@@ -373,7 +374,7 @@ class BuildLock:
 def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int], None] | None = None
           ) -> BuildResult:
     t0 = time.perf_counter()
-    prep = prepare(manifest, opts.allow_outside)
+    prep = prepare(manifest, opts.allow_outside, opts.yaml_memo)
     edition, style, fonts = prep.edition, prep.style, prep.fonts
     labels = select_pages(edition, opts.pages)
     t_load = time.perf_counter()

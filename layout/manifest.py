@@ -219,8 +219,10 @@ def _label_for(section: Section, n: int) -> str:
     return section.label.replace("{n}", str(n))
 
 
-def load_edition(path: str | Path, allow_outside: bool = False) -> Edition:
-    """Read, validate and convert a manifest; raises ManifestError with all problems."""
+def load_edition(path: str | Path, allow_outside: bool = False, yaml_memo: dict | None = None) -> Edition:
+    """Read, validate and convert a manifest; raises ManifestError with all problems.
+    `yaml_memo`: parsed parts of earlier versions of the manifest (yamlpos.load_segmented),
+    kept by a resident process between builds."""
     file = Path(path)
     try:
         raw = file.read_bytes()
@@ -230,7 +232,7 @@ def load_edition(path: str | Path, allow_outside: bool = False) -> Edition:
     except IsADirectoryError:
         inner = file / "edition.yaml"
         if inner.exists():
-            return load_edition(inner, allow_outside)
+            return load_edition(inner, allow_outside, yaml_memo)
         raise ManifestError(Problem(f"{file} is a folder without edition.yaml", str(file))) from None
     except OSError as e:
         raise ManifestError(Problem(f"cannot read manifest: {e.strerror}", str(file))) from None
@@ -245,7 +247,7 @@ def load_edition(path: str | Path, allow_outside: bool = False) -> Edition:
     try:
         if "&" in text and "*" in text:  # anchors and aliases: bound what expanding them costs
             yamlpos.check_alias_expansion(text, MAX_YAML_NODES)
-        doc = yamlpos.load(text)
+        doc = yamlpos.load(text) if yaml_memo is None else yamlpos.load_segmented(text, yaml_memo)
     except yamlpos.AliasError as e:
         raise ManifestError(Problem(f"invalid YAML: {e.message}", str(file), e.line, e.column, hint=e.hint)) from None
     except yaml.YAMLError as e:

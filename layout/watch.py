@@ -51,6 +51,8 @@ class Watcher:
             opts.memory = {}
         if opts.stories is None:
             opts.stories = StoryMemo()
+        if opts.yaml_memo is None:
+            opts.yaml_memo = {}
         self.stamp: Stamp = {}
         self.style_files: list[Path] = []
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import re
+
 import yaml
 from yaml.constructor import SafeConstructor
 
@@ -181,3 +183,122 @@ def check_alias_expansion(text: str, limit: int) -> None:
     if size[id(root)] > limit:
         raise AliasError(f"the aliases (*name) expand to more than {limit:,} values", 0, 0,
                          "a manifest that large is a mistake (or a 'billion laughs' attack): write the values out")
+
+
+# -- re-parsing only what changed (layout watch) ---------------------------------------
+_PAGES_LINE = re.compile(r"pages:[ \t]*(#.*)?")
+_PLAIN_KEY = re.compile(r"[^\s'\"#{}\[\],&*!|>%@`?:-][^:#]*:(?: |$)")
+_MARKERS = re.compile(r"^(?:---|\.\.\.|%)", re.M)  # document markers, directives
+_NODE_PROPERTY = re.compile(r"(?:^|[\s\[{,])[&*!]")  # where an anchor, alias or tag could begin
+_MEMO_LIMIT = 1024
+
+
+def load_segmented(text: str, memo: dict[str, Located]) -> Located:
+    """The same as `load(text)`, but each entry of the top-level `pages:` mapping (and the
+    text before and after it) is parsed on its own and remembered in `memo` by its text:
+    when `layout watch` reloads a manifest after an edit to one page, only that page's
+    lines are parsed again.
+
+    Only a manifest of the plain shape editors write is cut up: block style, `pages:` on a
+    line of its own followed by page entries at one indentation, each a plain key, and no
+    anchors, aliases, tags, directives or document markers (an `&`, `*` or `!` where a node
+    could begin, a line starting with `%`, `---` or `...`, a tab or a carriage return sends
+    it whole to `load`).  A part that does not parse, or a top-level
+    key given twice, also sends the whole document to `load`, so errors and their
+    positions are always those of a whole parse."""
+    plan = _plan(text)
+    if plan is None:
+        return load(text)
+    head, entries, tail = plan
+    try:
+        parts = [_memo_load(head[1], memo)] + [_memo_load(t, memo) for _, t, _ in entries] + \
+            ([_memo_load(tail[1], memo)] if tail else [])
+    except yaml.YAMLError:
+        return load(text)
+    head_doc, entry_docs = parts[0], parts[1:1 + len(entries)]
+    tail_doc = parts[-1] if tail else None
+    root = head_doc.value
+    if not isinstance(root, dict) or root.get("pages", 0) is not None or \
+            any(p == "pages" for p, _, _ in head_doc.duplicates) or not all(isinstance(d.value, dict) for d in entry_docs):
+        return load(text)
+    if tail_doc is not None and (not isinstance(tail_doc.value, dict) or set(tail_doc.value) & set(root)):
+        return load(text)
+    out = Located({})
+    out.marks.update(head_doc.marks)
+    out.duplicates.extend(head_doc.duplicates)
+    pages: dict[Any, Any] = {}
+    for (start, _, _), doc in zip(entries, entry_docs):
+        for path, (line, col) in doc.marks.items():
+            if path:
+                out.marks["pages" + path if path[0] == "[" else "pages." + path] = (line + start, col)
+        for path, line, col in doc.duplicates:
+            out.duplicates.append(("pages" + path if path[0] == "[" else "pages." + path, line + start, col))
+        for key, value in doc.value.items():
+            if key in pages:
+                sub = join("pages", key)
+                out.duplicates.append((sub, *out.marks[sub + "#key"]))
+            pages[key] = value
+    out.marks["pages"] = (entries[0][0] + 1, entries[0][2] + 1)  # the mapping starts at its first key
+    value = dict(root)
+    value["pages"] = pages
+    if tail_doc is not None:
+        for path, (line, col) in tail_doc.marks.items():
+            if path:
+                out.marks[path] = (line + tail[0], col)
+        out.duplicates.extend((p, line + tail[0], col) for p, line, col in tail_doc.duplicates)
+        value.update(tail_doc.value)
+    out.value = value
+    return out
+
+
+def _memo_load(part: str, memo: dict[str, Located]) -> Located:
+    got = memo.pop(part, None)
+    if got is None:
+        got = load(part)
+    memo[part] = got  # most recently used last
+    while len(memo) > _MEMO_LIMIT:
+        memo.pop(next(iter(memo)))
+    return got
+
+
+def _plan(text: str) -> tuple[tuple[int, str], list[tuple[int, str, int]], tuple[int, str] | None] | None:
+    """(head, entries, tail): each part's first line (0-based) and text; entries also give
+    their indentation.  None when the document is not of the plain shape."""
+    if "\r" in text or "\t" in text or _MARKERS.search(text) or _NODE_PROPERTY.search(text):
+        return None
+    lines = text.split("\n")
+    at = [i for i, ln in enumerate(lines) if _PAGES_LINE.fullmatch(ln)]
+    if len(at) != 1:
+        return None
+    p = at[0]
+    indent = 0
+    starts: list[int] = []
+    end = len(lines)
+    for i in range(p + 1, len(lines)):
+        ln = lines[i]
+        body = ln.lstrip(" ")
+        if not body or body.startswith("#"):
+            continue
+        n = len(ln) - len(body)
+        if not indent:
+            indent = n
+            if n == 0:
+                return None  # pages: with nothing under it
+        if n == 0:
+            end = i
+            break
+        if n < indent:
+            return None
+        if n == indent:
+            if not _PLAIN_KEY.match(body):
+                return None
+            starts.append(i)
+    if not starts:
+        return None
+    if end < len(lines) and not _PLAIN_KEY.match(lines[end]):
+        return None  # the tail must be top-level keys
+    head = (0, "\n".join(lines[:p + 1]) + "\n")
+    bounds = starts + [end]
+    entries = [(a, "\n".join(lines[a:b]) + "\n", indent) for a, b in zip(bounds, bounds[1:])]
+    tail = (end, "\n".join(lines[end:])) if end < len(lines) else None
+    return head, entries, tail
