@@ -213,7 +213,7 @@ def load_segmented(text: str, memo: dict[str, Located]) -> Located:
     try:
         parts = [_memo_load(head[1], memo)] + [_memo_load(t, memo) for _, t, _ in entries] + \
             ([_memo_load(tail[1], memo)] if tail else [])
-    except yaml.YAMLError:
+    except Exception:  # noqa: BLE001 - whatever a part raises, the whole parse raises it with its own position
         return load(text)
     head_doc, entry_docs = parts[0], parts[1:1 + len(entries)]
     tail_doc = parts[-1] if tail else None

@@ -214,3 +214,24 @@ def test_a_file_renamed_into_place_is_complete_but_one_written_in_place_may_not_
     (tmp_path / "ed" / "new.txt").write_text("新稿", encoding="utf-8")
     now = w.snapshot()
     assert not w._renamed_into_place(w._diff(now), now)
+
+
+def test_lines_moved_by_an_edit_above_rebuild_nothing_and_errors_name_the_new_lines(tmp_path):
+    """A comment added at the top moves every line of the manifest: no page changes (source
+    positions are not part of what a page is made of), and a mistake made afterwards is
+    reported at its line in the edited file."""
+    manifest = write_edition(tmp_path / "ed")
+    w = Watcher(manifest, BuildOptions(out_dir=tmp_path / "out", jobs=1))
+    first = w.build_once().result
+    text = "# 夜班编辑：改版说明\n# 第二行\n" + manifest.read_text(encoding="utf-8")
+    manifest.write_text(text, encoding="utf-8")
+    res = w.build_once().result
+    assert sorted(res.reused) == sorted(first.page_pdfs)
+    assert res.edition_pdf.read_bytes() == first.edition_pdf.read_bytes()
+    lines = text.split("\n")
+    n = next(i for i, ln in enumerate(lines) if "seed: 9," in ln)
+    lines[n] = lines[n].replace("frame: {col: 1, span: 8, top: 0, lines: 20}", "frame: {col: 1, span: 8, top: 0, lines: 20, colour: red}")
+    manifest.write_text("\n".join(lines), encoding="utf-8")
+    ev = w.build_once()
+    assert ev.error is not None
+    assert any(p.line == n + 1 and "colour" in p.message for p in ev.error.problems), ev.error.problems
