@@ -8,6 +8,7 @@ written, for `layout check` and for tests.
 
 from __future__ import annotations
 
+import gc
 import glob
 import json
 import os
@@ -403,8 +404,6 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
         import multiprocessing as mp
 
         from concurrent.futures import ProcessPoolExecutor  # 12 ms to import: only when pages are many
-
-        import gc
 
         for face in fonts.faces.values():  # made once here, not once per worker
             embedded(face)

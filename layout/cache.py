@@ -50,14 +50,6 @@ _SCALARS = (str, int, float, bool, type(None))
 _KEYS: dict[tuple, str] = {}  # PageCache.key, remembered by the page's value
 
 
-def _file_signature(path: Path) -> tuple:
-    try:
-        st = path.stat()
-        return (str(path), st.st_size, st.st_mtime_ns)
-    except OSError:
-        return (str(path), -1, -1)
-
-
 def _plain(obj: Any) -> Any:
     """Model objects as plain, JSON-able values; source positions left out (they do not
     reach the PDF), files named with their size and modification time.  (Scalars are
@@ -101,25 +93,21 @@ class PageCache:
         self._written: dict[str, list] | None = None
 
     def key(self, page: Page) -> str:
-        sources = [(s.continued_from, *self._sources[s.continued_from]) for s in page.stories
-                   if s.continued_from and s.continued_from in self._sources]
+        conts = [(src_page.label, src, self.cursors.get(sid, Cursor())) for sid, src_page, src in
+                 ((s.continued_from, *self._sources[s.continued_from]) for s in page.stories
+                  if s.continued_from and s.continued_from in self._sources)]
         # A resident process (layout watch) asks again for pages whose model values have not
         # changed: remembered by value (model objects are frozen and hashable) plus the
-        # signatures of the photo files, which the values only name.
-        photos = [ph.file for ph in page.photos] + [ph.file for _, _, src in sources for ph in src.photos] \
-            + [ph.file for s in page.stories for ph in s.photos]
-        memo_key = (self.base, page, tuple((sid, lab, src, self.cursors.get(sid, Cursor())) for sid, lab, src in
-                                           ((sid, p.label, src) for sid, p, src in sources)),
-                    tuple(_file_signature(f) for f in photos))
+        # photo files' signatures, which the values only name.
+        photos = [ph.file for ph in page.photos] + [ph.file for s in page.stories for ph in s.photos] \
+            + [ph.file for _, src, _ in conts for ph in src.photos]
+        memo_key = (self.base, page, tuple(conts), tuple(tuple(_plain(f)) for f in photos))
         got = _KEYS.pop(memo_key, None)
         if got is None:
-            extra = []
-            for sid, src_page, src in sources:
-                cur = self.cursors.get(sid, Cursor())
-                extra.append([src_page.label, _plain(src), cur.para, cur.offset])
+            extra = [[label, _plain(src), cur.para, cur.offset] for label, src, cur in conts]
             blob = json.dumps([self.base, _plain(page), extra], sort_keys=True, ensure_ascii=False)
             got = hashlib.sha256(blob.encode("utf-8")).hexdigest()
-        _KEYS[memo_key] = got
+        _KEYS[memo_key] = got  # most recently used last
         while len(_KEYS) > 1024:
             _KEYS.pop(next(iter(_KEYS)))
         return got

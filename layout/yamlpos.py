@@ -193,6 +193,17 @@ _NODE_PROPERTY = re.compile(r"(?:^|[\s\[{,])[&*!]")  # where an anchor, alias or
 _MEMO_LIMIT = 1024
 
 
+@dataclass
+class _Cut:
+    """Where `load_segmented` cuts a manifest: the text up to and including `pages:`, each
+    page entry with its first line (0-based), and the top-level keys after the pages."""
+
+    head: str
+    entries: list[tuple[int, str]]
+    indent: int  # of the page labels
+    tail: tuple[int, str] | None
+
+
 def load_segmented(text: str, memo: dict[str, Located]) -> Located:
     """The same as `load(text)`, but each entry of the top-level `pages:` mapping (and the
     text before and after it) is parsed on its own and remembered in `memo` by its text:
@@ -203,52 +214,53 @@ def load_segmented(text: str, memo: dict[str, Located]) -> Located:
     line of its own followed by page entries at one indentation, each a plain key, and no
     anchors, aliases, tags, directives or document markers (an `&`, `*` or `!` where a node
     could begin, a line starting with `%`, `---` or `...`, a tab or a carriage return sends
-    it whole to `load`).  A part that does not parse, or a top-level
-    key given twice, also sends the whole document to `load`, so errors and their
-    positions are always those of a whole parse."""
-    plan = _plan(text)
-    if plan is None:
+    it whole to `load`).  A part that does not parse, or a top-level key given twice, also
+    sends the whole document to `load`, so errors and their positions are always those of
+    a whole parse."""
+    cut = _cut(text)
+    if cut is None:
         return load(text)
-    head, entries, tail = plan
     try:
-        parts = [_memo_load(head[1], memo)] + [_memo_load(t, memo) for _, t, _ in entries] + \
-            ([_memo_load(tail[1], memo)] if tail else [])
+        head = _memo_load(cut.head, memo)
+        entries = [(start, _memo_load(part, memo)) for start, part in cut.entries]
+        tail = (cut.tail[0], _memo_load(cut.tail[1], memo)) if cut.tail else None
     except Exception:  # noqa: BLE001 - whatever a part raises, the whole parse raises it with its own position
         return load(text)
-    head_doc, entry_docs = parts[0], parts[1:1 + len(entries)]
-    tail_doc = parts[-1] if tail else None
-    root = head_doc.value
-    if not isinstance(root, dict) or root.get("pages", 0) is not None or \
-            any(p == "pages" for p, _, _ in head_doc.duplicates) or not all(isinstance(d.value, dict) for d in entry_docs):
-        return load(text)
-    if tail_doc is not None and (not isinstance(tail_doc.value, dict) or set(tail_doc.value) & set(root)):
+    root = head.value
+    plain = isinstance(root, dict) and root.get("pages", 0) is None \
+        and not any(p == "pages" for p, _, _ in head.duplicates) \
+        and all(isinstance(d.value, dict) for _, d in entries) \
+        and (tail is None or (isinstance(tail[1].value, dict) and not set(tail[1].value) & set(root)))
+    if not plain:  # pages not a mapping of pages, or a top-level key given twice
         return load(text)
     out = Located({})
-    out.marks.update(head_doc.marks)
-    out.duplicates.extend(head_doc.duplicates)
+    out.marks.update(head.marks)
+    out.duplicates.extend(head.duplicates)
     pages: dict[Any, Any] = {}
-    for (start, _, _), doc in zip(entries, entry_docs):
-        for path, (line, col) in doc.marks.items():
-            if path:
-                out.marks["pages" + path if path[0] == "[" else "pages." + path] = (line + start, col)
-        for path, line, col in doc.duplicates:
-            out.duplicates.append(("pages" + path if path[0] == "[" else "pages." + path, line + start, col))
+    for start, doc in entries:
+        _shifted(doc, start, "pages", out)
         for key, value in doc.value.items():
-            if key in pages:
+            if key in pages:  # a label given twice: the later wins, as in a whole parse
                 sub = join("pages", key)
                 out.duplicates.append((sub, *out.marks[sub + "#key"]))
             pages[key] = value
-    out.marks["pages"] = (entries[0][0] + 1, entries[0][2] + 1)  # the mapping starts at its first key
-    value = dict(root)
-    value["pages"] = pages
-    if tail_doc is not None:
-        for path, (line, col) in tail_doc.marks.items():
-            if path:
-                out.marks[path] = (line + tail[0], col)
-        out.duplicates.extend((p, line + tail[0], col) for p, line, col in tail_doc.duplicates)
-        value.update(tail_doc.value)
-    out.value = value
+    out.marks["pages"] = (cut.entries[0][0] + 1, cut.indent + 1)  # the mapping starts at its first key
+    out.value = {**root, "pages": pages}
+    if tail is not None:
+        _shifted(tail[1], tail[0], "", out)
+        out.value.update(tail[1].value)
     return out
+
+
+def _shifted(doc: Located, start: int, under: str, out: Located) -> None:
+    """Add a part's positions to `out`: lines moved down by `start`, paths put `under` a key."""
+    def path_of(p: str) -> str:
+        return p if not under else under + p if p[0] == "[" else f"{under}.{p}"
+
+    for path, (line, col) in doc.marks.items():
+        if path:
+            out.marks[path_of(path)] = (line + start, col)
+    out.duplicates.extend((path_of(p), line + start, col) for p, line, col in doc.duplicates)
 
 
 def _memo_load(part: str, memo: dict[str, Located]) -> Located:
@@ -261,9 +273,8 @@ def _memo_load(part: str, memo: dict[str, Located]) -> Located:
     return got
 
 
-def _plan(text: str) -> tuple[tuple[int, str], list[tuple[int, str, int]], tuple[int, str] | None] | None:
-    """(head, entries, tail): each part's first line (0-based) and text; entries also give
-    their indentation.  None when the document is not of the plain shape."""
+def _cut(text: str) -> _Cut | None:
+    """Where to cut `text`, or None when it is not of the plain shape."""
     if "\r" in text or "\t" in text or _MARKERS.search(text) or _NODE_PROPERTY.search(text):
         return None
     lines = text.split("\n")
@@ -297,8 +308,7 @@ def _plan(text: str) -> tuple[tuple[int, str], list[tuple[int, str, int]], tuple
         return None
     if end < len(lines) and not _PLAIN_KEY.match(lines[end]):
         return None  # the tail must be top-level keys
-    head = (0, "\n".join(lines[:p + 1]) + "\n")
     bounds = starts + [end]
-    entries = [(a, "\n".join(lines[a:b]) + "\n", indent) for a, b in zip(bounds, bounds[1:])]
+    entries = [(a, "\n".join(lines[a:b]) + "\n") for a, b in zip(bounds, bounds[1:])]
     tail = (end, "\n".join(lines[end:])) if end < len(lines) else None
-    return head, entries, tail
+    return _Cut("\n".join(lines[:p + 1]) + "\n", entries, indent, tail)

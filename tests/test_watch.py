@@ -230,7 +230,8 @@ def test_lines_moved_by_an_edit_above_rebuild_nothing_and_errors_name_the_new_li
     assert res.edition_pdf.read_bytes() == first.edition_pdf.read_bytes()
     lines = text.split("\n")
     n = next(i for i, ln in enumerate(lines) if "seed: 9," in ln)
-    lines[n] = lines[n].replace("frame: {col: 1, span: 8, top: 0, lines: 20}", "frame: {col: 1, span: 8, top: 0, lines: 20, colour: red}")
+    frame = "frame: {col: 1, span: 8, top: 0, lines: 20}"
+    lines[n] = lines[n].replace(frame, frame[:-1] + ", colour: red}")
     manifest.write_text("\n".join(lines), encoding="utf-8")
     ev = w.build_once()
     assert ev.error is not None

@@ -40,8 +40,8 @@ def assert_same(text: str, memo: dict | None = None) -> None:
 def test_shipped_manifests_are_cut_up_and_read_the_same(tmp_path):
     small = write_edition(tmp_path / "ed").read_text(encoding="utf-8")
     for text in (SAMPLE, small):
-        plan = yamlpos._plan(text)
-        assert plan is not None and len(plan[1]) >= 4  # cut into page entries, not parsed whole
+        plan = yamlpos._cut(text)
+        assert plan is not None and len(plan.entries) >= 4  # cut into page entries, not parsed whole
         assert_same(text)
 
 
