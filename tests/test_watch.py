@@ -236,3 +236,19 @@ def test_lines_moved_by_an_edit_above_rebuild_nothing_and_errors_name_the_new_li
     ev = w.build_once()
     assert ev.error is not None
     assert any(p.line == n + 1 and "colour" in p.message for p in ev.error.problems), ev.error.problems
+
+
+def test_a_jumped_story_edited_under_watch_is_the_same_as_a_fresh_build(tmp_path):
+    """The lead story jumps from A1 to A3: after its text changes, both pages are set again
+    (the story memo must not hand back the old continuation) and match a fresh build."""
+    manifest = write_edition(tmp_path / "ed")
+    w = Watcher(manifest, BuildOptions(out_dir=tmp_path / "watch", jobs=1))
+    assert w.build_once().error is None
+    lead = tmp_path / "ed" / "lead.txt"
+    for k in range(2):  # the second edit meets a memo filled by the first
+        lead.write_text(f"第{k + 1}次改写的导语。" + lead.read_text(encoding="utf-8"), encoding="utf-8")
+        watched = w.build_once().result
+        fresh = build(manifest, BuildOptions(out_dir=tmp_path / f"fresh{k}", jobs=1, cache=False))
+        assert watched.edition_pdf.read_bytes() == fresh.edition_pdf.read_bytes()
+        for label in ("A1", "A3"):
+            assert watched.page_pdfs[label].read_bytes() == fresh.page_pdfs[label].read_bytes(), label
