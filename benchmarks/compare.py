@@ -50,7 +50,7 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 
 from benchmarks.edition36 import generate  # noqa: E402
-from layout.manifest import load_edition  # noqa: E402
+from layout.model.manifest import load_edition  # noqa: E402
 
 BODY_FONT = ROOT / "fonts" / "LayoutSongSC-Regular.ttf"  # family "Layout Song SC"
 HEAD_FONT = ROOT / "fonts" / "LayoutBiaosongSC-Bold.ttf"  # family "Layout Biaosong SC"

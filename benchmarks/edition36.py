@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import yaml
 
-from layout.copyfit import fit_fillers
+from layout.tools.copyfit import fit_fillers
 
 HEADS = ["城市更新激活发展新动能", "长江经济带绿色转型提速", "科技创新赋能传统产业", "乡村振兴绘就美丽画卷",
          "民生实事件件有着落", "文旅融合点亮夜经济", "数字政务跑出加速度", "重大项目建设按下快进键",

@@ -16,9 +16,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.edition36 import generate  # noqa: E402
-from layout.fonts import load_fontbook  # noqa: E402
-from layout.linebreak import Prepared, break_lines, line_runs  # noqa: E402
-from layout.manifest import load_edition  # noqa: E402
+from layout.fonts.catalogue import load_fontbook  # noqa: E402
+from layout.model.manifest import load_edition  # noqa: E402
+from layout.text.linebreak import Prepared, break_lines, line_runs  # noqa: E402
 
 
 def main() -> None:

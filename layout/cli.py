@@ -91,7 +91,8 @@ def build(
     import os
 
     try:
-        from layout.build import BuildOptions, build as run_build
+        from layout.build.pipeline import BuildOptions
+        from layout.build.pipeline import build as run_build
 
         opts = BuildOptions(out_dir, mode, [pages] if pages else None, jobs or os.cpu_count() or 1, report,
                             allow_overset, allow_outside, verify, cache=not no_cache)
@@ -167,8 +168,8 @@ def watch(
         raise typer.Exit(2)
     import os
 
-    from layout.build import BuildOptions
-    from layout.watch import Watcher
+    from layout.build.pipeline import BuildOptions
+    from layout.build.watch import Watcher
 
     manifest = _manifest(edition)
     opts = BuildOptions(out_dir, mode, None, jobs or os.cpu_count() or 1, None, allow_overset, allow_outside)
@@ -218,8 +219,8 @@ def check(
     """Validate, check fonts, compose every page and report problems; writes no PDF."""
     import json
 
-    from layout.build import compose_all, fit_report, prepare, write_atomic
-    from layout.checks import display_fidelity
+    from layout.build.pipeline import compose_all, fit_report, prepare, write_atomic
+    from layout.page.fidelity import display_fidelity
 
     try:
         prep = prepare(_manifest(edition), allow_outside)
@@ -248,7 +249,7 @@ def check(
 @fonts_app.command("list")
 def fonts_list() -> None:
     """The faces of the catalogue with their roles, files and coverage."""
-    from layout.fonts import load_fontbook
+    from layout.fonts.catalogue import load_fontbook
 
     try:
         book = load_fontbook()
@@ -264,8 +265,8 @@ def fonts_list() -> None:
 @fonts_app.command("check")
 def fonts_check(edition: Optional[Path] = typer.Argument(None, help="Edition manifest.")) -> None:
     """List every character of the edition that no face (or fallback) covers."""
-    from layout.build import prepare
-    from layout.fonts import describe
+    from layout.build.pipeline import prepare
+    from layout.fonts.catalogue import describe
 
     try:
         prep = prepare(_manifest(edition))
@@ -302,7 +303,7 @@ def fonts_prepare(
     out_dir: Path = typer.Option(None, "--out", help="Where to write (default: the bundled fonts/)."),
 ) -> None:
     """Regenerate fonts/ from the Debian font packages (see fonts/README.md)."""
-    from layout.fontprep import FontPrepError, prepare_fonts
+    from layout.tools.fontprep import FontPrepError, prepare_fonts
 
     try:
         prepare_fonts(out_dir or paths.fonts_dir(), list(source) if source else None, log=out.print)
@@ -314,7 +315,7 @@ def fonts_prepare(
 @app.command()
 def new(target: Path = typer.Argument(..., help="Folder for the new edition.")) -> None:
     """Scaffold a small edition that builds."""
-    from layout.scaffold import scaffold
+    from layout.tools.scaffold import scaffold
 
     try:
         path = scaffold(target)

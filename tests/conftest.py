@@ -22,7 +22,7 @@ SAMPLE = ROOT / "editions" / "sample" / "edition.yaml"
 
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory):
-    from layout.build import BuildOptions, build
+    from layout.build.pipeline import BuildOptions, build
 
     out = tmp_path_factory.mktemp("sample")
     res = build(SAMPLE, BuildOptions(out_dir=out, verify=True))
@@ -31,13 +31,13 @@ def sample_build(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def sample_prepared():
-    from layout.build import prepare
+    from layout.build.pipeline import prepare
 
     return prepare(SAMPLE)
 
 
 @pytest.fixture(scope="session")
 def sample_pages(sample_prepared):
-    from layout.build import compose_all
+    from layout.build.pipeline import compose_all
 
     return compose_all(sample_prepared)

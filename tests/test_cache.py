@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from layout.build import BuildOptions, build
 from test_compose import write_edition
+
+from layout.build.pipeline import BuildOptions, build
 
 
 def test_rebuild_reuses_unchanged_pages_and_stays_byte_identical(tmp_path):

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from PIL import Image as PILImage
 
-from layout.build import compose_all, prepare
-from layout.display import GlyphRun, Image, Rule
-from layout.grid import Grid
-from layout.model import Frame
+from layout.build.pipeline import compose_all, prepare
+from layout.model.edition import Frame
+from layout.page.display import GlyphRun, Image, Rule
+from layout.page.grid import Grid
 
 LEAD = ("8月18日，江城市召开医疗科技创新大会，集中发布112项核心医疗技术成果。“这些成果覆盖了诊断、治疗和康复的全链条。”"
         "市卫健委负责人介绍，其中32项领航技术已经达到国际先进水平。今年上半年，全市生物医药产业营收同比增长12.5%。")
@@ -272,7 +272,7 @@ def test_story_memo_gives_the_same_page_and_is_emptied_when_the_style_changes(co
     composes to exactly the display list it has without it."""
     import dataclasses
 
-    from layout.compose import Composer, StoryMemo
+    from layout.page.compose import Composer, StoryMemo
 
     prep, pages = composed
     memo = StoryMemo()

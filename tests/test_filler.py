@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 try:
-    from layout.filler import PUNCTUATION, filler_text, is_allowed_char
+    from layout.model.filler import PUNCTUATION, filler_text, is_allowed_char
 except ModuleNotFoundError:  # running pytest without the project on sys.path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from layout.filler import PUNCTUATION, filler_text, is_allowed_char
+    from layout.model.filler import PUNCTUATION, filler_text, is_allowed_char
 
 
 def nonspace(text: str) -> int:
@@ -177,7 +177,7 @@ def test_sentences_end_with_stops():
 
 def test_sentences_stay_below_the_paragraph_builders_bound():
     # The paragraph builder relies on no sentence being longer than MAX_SENTENCE.
-    from layout.filler import MAX_SENTENCE, _sentence
+    from layout.model.filler import MAX_SENTENCE, _sentence
 
     rnd = random.Random(11).random
     assert max(len(_sentence(rnd)) for _ in range(20_000)) <= MAX_SENTENCE

@@ -93,7 +93,7 @@ def test_catalogue_lists_four_faces_with_matching_files(catalogue):
 
 
 def test_catalogue_is_what_fontprep_writes(catalogue):
-    from layout.fontprep import render_fonts_yaml
+    from layout.tools.fontprep import render_fonts_yaml
 
     assert render_fonts_yaml(catalogue["faces"]) == (FONTS / "fonts.yaml").read_text(encoding="utf-8")
 
@@ -176,7 +176,7 @@ def test_size_budget():
 
 
 def test_missing_sources_raise(tmp_path, monkeypatch):
-    from layout.fontprep import FontPrepError, prepare_fonts
+    from layout.tools.fontprep import FontPrepError, prepare_fonts
 
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -29,11 +29,11 @@ import yaml
 from hypothesis import HealthCheck, assume, event, given, note, settings
 from hypothesis import strategies as st
 
-from layout.build import BuildOptions, build, compose_all, prepare
-from layout.checks import display_fidelity, normalise, story_texts
+from layout.build.pipeline import BuildOptions, build, compose_all, prepare
 from layout.errors import LayoutError, ManifestError
-from layout.fonts import load_fontbook
-from layout.manifest import load_edition
+from layout.fonts.catalogue import load_fontbook
+from layout.model.manifest import load_edition
+from layout.page.fidelity import display_fidelity, normalise, story_texts
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

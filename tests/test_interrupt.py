@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from layout.build import BuildLock, BuildOptions, build
+from layout.build.pipeline import BuildLock, BuildOptions, build
 from layout.errors import OutputError
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -317,8 +317,8 @@ def test_output_names_never_leave_the_output_folder(tmp_path):
     with an OSError for a long name)."""
     import yaml
 
-    from layout.build import edition_filename
-    from layout.manifest import load_edition
+    from layout.build.pipeline import edition_filename
+    from layout.model.manifest import load_edition
 
     base = make_edition(tmp_path / "ed", seed=3, pages=1)
     for i, paper in enumerate(["../../evil", "江城/日报", "江" * 120, ".hidden", "a\\b", ".."]):

@@ -24,8 +24,8 @@ from typer.testing import CliRunner
 
 from layout.cli import app
 from layout.errors import ManifestError
-from layout.filler import filler_text
-from layout.manifest import MAX_BODY_BYTES, MAX_MANIFEST_BYTES, load_edition
+from layout.model.filler import filler_text
+from layout.model.manifest import MAX_BODY_BYTES, MAX_MANIFEST_BYTES, load_edition
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

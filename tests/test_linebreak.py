@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from layout import cjk
-from layout.linebreak import Prepared, break_lines, line_runs
+from layout.text import cjk
+from layout.text.linebreak import Prepared, break_lines, line_runs
 
 HAN = "中国城市发展建设项目企业科技创新群众生活文化经济交通环境教育"
 PUNCT = "，。、；：？！“”《》（）"

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from layout.build import BuildOptions, build
+from layout.build.pipeline import BuildOptions, build
 from layout.cli import app
 from layout.errors import CompositionError, FontError, LayoutError, ManifestError, OversetError
-from layout.manifest import load_edition
+from layout.model.manifest import load_edition
 
 # pyproject turns DeprecationWarnings raised from layout.* into errors; layout/dates.py
 # (lunardate fromSolarDate) and layout/assemble.py (positional add_outline_item) still
@@ -315,7 +315,7 @@ def test_yaml_positions_for_integer_keys_merge_keys_and_typed_scalars():
     """yamlpos takes plain strings as they are and everything else through PyYAML's
     constructor: integer keys keep their [n] paths, merge keys are flattened, typed
     scalars are typed, duplicates are reported with the later key's position."""
-    from layout import yamlpos
+    from layout.model import yamlpos
 
     doc = yamlpos.load("base: &b {x: 1}\na:\n  1: one\n  <<: *b\n  y: 2026-08-19\n  z: '3'\n  w: 0x10\n  y: again\n")
     a = doc.value["a"]

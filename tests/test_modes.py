@@ -8,10 +8,11 @@ import json
 import pytest
 from PIL import Image as PILImage
 from pypdf import PdfReader
-
-from layout.build import BuildOptions, build
-from layout.checks import ContentScan, content_key, pdf_text, preflight
 from test_compose import write_edition
+
+from layout.build.pipeline import BuildOptions, build
+from layout.pdf.preflight import ContentScan, content_key, preflight
+from layout.pdf.verify import pdf_text
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +95,7 @@ def test_preflight_fails_a_bad_image(tmp_path):
 
 
 def test_rgb_photo_is_separated_under_the_ink_limit(tmp_path):
-    from layout.imaging import gcr_cmyk, max_ink
+    from layout.pdf.imaging import gcr_cmyk, max_ink
 
     img = PILImage.new("RGB", (64, 64), (20, 10, 5))  # near-black: naive CMYK would be ~390 %
     cmyk = gcr_cmyk(img)
@@ -106,7 +107,7 @@ def test_rgb_photo_is_separated_under_the_ink_limit(tmp_path):
 
 
 def test_grey_photo_stays_grey(tmp_path):
-    from layout.imaging import prepare_image
+    from layout.pdf.imaging import prepare_image
 
     p = tmp_path / "g.png"
     PILImage.new("L", (50, 50), 90).save(p)
@@ -117,7 +118,7 @@ def test_preflight_takes_known_content_streams_from_the_scans(mini, tmp_path, mo
     """The build hands preflight the scans its workers made of each page's content stream:
     none of the edition's streams is inflated and searched again.  A scan is used only for
     the exact stored bytes it was made from."""
-    import layout.checks as checks
+    import layout.pdf.preflight as checks
 
     calls = []
     real = checks.scan_content

@@ -6,11 +6,14 @@ import hashlib
 import io
 
 import pytest
+from conftest import SAMPLE
 from pypdf import PdfReader
 
-from conftest import SAMPLE
-from layout.build import BuildOptions, build
-from layout.checks import audit_pdf, normalise, pdf_text, preflight
+from layout.build.pipeline import BuildOptions, build
+from layout.page.fidelity import normalise
+from layout.pdf.preflight import preflight
+from layout.pdf.verify import pdf_text
+from tests.support.audit import audit_pdf
 
 LABELS = [f"A{n}" for n in range(1, 5)] + [f"T{n}" for n in range(1, 21)] + [f"特{n}" for n in range(1, 13)]
 
@@ -188,7 +191,7 @@ def test_dates_and_author_are_the_editions_not_the_clock(sample_build):
 
 def test_names_are_escaped_as_pypdf_escapes_them_and_bad_names_still_refused():
     """assemble remembers pypdf's escaping of names; what is written must not change."""
-    from layout import assemble
+    from layout.pdf import assemble
 
     assert assemble.PRINT_CONDITION  # importing it installs the memo
     from pypdf.errors import PdfStreamError

@@ -11,11 +11,11 @@ import pypdf
 import pytest
 from fontTools.ttLib import TTFont
 
-from layout.checks import pdf_page_chars, pdf_text
-from layout.display import GlyphRun, PageDisplay
-from layout.fonts import load_fontbook
-from layout.render_pdf import draw_page, render_pages
-from layout.sfnt import Sfnt, _checksum
+from layout.fonts.catalogue import load_fontbook
+from layout.fonts.sfnt import Sfnt, _checksum
+from layout.page.display import GlyphRun, PageDisplay
+from layout.pdf.draw import draw_page, render_pages
+from layout.pdf.verify import pdf_page_chars, pdf_text
 
 FONTS = sorted((Path(__file__).resolve().parent.parent / "fonts").glob("*.ttf"))
 
@@ -129,7 +129,7 @@ def reference_kerning(tt, cmap: dict[int, str], upem: int) -> dict[str, float]:
 
 @pytest.mark.parametrize("path", FONTS, ids=lambda p: p.stem)
 def test_kerning_pairs_agree_with_fonttools(path):
-    from layout.fonts import _kerning_of
+    from layout.fonts.catalogue import _kerning_of
 
     s = Sfnt.read(path)
     tt = TTFont(str(path))
@@ -243,7 +243,7 @@ def _one_line_pdf(face, text: str) -> bytes:
     """`text` in `face`, drawn straight through EmbeddedFace on a bare ReportLab canvas."""
     from reportlab.pdfgen import canvas
 
-    from layout.pdffont import EmbeddedFace
+    from layout.fonts.embed import EmbeddedFace
 
     ef = EmbeddedFace(face)
     buf = io.BytesIO()
@@ -260,7 +260,7 @@ def test_characters_beyond_the_bmp_get_private_codes_and_read_back(book):
     codes in the Private Use Area, and ToUnicode gives the real character back."""
     import dataclasses
 
-    from layout.pdffont import EmbeddedFace
+    from layout.fonts.embed import EmbeddedFace
 
     song = book.face("song")
     prog = dataclasses.replace(song.program, cmap={**song.program.cmap, 0x20000: song.program.cmap[0x4E2D]})
@@ -305,7 +305,7 @@ def test_a_damaged_font_file_is_a_font_error_naming_it(tmp_path, damage):
 def test_a_font_cut_short_in_its_outlines_is_refused(tmp_path):
     """Loading reads only the directory, cmap and metrics; a file cut inside its glyph data
     must still be refused, or pages would embed broken outlines."""
-    from layout.sfnt import SfntError
+    from layout.fonts.sfnt import SfntError
 
     data = FONTS[0].read_bytes()
     cut = tmp_path / "cut.ttf"
@@ -317,7 +317,7 @@ def test_a_font_cut_short_in_its_outlines_is_refused(tmp_path):
 def test_character_spacing_does_not_leak_into_proof_labels(book):
     """Tc is text state: it outlives ET.  A justified run's spacing must not stretch the
     proof marks drawn after the text."""
-    from layout.display import Marker
+    from layout.page.display import Marker
 
     song = book.face("song")
     page = PageDisplay("X1", 400, 200, (GlyphRun(20, 50, song.key, 10, "中文排版", tc=1.5),

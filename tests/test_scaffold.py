@@ -8,9 +8,9 @@ import pytest
 from pypdf import PdfReader
 
 from layout import paths
-from layout.build import BuildOptions, build
+from layout.build.pipeline import BuildOptions, build
 from layout.errors import ManifestError
-from layout.scaffold import scaffold
+from layout.tools.scaffold import scaffold
 
 # pyproject turns DeprecationWarnings raised from layout.* into errors; layout/dates.py
 # (lunardate fromSolarDate) and layout/assemble.py (positional add_outline_item) still
@@ -22,7 +22,7 @@ def test_scaffold_builds(tmp_path: Path):
     manifest = scaffold(tmp_path / "ed")
     assert manifest == tmp_path / "ed" / "edition.yaml"
     first = manifest.read_text(encoding="utf-8").splitlines()[0]
-    schema = paths.home() / "layout" / "schema" / "edition.schema.json"
+    schema = paths.home() / "layout" / "model" / "schema" / "edition.schema.json"
     assert first == f"# yaml-language-server: $schema={schema}"
     assert schema.is_file()
     lead = (tmp_path / "ed" / "stories" / "lead.txt").read_text(encoding="utf-8")

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from layout import manifest
-from layout.units import HAO_PT
+from layout.model import manifest
+from layout.model.units import HAO_PT
 
 SCHEMA_FILE = Path(manifest.__file__).resolve().parent / "schema" / "edition.schema.json"
 

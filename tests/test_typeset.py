@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from layout.errors import CompositionError, FontError
-from layout.fonts import load_fontbook
-from layout.styles import load_style
-from layout.typeset import Cursor, TextSetter, check_coverage, copyfit, set_block, set_vertical
+from layout.fonts.catalogue import load_fontbook
+from layout.model.styles import load_style
+from layout.text.typeset import Cursor, TextSetter, check_coverage, copyfit, set_block, set_vertical
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def test_copyfit_picks_the_largest_size_that_fits(env):
     # the next size up would not have fitted
     bigger = [s for s in role.sizes if s > narrow.size]
     assert bigger
-    from layout.typeset import fits
+    from layout.text.typeset import fits
 
     assert fits("江城发布86项重大科技创新成果", role, fonts, 243.0, style, min(bigger), "biaosong", 1) is None
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-
-from layout.build import compose_all, prepare
-from layout.checks import normalise, page_text, verify_pdf
-from layout.display import GlyphRun
-from layout.render_pdf import render_page
-
 from test_compose import write_edition
+
+from layout.build.pipeline import compose_all, prepare
+from layout.page.display import GlyphRun
+from layout.page.fidelity import normalise, page_text
+from layout.pdf.draw import render_page
+from layout.pdf.verify import verify_pdf
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -101,7 +101,7 @@ def test_a_story_missing_from_the_pdf_is_reported(composed):
 def test_edition_document_is_read_back_page_by_page(composed):
     """The edition is a document of its own (not merged from the page files): its pages are
     verified too, in order; pages out of order are reported as edition read-back errors."""
-    from layout.render_pdf import draw_page, render_pages
+    from layout.pdf.draw import draw_page, render_pages
 
     prep, pages = composed
     labels = list(pages)[:2]

@@ -8,13 +8,13 @@ import sys
 import time
 from pathlib import Path
 
-
-from layout.build import BuildOptions, build
-from layout.checks import normalise, pdf_text
-from layout.filler import filler_text
-from layout.watch import Watcher
-
 from test_compose import write_edition
+
+from layout.build.pipeline import BuildOptions, build
+from layout.build.watch import Watcher
+from layout.model.filler import filler_text
+from layout.page.fidelity import normalise
+from layout.pdf.verify import pdf_text
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,17 +14,26 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import struct
 from dataclasses import dataclass
 from html import escape  # not xml.sax.saxutils: it imports urllib.request (12 ms)
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (ArrayObject, ByteStringObject, DecodedStreamObject, DictionaryObject, NameObject,
-                           NumberObject, TextStringObject)
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 from layout import __version__
-from layout.dates import pdf_date, xmp_date
-from layout.display import PageDisplay
-from layout.model import Edition
+from layout.model.edition import Edition
+from layout.page.display import PageDisplay
+from layout.text.dates import pdf_date, xmp_date
+
 
 def _memoise_name_escaping() -> None:
     """pypdf writes a name (/Type, /Font, /Parent ...) by escaping it character by character
@@ -60,7 +69,11 @@ def edition_title(edition: Edition) -> str:
 def _srgb_profile() -> bytes:
     from PIL import ImageCms
 
-    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    data = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    # Little CMS stamps the profile header (bytes 24-35) with the clock; a fixed date keeps
+    # the same input giving the same bytes.  The profile ID (84-99) is left zero by lcms.
+    data[24:36] = struct.pack(">6H", 2000, 1, 1, 0, 0, 0)
+    return bytes(data)
 
 
 def xmp_packet(edition: Edition, labels: list[str], mode: str) -> bytes:

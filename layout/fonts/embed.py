@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 
 from layout.errors import FontError, Problem
-from layout.fonts import Face, describe
+from layout.fonts.catalogue import Face, describe
 
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 DW = 1000  # default width: the em of an ideograph

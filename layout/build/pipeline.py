@@ -16,27 +16,29 @@ import re
 import tempfile
 import time
 import zlib
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from contextlib import contextmanager
 from typing import Callable, Iterator
 
 from layout import __version__
-from layout.assemble import assemble
-from layout.cache import PageCache
-from layout.checks import ContentScan, PageText, content_key, display_fidelity, page_text, scan_content, verify_pdf
-from layout.compose import ComposedPage, Composer, StoryMemo, fallback_findings
-from layout.dates import pdf_date
-from layout.display import PageDisplay
+from layout.build.cache import PageCache
 from layout.errors import Finding, ManifestError, OutputError, OversetError, Problem
-from layout.fonts import FontBook, load_fontbook
-from layout.grid import check_frames
-from layout.manifest import load_edition
-from layout.model import Edition
-from layout.pdffont import embedded
-from layout.render_pdf import CONTENT_FILTER, PageDrawing, draw_page, render_pages
-from layout.styles import Style, load_style, path_of
-from layout.typeset import Cursor
+from layout.fonts.catalogue import FontBook, load_fontbook
+from layout.fonts.embed import embedded
+from layout.model.edition import Edition
+from layout.model.manifest import load_edition
+from layout.model.styles import Style, load_style, path_of
+from layout.page.compose import ComposedPage, Composer, StoryMemo, fallback_findings
+from layout.page.display import PageDisplay
+from layout.page.fidelity import PageText, display_fidelity, page_text
+from layout.page.grid import check_frames
+from layout.pdf.assemble import assemble
+from layout.pdf.draw import CONTENT_FILTER, PageDrawing, draw_page, render_pages
+from layout.pdf.preflight import ContentScan, content_key, scan_content
+from layout.pdf.verify import verify_pdf
+from layout.text.dates import pdf_date
+from layout.text.typeset import Cursor
 
 
 @dataclass
@@ -402,7 +404,6 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
     todo = [lab for lab in labels if lab not in done]
     if opts.jobs > 1 and len(todo) > 1:
         import multiprocessing as mp
-
         from concurrent.futures import ProcessPoolExecutor  # 12 ms to import: only when pages are many
 
         for face in fonts.faces.values():  # made once here, not once per worker
@@ -492,7 +493,7 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
         t_files = time.perf_counter()
         timings["files"] = t_files - t_asm
         if opts.mode == "print":
-            from layout.checks import preflight
+            from layout.pdf.preflight import preflight
 
             pf = preflight(edition_bytes, scans=dict(r.scan for r in results))
             findings += [Finding("warning", "preflight", target.name, msg) for msg in pf.problems]

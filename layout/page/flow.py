@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from layout.typeset import Cursor, TextLine, TextSetter
+from layout.text.typeset import Cursor, TextLine, TextSetter
 
 
 @dataclass(frozen=True)

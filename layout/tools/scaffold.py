@@ -97,7 +97,7 @@ def scaffold(target: Path) -> Path:
         if any(target.iterdir()):
             raise ManifestError(Problem(f"{target} is not empty; refusing to write an edition into it",
                                         hint="choose a new folder or empty this one"))
-    schema = paths.home() / "layout" / "schema" / "edition.schema.json"
+    schema = paths.home() / "layout" / "model" / "schema" / "edition.schema.json"
     try:
         (target / "stories").mkdir(parents=True, exist_ok=True)
         (target / "stories" / "lead.txt").write_text(LEAD, encoding="utf-8")

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from layout.errors import Problem
-from layout.model import Edition, Frame, Page, Where
-from layout.styles import Style
+from layout.model.edition import Edition, Frame, Page, Where
+from layout.model.styles import Style
 
 
 @dataclass(frozen=True)

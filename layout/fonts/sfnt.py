@@ -19,8 +19,8 @@ import mmap
 import struct
 import sys
 from array import array
-from itertools import accumulate
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 # Tables a CIDFontType2 program needs (ISO 32000-1 9.9: glyf, head, hhea, hmtx, loca,

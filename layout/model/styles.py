@@ -17,7 +17,7 @@ _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has
 
 from layout import paths
 from layout.errors import Problem, StyleError
-from layout.units import parse_length
+from layout.model.units import parse_length
 
 ROLES = ("masthead", "folio", "kicker", "headline", "subhead", "byline", "body", "caption",
          "credit", "jump", "box", "box_title", "dateline")

@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Callable
 
 from layout import paths
-from layout.build import BuildOptions, BuildResult, build
-from layout.compose import StoryMemo
+from layout.build.pipeline import BuildOptions, BuildResult, build
 from layout.errors import LayoutError
+from layout.page.compose import StoryMemo
 
 Stamp = dict[str, tuple[int, int, int]]  # path -> (mtime ns, size, inode)
 

@@ -25,7 +25,7 @@ _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has
 
 from layout import paths
 from layout.errors import FontError, Problem
-from layout.sfnt import Sfnt, SfntError
+from layout.fonts.sfnt import Sfnt, SfntError
 
 ROLES = ("song", "biaosong", "hei", "kai")
 

@@ -15,18 +15,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from layout import dates
-from layout.display import BLACK, Bookmark, GlyphRun, Image, Marker, PageDisplay, Rect, Rule
 from layout.errors import Finding, ManifestError, Problem
-from layout.flow import Flow, Placed, Slot, pour
-from layout.fonts import FontBook, describe
-from layout.grid import Box as GBox
-from layout.grid import Grid
-from layout.manifest import split_paragraphs
-from layout.model import Box, Edition, Page, Photo, Story, Where
-from layout.styles import COLORS, Role, Style
-from layout.typeset import (Cursor, SetBlock, TextLine, TextSetter, check_coverage, copyfit, set_block,
-                            set_vertical)
+from layout.fonts.catalogue import FontBook, describe
+from layout.model.edition import Box, Edition, Page, Photo, Story, Where
+from layout.model.manifest import split_paragraphs
+from layout.model.styles import COLORS, Role, Style
+from layout.page.display import BLACK, Bookmark, GlyphRun, Image, Marker, PageDisplay, Rect, Rule
+from layout.page.flow import Flow, Placed, Slot, pour
+from layout.page.grid import Box as GBox
+from layout.page.grid import Grid
+from layout.text import dates
+from layout.text.typeset import Cursor, SetBlock, TextLine, TextSetter, check_coverage, copyfit, set_block, set_vertical
 
 MIN_PPI = 200.0  # colour/grey images at final size (typesetting.md §4, [PRN1])
 
@@ -415,7 +414,8 @@ class Composer:
     # -- photos and boxes ----------------------------------------------------------
     def _photo(self, page: Page, photo: Photo, x: float, w: float, first: int, bottom: int, owner: str
                ) -> tuple[list, list[Finding]]:
-        from PIL import Image as PILImage, UnidentifiedImageError
+        from PIL import Image as PILImage
+        from PIL import UnidentifiedImageError
 
         st, g = self.style, self.grid
         findings: list[Finding] = []

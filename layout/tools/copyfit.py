@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from layout.build import compose_all, prepare
+from layout.build.pipeline import compose_all, prepare
 
 _FILLER = re.compile(r"(filler:\s*\{\s*seed:\s*(\d+)\s*,\s*chars:\s*)(\d+)(\s*\})")
 

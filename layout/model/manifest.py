@@ -5,7 +5,7 @@ Out: a frozen Edition with body texts loaded and split into paragraphs, or a
 ManifestError listing *every* problem found, each with file:line:column, the key path
 and what to do.
 
-The contract (key names) is documented in README.md and layout/schema/edition.schema.json.
+The contract (key names) is documented in README.md and layout/model/schema/edition.schema.json.
 Geometry checks that need the style (frames inside the grid, overlaps) live in grid.py.
 """
 
@@ -21,9 +21,9 @@ from typing import Any
 
 import yaml
 
-from layout import yamlpos
 from layout.errors import ManifestError, Problem
-from layout.model import Box, Edition, Frame, Headline, Page, Photo, Section, Story, Where
+from layout.model import yamlpos
+from layout.model.edition import Box, Edition, Frame, Headline, Page, Photo, Section, Story, Where
 
 MAX_PAGES = 400  # a daily with more pages than this is a typo (10,000 declared pages)
 MAX_BODY_BYTES = 4 * 1024 * 1024  # a 4 MB story is a mistake, not a story
@@ -469,7 +469,7 @@ def _story(ck: _Checker, v: Any, path: str, claim) -> Story | None:
         size = hm.get("size")
         size_pt = None
         if size is not None:
-            from layout.units import parse_length
+            from layout.model.units import parse_length
             try:
                 size_pt = parse_length(size)
             except ValueError as e:
@@ -515,7 +515,7 @@ def _body(ck: _Checker, value: Any, path: str, sid: str) -> tuple[str, ...]:
         fm = ck.mapping(m.get("filler"), f"{path}.filler", {"seed", "chars"}, ("seed", "chars"))
         if fm is None:
             return ()
-        from layout.filler import filler_text
+        from layout.model.filler import filler_text
         seed = ck.integer(fm.get("seed"), f"{path}.filler.seed", 0, 2**31)
         chars = ck.integer(fm.get("chars"), f"{path}.filler.chars", 1, 1_000_000)
         return split_paragraphs(filler_text(seed, chars))

@@ -14,12 +14,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from layout import cjk
 from layout.errors import CompositionError, FontError, Problem
-from layout.fonts import FontBook, RoleMetrics, describe
-from layout.linebreak import Line, Prepared, Run, break_lines, line_runs
-from layout.model import Where
-from layout.styles import Role, Style
+from layout.fonts.catalogue import FontBook, RoleMetrics, describe
+from layout.model.edition import Where
+from layout.model.styles import Role, Style
+from layout.text import cjk
+from layout.text.linebreak import Line, Prepared, Run, break_lines, line_runs
 
 
 # not frozen: built ~10^5 times per edition, and a frozen dataclass costs 6x as much to construct; never mutated

@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from layout import __version__, paths
-from layout.model import Edition, Page
-from layout.styles import Style, path_of
-from layout.typeset import Cursor
+from layout.model.edition import Edition, Page
+from layout.model.styles import Style, path_of
+from layout.text.typeset import Cursor
 
 FORMAT = 3  # bump when the stored tuple changes shape
 
@@ -34,7 +34,7 @@ FORMAT = 3  # bump when the stored tuple changes shape
 def code_digest() -> str:
     """The layout package's source: a change of code invalidates every page."""
     h = hashlib.sha256(f"{__version__}/{FORMAT}".encode())
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parent.parent  # the whole layout package
     for p in sorted(root.rglob("*.py")):
         h.update(p.relative_to(root).as_posix().encode())
         h.update(p.read_bytes())

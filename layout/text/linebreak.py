@@ -31,7 +31,7 @@ from itertools import accumulate
 from operator import add
 from typing import Mapping
 
-from layout import cjk
+from layout.text import cjk
 
 EPS = 1e-6
 HAN_LATIN_GAP = 0.25  # em, clreq §mixed_text_composition: "at most ¼ em"

@@ -35,11 +35,11 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen import canvas as rl_canvas
 
-from layout.display import GlyphRun, Image, Marker, PageDisplay, Rect, Rule
 from layout.errors import RenderError
-from layout.fonts import Face, FontBook
-from layout.imaging import encoded_image
-from layout.pdffont import embedded
+from layout.fonts.catalogue import Face, FontBook
+from layout.fonts.embed import embedded
+from layout.page.display import GlyphRun, Image, Marker, PageDisplay, Rect, Rule
+from layout.pdf.imaging import encoded_image
 
 MODES = ("print", "proof", "archive")
 rl_config.useA85 = 0  # binary streams: ASCII85 only inflates images and fonts by 25 %

@@ -7,14 +7,12 @@ reported here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import re
-
 import yaml
 from yaml.constructor import SafeConstructor
-
 
 # libyaml's parser when PyYAML was built with it (10x faster on big manifests); marks are the same
 _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -1,0 +1,1 @@
+"""Stage 2, fonts: the TrueType reader and subsetter, the face catalogue, PDF embedding."""

@@ -1,0 +1,1 @@
+"""Stage 1, manifest -> model: YAML with positions, the validated edition, styles and units."""

@@ -1,0 +1,1 @@
+"""Stage 5, pdf: drawing display lists, photos, assembling the edition, preflight, read-back."""

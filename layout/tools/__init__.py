@@ -1,0 +1,1 @@
+"""Not the pipeline: font preparation, copyfitting filler bodies, scaffolding a new edition."""
