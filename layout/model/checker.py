@@ -47,8 +47,7 @@ class Checker:
         return Where(str(self.file), line, col, path)
 
     def err(self, path: str, message: str, hint: str = "") -> None:
-        line, col = self.pos(path)
-        self.problems.append(Problem(message, str(self.file), line, col, path, hint))
+        self.problems.append(Problem.at(self.where(path), message, hint))
 
     # -- shapes ------------------------------------------------------------------
     def mapping(self, value: Any, path: str, keys: set[str], required: tuple[str, ...] = ()) -> dict | None:
