@@ -45,7 +45,6 @@ from layout.pdf.imaging import encoded_image
 
 MODES = ("print", "proof", "archive")
 CONTENT_FILTER = "/FlateDecode"  # of every page's content stream (PageDrawing.packed)
-MARK_LEN = 3 * 72 / 25.4  # crop marks run through the 3 mm bleed
 PROOF_BLUE = (0.2, 0.45, 0.85)
 PROOF_RED = (0.85, 0.05, 0.05)
 PROOF_GREY = (0.55, 0.55, 0.55)

@@ -89,8 +89,6 @@ KEEP_LANGSYS = ("ZHS ",)
 # full-width (GB positioning) in the Noto-based faces.
 FULLWIDTH_REQUIRED = (0x201C, 0x201D, 0x2018, 0x2019, 0x2014, 0x2026)
 MIDDLE_DOT = 0x00B7  # kept as the font has it (reported only)
-# ，。、：；？！“”‘’（）《》—…·
-REPORT_CHARS = "\uff0c\u3002\u3001\uff1a\uff1b\uff1f\uff01\u201c\u201d\u2018\u2019\uff08\uff09\u300a\u300b\u2014\u2026\u00b7"
 
 
 def _decode_table(codec: str, leads: Iterable[int], trails: Iterable[int]) -> frozenset[int]:
