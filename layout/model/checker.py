@@ -113,6 +113,8 @@ class Checker:
         return value
 
     def path_in_edition(self, value: Any, path: str, what: str) -> Path | None:
+        """The resolved path of a file the manifest names (a body text, a photo): inside the
+        edition folder unless --allow-outside, existing, a file; None (with a problem) if not."""
         if not isinstance(value, str) or not value.strip():
             self.err(path, f"expected a file path for the {what}, got {kind(value)}")
             return None

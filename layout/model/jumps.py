@@ -13,6 +13,9 @@ from layout.model.edition import Page, Story
 
 
 def check_jumps(ck: Checker, pages: list[Page], labels: dict[str, str]) -> None:
+    """Every jump goes both ways (continues: on the source, one {continued: id} on the target
+    page, never the same page) and every page named by continues: or see_also: exists:
+    a broken jump would print "continued on A3" over a story that never resumes."""
     sources: dict[str, tuple[Page, Story, int]] = {}
     for p in pages:
         for i, s in enumerate(p.stories):
