@@ -21,7 +21,21 @@ Two kinds of bad news travel through the pipeline:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
+
+
+class Position(Protocol):
+    """A source position: what `layout.model.edition.Where` records for each manifest node
+    (a protocol, so that this foundation module need not import the model)."""
+
+    @property
+    def file(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+    @property
+    def path(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -34,6 +48,16 @@ class Problem:
     column: int = 0  # 1-based; 0 = unknown
     path: str = ""  # key path in the manifest, e.g. pages.A1.stories[0].frame
     hint: str = ""
+
+    @classmethod
+    def at(cls, where: Position | None, message: str, hint: str = "", key: str = "") -> Problem:
+        """A problem at a manifest node's position: file, line, column and key path from
+        `where` (nothing when None: an object made in code rather than read from a manifest),
+        `key` naming a key under that node (``"file"`` -> ``pages.A1.photos[0].file``)."""
+        if where is None:
+            return cls(message, hint=hint)
+        path = (f"{where.path}.{key}" if where.path else key) if key else where.path
+        return cls(message, where.file, where.line, where.column, path, hint)
 
     def __str__(self) -> str:
         where = self.file

@@ -32,7 +32,7 @@ DEF_KEYS = {
 }
 # key sets the loader spells inline rather than as constants
 INLINE_KEYS = [{"edition", "sections", "pages"}, {"filler"}, {"seed", "chars"}]
-# required keys, as passed to _Checker.mapping in manifest.py
+# required keys, as passed to Checker.mapping in manifest.py
 REQUIRED = {
     "edition": {"paper", "date"},
     "section": {"id", "name", "pages"},
@@ -142,8 +142,8 @@ def test_body_forms(schema):
     file_form = next(f for f in forms if f["title"] == "body file")
     assert re.search(file_form["pattern"], "stories/lead.txt")
     assert not re.search(file_form["pattern"], "第一段\n第二段.txt")
-    for path_like in ("../../etc/passwd", "stories/a.text"):  # manifest._PATH_LIKE reads these as files
-        assert re.search(file_form["pattern"], path_like) and manifest._PATH_LIKE.fullmatch(path_like)
+    for path_like in ("../../etc/passwd", "stories/a.text"):  # manifest.PATH_LIKE reads these as files
+        assert re.search(file_form["pattern"], path_like) and manifest.PATH_LIKE.fullmatch(path_like)
     assert not re.search(file_form["pattern"], "每股收益0.5元/股")
     headline = schema["$defs"]["story"]["properties"]["headline"]["oneOf"]
     assert {"#/$defs/text", "#/$defs/headline"} == {h["$ref"] for h in headline}

@@ -257,5 +257,9 @@ def embedded(face: Face) -> EmbeddedFace:
     ef = _EMBEDDED.get(face.key)
     if ef is None or ef.program is not face.program:
         ef = _EMBEDDED[face.key] = EmbeddedFace(face)
-        pdfmetrics._fonts[ef.fontName] = ef  # what registerFont does for a dynamic font
+        # the canvas looks its initial font up by name (draw.render_pages names a face, or every
+        # page would open with a non-embedded Helvetica) and asks only whether it is dynamic;
+        # registerFont keeps the first font of a name, which serves a face loaded again as well:
+        # a document's objects are written by the EmbeddedFace it uses (use, addObjects)
+        pdfmetrics.registerFont(ef)
     return ef

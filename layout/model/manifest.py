@@ -6,7 +6,9 @@ ManifestError listing *every* problem found, each with file:line:column, the key
 and what to do.
 
 The contract (key names) is documented in README.md and layout/model/schema/edition.schema.json.
-Geometry checks that need the style (frames inside the grid, overlaps) live in grid.py.
+Geometry checks that need the style (frames inside the grid, overlaps) live in page/grid.py.
+Helpers: checker.py (value conversion and problem collection), bodies.py (story texts),
+jumps.py (cross references checked once every page is read).
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
-import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +23,19 @@ import yaml
 
 from layout.errors import ManifestError, Problem
 from layout.model import yamlpos
-from layout.model.edition import Box, Edition, Frame, Headline, Page, Photo, Section, Story, Where
+from layout.model.bodies import MAX_BODY_BYTES, PATH_LIKE, body, split_paragraphs
+from layout.model.checker import FRAME_KEYS, Checker, kind
+from layout.model.edition import Box, Edition, Headline, Page, Photo, Section, Story
+from layout.model.jumps import check_jumps
+
+# the loader's interface; MAX_BODY_BYTES, PATH_LIKE and split_paragraphs are defined in bodies.py,
+# FRAME_KEYS in checker.py and importable from here with the manifest's other key sets
+__all__ = ["load_edition", "split_paragraphs", "MAX_BODY_BYTES", "MAX_MANIFEST_BYTES", "MAX_PAGES",
+           "MAX_YAML_NODES", "PATH_LIKE", "EDITION_KEYS", "SECTION_KEYS", "PAGE_KEYS", "STORY_KEYS",
+           "CONT_KEYS", "FRAME_KEYS", "HEADLINE_KEYS", "PAGE_PHOTO_KEYS", "BLOCK_PHOTO_KEYS", "BOX_KEYS",
+           "FACES", "TEMPLATES", "IMAGE_SUFFIXES"]
 
 MAX_PAGES = 400  # a daily with more pages than this is a typo (10,000 declared pages)
-MAX_BODY_BYTES = 4 * 1024 * 1024  # a 4 MB story is a mistake, not a story
 MAX_MANIFEST_BYTES = 8 * 1024 * 1024
 MAX_YAML_NODES = 250_000  # after expanding aliases: a "billion laughs" manifest is refused, not expanded
 
@@ -36,7 +45,6 @@ PAGE_KEYS = {"template", "editor", "designer", "stories", "photos", "boxes"}
 STORY_KEYS = {"id", "frame", "columns", "kicker", "headline", "subhead", "byline", "body",
               "continues", "see_also", "balance", "photos"}
 CONT_KEYS = {"continued", "frame", "columns", "balance"}
-FRAME_KEYS = {"col", "span", "top", "lines"}
 HEADLINE_KEYS = {"text", "size", "face", "vertical", "lines"}
 PAGE_PHOTO_KEYS = {"id", "file", "frame", "caption", "credit", "fit"}
 BLOCK_PHOTO_KEYS = {"id", "file", "columns", "lines", "caption", "credit", "fit"}
@@ -44,175 +52,6 @@ BOX_KEYS = {"id", "frame", "text", "title"}
 FACES = ("song", "biaosong", "hei", "kai")
 TEMPLATES = ("normal", "front")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
-# A one-line body such as "../../etc/passwd" or "stories/a.text" (ASCII, no spaces, a path
-# separator) is a file name: read and vetted as one (inside the edition folder), never
-# typeset as the story.
-_PATH_LIKE = re.compile(r"[\w.~-]*[/\\][\w./\\~-]*", re.ASCII)
-
-
-class _Checker:
-    """Collects problems while converting the parsed YAML into model objects."""
-
-    def __init__(self, file: Path, doc: yamlpos.Located, allow_outside: bool):
-        self.file = file
-        self.base = file.parent.resolve()
-        self.doc = doc
-        self.allow_outside = allow_outside
-        self.problems: list[Problem] = []
-
-    # -- reporting -------------------------------------------------------------
-    def pos(self, path: str) -> tuple[int, int]:
-        """Line and column of `path`: its value, or its key when the value is a block that
-        starts on a later line (``A4:`` followed by an indented mapping)."""
-        value = self.doc.marks.get(path)
-        key = self.doc.marks.get(path + "#key")
-        if value is not None and key is not None and value[0] != key[0]:
-            return key
-        return self.doc.mark(path)
-
-    def where(self, path: str) -> Where:
-        line, col = self.pos(path)
-        return Where(str(self.file), line, col, path)
-
-    def err(self, path: str, message: str, hint: str = "") -> None:
-        line, col = self.pos(path)
-        self.problems.append(Problem(message, str(self.file), line, col, path, hint))
-
-    # -- shapes ------------------------------------------------------------------
-    def mapping(self, value: Any, path: str, keys: set[str], required: tuple[str, ...] = ()) -> dict | None:
-        if not isinstance(value, dict):
-            self.err(path, f"expected a mapping with keys {', '.join(sorted(keys))}, got {_kind(value)}")
-            return None
-        for k in value:
-            if k not in keys:
-                close = difflib.get_close_matches(str(k), sorted(keys), n=1)
-                hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(sorted(keys))}"
-                line, col = self.doc.marks.get(yamlpos.join(path, k) + "#key", self.doc.mark(path))
-                self.problems.append(Problem(f"unknown key {k!r}", str(self.file), line, col,
-                                             yamlpos.join(path, k), hint))
-        for k in required:
-            if value.get(k) is None:
-                self.err(path, f"missing required key {k!r}")
-        return value
-
-    def text(self, value: Any, path: str, required: bool = False) -> str:
-        if value is None:
-            if required:
-                self.err(path, "missing required text")
-            return ""
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.err(path, f"expected text, got {_kind(value)}")
-            return ""
-        s = str(value)
-        if _CONTROL.search(s):
-            bad = _CONTROL.search(s).group()  # type: ignore[union-attr]
-            self.err(path, f"control character U+{ord(bad):04X} in text", "remove it")
-        return s
-
-    def line(self, value: Any, path: str, required: bool = False) -> str:
-        """One-line text (headline, byline, caption...): runs of whitespace become one space."""
-        return re.sub(r"\s+", " ", self.text(value, path, required)).strip()
-
-    def integer(self, value: Any, path: str, lo: int, hi: int, default: int | None = None) -> int:
-        if value is None and default is not None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.err(path, f"expected a whole number from {lo} to {hi}, got {_kind(value)} {value!r}")
-            return lo
-        if not lo <= value <= hi:
-            self.err(path, f"{value} is out of range {lo}..{hi}")
-            return max(lo, min(hi, value))
-        return value
-
-    def boolean(self, value: Any, path: str) -> bool:
-        if value is None:
-            return False
-        if not isinstance(value, bool):
-            self.err(path, f"expected true or false, got {value!r}")
-            return False
-        return value
-
-    def path_in_edition(self, value: Any, path: str, what: str) -> Path | None:
-        if not isinstance(value, str) or not value.strip():
-            self.err(path, f"expected a file path for the {what}, got {_kind(value)}")
-            return None
-        bad = _CONTROL.search(value) or re.search(r"[\x00\r\n\t]", value)
-        if bad:  # a NUL makes every os call raise ValueError
-            self.err(path, f"control character U+{ord(bad.group()):04X} in the {what} file path {value!r}",
-                     "remove it")
-            return None
-        p = Path(value)
-        full = p if p.is_absolute() else self.base / p
-        try:
-            resolved = full.resolve(strict=False)
-        except (RuntimeError, OSError) as e:  # symlink loops
-            self.err(path, f"cannot resolve {value!r}: {e}", "fix the symbolic link")
-            return None
-        if not self.allow_outside and not resolved.is_relative_to(self.base):
-            self.err(path, f"{value!r} points outside the edition folder {self.base}",
-                     "move the file into the edition folder or pass --allow-outside")
-            return None
-        try:
-            exists, is_file = resolved.exists(), resolved.is_file()
-        except (OSError, ValueError) as e:  # name too long, permission denied on a parent folder, ...
-            self.err(path, f"cannot use {what} file {value!r}: {getattr(e, 'strerror', None) or e}",
-                     "check the name; paths are relative to the manifest")
-            return None
-        if not exists:
-            self.err(path, f"{what} file {value!r} not found (looked for {resolved})",
-                     "check the name; paths are relative to the manifest")
-            return None
-        if not is_file:
-            self.err(path, f"{what} {value!r} is not a file")
-            return None
-        return resolved
-
-    def frame(self, value: Any, path: str) -> Frame | None:
-        m = self.mapping(value, path, FRAME_KEYS, ("col", "span", "top", "lines"))
-        if m is None or any(m.get(k) is None for k in FRAME_KEYS):
-            return None
-        col = self.integer(m["col"], f"{path}.col", 1, 64)
-        span = self.integer(m["span"], f"{path}.span", 1, 64)
-        top = self.integer(m["top"], f"{path}.top", 0, 1000)
-        lines = self.integer(m["lines"], f"{path}.lines", 1, 1000)
-        return Frame(col, span, top, lines)
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
-            float: "a number"}.get(type(value), type(value).__name__)
-
-
-_BLANK_LINE = re.compile(r"\n\s*\n")
-_WORD_SPACE = re.compile(r"[^\S\u3000]+")
-
-
-@lru_cache(maxsize=2048)
-def split_paragraphs(text: str) -> tuple[str, ...]:
-    """Blank lines separate paragraphs; single newlines inside a paragraph are joined.
-
-    A newline between two ideographs is dropped; between Latin words it becomes a space.
-    Runs of other whitespace (tabs, no-break, thin, NEL ...) become one space; the
-    ideographic space U+3000 is kept.  (Memoised: `layout watch` reloads the manifest on
-    every save, and all stories but the edited one have the same text as before.)
-    """
-    paras = []
-    for block in _BLANK_LINE.split(text.replace("\r\n", "\n").replace("\r", "\n")):
-        lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
-        if not lines:
-            continue
-        joined = lines[0]
-        for ln in lines[1:]:
-            sep = " " if (joined[-1].isascii() and joined[-1].isalnum() and ln[0].isascii()
-                          and ln[0].isalnum()) else ""
-            joined += sep + ln
-        # any whitespace but the ideographic space (U+3000) is a word space: thin and
-        # narrow no-break spaces, NEL ... are in no face and would reach the line breaker
-        paras.append(_WORD_SPACE.sub(" ", joined))
-    return tuple(paras)
 
 
 def _label_for(section: Section, n: int) -> str:
@@ -268,7 +107,7 @@ def load_edition(path: str | Path, allow_outside: bool = False, yaml_memo: dict 
         value, line, col = yamlpos.bad_scalar(text)
         raise ManifestError(Problem(f"cannot read {value!r}: {e}", str(file), line, col,
                                     hint="dates are YYYY-MM-DD; quote a value meant as text")) from None
-    ck = _Checker(file, doc, allow_outside)
+    ck = Checker(file, doc, allow_outside)
     for sub, line, col in doc.duplicates:
         ck.problems.append(Problem("duplicate key (the later value would silently win)", str(file), line, col,
                                    sub, "remove one of them"))
@@ -278,7 +117,7 @@ def load_edition(path: str | Path, allow_outside: bool = False, yaml_memo: dict 
     return edition
 
 
-def _convert(ck: _Checker, root: Any, raw: bytes) -> Edition | None:
+def _convert(ck: Checker, root: Any, raw: bytes) -> Edition | None:
     top = ck.mapping(root, "", {"edition", "sections", "pages"}, ("edition", "sections", "pages"))
     if top is None:
         return None
@@ -295,7 +134,7 @@ def _convert(ck: _Checker, root: Any, raw: bytes) -> Edition | None:
             ck.err("edition.date", f"cannot read date {date!r}", "write it as YYYY-MM-DD")
             date = None
     elif date is not None and not isinstance(date, dt.date):
-        ck.err("edition.date", f"expected a date YYYY-MM-DD, got {_kind(date)}")
+        ck.err("edition.date", f"expected a date YYYY-MM-DD, got {kind(date)}")
         date = None
     number = ed.get("number")
     if number is not None:
@@ -382,15 +221,15 @@ def _convert(ck: _Checker, root: Any, raw: bytes) -> Edition | None:
         if template not in TEMPLATES:
             ck.err(f"{pp}.template", f"unknown template {template!r}", f"use one of {', '.join(TEMPLATES)}")
         stories = tuple(st for st in (_story(ck, v, f"{pp}.stories[{i}]", claim)
-                                      for i, v in enumerate(_list(ck, m.get("stories"), f"{pp}.stories"))) if st)
+                                      for i, v in enumerate(ck.sequence(m.get("stories"), f"{pp}.stories"))) if st)
         photos = []
-        for i, v in enumerate(_list(ck, m.get("photos"), f"{pp}.photos")):
+        for i, v in enumerate(ck.sequence(m.get("photos"), f"{pp}.photos")):
             ph = _photo(ck, v, f"{pp}.photos[{i}]", page_level=True)
             if ph:
                 claim(ph.id, f"{pp}.photos[{i}]")
                 photos.append(ph)
         boxes = []
-        for i, v in enumerate(_list(ck, m.get("boxes"), f"{pp}.boxes")):
+        for i, v in enumerate(ck.sequence(m.get("boxes"), f"{pp}.boxes")):
             bp = f"{pp}.boxes[{i}]"
             bm = ck.mapping(v, bp, BOX_KEYS, ("id", "frame", "text"))
             if bm is None:
@@ -404,7 +243,7 @@ def _convert(ck: _Checker, root: Any, raw: bytes) -> Edition | None:
         pages.append(Page(lab, sec.id, n, template, ck.line(m.get("editor"), f"{pp}.editor"),
                           ck.line(m.get("designer"), f"{pp}.designer"), stories, tuple(photos), tuple(boxes),
                           ck.where(pp)))
-    _check_jumps(ck, pages, seen_labels)
+    check_jumps(ck, pages, seen_labels)
     if ck.problems or not paper or date is None:
         return None
     return Edition(paper=paper, date=date, style=style, sections=tuple(sections), pages=tuple(pages),
@@ -412,16 +251,7 @@ def _convert(ck: _Checker, root: Any, raw: bytes) -> Edition | None:
                    style_overrides=overrides)
 
 
-def _list(ck: _Checker, value: Any, path: str) -> list:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        ck.err(path, f"expected a list, got {_kind(value)}")
-        return []
-    return value
-
-
-def _photo(ck: _Checker, v: Any, path: str, page_level: bool) -> Photo | None:
+def _photo(ck: Checker, v: Any, path: str, page_level: bool) -> Photo | None:
     keys = PAGE_PHOTO_KEYS if page_level else BLOCK_PHOTO_KEYS
     req = ("id", "file", "frame") if page_level else ("id", "file", "lines")
     m = ck.mapping(v, path, keys, req)
@@ -443,7 +273,7 @@ def _photo(ck: _Checker, v: Any, path: str, page_level: bool) -> Photo | None:
                  fit, frame, columns, lines, ck.where(path))
 
 
-def _story(ck: _Checker, v: Any, path: str, claim) -> Story | None:
+def _story(ck: Checker, v: Any, path: str, claim) -> Story | None:
     if isinstance(v, dict) and "continued" in v:
         m = ck.mapping(v, path, CONT_KEYS, ("continued", "frame"))
         if m is None:
@@ -485,9 +315,9 @@ def _story(ck: _Checker, v: Any, path: str, claim) -> Story | None:
                             ck.boolean(hm.get("vertical"), f"{path}.headline.vertical"), lines)
     elif h is not None:
         headline = Headline(ck.line(h, f"{path}.headline"))
-    paragraphs = _body(ck, m.get("body"), f"{path}.body", sid)
+    paragraphs = body(ck, m.get("body"), f"{path}.body", sid)
     photos = []
-    for i, pv in enumerate(_list(ck, m.get("photos"), f"{path}.photos")):
+    for i, pv in enumerate(ck.sequence(m.get("photos"), f"{path}.photos")):
         ph = _photo(ck, pv, f"{path}.photos[{i}]", page_level=False)
         if ph:
             claim(ph.id, f"{path}.photos[{i}]")
@@ -502,104 +332,3 @@ def _story(ck: _Checker, v: Any, path: str, claim) -> Story | None:
                  continues=ck.text(m.get("continues"), f"{path}.continues"),
                  see_also=ck.text(m.get("see_also"), f"{path}.see_also"),
                  balance=ck.boolean(m.get("balance"), f"{path}.balance"), photos=tuple(photos), where=ck.where(path))
-
-
-def _body(ck: _Checker, value: Any, path: str, sid: str) -> tuple[str, ...]:
-    """Body text: a .txt file beside the manifest, inline text, a list of paragraphs or a filler."""
-    if value is None:
-        return ()
-    if isinstance(value, dict):
-        m = ck.mapping(value, path, {"filler"}, ("filler",))
-        if m is None:
-            return ()
-        fm = ck.mapping(m.get("filler"), f"{path}.filler", {"seed", "chars"}, ("seed", "chars"))
-        if fm is None:
-            return ()
-        from layout.model.filler import filler_text
-        seed = ck.integer(fm.get("seed"), f"{path}.filler.seed", 0, 2**31)
-        chars = ck.integer(fm.get("chars"), f"{path}.filler.chars", 1, 1_000_000)
-        return split_paragraphs(filler_text(seed, chars))
-    if isinstance(value, list):
-        return tuple(p for i, v in enumerate(value) for p in split_paragraphs(ck.text(v, f"{path}[{i}]")))
-    if isinstance(value, str) and "\n" not in value and (value.strip().lower().endswith((".txt", ".md"))
-                                                         or _PATH_LIKE.fullmatch(value.strip())):
-        file = ck.path_in_edition(value.strip(), path, "body")
-        if file is None:
-            return ()
-        try:
-            size = file.stat().st_size
-            if size > MAX_BODY_BYTES:
-                ck.err(path, f"body file {value!r} is {size} bytes; the limit is {MAX_BODY_BYTES}",
-                       "split the story")
-                return ()
-            data = file.read_bytes()
-        except OSError as e:
-            ck.err(path, f"cannot read body file {value!r}: {e.strerror}")
-            return ()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            line = data[: e.start].count(b"\n") + 1
-            ck.err(path, f"body file {value!r} is not UTF-8 (byte 0x{data[e.start]:02X} at line {line})",
-                   "convert it: iconv -f GBK -t UTF-8")
-            return ()
-        bad = _CONTROL.search(text)
-        if bad:
-            line = text[: bad.start()].count("\n") + 1
-            ck.err(path, f"body file {value!r} line {line}: control character U+{ord(bad.group()):04X}",
-                   "remove it")
-            return ()
-        paras = split_paragraphs(text)
-        if not paras:
-            ck.err(path, f"body file {value!r} of story {sid!r} is empty")
-        return paras
-    before = len(ck.problems)
-    text = ck.text(value, path)
-    paras = split_paragraphs(text)
-    if not paras and len(ck.problems) == before:
-        ck.err(path, f"story {sid!r} has an empty body")
-    return paras
-
-
-def _check_jumps(ck: _Checker, pages: list[Page], labels: dict[str, str]) -> None:
-    sources: dict[str, tuple[Page, Story, int]] = {}
-    for p in pages:
-        for i, s in enumerate(p.stories):
-            if not s.continued_from:
-                sources[s.id] = (p, s, i)
-    conts: dict[str, list[tuple[Page, int]]] = {}
-    for p in pages:
-        for i, s in enumerate(p.stories):
-            path = f"pages.{p.label}.stories[{i}]"
-            if s.continued_from:
-                conts.setdefault(s.continued_from, []).append((p, i))
-                src = sources.get(s.continued_from)
-                if src is None:
-                    ck.err(f"{path}.continued", f"continuation of unknown story {s.continued_from!r}",
-                           "name the id of a story that has continues:")
-                elif src[1].continues != p.label:
-                    ck.err(f"{path}.continued", f"story {s.continued_from!r} does not jump here: it has "
-                           f"continues: {src[1].continues or '(none)'} on {src[0].label}",
-                           f"add continues: {p.label} to story {s.continued_from!r}")
-                elif src[0].label == p.label:
-                    ck.err(f"{path}.continued", f"story {s.id!r} jumps to its own page {p.label} (a jump cycle)")
-            for key in ("continues", "see_also"):
-                target = getattr(s, key)
-                if target and target not in labels:
-                    close = difflib.get_close_matches(target, list(labels), n=1)
-                    ck.err(f"{path}.{key}", f"{key}: page {target!r} does not exist in this edition",
-                           f"did you mean {close[0]!r}?" if close else "use a page label such as A3 or T5")
-            if s.continues and s.continues == p.label:
-                ck.err(f"{path}.continues", f"story {s.id!r} jumps to its own page {p.label} (a jump cycle)",
-                       "jump to another page")
-    for sid, (p, s, i) in sources.items():
-        if s.continues and s.continues in labels and s.continues != p.label and sid not in conts:
-            ck.err(f"pages.{p.label}.stories[{i}].continues",
-                   f"story {sid!r} jumps to {s.continues} but {s.continues} has no entry {{continued: {sid}}}",
-                   f"add {{continued: {sid}, frame: ...}} to pages.{s.continues}.stories")
-    for sid, entries in conts.items():
-        if len(entries) > 1:
-            for p, i in entries[1:]:
-                ck.err(f"pages.{p.label}.stories[{i}].continued",
-                       f"story {sid!r} is continued twice (also on {entries[0][0].label})",
-                       "a story may resume in one place only")

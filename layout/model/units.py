@@ -33,10 +33,6 @@ HAO_PT: dict[str, float] = {
 _LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in|em)?\s*$")
 
 
-def mm(value: float) -> float:
-    return value * PT_PER_MM
-
-
 def parse_length(value: object, em: float | None = None) -> float:
     """A length in points from 12, "12pt", "3.5mm", "1cm", "1in", "2em" or "小五".
 

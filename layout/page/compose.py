@@ -429,22 +429,20 @@ class Composer:
             cap_lines.append(self._line(photo.credit, "credit", w, photo.id, page.label))
         pic_lines = bottom - first - len(cap_lines)
         if pic_lines < 2:
-            raise ManifestError(Problem(
-                f"photo {photo.id!r} on {page.label}: {bottom - first} grid lines leave no room for the picture "
-                f"after {len(cap_lines)} caption line(s)", photo.where.file, photo.where.line, photo.where.column,
-                photo.where.path, hint="give it more lines or shorten the caption"))
+            raise ManifestError(Problem.at(
+                photo.where, f"photo {photo.id!r} on {page.label}: {bottom - first} grid lines leave no room for the "
+                f"picture after {len(cap_lines)} caption line(s)", hint="give it more lines or shorten the caption"))
         try:
             with PILImage.open(photo.file) as im:
                 src_w, src_h = im.size
                 mode = im.mode
                 im.verify()
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
-            raise ManifestError(Problem(f"photo {photo.id!r}: cannot read image {photo.file.name}: {e}",
-                                        photo.where.file, photo.where.line, photo.where.column,
-                                        photo.where.path + ".file",
-                                        hint="use an RGB, CMYK or greyscale JPEG or PNG")) from None
+            raise ManifestError(Problem.at(
+                photo.where, f"photo {photo.id!r}: cannot read image {photo.file.name}: {e}",
+                "use an RGB, CMYK or greyscale JPEG or PNG", key="file")) from None
         if src_w < 1 or src_h < 1:
-            raise ManifestError(Problem(f"photo {photo.id!r}: empty image", photo.where.file, photo.where.line))
+            raise ManifestError(Problem.at(photo.where, f"photo {photo.id!r}: empty image"))
         top = g.line_y(first) + 2.0
         h = pic_lines * st.leading - 4.0
         bx, by, bw, bh = x, top, w, h

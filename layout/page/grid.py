@@ -60,10 +60,6 @@ class Grid:
         return self.style.masthead_lines if page.template == "front" else 0
 
 
-def _where_problem(w: Where, message: str, hint: str = "") -> Problem:
-    return Problem(message, w.file, w.line, w.column, w.path, hint)
-
-
 def check_frames(edition: Edition, style: Style) -> list[Problem]:
     """Frames inside the grid, clear of the masthead, not overlapping; text columns that fit."""
     problems: list[Problem] = []
@@ -77,26 +73,26 @@ def check_frames(edition: Edition, style: Style) -> list[Problem]:
         for name, f, w in items:
             fpath = Where(w.file, w.line, w.column, w.path + ".frame")
             if f.col + f.span - 1 > style.columns:
-                problems.append(_where_problem(
+                problems.append(Problem.at(
                     fpath, f"frame of {name!r} on {page.label} spans columns {f.col}-{f.col + f.span - 1}; "
                     f"the grid has {style.columns}", f"make col + span - 1 <= {style.columns}"))
             if f.top + f.lines > style.lines:
-                problems.append(_where_problem(
+                problems.append(Problem.at(
                     fpath, f"frame of {name!r} on {page.label} runs to line {f.top + f.lines}; "
                     f"the grid has {style.lines} lines", f"make top + lines <= {style.lines}"))
             if f.top < first:
-                problems.append(_where_problem(
+                problems.append(Problem.at(
                     fpath, f"frame of {name!r} on {page.label} starts at line {f.top}, inside the masthead "
                     f"(lines 0-{first - 1})", f"start at top: {first} or later"))
         for i, (na, fa, wa) in enumerate(items):
             for nb, fb, wb in items[i + 1:]:
                 if fa.overlaps(fb):
-                    problems.append(_where_problem(
+                    problems.append(Problem.at(
                         wb, f"frames of {na!r} and {nb!r} on {page.label} overlap",
                         f"{na}: col {fa.col} span {fa.span} top {fa.top} lines {fa.lines}; "
                         f"{nb}: col {fb.col} span {fb.span} top {fb.top} lines {fb.lines}"))
         for s in page.stories:
             if s.columns > s.frame.span * style.column_chars:
-                problems.append(_where_problem(s.where, f"story {s.key!r} asks for {s.columns} text columns "
-                                               f"in a {s.frame.span}-column frame"))
+                problems.append(Problem.at(s.where, f"story {s.key!r} asks for {s.columns} text columns "
+                                           f"in a {s.frame.span}-column frame"))
     return problems

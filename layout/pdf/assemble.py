@@ -15,8 +15,10 @@ import codecs
 import hashlib
 import io
 import struct
+from contextlib import contextmanager
 from dataclasses import dataclass
 from html import escape  # not xml.sax.saxutils: it imports urllib.request (12 ms)
+from typing import Iterator
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
@@ -35,16 +37,20 @@ from layout.page.display import PageDisplay
 from layout.text.dates import pdf_date, xmp_date
 
 
-def _memoise_name_escaping() -> None:
+_ESCAPED_NAMES: dict[str, bytes] = {}  # kept between builds: a resident process writes the same names
+
+
+@contextmanager
+def _names_memoised() -> Iterator[None]:
     """pypdf writes a name (/Type, /Font, /Parent ...) by escaping it character by character
     every time (NameObject.renumber), and an edition writes its few dozen distinct names
     about 3,000 times: a fifth of assembly in a resident rebuild.  The escaped bytes depend
-    only on the name, so they are remembered (for names pypdf accepts; anything it refuses
-    it still refuses)."""
+    only on the name, so while `assemble` writes they are remembered (for names pypdf
+    accepts; anything it refuses it still refuses).  pypdf has no hook for this, so the
+    method is replaced for the duration of the write and put back afterwards: other users
+    of pypdf in the process see it unchanged."""
     escape = NameObject.renumber
-    if getattr(escape, "_layout_memo", False):
-        return
-    memo: dict[str, bytes] = {}
+    memo = _ESCAPED_NAMES
 
     def renumber(self: NameObject) -> bytes:
         out = memo.get(self)
@@ -54,11 +60,13 @@ def _memoise_name_escaping() -> None:
                 memo[str(self)] = out
         return out
 
-    renumber._layout_memo = True  # type: ignore[attr-defined]
     NameObject.renumber = renumber  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        NameObject.renumber = escape  # type: ignore[method-assign]
 
 
-_memoise_name_escaping()
 PRINT_CONDITION = "IFRA26"  # ISO 12647-3:2013 coldset newsprint, registered at color.org
 
 
@@ -148,7 +156,8 @@ def assemble(edition: Edition, pages: list[PageDisplay], document: bytes, mode: 
     ident = ByteStringObject(h.digest())
     writer._ID = ArrayObject([ident, ident])
     out = io.BytesIO()
-    writer.write(out)
+    with _names_memoised():
+        writer.write(out)
     return out.getvalue()
 
 

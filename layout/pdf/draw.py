@@ -27,7 +27,9 @@ import hashlib
 import io
 import math
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from reportlab import rl_config
 from reportlab.lib.rl_accel import fp_str
@@ -42,9 +44,7 @@ from layout.page.display import GlyphRun, Image, Marker, PageDisplay, Rect, Rule
 from layout.pdf.imaging import encoded_image
 
 MODES = ("print", "proof", "archive")
-rl_config.useA85 = 0  # binary streams: ASCII85 only inflates images and fonts by 25 %
 CONTENT_FILTER = "/FlateDecode"  # of every page's content stream (PageDrawing.packed)
-MARK_LEN = 3 * 72 / 25.4  # crop marks run through the 3 mm bleed
 PROOF_BLUE = (0.2, 0.45, 0.85)
 PROOF_RED = (0.85, 0.05, 0.05)
 PROOF_GREY = (0.55, 0.55, 0.55)
@@ -176,6 +176,20 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: str = "print", bleed: fl
     return d
 
 
+@contextmanager
+def _binary_streams() -> Iterator[None]:
+    """Streams written as binary, not ASCII85 (which only inflates images and fonts by 25 %).
+    ReportLab has no canvas option for it: it reads rl_config.useA85 while images are drawn
+    and the document is saved, so the setting holds for exactly that and is put back."""
+    saved = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = saved
+
+
+@_binary_streams()
 def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "", font_level: int = 6,
                  author: str = "", date: str = "") -> bytes:
     """Drawings as one PDF document; each face embedded once, subset to what the pages use

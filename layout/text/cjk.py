@@ -13,7 +13,6 @@ on the left half of their em box (blank right half), opening marks on the right 
 
 from __future__ import annotations
 
-import unicodedata
 
 # cl-01 opening brackets and quotes: blank LEFT half in GB fonts.
 OPENING = frozenset("‘“（〔［｛〈《「『【〖〘｟(［[{")
@@ -72,13 +71,3 @@ def is_ideograph(ch: str) -> bool:
     o = ord(ch)
     return (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF
             or 0x20000 <= o <= 0x3FFFF or o == 0x3007)
-
-
-def is_latin(ch: str) -> bool:
-    """Letters and digits of Western scripts: set proportionally, spaced ¼ em from ideographs."""
-    if ch.isascii():
-        return ch.isalnum()
-    o = ord(ch)
-    if 0xFF00 <= o <= 0xFFEF or 0x3000 <= o <= 0x303F:
-        return False
-    return ch.isalnum() and unicodedata.east_asian_width(ch) in ("Na", "N", "H")

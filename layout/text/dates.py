@@ -14,7 +14,6 @@ from lunardate import LunarDate
 WEEKDAYS = "一二三四五六日"
 STEMS = "甲乙丙丁戊己庚辛壬癸"
 BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
-ZODIAC = "鼠牛虎兔龙蛇马羊猴鸡狗猪"
 LUNAR_MONTHS = ["正", "二", "三", "四", "五", "六", "七", "八", "九", "十", "冬", "腊"]
 DIGITS = "〇一二三四五六七八九"
 

@@ -61,10 +61,8 @@ def check_coverage(fonts: FontBook, role_face: str, text: str, story: str, page:
     missing = fonts.uncovered(role_face, text)
     if missing:
         shown = ", ".join(describe(c) for c in missing[:8]) + (" …" if len(missing) > 8 else "")
-        raise FontError(Problem(
-            f"story {story!r} on page {page}: no font covers {shown}",
-            where.file if where else "", where.line if where else 0, where.column if where else 0,
-            where.path if where else "",
+        raise FontError(Problem.at(
+            where, f"story {story!r} on page {page}: no font covers {shown}",
             hint=f"face {fonts.face(role_face).family} and its fallbacks lack "
                  f"{len(missing)} character(s); replace them or add a face in fonts/fonts.yaml"))
 
@@ -227,11 +225,9 @@ def copyfit(text: str, role: Role, fonts: FontBook, measure: float, style: Style
         if block is not None:
             return block
     smallest = candidates[-1]
-    raise CompositionError(Problem(
-        f"headline of story {story!r} on page {page} does not fit {measure:.0f} pt in {max_lines} line(s) "
+    raise CompositionError(Problem.at(
+        where, f"headline of story {story!r} on page {page} does not fit {measure:.0f} pt in {max_lines} line(s) "
         f"even at {smallest:g} pt: {text!r}",
-        where.file if where else "", where.line if where else 0, where.column if where else 0,
-        where.path if where else "",
         hint="shorten it, allow more lines (headline: {text: ..., lines: 2}) or widen the frame"))
 
 
@@ -268,10 +264,9 @@ def set_vertical(text: str, role: Role, fonts: FontBook, height: float, *, size:
             chosen = s
             break
     if chosen is None:
-        raise CompositionError(Problem(
-            f"vertical headline of story {story!r} on page {page} does not fit {height:.0f} pt",
-            where.file if where else "", where.line if where else 0, where.column if where else 0,
-            where.path if where else "", hint="shorten it or make the frame taller"))
+        raise CompositionError(Problem.at(
+            where, f"vertical headline of story {story!r} on page {page} does not fit {height:.0f} pt",
+            hint="shorten it or make the frame taller"))
     s = chosen
     all_text = "".join(cells)
     check_coverage(fonts, face, all_text, story, page, where)

@@ -1,0 +1,105 @@
+"""Story bodies: the text of a story from a file, inline text, a list of paragraphs or a filler.
+
+Whatever the source, the result is a tuple of paragraphs (`split_paragraphs`): the one
+place where the manifest's line breaks and white space become the typesetter's input.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from layout.model.checker import CONTROL, Checker
+
+MAX_BODY_BYTES = 4 * 1024 * 1024  # a 4 MB story is a mistake, not a story
+# A one-line body such as "../../etc/passwd" or "stories/a.text" (ASCII, no spaces, a path
+# separator) is a file name: read and vetted as one (inside the edition folder), never
+# typeset as the story.
+PATH_LIKE = re.compile(r"[\w.~-]*[/\\][\w./\\~-]*", re.ASCII)
+_BLANK_LINE = re.compile(r"\n\s*\n")
+_WORD_SPACE = re.compile(r"[^\S\u3000]+")
+
+
+@lru_cache(maxsize=2048)
+def split_paragraphs(text: str) -> tuple[str, ...]:
+    """Blank lines separate paragraphs; single newlines inside a paragraph are joined.
+
+    A newline between two ideographs is dropped; between Latin words it becomes a space.
+    Runs of other whitespace (tabs, no-break, thin, NEL ...) become one space; the
+    ideographic space U+3000 is kept.  (Memoised: `layout watch` reloads the manifest on
+    every save, and all stories but the edited one have the same text as before.)
+    """
+    paras = []
+    for block in _BLANK_LINE.split(text.replace("\r\n", "\n").replace("\r", "\n")):
+        lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
+        if not lines:
+            continue
+        joined = lines[0]
+        for ln in lines[1:]:
+            sep = " " if (joined[-1].isascii() and joined[-1].isalnum() and ln[0].isascii()
+                          and ln[0].isalnum()) else ""
+            joined += sep + ln
+        # any whitespace but the ideographic space (U+3000) is a word space: thin and
+        # narrow no-break spaces, NEL ... are in no face and would reach the line breaker
+        paras.append(_WORD_SPACE.sub(" ", joined))
+    return tuple(paras)
+
+
+def body(ck: Checker, value: Any, path: str, sid: str) -> tuple[str, ...]:
+    """Body text: a .txt file beside the manifest, inline text, a list of paragraphs or a filler."""
+    if value is None:
+        return ()
+    if isinstance(value, dict):
+        m = ck.mapping(value, path, {"filler"}, ("filler",))
+        if m is None:
+            return ()
+        fm = ck.mapping(m.get("filler"), f"{path}.filler", {"seed", "chars"}, ("seed", "chars"))
+        if fm is None:
+            return ()
+        # imported here: building filler's vocabulary tables is a noticeable part of start-up,
+        # paid only by editions that ask for filler text
+        from layout.model.filler import filler_text
+        seed = ck.integer(fm.get("seed"), f"{path}.filler.seed", 0, 2**31)
+        chars = ck.integer(fm.get("chars"), f"{path}.filler.chars", 1, 1_000_000)
+        return split_paragraphs(filler_text(seed, chars))
+    if isinstance(value, list):
+        return tuple(p for i, v in enumerate(value) for p in split_paragraphs(ck.text(v, f"{path}[{i}]")))
+    if isinstance(value, str) and "\n" not in value and (value.strip().lower().endswith((".txt", ".md"))
+                                                         or PATH_LIKE.fullmatch(value.strip())):
+        file = ck.path_in_edition(value.strip(), path, "body")
+        if file is None:
+            return ()
+        try:
+            size = file.stat().st_size
+            if size > MAX_BODY_BYTES:
+                ck.err(path, f"body file {value!r} is {size} bytes; the limit is {MAX_BODY_BYTES}",
+                       "split the story")
+                return ()
+            data = file.read_bytes()
+        except OSError as e:
+            ck.err(path, f"cannot read body file {value!r}: {e.strerror}")
+            return ()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            line = data[: e.start].count(b"\n") + 1
+            ck.err(path, f"body file {value!r} is not UTF-8 (byte 0x{data[e.start]:02X} at line {line})",
+                   "convert it: iconv -f GBK -t UTF-8")
+            return ()
+        bad = CONTROL.search(text)
+        if bad:
+            line = text[: bad.start()].count("\n") + 1
+            ck.err(path, f"body file {value!r} line {line}: control character U+{ord(bad.group()):04X}",
+                   "remove it")
+            return ()
+        paras = split_paragraphs(text)
+        if not paras:
+            ck.err(path, f"body file {value!r} of story {sid!r} is empty")
+        return paras
+    before = len(ck.problems)
+    text = ck.text(value, path)
+    paras = split_paragraphs(text)
+    if not paras and len(ck.problems) == before:
+        ck.err(path, f"story {sid!r} has an empty body")
+    return paras
