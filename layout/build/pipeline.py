@@ -28,6 +28,7 @@ from layout.fonts.catalogue import FontBook, load_fontbook
 from layout.fonts.embed import embedded
 from layout.model.edition import Edition
 from layout.model.manifest import load_edition
+from layout.model.modes import OutputMode, OutputProfile, output_profile
 from layout.model.styles import Style, load_style, path_of
 from layout.page.compose import ComposedPage, Composer, StoryMemo, fallback_findings
 from layout.page.display import PageDisplay
@@ -44,7 +45,7 @@ from layout.text.typeset import Cursor
 @dataclass
 class BuildOptions:
     out_dir: Path = Path("output")
-    mode: str = "print"
+    mode: OutputMode = OutputMode.PRINT
     pages: list[str] | None = None  # labels to build; None = all
     jobs: int = 1
     report: Path | None = None
@@ -55,6 +56,9 @@ class BuildOptions:
     memory: dict | None = None  # pages kept in memory between builds of one process (layout watch)
     stories: StoryMemo | None = None  # and composed stories (layout watch)
     yaml_memo: dict | None = None  # and the parsed parts of the manifest (layout watch)
+
+    def __post_init__(self) -> None:
+        self.mode = output_profile(self.mode).mode  # a name given as a plain string is checked here
 
 
 @dataclass
@@ -180,10 +184,10 @@ def safe_name(edition: Edition, label: str) -> str:
     return f"{sid}{page.number}"
 
 
-def edition_filename(edition: Edition, mode: str) -> str:
-    """<paper>-<date>[-<mode>].pdf; the paper's name made safe as one file name (no path
+def edition_filename(edition: Edition, mode: OutputMode) -> str:
+    """<paper>-<date><mode's suffix>.pdf; the paper's name made safe as one file name (no path
     separators, no leading dot, at most 255 bytes), so that it can never point elsewhere."""
-    tail = f"-{edition.date.isoformat()}" + ("" if mode == "print" else f"-{mode}") + ".pdf"
+    tail = f"-{edition.date.isoformat()}{output_profile(mode).suffix}.pdf"
     paper = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]', "_", edition.paper).strip(" .") or "edition"
     while len((paper + tail).encode("utf-8")) > 240:
         paper = paper[:-1]
@@ -377,18 +381,19 @@ class BuildLock:
 def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int], None] | None = None
           ) -> BuildResult:
     t0 = time.perf_counter()
+    profile = output_profile(opts.mode)
     prep = prepare(manifest, opts.allow_outside, opts.yaml_memo)
     edition, style, fonts = prep.edition, prep.style, prep.fonts
     labels = select_pages(edition, opts.pages)
     t_load = time.perf_counter()
     composer = Composer(edition, style, fonts, opts.stories)
     cursors: dict[str, Cursor] = composer.resolve_jumps()
-    _W.update(composer=composer, edition=edition, cursors=cursors, fonts=fonts, mode=opts.mode,
+    _W.update(composer=composer, edition=edition, cursors=cursors, fonts=fonts, mode=profile.mode,
               bleed=style.bleed, stamp=edition.sha256)
     total = len(labels)
-    cache = PageCache(opts.out_dir / ".cache", edition, style, opts.mode, cursors) if opts.cache else None
+    cache = PageCache(opts.out_dir / ".cache", edition, style, profile.mode, cursors) if opts.cache else None
     memory = opts.memory
-    keyer = cache or (PageCache(opts.out_dir / ".cache", edition, style, opts.mode, cursors)
+    keyer = cache or (PageCache(opts.out_dir / ".cache", edition, style, profile.mode, cursors)
                       if memory is not None else None)
     keys = {lab: keyer.key(edition.page(lab)) for lab in labels} if keyer else {}
     _W.update(cache=cache, keys=keys)
@@ -442,16 +447,16 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
     timings = {"checks": t_draw - t_pages}
     document = render_pages([r.drawing for r in results], fonts, author=edition.paper, date=pdf_date(edition.date))
     t_doc = time.perf_counter()
-    edition_bytes = assemble(edition, [r.page.display for r in results], document, opts.mode)
+    edition_bytes = assemble(edition, [r.page.display for r in results], document, profile.mode)
     t_asm = time.perf_counter()
-    if opts.verify or opts.mode == "archive":
+    if opts.verify or profile.always_verify:
         findings += verify_pdf(edition, texts, pdfs, edition_bytes)
     if opts.allow_overset:
         findings = [Finding("warning", f.code, f.where, f.message, f.data) if f.code == "overset" else f
                     for f in findings]
     errors = [f for f in findings if f.severity == "error"]
     if opts.report:
-        report = fit_report(edition, pages, findings, opts.mode, opts.verify or opts.mode == "archive")
+        report = fit_report(edition, pages, findings, profile.mode, opts.verify or profile.always_verify)
         write_atomic(opts.report, json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"))
     if errors:
         kind = OversetError if all(f.code == "overset" for f in errors) else ManifestError
@@ -466,17 +471,15 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
         try:
             for r in results:
                 lab = r.page.display.label
-                p = out / "pages" / f"{safe_name(edition, lab)}.pdf"
-                if opts.mode != "print":
-                    p = out / opts.mode / "pages" / f"{safe_name(edition, lab)}.pdf"
+                p = out / profile.folder / "pages" / f"{safe_name(edition, lab)}.pdf"
                 if cache and cache.unchanged(p, keys[lab]):
                     staged.keep(p)
                 else:
                     staged.add(p, r.pdf)
                 page_paths[lab] = p
-            target = out / edition_filename(edition, opts.mode)
+            target = out / edition_filename(edition, profile.mode)
             staged.add(target, edition_bytes)
-            if opts.mode == "archive":
+            if profile.sidecar:
                 side = archive_sidecar(edition, pages, texts)
                 staged.add(target.with_suffix(".json"), json.dumps(side, ensure_ascii=False, indent=1).encode())
             staged.commit()
@@ -492,7 +495,7 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
             memory.update((keys[lab], done[lab]) for lab in labels)
         t_files = time.perf_counter()
         timings["files"] = t_files - t_asm
-        if opts.mode == "print":
+        if profile.preflight:
             from layout.pdf.preflight import preflight
 
             pf = preflight(edition_bytes, scans=dict(r.scan for r in results))
@@ -504,13 +507,15 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
                        Path(path_of(style.source)).resolve())
 
 
-def fit_report(edition: Edition, pages: list[ComposedPage], findings: list[Finding], mode: str,
+def fit_report(edition: Edition, pages: list[ComposedPage], findings: list[Finding], mode: OutputMode | None,
                pdf_verified: bool = False) -> dict:
+    """Every story's fit and every finding.  `mode` None: the pages were composed but no PDF
+    was made (`layout check`), reported as "check"."""
     fits = [f for cp in pages for f in cp.fits]
     fidelity = [f for f in findings if f.code == "fidelity"]
     return {
         "edition": {"paper": edition.paper, "date": edition.date.isoformat(), "manifest_sha256": edition.sha256,
-                    "mode": mode, "layout_version": __version__},
+                    "mode": mode.value if mode is not None else "check", "layout_version": __version__},
         "fidelity": {  # every story's characters set once and in order (display lists; PDFs with --verify)
             "stories_checked": len({f.story.split("~")[0] for f in fits}),
             "characters_set": sum(f.chars_set for f in fits),

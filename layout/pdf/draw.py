@@ -1,8 +1,8 @@
 """Render display lists to PDF with ReportLab's canvas.
 
-In: PageDisplays, the FontBook, an output mode.  Out: PDF bytes, either one page or a
-whole edition in one document.  This is the only module that talks to ReportLab and the
-only place the y axis flips.
+In: PageDisplays, the FontBook, an output mode (its OutputProfile, layout.model.modes).
+Out: PDF bytes, either one page or a whole edition in one document.  This is the only
+module that talks to ReportLab and the only place the y axis flips.
 
 Two steps, so that pages can be drawn in parallel and documents put together cheaply:
 `draw_page` turns a display list into a `PageDrawing` (the page's content operators as
@@ -10,7 +10,7 @@ text, its photos encoded, the characters it draws with each face; plain data, no
 ReportLab objects); `render_pages` writes drawings into one ReportLab document, each face
 embedded once for the whole document with exactly the glyphs its pages use (pdffont.py).
 
-Modes:
+Modes (what each profile asks for):
 * print   - page = trim + bleed (TrimBox/BleedBox), crop marks in the bleed, everything
             in DeviceCMYK, text and rules 100 % K overprinting, photos converted to CMYK
             with grey component replacement under the newsprint ink limit.
@@ -38,10 +38,10 @@ from reportlab.pdfgen import canvas as rl_canvas
 from layout.errors import RenderError
 from layout.fonts.catalogue import Face, FontBook
 from layout.fonts.embed import embedded
+from layout.model.modes import OutputMode, output_profile
 from layout.page.display import GlyphRun, Image, Marker, PageDisplay, Rect, Rule
 from layout.pdf.imaging import encoded_image
 
-MODES = ("print", "proof", "archive")
 rl_config.useA85 = 0  # binary streams: ASCII85 only inflates images and fonts by 25 %
 CONTENT_FILTER = "/FlateDecode"  # of every page's content stream (PageDrawing.packed)
 MARK_LEN = 3 * 72 / 25.4  # crop marks run through the 3 mm bleed
@@ -138,14 +138,17 @@ class _Ops:
         return {k: "".join(sorted(set("".join(v)))) for k, v in self.chars.items()}
 
 
-def draw_page(page: PageDisplay, fonts: FontBook, mode: str = "print", bleed: float = 0.0,
+def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.PRINT, bleed: float = 0.0,
               stamp: str = "") -> PageDrawing:
     """A display list as content operators (no ReportLab objects: picklable, cacheable).
-    `stamp` is the proof watermark's build id (manifest hash)."""
-    if mode not in MODES:
-        raise RenderError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
-    cmyk = mode == "print"
-    b = bleed if mode == "print" else 0.0
+    `bleed` is the style's (used when the mode has bleed); `stamp` is the proof watermark's
+    build id (manifest hash)."""
+    try:
+        profile = output_profile(mode)
+    except ValueError as e:
+        raise RenderError(str(e)) from None
+    cmyk = profile.cmyk
+    b = bleed if profile.bleed else 0.0
     top = page.height + b  # y flip: display y -> PDF y = top - y
     d = PageDrawing(page.label, page.title or page.label, page.width + 2 * b, page.height + 2 * b, b, cmyk)
     for it in page.items:  # photos first: text and rules overprint them
@@ -153,7 +156,7 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: str = "print", bleed: fl
             d.images.append((b + it.x, top - it.y - it.h, it.w, it.h,
                              encoded_image(it.file, it.crop, it.mode, cmyk)))
     ops = _Ops(fonts, cmyk)
-    if mode == "proof":  # under the text, so that it never hides a character
+    if profile.proof_marks:  # under the text, so that it never hides a character
         _watermark(ops, page, fonts, stamp)
     ops.text([it for it in page.items if isinstance(it, GlyphRun)], b, top)
     add = ops.code.append
@@ -169,7 +172,7 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: str = "print", bleed: fl
                 f"{fp_str(b + it.x, top - it.y - it.h, it.w, it.h)} re {paint}")
     if b:
         add(_crop_marks(b, page.width, page.height))
-    if mode == "proof":
+    if profile.proof_marks:
         _proof_marks(ops, page, fonts, top)
     d.content = "\n".join(ops.code)
     d.chars = ops.used()
@@ -244,7 +247,7 @@ def _pack(page, d: PageDrawing) -> None:
     page.Contents = contents
 
 
-def render_page(page: PageDisplay, fonts: FontBook, mode: str = "print", bleed: float = 0.0,
+def render_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.PRINT, bleed: float = 0.0,
                 stamp: str = "") -> bytes:
     """One page as a PDF of its own."""
     return render_pages([draw_page(page, fonts, mode, bleed, stamp)], fonts)
