@@ -105,7 +105,7 @@ def build(
 
         opts = BuildOptions(out_dir, output_mode, [pages] if pages else None, jobs or os.cpu_count() or 1, report,
                             allow_overset, allow_outside, verify, cache=not no_cache)
-        res = _with_progress(lambda cb: run_build(_manifest(edition), opts, cb))
+        res = _with_progress(lambda cb: run_build(_manifest(edition), opts, progress=cb))
     except KeyboardInterrupt:
         _interrupted("the build", out_dir)
         return
@@ -226,7 +226,9 @@ def check(
     """Validate, check fonts, compose every page and report problems; writes no PDF."""
     import json
 
-    from layout.build.pipeline import compose_all, fit_report, prepare, write_atomic
+    from layout.build.pipeline import compose_all, prepare
+    from layout.build.report import fit_report
+    from layout.build.staging import write_atomic
     from layout.page.fidelity import display_fidelity
 
     try:

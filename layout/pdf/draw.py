@@ -37,7 +37,7 @@ from reportlab.pdfgen import canvas as rl_canvas
 
 from layout.errors import RenderError
 from layout.fonts.catalogue import Face, FontBook
-from layout.fonts.embed import embedded
+from layout.fonts.embed import EmbeddedFonts
 from layout.model.modes import OutputMode, output_profile
 from layout.page.display import GlyphRun, Image, Marker, PageDisplay, Rect, Rule
 from layout.pdf.imaging import encoded_image
@@ -74,9 +74,10 @@ def _rgb(c: tuple[float, float, float, float]) -> tuple[float, float, float]:
 class _Ops:
     """Content-stream operators for one page, in PDF coordinates."""
 
-    def __init__(self, fonts: FontBook, cmyk: bool):
+    def __init__(self, fonts: FontBook, cmyk: bool, embedded: EmbeddedFonts):
         self.code: list[str] = []
         self.cmyk = cmyk
+        self.embedded = embedded
         self.faces = {f.key: f for f in fonts.faces.values()}
         self.chars: dict[str, list[str]] = {}
 
@@ -102,7 +103,7 @@ class _Ops:
                 face = self.faces.get(r.face)
                 if face is None:
                     raise RenderError(f"glyph run in unknown face {r.face!r}")
-                ef = embedded(face)
+                ef = self.embedded.get(face)
                 enc = encoders[r.face] = (ef.encode, "/" + ef.resource)
                 chars.setdefault(r.face, [])
             if r.color != cur_col:
@@ -129,7 +130,7 @@ class _Ops:
         shift = {"left": 0.0, "centre": w / 2, "right": w}[align]
         a = math.radians(angle)
         ca, sa = math.cos(a), math.sin(a)
-        ef = embedded(face)
+        ef = self.embedded.get(face)
         self.code.append(f"BT 0 Tc {self.fill(col)} /{ef.resource} {fp_str(size)} Tf "
                          f"{fp_str(ca, sa, -sa, ca, x - ca * shift, y - sa * shift)} Tm {ef.encode(text)} Tj ET")
         self.chars.setdefault(face.key, []).append(text)
@@ -139,10 +140,11 @@ class _Ops:
 
 
 def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.PRINT, bleed: float = 0.0,
-              stamp: str = "") -> PageDrawing:
+              stamp: str = "", embedded: EmbeddedFonts | None = None) -> PageDrawing:
     """A display list as content operators (no ReportLab objects: picklable, cacheable).
     `bleed` is the style's (used when the mode has bleed); `stamp` is the proof watermark's
-    build id (manifest hash)."""
+    build id (manifest hash); `embedded`: the caller's registry of embedded faces (else a
+    registry of its own for this page)."""
     try:
         profile = output_profile(mode)
     except ValueError as e:
@@ -155,7 +157,7 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.
         if isinstance(it, Image):
             d.images.append((b + it.x, top - it.y - it.h, it.w, it.h,
                              encoded_image(it.file, it.crop, it.mode, cmyk)))
-    ops = _Ops(fonts, cmyk)
+    ops = _Ops(fonts, cmyk, embedded if embedded is not None else EmbeddedFonts())
     if profile.proof_marks:  # under the text, so that it never hides a character
         _watermark(ops, page, fonts, stamp)
     ops.text([it for it in page.items if isinstance(it, GlyphRun)], b, top)
@@ -180,12 +182,14 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.
 
 
 def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "", font_level: int = 6,
-                 author: str = "", date: str = "") -> bytes:
+                 author: str = "", date: str = "", embedded: EmbeddedFonts | None = None) -> bytes:
     """Drawings as one PDF document; each face embedded once, subset to what the pages use
-    and compressed at zlib `font_level` (1 for page files: twice as fast, 7 % larger)."""
+    and compressed at zlib `font_level` (1 for page files: twice as fast, 7 % larger).
+    `embedded`: the caller's registry of embedded faces (else one of its own)."""
     if not drawings:
         raise RenderError("no pages to render")
-    faces = {f.key: embedded(f) for f in fonts.faces.values()}
+    registry = embedded if embedded is not None else EmbeddedFonts()
+    faces = {f.key: registry.get(f) for f in fonts.faces.values()}
     song = fonts.faces.get("song") or next(iter(fonts.faces.values()))
     buf = io.BytesIO()
     first = drawings[0]
@@ -250,7 +254,8 @@ def _pack(page, d: PageDrawing) -> None:
 def render_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.PRINT, bleed: float = 0.0,
                 stamp: str = "") -> bytes:
     """One page as a PDF of its own."""
-    return render_pages([draw_page(page, fonts, mode, bleed, stamp)], fonts)
+    embedded = EmbeddedFonts()
+    return render_pages([draw_page(page, fonts, mode, bleed, stamp, embedded)], fonts, embedded=embedded)
 
 
 def _crop_marks(b: float, w: float, h: float) -> str:

@@ -42,7 +42,6 @@ import hashlib
 import io
 import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +52,9 @@ from fontTools import subset
 from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTCollection, TTFont, newTable
+
+from layout.build.staging import write_atomic
+from layout.errors import OutputError
 
 __all__ = [
     "FACES",
@@ -552,20 +554,11 @@ def _build_face(spec: FaceSpec, src_path: Path, log: Callable[[str], None]) -> t
 # Output
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """layout's atomic write (layout.build.staging), failing as font preparation fails."""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+        write_atomic(path, data)
+    except OutputError as exc:
+        raise FontPrepError("; ".join(str(p) for p in exc.problems)) from None
 
 
 def _yaml_str(value: str) -> str:
