@@ -164,12 +164,11 @@ def build(manifest: Path, opts: BuildOptions, session: BuildSession | None = Non
     clock.lap("assemble")
     verified = opts.verify or profile.always_verify
     if verified:
-        pdfs = {r.page.display.label: r.pdf for r in results}
-        findings += verify_pdf(prep.edition, [r.text for r in results], pdfs, edition_pdf)
+        findings += read_back(prep.edition, results, edition_pdf)
     findings = judge(findings, opts)
     if opts.report:
-        report = fit_report(prep.edition, [r.page for r in results], findings, profile.mode, verified)
-        write_atomic(opts.report, json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"))
+        write_report(opts.report, fit_report(prep.edition, [r.page for r in results], findings, profile.mode,
+                                             verified))
     raise_errors(findings)
     with BuildLock(opts.out_dir):
         written = commit_outputs(prep.edition, results, edition_pdf, profile, opts.out_dir, job)
@@ -243,6 +242,13 @@ def render_document(edition: Edition, fonts: FontBook, results: list[PageResult]
                         embedded=embedded)
 
 
+def read_back(edition: Edition, results: list[PageResult], edition_pdf: bytes) -> list[Finding]:
+    """Every story's text read back from the written page PDFs and the edition (--verify,
+    and always for the archive)."""
+    pdfs = {r.page.display.label: r.pdf for r in results}
+    return verify_pdf(edition, [r.text for r in results], pdfs, edition_pdf)
+
+
 def judge(findings: list[Finding], opts: BuildOptions) -> list[Finding]:
     """--allow-overset: overset is reported as a warning."""
     if not opts.allow_overset:
@@ -256,6 +262,11 @@ def raise_errors(findings: list[Finding]) -> None:
     if errors:
         kind = OversetError if all(f.code == "overset" for f in errors) else ManifestError
         raise kind([Problem(f.message) for f in errors])
+
+
+def write_report(path: Path, report: dict) -> None:
+    """The fit report, written even when the build then stops on errors: it says why."""
+    write_atomic(path, json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
 @dataclass
