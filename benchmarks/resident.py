@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.edition36 import generate  # noqa: E402
 from layout.build.pipeline import BuildOptions, build  # noqa: E402
-from layout.page.compose import StoryMemo  # noqa: E402
+from layout.build.session import BuildSession  # noqa: E402
 
 
 def main() -> None:
@@ -38,8 +38,9 @@ def run(work: Path, n: int) -> None:
     raw = yaml.safe_load(generate(work / "src").read_text(encoding="utf-8"))
     manifest = work / "edition.yaml"
     manifest.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    opts = BuildOptions(out_dir=work / "out", jobs=2, memory={}, stories=StoryMemo(), yaml_memo={})
-    build(manifest, opts)
+    opts = BuildOptions(out_dir=work / "out", jobs=2)
+    session = BuildSession()  # what layout watch keeps between builds
+    build(manifest, opts, session)
     label = list(raw["pages"])[len(raw["pages"]) // 2]
     walls, timings = [], []
     for k in range(n):
@@ -48,7 +49,7 @@ def run(work: Path, n: int) -> None:
         manifest.write_text(yaml.safe_dump(changed, allow_unicode=True, sort_keys=False), encoding="utf-8")
         gc.collect()  # as layout watch does between builds
         t = time.perf_counter()
-        res = build(manifest, opts)
+        res = build(manifest, opts, session)
         walls.append(time.perf_counter() - t)
         timings.append(res.timings)
     print(f"rebuild after one story on {label} changed, {n} runs: median {statistics.median(walls):.4f} s "

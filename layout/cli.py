@@ -17,6 +17,7 @@ try:
 
     from layout import __version__, paths
     from layout.errors import LayoutError
+    from layout.model.modes import OutputMode
 except KeyboardInterrupt:  # Ctrl-C while the command is still starting: no traceback
     sys.stderr.write("interrupted\n")
     raise SystemExit(130) from None
@@ -29,6 +30,7 @@ fonts_app = typer.Typer(help="Font catalogue: list faces, check an edition's cov
 app.add_typer(fonts_app, name="fonts")
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
+MODES_HELP = " | ".join(m.value for m in OutputMode)
 STATE = {"debug": False, "quiet": False, "verbose": False}
 
 
@@ -66,6 +68,15 @@ def main_options(
     STATE.update(debug=debug, quiet=quiet, verbose=verbose)
 
 
+def _output_mode(name: str) -> OutputMode:
+    """--mode as an OutputMode; an unknown name is a usage error (exit 2)."""
+    try:
+        return OutputMode(name)
+    except ValueError:
+        err.print(f"unknown --mode {name!r}; use print, proof or archive")
+        raise typer.Exit(2) from None
+
+
 def _manifest(edition: Optional[Path]) -> Path:
     return edition if edition is not None else paths.sample_edition()
 
@@ -74,7 +85,7 @@ def _manifest(edition: Optional[Path]) -> Path:
 def build(
     edition: Optional[Path] = typer.Argument(None, help="Edition manifest (default: the bundled sample)."),
     out_dir: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder."),
-    mode: str = typer.Option("print", "--mode", "-m", help="print | proof | archive"),
+    mode: str = typer.Option(OutputMode.PRINT.value, "--mode", "-m", help=MODES_HELP),
     pages: Optional[str] = typer.Option(None, "--pages", help="Pages to build, e.g. A1,T3-T5"),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, max=64,
                              help="Worker processes (0 = one per CPU core); output is identical for any value."),
@@ -85,18 +96,16 @@ def build(
     no_cache: bool = typer.Option(False, "--no-cache", help="Compose and draw every page, ignoring DIR/.cache."),
 ) -> None:
     """Build the edition PDF and one PDF per page."""
-    if mode not in ("print", "proof", "archive"):
-        err.print(f"unknown --mode {mode!r}; use print, proof or archive")
-        raise typer.Exit(2)
+    output_mode = _output_mode(mode)
     import os
 
     try:
         from layout.build.pipeline import BuildOptions
         from layout.build.pipeline import build as run_build
 
-        opts = BuildOptions(out_dir, mode, [pages] if pages else None, jobs or os.cpu_count() or 1, report,
+        opts = BuildOptions(out_dir, output_mode, [pages] if pages else None, jobs or os.cpu_count() or 1, report,
                             allow_overset, allow_outside, verify, cache=not no_cache)
-        res = _with_progress(lambda cb: run_build(_manifest(edition), opts, cb))
+        res = _with_progress(lambda cb: run_build(_manifest(edition), opts, progress=cb))
     except KeyboardInterrupt:
         _interrupted("the build", out_dir)
         return
@@ -152,7 +161,7 @@ def _summary(res) -> None:
 def watch(
     edition: Optional[Path] = typer.Argument(None, help="Edition manifest (default: the bundled sample)."),
     out_dir: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder."),
-    mode: str = typer.Option("print", "--mode", "-m", help="print | proof | archive"),
+    mode: str = typer.Option(OutputMode.PRINT.value, "--mode", "-m", help=MODES_HELP),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, max=64, help="Worker processes (0 = one per CPU core)."),
     allow_overset: bool = typer.Option(False, "--allow-overset", help="Overset is a warning, not an error."),
     allow_outside: bool = typer.Option(False, "--allow-outside", help="Allow files outside the edition folder."),
@@ -163,16 +172,14 @@ def watch(
 
     One resident process: fonts, code and unchanged pages stay in memory, so a rebuild
     composes only the pages that changed."""
-    if mode not in ("print", "proof", "archive"):
-        err.print(f"unknown --mode {mode!r}; use print, proof or archive")
-        raise typer.Exit(2)
+    output_mode = _output_mode(mode)
     import os
 
     from layout.build.pipeline import BuildOptions
     from layout.build.watch import Watcher
 
     manifest = _manifest(edition)
-    opts = BuildOptions(out_dir, mode, None, jobs or os.cpu_count() or 1, None, allow_overset, allow_outside)
+    opts = BuildOptions(out_dir, output_mode, None, jobs or os.cpu_count() or 1, None, allow_overset, allow_outside)
     watcher = Watcher(manifest, opts)
 
     def report(ev) -> None:
@@ -219,7 +226,9 @@ def check(
     """Validate, check fonts, compose every page and report problems; writes no PDF."""
     import json
 
-    from layout.build.pipeline import compose_all, fit_report, prepare, write_atomic
+    from layout.build.pipeline import compose_all, prepare
+    from layout.build.report import fit_report
+    from layout.build.staging import write_atomic
     from layout.page.fidelity import display_fidelity
 
     try:
@@ -235,7 +244,7 @@ def check(
     overset_ids = {f.data.get("story", "") for f in findings if f.code == "overset"}
     findings += display_fidelity(prep.edition, [cp.display for cp in pages], overset_ids)
     if report:
-        write_atomic(report, json.dumps(fit_report(prep.edition, pages, findings, "check"), ensure_ascii=False,
+        write_atomic(report, json.dumps(fit_report(prep.edition, pages, findings, None), ensure_ascii=False,
                                         indent=1).encode())
     for f in findings:
         (err if f.severity == "error" else out).print(f"{f.severity}: {f.where}: {f.message}", markup=False)

@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from layout.build.pipeline import BuildLock, BuildOptions, build
+from layout.build.pipeline import BuildOptions, build
+from layout.build.staging import BuildLock
 from layout.errors import OutputError
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -382,3 +383,21 @@ def test_ctrl_c_after_the_command_finished_keeps_its_exit_status(monkeypatch):
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, before)
+
+
+def test_write_atomic_replaces_whole_or_not_at_all(tmp_path):
+    """The one atomic write every output goes through: the new bytes replace the old file
+    entirely; a failure (here a folder in the way) is an OutputError naming the file and
+    leaves no temporary behind."""
+    from layout.build.staging import write_atomic
+    from layout.errors import OutputError
+
+    target = tmp_path / "sub" / "report.json"
+    write_atomic(target, b"old")
+    write_atomic(target, b"new")
+    assert target.read_bytes() == b"new" and oct(target.stat().st_mode & 0o777) == "0o644"
+    (tmp_path / "dir.pdf").mkdir()
+    with pytest.raises(OutputError, match="cannot write .*dir.pdf"):
+        write_atomic(tmp_path / "dir.pdf", b"x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dir.pdf", "sub"]
+    assert [p.name for p in (tmp_path / "sub").iterdir()] == ["report.json"]

@@ -134,3 +134,26 @@ def test_preflight_takes_known_content_streams_from_the_scans(mini, tmp_path, mo
     assert preflight(data, scans={key: lie}).problems == ["page 1: RGB colour operator in the content"]
     other = content_key(str(stream["/Filter"]), stream._data + b" ")
     assert preflight(data, scans={other: lie}).ok
+
+
+def test_each_mode_writes_its_own_files_and_the_cli_names_modes_as_before(mini, tmp_path):
+    """Modes are an enum with one profile each: their files never overwrite each other's (one
+    output folder can hold all three), a mode given by name is accepted, an unknown one is
+    refused with the modes named, and the report writes the plain name."""
+    from typer.testing import CliRunner
+
+    from layout.cli import app
+    from layout.model.modes import OutputMode, output_profile
+
+    places = {(output_profile(m).folder, output_profile(m).suffix) for m in OutputMode}
+    assert len(places) == len(OutputMode) and [m.value for m in OutputMode] == ["print", "proof", "archive"]
+    built = {m: build(mini, BuildOptions(out_dir=tmp_path, mode=m.value, report=tmp_path / f"{m}.json"))
+             for m in OutputMode}
+    files = [p for res in built.values() for p in [res.edition_pdf, *res.page_pdfs.values()]]
+    assert len(set(files)) == len(files) and all(p.exists() for p in files)
+    assert [json.loads((tmp_path / f"{m}.json").read_text())["edition"]["mode"] for m in OutputMode] == \
+        ["print", "proof", "archive"]
+    with pytest.raises(ValueError, match="use one of print, proof, archive"):
+        BuildOptions(out_dir=tmp_path, mode="web")
+    res = CliRunner().invoke(app, ["build", str(mini), "-o", str(tmp_path / "cli"), "--mode", "web"])
+    assert res.exit_code == 2 and "unknown --mode 'web'" in res.output

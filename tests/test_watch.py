@@ -178,7 +178,7 @@ def test_an_edited_story_is_composed_again_and_its_neighbours_come_from_the_memo
                         encoding="utf-8")
     w = Watcher(manifest, BuildOptions(out_dir=tmp_path / "watch", jobs=1))
     assert w.build_once().error is None
-    memo = w.opts.stories
+    memo = w.session.stories
     before = memo.hits
     manifest.write_text(manifest.read_text(encoding="utf-8").replace("seed: 9,", "seed: 29,"), encoding="utf-8")
     watched = w.build_once().result
@@ -252,3 +252,23 @@ def test_a_jumped_story_edited_under_watch_is_the_same_as_a_fresh_build(tmp_path
         assert watched.edition_pdf.read_bytes() == fresh.edition_pdf.read_bytes()
         for label in ("A1", "A3"):
             assert watched.page_pdfs[label].read_bytes() == fresh.page_pdfs[label].read_bytes(), label
+
+
+def test_what_a_session_keeps_belongs_to_that_session(tmp_path):
+    """A BuildSession holds the pages, stories, YAML parts and fonts of its builds: a second
+    build with it reuses every page even without the disk cache; a build with another
+    session or with none starts from nothing and leaves nothing behind; all give the same bytes."""
+    from layout.build.session import BuildSession
+
+    manifest = write_edition(tmp_path / "ed")
+    opts = BuildOptions(out_dir=tmp_path / "out", jobs=1, cache=False)
+    session = BuildSession()
+    first = build(manifest, opts, session)
+    assert first.reused == [] and len(session.pages) == len(first.pages) and session.yaml
+    assert session.stories.items  # composed stories kept too
+    again = build(manifest, opts, session)
+    assert sorted(again.reused) == sorted(first.page_pdfs)
+    other = BuildSession()
+    assert build(manifest, opts, other).reused == [] and build(manifest, opts).reused == []
+    assert len(session.pages) == len(other.pages) == len(first.pages)
+    assert again.edition_pdf.read_bytes() == first.edition_pdf.read_bytes()

@@ -6,7 +6,7 @@ edition is made of, reported as `WatchEvent`s (result or error, seconds, what ch
 Why a resident process: a fresh `layout build` spends about half a second starting Python,
 importing ReportLab/pypdf/typer and reading fonts before it looks at the edition; a
 rebuild that only one story needs is otherwise mostly start-up.  Here the interpreter,
-the fonts and every page's result stay in memory (BuildOptions.memory), so after an
+the fonts and every page's result stay in memory (the Watcher's BuildSession), so after an
 edit only the changed pages are composed and drawn, and the edition is re-rendered from
 the pages' stored drawings.  Outputs are written exactly as `layout build` writes them
 (atomic renames, the build lock), and a build that fails (a YAML error while the file is
@@ -29,8 +29,8 @@ from typing import Callable
 
 from layout import paths
 from layout.build.pipeline import BuildOptions, BuildResult, build
+from layout.build.session import BuildSession
 from layout.errors import LayoutError
-from layout.page.compose import StoryMemo
 
 Stamp = dict[str, tuple[int, int, int]]  # path -> (mtime ns, size, inode)
 
@@ -44,15 +44,10 @@ class WatchEvent:
 
 
 class Watcher:
-    def __init__(self, manifest: Path, opts: BuildOptions):
+    def __init__(self, manifest: Path, opts: BuildOptions, session: BuildSession | None = None):
         self.manifest = manifest.resolve()
         self.opts = opts
-        if opts.memory is None:
-            opts.memory = {}
-        if opts.stories is None:
-            opts.stories = StoryMemo()
-        if opts.yaml_memo is None:
-            opts.yaml_memo = {}
+        self.session = session if session is not None else BuildSession()  # kept for every build
         self.stamp: Stamp = {}
         self.style_files: list[Path] = []
 
@@ -100,7 +95,7 @@ class Watcher:
         self.stamp = self.snapshot()
         t = time.perf_counter()
         try:
-            res = build(self.manifest, self.opts)
+            res = build(self.manifest, self.opts, self.session)
             seconds = time.perf_counter() - t
             if res.style_file is not None and [res.style_file] != self.style_files:
                 # the style sheet the manifest names (known once a build has read it)

@@ -249,17 +249,27 @@ def _subset_tag(name: str, codes: list[int]) -> str:
     return "".join(chr(65 + b % 26) for b in digest[:6])
 
 
-_EMBEDDED: dict[str, EmbeddedFace] = {}
+class EmbeddedFonts:
+    """The EmbeddedFace of each face, made once for whoever owns this registry and reused.
 
+    An EmbeddedFace is worth keeping: it maps the face's codes once and remembers the last
+    subsets it wrote (a resident rebuild usually draws the same characters again).  A build
+    session owns one for all its builds (layout.build.session); a one-off drawing makes its
+    own.  ReportLab's font registry is process-wide by ReportLab's design; it only needs to
+    know that the name is a dynamic font, which any EmbeddedFace of the face says alike."""
 
-def embedded(face: Face) -> EmbeddedFace:
-    """The process-wide EmbeddedFace of a face, registered with ReportLab once."""
-    ef = _EMBEDDED.get(face.key)
-    if ef is None or ef.program is not face.program:
-        ef = _EMBEDDED[face.key] = EmbeddedFace(face)
-        # the canvas looks its initial font up by name (draw.render_pages names a face, or every
-        # page would open with a non-embedded Helvetica) and asks only whether it is dynamic;
-        # registerFont keeps the first font of a name, which serves a face loaded again as well:
-        # a document's objects are written by the EmbeddedFace it uses (use, addObjects)
-        pdfmetrics.registerFont(ef)
-    return ef
+    def __init__(self) -> None:
+        self._faces: dict[str, EmbeddedFace] = {}
+
+    def get(self, face: Face) -> EmbeddedFace:
+        """The face's EmbeddedFace, made (and registered with ReportLab) on first use or when
+        the face's program was read again."""
+        ef = self._faces.get(face.key)
+        if ef is None or ef.program is not face.program:
+            ef = self._faces[face.key] = EmbeddedFace(face)
+            # the canvas looks its initial font up by name (draw.render_pages names a face, or
+            # every page would open with a non-embedded Helvetica) and asks only whether it is
+            # dynamic; registerFont keeps the first font of a name, which serves a face loaded
+            # again as well: a document's objects are written by the EmbeddedFace it uses
+            pdfmetrics.registerFont(ef)
+        return ef

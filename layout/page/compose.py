@@ -96,12 +96,10 @@ class StoryMemo:
 
     An edit usually changes one story; the page it is on must be composed again, but its
     other stories come out exactly as before.  Entries are keyed by everything a story's
-    composition reads (the story and, for a continuation, its source and cursor, the page's
-    label and first grid line, the names of the pages it jumps to) and are valid for one
-    style and one set of fonts: `bind` empties the memo when either changes.  Source
-    positions are left out of the key (they only reach error messages, which are raised,
-    never stored); stories with photos are not kept (a photo file can change under the
-    same name)."""
+    composition reads (`story_memo_key`) and are valid for one style and one set of fonts:
+    `bind` empties the memo when either changes.  Source positions are left out of the key
+    (they only reach error messages, which are raised, never stored); stories with photos
+    are not kept (a photo file can change under the same name)."""
 
     def __init__(self, limit: int = 1500):
         self.limit = limit
@@ -133,6 +131,33 @@ _NOWHERE = Where("")
 
 def _sans_where(story: Story) -> Story:
     return replace(story, where=_NOWHERE) if story.where != _NOWHERE else story
+
+
+def _page_shell(page: Page) -> Page:
+    """The page's own values (label, section, number, template, ...) without its contents or
+    source position: what a story's composition may read of the page it is on."""
+    return replace(page, stories=(), photos=(), boxes=(), where=_NOWHERE)
+
+
+def story_memo_key(edition: Edition, page: Page, story: Story, src_page: Page, src: Story,
+                   cursors: dict[str, Cursor]) -> tuple:
+    """StoryMemo's key: everything composing `story` on `page` reads, as whole model values.
+
+    The story (and for a continuation its source story and source page, and the cursor its
+    text resumes at) enter whole, less source positions; the pages enter with their own
+    fields but not their contents (an edit to a neighbouring story must not cost this one
+    its entry); the jump lines enter as the page names they will print, which is all they
+    read of the rest of the edition.  Whole values, not chosen fields: a field added to
+    Story or Page is in the key without anyone remembering to add it here, so a resident
+    process can never serve a story composed from an older value.  Style and fonts are the
+    memo's binding (`StoryMemo.bind` empties it when either changes)."""
+    source = None
+    if story.continued_from:
+        source = (_sans_where(src), _page_shell(src_page), jump_name(edition, src_page.label),
+                  cursors.get(story.id, Cursor()))
+    return (_sans_where(story), _page_shell(page), source,
+            jump_name(edition, src.continues) if src.continues else "",
+            short_name(edition, src.see_also) if src.see_also else "")
 
 
 class Composer:
@@ -237,11 +262,7 @@ class Composer:
         src_page, src = self._sources.get(story.id, (page, story)) if story.continued_from else (page, story)
         if self.memo is None or story.photos or src.photos:
             return self._compose_story(page, story, src_page, src, cursors)
-        cont = bool(story.continued_from)
-        key = (page.label, self.grid.first_line(page), _sans_where(story),
-               (src_page.label, _sans_where(src), cursors.get(story.id, Cursor())) if cont else None,
-               jump_name(self.edition, src.continues) if src.continues else "",
-               short_name(self.edition, src.see_also) if src.see_also else "")
+        key = story_memo_key(self.edition, page, story, src_page, src, cursors)
         got = self.memo.get(key)
         if got is None:
             items, flow, fit = self._compose_story(page, story, src_page, src, cursors)

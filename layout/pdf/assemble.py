@@ -1,11 +1,12 @@
 """Finish the edition PDF with pypdf: the navigation and identity a reader and a RIP need.
 
 In: the rendered edition document (one PDF, every page, fonts embedded once), the pages'
-PageDisplays (titles, bookmarks), the Edition and the output mode.  Out: one PDF with page labels (A1…, T1…, 特1…), bookmarks
-(section > page > story headline), document info and XMP metadata (title, subject,
-keywords = page labels, producer, the manifest's sha256), and for archive mode a PDF/A-2b
-identification with an sRGB output intent; for print mode a PDF/X output intent naming
-the registered newsprint condition.  Deterministic: the file identifier is a hash of the
+PageDisplays (titles, bookmarks), the Edition and the output mode.  Out: one PDF with page
+labels (A1…, T1…, 特1…), bookmarks (section > page > story headline), document info and
+XMP metadata (title, subject, keywords = page labels, producer, the manifest's sha256),
+and, as the mode's OutputProfile asks, a PDF/A-2b identification with an sRGB output
+intent (archive) or a PDF/X output intent naming the registered newsprint condition
+(print).  Deterministic: the file identifier is a hash of the
 content and no clock time is written.
 """
 
@@ -33,9 +34,9 @@ from pypdf.generic import (
 
 from layout import __version__
 from layout.model.edition import Edition
+from layout.model.modes import OutputMode, OutputProfile, output_profile
 from layout.page.display import PageDisplay
 from layout.text.dates import pdf_date, xmp_date
-
 
 _ESCAPED_NAMES: dict[str, bytes] = {}  # kept between builds: a resident process writes the same names
 
@@ -84,11 +85,13 @@ def _srgb_profile() -> bytes:
     return bytes(data)
 
 
-def xmp_packet(edition: Edition, labels: list[str], mode: str) -> bytes:
+def xmp_packet(edition: Edition, labels: list[str], mode: OutputMode) -> bytes:
+    profile = output_profile(mode)
+    name = profile.mode.value
     title = escape(edition_title(edition))
     keywords = escape(", ".join(labels))
-    pdfa = ("<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>" if mode == "archive" else "")
-    pdfx = "<pdfxid:GTS_PDFXVersion>PDF/X-1:2001</pdfxid:GTS_PDFXVersion>" if mode == "print" else ""
+    pdfa = "<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>" if profile.pdfa else ""
+    pdfx = "<pdfxid:GTS_PDFXVersion>PDF/X-1:2001</pdfxid:GTS_PDFXVersion>" if profile.pdfx else ""
     xml = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -101,7 +104,7 @@ def xmp_packet(edition: Edition, labels: list[str], mode: str) -> bytes:
     xmlns:layout="https://example.invalid/layout/ns/1.0/">
    <dc:format>application/pdf</dc:format>
    <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
-   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(edition.paper)} {mode} edition</rdf:li></rdf:Alt></dc:description>
+   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(edition.paper)} {name} edition</rdf:li></rdf:Alt></dc:description>
    <dc:creator><rdf:Seq><rdf:li>{escape(edition.paper)}</rdf:li></rdf:Seq></dc:creator>
    <pdf:Producer>layout {__version__}</pdf:Producer>
    <pdf:Keywords>{keywords}</pdf:Keywords>
@@ -109,7 +112,7 @@ def xmp_packet(edition: Edition, labels: list[str], mode: str) -> bytes:
    <xmp:CreateDate>{xmp_date(edition.date)}</xmp:CreateDate>
    <xmp:ModifyDate>{xmp_date(edition.date)}</xmp:ModifyDate>
    <layout:ManifestSHA256>{edition.sha256}</layout:ManifestSHA256>
-   <layout:Mode>{mode}</layout:Mode>
+   <layout:Mode>{name}</layout:Mode>
    {pdfa}{pdfx}
   </rdf:Description>
  </rdf:RDF>
@@ -118,14 +121,16 @@ def xmp_packet(edition: Edition, labels: list[str], mode: str) -> bytes:
     return xml.encode("utf-8")
 
 
-def assemble(edition: Edition, pages: list[PageDisplay], document: bytes, mode: str) -> bytes:
+def assemble(edition: Edition, pages: list[PageDisplay], document: bytes, mode: OutputMode) -> bytes:
+    profile = output_profile(mode)
+    name = profile.mode.value
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(document)))
     labels = [d.label for d in pages]
     _page_labels(writer, edition, labels)
     _bookmarks(writer, edition, pages)
     info = {
         "/Title": edition_title(edition),
-        "/Subject": f"{edition.paper} {edition.date.isoformat()} {mode} edition, {len(pages)} pages",
+        "/Subject": f"{edition.paper} {edition.date.isoformat()} {name} edition, {len(pages)} pages",
         "/Keywords": ", ".join(labels),
         "/Creator": f"layout {__version__}",
         "/Producer": f"layout {__version__}",
@@ -135,7 +140,7 @@ def assemble(edition: Edition, pages: list[PageDisplay], document: bytes, mode: 
         "/ModDate": pdf_date(edition.date),
         "/ManifestSHA256": edition.sha256,
     }
-    if mode == "print":
+    if profile.pdfx:
         info["/GTS_PDFXVersion"] = "PDF/X-1:2001"
         info["/Trapped"] = "/False"
     writer.add_metadata(info)
@@ -143,15 +148,15 @@ def assemble(edition: Edition, pages: list[PageDisplay], document: bytes, mode: 
         writer._info.get_object()[NameObject("/Trapped")] = NameObject("/False")  # type: ignore[union-attr]
     root = writer._root_object
     meta = DecodedStreamObject()
-    meta.set_data(xmp_packet(edition, labels, mode))
+    meta.set_data(xmp_packet(edition, labels, profile.mode))
     meta.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
     root[NameObject("/Metadata")] = writer._add_object(meta)
-    if mode in ("archive", "print"):
-        root[NameObject("/OutputIntents")] = ArrayObject([writer._add_object(_output_intent(writer, mode))])
+    if profile.output_intent:
+        root[NameObject("/OutputIntents")] = ArrayObject([writer._add_object(_output_intent(writer, profile))])
     root[NameObject("/Lang")] = TextStringObject("zh-CN")
     root[NameObject("/PageMode")] = NameObject("/UseOutlines")
     # deterministic file identifier: hash of the manifest, mode and the document
-    h = hashlib.md5(edition.sha256.encode() + mode.encode())
+    h = hashlib.md5(edition.sha256.encode() + name.encode())
     h.update(hashlib.sha256(document).digest())
     ident = ByteStringObject(h.digest())
     writer._ID = ArrayObject([ident, ident])
@@ -161,10 +166,11 @@ def assemble(edition: Edition, pages: list[PageDisplay], document: bytes, mode: 
     return out.getvalue()
 
 
-def _output_intent(writer: PdfWriter, mode: str) -> DictionaryObject:
+def _output_intent(writer: PdfWriter, profile: OutputProfile) -> DictionaryObject:
+    """sRGB for PDF/A, the registered newsprint condition for PDF/X."""
     oi = DictionaryObject()
     oi[NameObject("/Type")] = NameObject("/OutputIntent")
-    if mode == "archive":
+    if profile.pdfa:
         profile = DecodedStreamObject()
         profile.set_data(_srgb_profile())
         profile[NameObject("/N")] = NumberObject(3)

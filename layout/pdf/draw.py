@@ -1,8 +1,8 @@
 """Render display lists to PDF with ReportLab's canvas.
 
-In: PageDisplays, the FontBook, an output mode.  Out: PDF bytes, either one page or a
-whole edition in one document.  This is the only module that talks to ReportLab and the
-only place the y axis flips.
+In: PageDisplays, the FontBook, an output mode (its OutputProfile, layout.model.modes).
+Out: PDF bytes, either one page or a whole edition in one document.  This is the only
+module that talks to ReportLab and the only place the y axis flips.
 
 Two steps, so that pages can be drawn in parallel and documents put together cheaply:
 `draw_page` turns a display list into a `PageDrawing` (the page's content operators as
@@ -10,7 +10,7 @@ text, its photos encoded, the characters it draws with each face; plain data, no
 ReportLab objects); `render_pages` writes drawings into one ReportLab document, each face
 embedded once for the whole document with exactly the glyphs its pages use (pdffont.py).
 
-Modes:
+Modes (what each profile asks for):
 * print   - page = trim + bleed (TrimBox/BleedBox), crop marks in the bleed, everything
             in DeviceCMYK, text and rules 100 % K overprinting, photos converted to CMYK
             with grey component replacement under the newsprint ink limit.
@@ -39,11 +39,11 @@ from reportlab.pdfgen import canvas as rl_canvas
 
 from layout.errors import RenderError
 from layout.fonts.catalogue import Face, FontBook
-from layout.fonts.embed import embedded
+from layout.fonts.embed import EmbeddedFonts
+from layout.model.modes import OutputMode, output_profile
 from layout.page.display import GlyphRun, Image, Marker, PageDisplay, Rect, Rule
 from layout.pdf.imaging import encoded_image
 
-MODES = ("print", "proof", "archive")
 CONTENT_FILTER = "/FlateDecode"  # of every page's content stream (PageDrawing.packed)
 PROOF_BLUE = (0.2, 0.45, 0.85)
 PROOF_RED = (0.85, 0.05, 0.05)
@@ -74,9 +74,10 @@ def _rgb(c: tuple[float, float, float, float]) -> tuple[float, float, float]:
 class _Ops:
     """Content-stream operators for one page, in PDF coordinates."""
 
-    def __init__(self, fonts: FontBook, cmyk: bool):
+    def __init__(self, fonts: FontBook, cmyk: bool, embedded: EmbeddedFonts):
         self.code: list[str] = []
         self.cmyk = cmyk
+        self.embedded = embedded
         self.faces = {f.key: f for f in fonts.faces.values()}
         self.chars: dict[str, list[str]] = {}
 
@@ -102,7 +103,7 @@ class _Ops:
                 face = self.faces.get(r.face)
                 if face is None:
                     raise RenderError(f"glyph run in unknown face {r.face!r}")
-                ef = embedded(face)
+                ef = self.embedded.get(face)
                 enc = encoders[r.face] = (ef.encode, "/" + ef.resource)
                 chars.setdefault(r.face, [])
             if r.color != cur_col:
@@ -129,7 +130,7 @@ class _Ops:
         shift = {"left": 0.0, "centre": w / 2, "right": w}[align]
         a = math.radians(angle)
         ca, sa = math.cos(a), math.sin(a)
-        ef = embedded(face)
+        ef = self.embedded.get(face)
         self.code.append(f"BT 0 Tc {self.fill(col)} /{ef.resource} {fp_str(size)} Tf "
                          f"{fp_str(ca, sa, -sa, ca, x - ca * shift, y - sa * shift)} Tm {ef.encode(text)} Tj ET")
         self.chars.setdefault(face.key, []).append(text)
@@ -138,22 +139,26 @@ class _Ops:
         return {k: "".join(sorted(set("".join(v)))) for k, v in self.chars.items()}
 
 
-def draw_page(page: PageDisplay, fonts: FontBook, mode: str = "print", bleed: float = 0.0,
-              stamp: str = "") -> PageDrawing:
+def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.PRINT, bleed: float = 0.0,
+              stamp: str = "", embedded: EmbeddedFonts | None = None) -> PageDrawing:
     """A display list as content operators (no ReportLab objects: picklable, cacheable).
-    `stamp` is the proof watermark's build id (manifest hash)."""
-    if mode not in MODES:
-        raise RenderError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
-    cmyk = mode == "print"
-    b = bleed if mode == "print" else 0.0
+    `bleed` is the style's (used when the mode has bleed); `stamp` is the proof watermark's
+    build id (manifest hash); `embedded`: the caller's registry of embedded faces (else a
+    registry of its own for this page)."""
+    try:
+        profile = output_profile(mode)
+    except ValueError as e:
+        raise RenderError(str(e)) from None
+    cmyk = profile.cmyk
+    b = bleed if profile.bleed else 0.0
     top = page.height + b  # y flip: display y -> PDF y = top - y
     d = PageDrawing(page.label, page.title or page.label, page.width + 2 * b, page.height + 2 * b, b, cmyk)
     for it in page.items:  # photos first: text and rules overprint them
         if isinstance(it, Image):
             d.images.append((b + it.x, top - it.y - it.h, it.w, it.h,
                              encoded_image(it.file, it.crop, it.mode, cmyk)))
-    ops = _Ops(fonts, cmyk)
-    if mode == "proof":  # under the text, so that it never hides a character
+    ops = _Ops(fonts, cmyk, embedded if embedded is not None else EmbeddedFonts())
+    if profile.proof_marks:  # under the text, so that it never hides a character
         _watermark(ops, page, fonts, stamp)
     ops.text([it for it in page.items if isinstance(it, GlyphRun)], b, top)
     add = ops.code.append
@@ -169,7 +174,7 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: str = "print", bleed: fl
                 f"{fp_str(b + it.x, top - it.y - it.h, it.w, it.h)} re {paint}")
     if b:
         add(_crop_marks(b, page.width, page.height))
-    if mode == "proof":
+    if profile.proof_marks:
         _proof_marks(ops, page, fonts, top)
     d.content = "\n".join(ops.code)
     d.chars = ops.used()
@@ -191,12 +196,14 @@ def _binary_streams() -> Iterator[None]:
 
 @_binary_streams()
 def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "", font_level: int = 6,
-                 author: str = "", date: str = "") -> bytes:
+                 author: str = "", date: str = "", embedded: EmbeddedFonts | None = None) -> bytes:
     """Drawings as one PDF document; each face embedded once, subset to what the pages use
-    and compressed at zlib `font_level` (1 for page files: twice as fast, 7 % larger)."""
+    and compressed at zlib `font_level` (1 for page files: twice as fast, 7 % larger).
+    `embedded`: the caller's registry of embedded faces (else one of its own)."""
     if not drawings:
         raise RenderError("no pages to render")
-    faces = {f.key: embedded(f) for f in fonts.faces.values()}
+    registry = embedded if embedded is not None else EmbeddedFonts()
+    faces = {f.key: registry.get(f) for f in fonts.faces.values()}
     song = fonts.faces.get("song") or next(iter(fonts.faces.values()))
     buf = io.BytesIO()
     first = drawings[0]
@@ -258,10 +265,11 @@ def _pack(page, d: PageDrawing) -> None:
     page.Contents = contents
 
 
-def render_page(page: PageDisplay, fonts: FontBook, mode: str = "print", bleed: float = 0.0,
+def render_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.PRINT, bleed: float = 0.0,
                 stamp: str = "") -> bytes:
     """One page as a PDF of its own."""
-    return render_pages([draw_page(page, fonts, mode, bleed, stamp)], fonts)
+    embedded = EmbeddedFonts()
+    return render_pages([draw_page(page, fonts, mode, bleed, stamp, embedded)], fonts, embedded=embedded)
 
 
 def _crop_marks(b: float, w: float, h: float) -> str:

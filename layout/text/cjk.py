@@ -13,7 +13,6 @@ on the left half of their em box (blank right half), opening marks on the right 
 
 from __future__ import annotations
 
-
 # cl-01 opening brackets and quotes: blank LEFT half in GB fonts.
 OPENING = frozenset("‘“（〔［｛〈《「『【〖〘｟(［[{")
 # cl-02 closing brackets and quotes: blank RIGHT half.

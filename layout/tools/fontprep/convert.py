@@ -15,8 +15,16 @@ from fontTools.ttLib import TTFont, newTable
 
 from layout.tools.fontprep.naming import set_names
 from layout.tools.fontprep.sources import open_face
-from layout.tools.fontprep.spec import (FULLWIDTH_REQUIRED, KEEP_LANGSYS, LAYOUT_FEATURES, MAX_ERR, MIDDLE_DOT,
-                                        FaceSpec, extra_chars, required_chars)
+from layout.tools.fontprep.spec import (
+    FULLWIDTH_REQUIRED,
+    KEEP_LANGSYS,
+    LAYOUT_FEATURES,
+    MAX_ERR,
+    MIDDLE_DOT,
+    FaceSpec,
+    extra_chars,
+    required_chars,
+)
 
 
 def _single_subst(lookup) -> dict[str, str]:

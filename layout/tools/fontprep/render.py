@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Iterable
 
 import yaml
 
-from layout.tools.fontprep.spec import FALLBACK, NOTO_LICENSE, WENKAI_LICENSE
+from layout.build.staging import write_atomic
+from layout.errors import OutputError
+from layout.tools.fontprep.spec import FALLBACK, NOTO_LICENSE, WENKAI_LICENSE, FontPrepError
 
 # (the committed fonts/fonts.yaml starts with this line, and tests/test_fontprep.py checks that this
 # module reproduces it: the old module path stays until the fonts are prepared again)
@@ -17,20 +17,11 @@ YAML_HEADER = "# Prepared by `layout fonts prepare` (layout/fontprep.py). Do not
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """layout's atomic write (layout.build.staging), failing as font preparation fails."""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+        write_atomic(path, data)
+    except OutputError as exc:
+        raise FontPrepError("; ".join(str(p) for p in exc.problems)) from None
 
 
 def _yaml_str(value: str) -> str:

@@ -1,0 +1,133 @@
+"""Compose and draw pages, in this process or in a pool of forked workers (-j N).
+
+In: a `PageJob` (everything one build's pages need, made once) and the labels of the pages
+not found in a cache.  Out: a `PageResult` per page (its slim composed page, text, drawing,
+own PDF and content scan), handed to a callback as each finishes.  Results do not depend
+on the number of workers: each page is composed and drawn on its own.
+
+Why fork: the composer, the fonts and the edition are large and already in memory; forked
+workers share them with the parent (copy on write) instead of receiving them pickled.  The
+job goes to each worker as an argument of its initializer, which fork hands over as it is.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import time
+import zlib
+from dataclasses import dataclass
+from typing import Callable
+
+from layout.build.cache import PageCache
+from layout.fonts.catalogue import FontBook
+from layout.fonts.embed import EmbeddedFonts
+from layout.model.edition import Edition
+from layout.model.modes import OutputProfile
+from layout.page.compose import ComposedPage, Composer
+from layout.page.display import PageDisplay
+from layout.page.fidelity import PageText, page_text
+from layout.pdf.draw import CONTENT_FILTER, PageDrawing, draw_page, render_pages
+from layout.pdf.preflight import ContentScan, content_key, scan_content
+from layout.text.dates import pdf_date
+from layout.text.typeset import Cursor
+
+
+@dataclass
+class PageResult:
+    """What a page contributes to a build (and what the page cache keeps)."""
+
+    page: ComposedPage  # with a display list emptied of items
+    text: PageText
+    drawing: PageDrawing  # for the edition document
+    pdf: bytes  # the page's own PDF
+    scan: tuple[bytes, ContentScan]  # its content stream's content_key and preflight scan
+
+
+@dataclass
+class PageJob:
+    """Everything composing and drawing any page of one build needs, made once per build
+    before a pool forks (so every worker inherits the same, finished job)."""
+
+    composer: Composer
+    edition: Edition
+    cursors: dict[str, Cursor]  # where each jumped story resumes
+    fonts: FontBook
+    embedded: EmbeddedFonts  # the faces as PDF fonts, made before the fork
+    profile: OutputProfile
+    bleed: float  # the style's bleed (used when the mode has bleed)
+    cache: PageCache | None  # results are stored by whoever makes them, in parallel
+    keys: dict[str, str]  # page label -> page-cache key ({} without a cache or page memory)
+
+    def run(self, label: str) -> PageResult:
+        """Compose and draw one page and render its own PDF; return only what the build
+        needs (the display list's items stay behind)."""
+        ed = self.edition
+        cp = self.composer.compose_page(ed.page(label), self.cursors)
+        drawing = draw_page(cp.display, self.fonts, self.profile.mode, self.bleed, ed.sha256, self.embedded)
+        pdf = render_pages([drawing], self.fonts, font_level=1, author=ed.paper, date=pdf_date(ed.date),
+                           embedded=self.embedded)
+        d = cp.display
+        slim = PageDisplay(d.label, d.width, d.height, (), d.bookmarks, d.section, d.title)
+        packed = drawing.packed[1]  # the stream as both PDFs store it (draw._pack)
+        scan = (content_key(CONTENT_FILTER, packed), scan_content(zlib.decompress(packed)))
+        result = PageResult(ComposedPage(slim, cp.fits, cp.findings), page_text(d), drawing, pdf, scan)
+        if self.cache is not None:  # deterministic results: stored as soon as made
+            self.cache.put(self.keys[label], result)
+        return result
+
+
+def run_pages(job: PageJob, labels: list[str], jobs: int, done: Callable[[str, PageResult], None]) -> None:
+    """Every page of `labels` through `job.run`, in order; `done` is called as each finishes.
+    More than one page and `jobs` > 1: in a pool of `jobs` forked workers."""
+    if jobs <= 1 or len(labels) <= 1:
+        for lab in labels:
+            done(lab, job.run(lab))
+        return
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor  # 12 ms to import: only when pages are many
+
+    for face in job.fonts.faces.values():  # made once here, not once per worker
+        job.embedded.get(face)
+    # Workers are forked: objects the parent made (fonts, the edition) are shared with them
+    # until written to, and a garbage collection in a worker writes to every object it
+    # traverses.  Frozen, the parent's objects are left out of the workers' collections
+    # and stay shared.
+    gc.freeze()
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"),
+                               initializer=_worker_init, initargs=(os.getpid(), job))
+    try:
+        for lab, res in zip(labels, pool.map(_run_in_worker, labels, chunksize=max(1, len(labels) // (jobs * 9)))):
+            done(lab, res)
+    finally:  # on Ctrl-C: drop the pages not yet started instead of rendering them all first
+        pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
+
+
+_WORKER_JOB: PageJob | None = None
+"""In a worker process only: the job of the build that forked it, set once by `_worker_init`.
+(A pool's tasks name a module-level function; this is how that function finds the job it
+inherited.  The parent process never sets it.)"""
+
+
+def _worker_init(parent: int, job: PageJob) -> None:
+    """Keep the inherited job; leave Ctrl-C to the parent (which stops the pool) and exit when
+    the parent dies: a killed build must not leave workers blocked forever on the task queue."""
+    import signal
+    import threading
+
+    global _WORKER_JOB
+    _WORKER_JOB = job
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
+def _run_in_worker(label: str) -> PageResult:
+    assert _WORKER_JOB is not None, "a page task ran outside a worker made by run_pages"
+    return _WORKER_JOB.run(label)
