@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.edition36 import generate  # noqa: E402
 from layout.build.pipeline import BuildOptions, build  # noqa: E402
-from layout.page.compose import StoryMemo  # noqa: E402
+from layout.page.story import StoryMemo  # noqa: E402
 
 
 def main() -> None:

@@ -272,7 +272,8 @@ def test_story_memo_gives_the_same_page_and_is_emptied_when_the_style_changes(co
     composes to exactly the display list it has without it."""
     import dataclasses
 
-    from layout.page.compose import Composer, StoryMemo
+    from layout.page.compose import Composer
+    from layout.page.story import StoryMemo
 
     prep, pages = composed
     memo = StoryMemo()

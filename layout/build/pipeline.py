@@ -29,10 +29,11 @@ from layout.fonts.embed import embedded
 from layout.model.edition import Edition
 from layout.model.manifest import load_edition
 from layout.model.styles import Style, load_style, path_of
-from layout.page.compose import ComposedPage, Composer, StoryMemo, fallback_findings
+from layout.page.compose import ComposedPage, Composer
 from layout.page.display import PageDisplay
 from layout.page.fidelity import PageText, display_fidelity, page_text
 from layout.page.grid import check_frames
+from layout.page.story import StoryMemo, fallback_findings
 from layout.pdf.assemble import assemble
 from layout.pdf.draw import CONTENT_FILTER, PageDrawing, draw_page, render_pages
 from layout.pdf.preflight import ContentScan, content_key, scan_content

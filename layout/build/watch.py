@@ -30,7 +30,7 @@ from typing import Callable
 from layout import paths
 from layout.build.pipeline import BuildOptions, BuildResult, build
 from layout.errors import LayoutError
-from layout.page.compose import StoryMemo
+from layout.page.story import StoryMemo
 
 Stamp = dict[str, tuple[int, int, int]]  # path -> (mtime ns, size, inode)
 
