@@ -12,6 +12,7 @@ from layout.build.pipeline import compose_all, prepare
 from layout.model.edition import Frame
 from layout.page.display import GlyphRun, Image, Rule
 from layout.page.grid import Grid
+from layout.page.keys import StoryKey
 
 LEAD = ("8月18日，江城市召开医疗科技创新大会，集中发布112项核心医疗技术成果。“这些成果覆盖了诊断、治疗和康复的全链条。”"
         "市卫健委负责人介绍，其中32项领航技术已经达到国际先进水平。今年上半年，全市生物医药产业营收同比增长12.5%。")
@@ -148,10 +149,10 @@ def test_jump_lines(composed):
     assert a3[0].text == "（上接第一版）"
     tail = [r for r in a3 if r.role == "jump" and r.y == a3[-1].y]
     assert "".join(r.text for r in tail) == "相关报道详见T1版"
-    fits = {f.story: f for f in pages["A1"].fits}
-    assert fits["lead"].jump_to == "A3"
-    cont = {f.story: f for f in pages["A3"].fits}["lead~cont"]
-    assert fits["lead"].chars_set + cont.chars_set == fits["lead"].chars_total
+    lead = {f.story: f for f in pages["A1"].fits}[StoryKey("lead")]
+    assert lead.jump_to == "A3"
+    cont = {f.story: f for f in pages["A3"].fits}[StoryKey("lead", continuation=True)]
+    assert lead.chars_set + cont.chars_set == lead.chars_total
     assert cont.overset_chars == 0
 
 

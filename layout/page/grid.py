@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from layout.errors import Problem
 from layout.model.edition import Edition, Frame, Page, Where
 from layout.model.styles import Style
+from layout.page.keys import StoryKey
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def check_frames(edition: Edition, style: Style) -> list[Problem]:
     for page in edition.pages:
         first = style.masthead_lines if page.template == "front" else 0
         items: list[tuple[str, Frame, Where]] = []
-        items += [(s.key if not s.continued_from else f"{s.continued_from} (continued)", s.frame, s.where)
+        items += [(s.id if not s.continued_from else f"{s.continued_from} (continued)", s.frame, s.where)
                   for s in page.stories]
         items += [(p.id, p.frame, p.where) for p in page.photos if p.frame]
         items += [(b.id, b.frame, b.where) for b in page.boxes]
@@ -97,6 +98,6 @@ def check_frames(edition: Edition, style: Style) -> list[Problem]:
                         f"{nb}: col {fb.col} span {fb.span} top {fb.top} lines {fb.lines}"))
         for s in page.stories:
             if s.columns > s.frame.span * style.column_chars:
-                problems.append(_where_problem(s.where, f"story {s.key!r} asks for {s.columns} text columns "
+                problems.append(_where_problem(s.where, f"story {str(StoryKey.of(s))!r} asks for {s.columns} text columns "
                                                f"in a {s.frame.span}-column frame"))
     return problems

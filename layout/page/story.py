@@ -20,6 +20,7 @@ from layout.model.styles import Style
 from layout.page.display import GlyphRun, Marker, Rule
 from layout.page.flow import Flow, Placed, Slot, pour
 from layout.page.furniture import jump_name, short_name
+from layout.page.keys import StoryKey
 from layout.page.photo import compose_photo
 from layout.page.place import Placer, color
 from layout.text.typeset import Cursor, TextSetter, check_coverage, copyfit, set_block, set_vertical
@@ -29,7 +30,7 @@ from layout.text.typeset import Cursor, TextSetter, check_coverage, copyfit, set
 class StoryFit:
     """One line of the fit report."""
 
-    story: str
+    story: StoryKey
     page: str
     frame: dict
     continued_from: str
@@ -149,7 +150,8 @@ class StoryComposer:
     def _compose_story(self, page: Page, story: Story, src_page: Page, src: Story, cursors: dict[str, Cursor]
                        ) -> tuple[list, Flow | None, StoryFit]:
         g, st, placer = self.grid, self.style, self.placer
-        key = story.key
+        skey = StoryKey.of(story)
+        key = str(skey)  # what the display list's runs carry
         box = g.frame_box(story.frame)
         items: list = placer.frame_rules(page, story.frame.col, story.frame.top, story.frame.bottom, box)
         items.append(Marker(box.x, box.y, box.w, box.h, "frame", key))
@@ -223,7 +225,7 @@ class StoryComposer:
                                 f"{key}: 超出 {flow.overset_chars} 字 / {flow.overset_lines} 行"))
         total = sum(len(p.replace(" ", "")) for p in src.paragraphs)
         fit = StoryFit(
-            story=key, page=page.label,
+            story=skey, page=page.label,
             frame={"col": story.frame.col, "span": story.frame.span, "top": story.frame.top,
                    "lines": story.frame.lines},
             continued_from=story.continued_from,
