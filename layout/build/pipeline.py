@@ -519,7 +519,7 @@ def fit_report(edition: Edition, pages: list[ComposedPage], findings: list[Findi
             "pdf_read_back": pdf_verified,
             "differences": len(fidelity),
         },
-        "stories": [{**asdict(f), "story": str(f.story)} for f in fits],
+        "stories": [{**asdict(f), "story": str(f.story)} for f in fits],  # asdict: frame as {col, span, top, lines}
         "findings": [{"severity": f.severity, "code": f.code, "where": f.where, "message": f.message,
                       **({"data": f.data} if f.data else {})} for f in findings],
     }
@@ -542,7 +542,7 @@ def archive_sidecar(edition: Edition, pages: list[ComposedPage], texts: list[Pag
             bbox = pt.bboxes.get(str(fit.story))
             if bbox is None or sid not in stories:
                 continue
-            stories[sid]["placements"].append({"page": pt.label, "frame": fit.frame, "bbox_pt": bbox,
+            stories[sid]["placements"].append({"page": pt.label, "frame": asdict(fit.frame), "bbox_pt": bbox,
                                                "chars_set": fit.chars_set})
     return {"edition": {"paper": edition.paper, "date": edition.date.isoformat(),
                         "manifest_sha256": edition.sha256}, "stories": stories}

@@ -98,6 +98,7 @@ def check_frames(edition: Edition, style: Style) -> list[Problem]:
                         f"{nb}: col {fb.col} span {fb.span} top {fb.top} lines {fb.lines}"))
         for s in page.stories:
             if s.columns > s.frame.span * style.column_chars:
-                problems.append(_where_problem(s.where, f"story {str(StoryKey.of(s))!r} asks for {s.columns} text columns "
+                name = str(StoryKey.of(s))
+                problems.append(_where_problem(s.where, f"story {name!r} asks for {s.columns} text columns "
                                                f"in a {s.frame.span}-column frame"))
     return problems

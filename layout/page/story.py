@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from layout.errors import Finding
 from layout.fonts.catalogue import FontBook, describe
-from layout.model.edition import Edition, Page, Story, Where
+from layout.model.edition import Edition, Frame, Page, Story, Where
 from layout.model.styles import Style
 from layout.page.display import GlyphRun, Marker, Rule
 from layout.page.flow import Flow, Placed, Slot, pour
@@ -32,7 +32,7 @@ class StoryFit:
 
     story: StoryKey
     page: str
-    frame: dict
+    frame: Frame
     continued_from: str
     jump_to: str
     columns: int
@@ -213,7 +213,8 @@ class StoryComposer:
             head.append(placer.line(f"（上接{jump_name(self.edition, src_page.label)}）", "jump", measure, key,
                                     page.label, align="left"))
         if src.continues and not story.continued_from:
-            jump = placer.line(f"（下转{jump_name(self.edition, src.continues)}）", "jump", measure, key, page.label)
+            jump = placer.line(f"（下转{jump_name(self.edition, src.continues)}）", "jump", measure, key,
+                               page.label)
         if src.see_also and (story.continued_from or not src.continues):
             tail.append(placer.line(f"相关报道详见{short_name(self.edition, src.see_also)}", "jump", measure, key,
                                     page.label))
@@ -226,8 +227,7 @@ class StoryComposer:
         total = sum(len(p.replace(" ", "")) for p in src.paragraphs)
         fit = StoryFit(
             story=skey, page=page.label,
-            frame={"col": story.frame.col, "span": story.frame.span, "top": story.frame.top,
-                   "lines": story.frame.lines},
+            frame=story.frame,
             continued_from=story.continued_from,
             jump_to=src.continues if not story.continued_from else "",
             columns=ncols, capacity_lines=flow.capacity, lines_set=flow.lines_set, chars_total=total,
@@ -239,7 +239,7 @@ class StoryComposer:
     def fit_findings(self, fit: StoryFit, story: Story) -> list[Finding]:
         where = f"{fit.page}/{fit.story}"
         fr = fit.frame
-        frame = f"frame col {fr['col']} span {fr['span']} top {fr['top']} lines {fr['lines']}"
+        frame = f"frame col {fr.col} span {fr.span} top {fr.top} lines {fr.lines}"
         out = []
         if fit.overset_lines:
             out.append(Finding("error", "overset", where,
