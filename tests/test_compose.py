@@ -97,7 +97,7 @@ def lines_of(runs, left: float = 53.2559):
 def test_frame_rectangles_are_exact_grid_cells(composed):
     prep, _ = composed
     g = Grid(prep.style)
-    box = g.frame_box(Frame(col=2, span=3, top=10, lines=20))
+    box = g.frame_area(Frame(col=2, span=3, top=10, lines=20))
     st = prep.style
     assert box.x == pytest.approx(st.type_left + 13 * 9 + 9)
     assert box.w == pytest.approx(3 * 13 * 9 + 2 * 9)

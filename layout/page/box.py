@@ -18,7 +18,7 @@ def compose_box(placer: Placer, page: Page, bx: Box) -> tuple[list, list[Finding
     """The box's text is centred vertically in the lines its title leaves inside the border."""
     st, g, fonts = placer.style, placer.grid, placer.fonts
     fr = bx.frame
-    area = g.frame_box(fr)
+    area = g.frame_area(fr)
     first = fr.top  # the box's own border separates it: no rule line above it
     items: list = []
     y0 = g.line_y(first) + st.leading * 0.25

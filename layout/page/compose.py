@@ -65,7 +65,7 @@ class Composer:
         for photo in page.photos:
             assert photo.frame is not None
             first = placer.content_top(page, photo.frame.top)
-            area = self.grid.frame_box(photo.frame)
+            area = self.grid.frame_area(photo.frame)
             items += placer.frame_rules(page, photo.frame.col, photo.frame.top, photo.frame.bottom, area)
             its, findings = compose_photo(placer, page, photo, area.x, area.w, first, photo.frame.bottom, photo.id)
             items += its

@@ -15,7 +15,9 @@ from layout.page.keys import StoryKey
 
 
 @dataclass(frozen=True)
-class Box:
+class FrameArea:
+    """A frame's rectangle in points (top-left origin): what a Frame of grid cells covers."""
+
     x: float
     y: float
     w: float
@@ -50,8 +52,8 @@ class Grid:
         """Top of grid line `line` (0-based)."""
         return self.top + line * self.leading
 
-    def frame_box(self, f: Frame) -> Box:
-        return Box(self.col_x(f.col), self.line_y(f.top), self.span_width(f.span), f.lines * self.leading)
+    def frame_area(self, f: Frame) -> FrameArea:
+        return FrameArea(self.col_x(f.col), self.line_y(f.top), self.span_width(f.span), f.lines * self.leading)
 
     def baseline(self, line: int, size: float, ascent: float = 0.88) -> float:
         """Baseline of text of `size` centred (by its em box) in grid line `line`."""

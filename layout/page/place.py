@@ -14,8 +14,7 @@ from layout.fonts.catalogue import FontBook
 from layout.model.edition import Edition, Page
 from layout.model.styles import COLORS, Role, Style
 from layout.page.display import BLACK, CMYK, GlyphRun, Rule
-from layout.page.grid import Box as GBox
-from layout.page.grid import Grid
+from layout.page.grid import FrameArea, Grid
 from layout.text.typeset import SetBlock, TextLine, set_block
 
 
@@ -61,7 +60,7 @@ class Placer:
         starts at the top of the type area."""
         return top + 1 if top > self.grid.first_line(page) else top
 
-    def frame_rules(self, page: Page, col: int, top: int, bottom: int, area: GBox) -> list:
+    def frame_rules(self, page: Page, col: int, top: int, bottom: int, area: FrameArea) -> list:
         """The rule above a frame (unless at the top of the type area) and the column rule
         left of it (unless in the first column)."""
         g, st = self.grid, self.style

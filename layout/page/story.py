@@ -23,7 +23,7 @@ from layout.page.furniture import jump_name, short_name
 from layout.page.keys import StoryKey
 from layout.page.photo import compose_photo
 from layout.page.place import Placer, color
-from layout.text.typeset import Cursor, TextSetter, check_coverage, copyfit, set_block, set_vertical
+from layout.text.typeset import Cursor, TextSetter, check_coverage, fit_headline_size, set_block, set_vertical
 
 
 @dataclass(frozen=True)
@@ -152,17 +152,17 @@ class StoryComposer:
         g, st, placer = self.grid, self.style, self.placer
         skey = StoryKey.of(story)
         key = str(skey)  # what the display list's runs carry
-        box = g.frame_box(story.frame)
-        items: list = placer.frame_rules(page, story.frame.col, story.frame.top, story.frame.bottom, box)
-        items.append(Marker(box.x, box.y, box.w, box.h, "frame", key))
+        area = g.frame_area(story.frame)
+        items: list = placer.frame_rules(page, story.frame.col, story.frame.top, story.frame.bottom, area)
+        items.append(Marker(area.x, area.y, area.w, area.h, "frame", key))
         line = placer.content_top(page, story.frame.top)
         bottom = story.frame.bottom
-        area_x, area_w = box.x, box.w
+        area_x, area_w = area.x, area.w
         strip_cols = 0
         if not story.continued_from:
             h = src.headline
             if h is not None and h.vertical:
-                vitems, strip, strip_cols = self._vertical_headline(page, src, box.right, line, bottom)
+                vitems, strip, strip_cols = self._vertical_headline(page, src, area.right, line, bottom)
                 items += vitems
                 area_w -= strip
             for role_name, text in (("kicker", src.kicker), ("headline", h.text if h and not h.vertical else ""),
@@ -171,8 +171,8 @@ class StoryComposer:
                     continue
                 role = st.role(role_name)
                 if role_name == "headline" and h is not None:
-                    block = copyfit(text, role, self.fonts, area_w, st, size=h.size, face=h.face,
-                                    max_lines=h.lines, story=key, page=page.label, where=src.where)
+                    block = fit_headline_size(text, role, self.fonts, area_w, st, size=h.size, face=h.face,
+                                              max_lines=h.lines, story=key, page=page.label, where=src.where)
                 else:
                     block = set_block(text, role, self.fonts, area_w, st, story=key, page=page.label,
                                       where=src.where, justify=False)
@@ -222,7 +222,7 @@ class StoryComposer:
         flow = pour(setter, start, slots, head, tail, jump, balance=story.balance)
         items += self._place_lines(flow.placed, key)
         if flow.overset_lines:
-            items.append(Marker(box.x, box.bottom - st.leading, box.w, st.leading, "overset",
+            items.append(Marker(area.x, area.bottom - st.leading, area.w, st.leading, "overset",
                                 f"{key}: 超出 {flow.overset_chars} 字 / {flow.overset_lines} 行"))
         total = sum(len(p.replace(" ", "")) for p in src.paragraphs)
         fit = StoryFit(
