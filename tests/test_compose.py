@@ -185,6 +185,19 @@ def test_in_block_photo_takes_the_top_of_its_columns(composed):
     assert caption[-1].role == "credit" and caption[-1].text == "本报记者陈亮 摄"
 
 
+def test_in_block_photo_below_200_ppi_is_reported_like_a_page_photo(tmp_path):
+    """200 x 150 px over two text columns (243 pt) is about 59 ppi: a low-ppi warning naming
+    the photo, as a page-level photo gets."""
+    path = write_edition(tmp_path)
+    PILImage.new("RGB", (200, 150), (90, 120, 160)).save(tmp_path / "photos" / "p.jpg", quality=80)
+    a1 = {cp.display.label: cp for cp in compose_all(prepare(path))}["A1"]
+    img = next(i for i in a1.display.items if isinstance(i, Image) and i.id == "ph")
+    assert img.ppi < 60
+    low = [f for f in a1.findings if f.code == "low-ppi"]
+    assert [(f.severity, f.where) for f in low] == [("warning", "A1/ph")]
+    assert "photo 'ph' on A1" in low[0].message and low[0].data["ppi"] == round(img.ppi, 1)
+
+
 def test_vertical_headline(composed):
     _, pages = composed
     vruns = [r for r in pages["A1"].display.items if isinstance(r, GlyphRun) and r.story == "vert" and r.vertical]

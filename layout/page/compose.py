@@ -56,10 +56,10 @@ class Composer:
         else:
             items += self.furniture.folio(page)
         for story in page.stories:
-            its, _, fit = self.stories.story_items(page, story, cursors)
-            items += its
-            out.fits.append(fit)
-            out.findings += self.stories.fit_findings(fit, story)
+            composed = self.stories.compose(page, story, cursors)
+            items += composed.items
+            out.fits.append(composed.fit)
+            out.findings += composed.findings
             if story.headline and not story.continued_from:
                 bookmarks.append(Bookmark(story.headline.text, self.grid.line_y(story.frame.top)))
         for photo in page.photos:

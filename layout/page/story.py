@@ -46,6 +46,18 @@ class StoryFit:
     headline: str = ""
 
 
+@dataclass(frozen=True)
+class ComposedStory:
+    """A story entry set on its page: its display items, the flow of its body (where a
+    jumping story's text stops), its fit line, and its findings (in-story photos, overset,
+    underset), so a memoised story reports the same findings as a fresh one."""
+
+    items: tuple
+    flow: Flow
+    fit: StoryFit
+    findings: tuple[Finding, ...]
+
+
 def story_text(story: Story) -> str:
     return "".join(story.paragraphs)
 
@@ -65,7 +77,7 @@ class StoryMemo:
     def __init__(self, limit: int = 1500):
         self.limit = limit
         self.env: tuple | None = None
-        self.items: dict[tuple, tuple[tuple, Flow | None, StoryFit]] = {}
+        self.items: dict[tuple, ComposedStory] = {}
         self.hits = 0
 
     def bind(self, style: Style, fonts: FontBook) -> None:
@@ -74,14 +86,14 @@ class StoryMemo:
             self.items.clear()
             self.env = env
 
-    def get(self, key: tuple) -> tuple[tuple, Flow | None, StoryFit] | None:
+    def get(self, key: tuple) -> ComposedStory | None:
         got = self.items.pop(key, None)
         if got is not None:
             self.items[key] = got  # most recently used last
             self.hits += 1
         return got
 
-    def put(self, key: tuple, value: tuple[tuple, Flow | None, StoryFit]) -> None:
+    def put(self, key: tuple, value: ComposedStory) -> None:
         self.items[key] = value
         while len(self.items) > self.limit:
             self.items.pop(next(iter(self.items)))
@@ -125,13 +137,11 @@ class StoryComposer:
         cursors: dict[str, Cursor] = {}
         for sid, (page, story) in self._sources.items():
             if story.continues:
-                _, flow, _ = self.story_items(page, story, {})
-                cursors[sid] = flow.end if flow is not None else Cursor()
+                cursors[sid] = self.compose(page, story, {}).flow.end
         return cursors
 
     # -- stories -----------------------------------------------------------------
-    def story_items(self, page: Page, story: Story, cursors: dict[str, Cursor]
-                    ) -> tuple[list, Flow | None, StoryFit]:
+    def compose(self, page: Page, story: Story, cursors: dict[str, Cursor]) -> ComposedStory:
         src_page, src = self._sources.get(story.id, (page, story)) if story.continued_from else (page, story)
         if self.memo is None or story.photos or src.photos:
             return self._compose_story(page, story, src_page, src, cursors)
@@ -142,13 +152,12 @@ class StoryComposer:
                short_name(self.edition, src.see_also) if src.see_also else "")
         got = self.memo.get(key)
         if got is None:
-            items, flow, fit = self._compose_story(page, story, src_page, src, cursors)
-            got = (tuple(items), flow, fit)
+            got = self._compose_story(page, story, src_page, src, cursors)
             self.memo.put(key, got)
-        return list(got[0]), got[1], got[2]
+        return got
 
     def _compose_story(self, page: Page, story: Story, src_page: Page, src: Story, cursors: dict[str, Cursor]
-                       ) -> tuple[list, Flow | None, StoryFit]:
+                       ) -> ComposedStory:
         g, st, placer = self.grid, self.style, self.placer
         skey = StoryKey.of(story)
         key = str(skey)  # what the display list's runs carry
@@ -196,14 +205,16 @@ class StoryComposer:
         gutter = (area_w - ncols * measure) / (ncols - 1) if ncols > 1 else 0.0
         col_x = [area_x + k * (measure + gutter) for k in range(ncols)]
         col_top = [line] * ncols
+        findings: list[Finding] = []
         k = 0
         for photo in (src.photos if not story.continued_from else ()):
             cols = min(photo.columns, ncols - k)
             if cols <= 0:
                 break
             w = col_x[k + cols - 1] + measure - col_x[k]
-            its, findings = compose_photo(placer, page, photo, col_x[k], w, line, line + photo.lines, key)
+            its, found = compose_photo(placer, page, photo, col_x[k], w, line, line + photo.lines, key)
             items += its
+            findings += found
             for j in range(k, k + cols):
                 col_top[j] = line + photo.lines
             k += cols
@@ -234,9 +245,10 @@ class StoryComposer:
             chars_set=flow.chars_set, overset_lines=flow.overset_lines, overset_chars=flow.overset_chars,
             underset_lines=flow.empty_after if not story.balance else 0,
             headline=src.headline.text if src.headline else "")
-        return items, flow, fit
+        findings += self._fit_findings(fit, story)
+        return ComposedStory(tuple(items), flow, fit, tuple(findings))
 
-    def fit_findings(self, fit: StoryFit, story: Story) -> list[Finding]:
+    def _fit_findings(self, fit: StoryFit, story: Story) -> list[Finding]:
         where = f"{fit.page}/{fit.story}"
         fr = fit.frame
         frame = f"frame col {fr.col} span {fr.span} top {fr.top} lines {fr.lines}"
