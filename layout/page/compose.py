@@ -36,7 +36,6 @@ class Composer:
     def __init__(self, edition: Edition, style: Style, fonts: FontBook, memo: StoryMemo | None = None):
         self.edition = edition
         self.style = style
-        self.fonts = fonts
         self.placer = Placer(edition, style, fonts)
         self.grid = self.placer.grid
         self.stories = StoryComposer(self.placer, memo)
@@ -67,7 +66,7 @@ class Composer:
             first = placer.content_top(page, photo.frame.top)
             area = self.grid.frame_area(photo.frame)
             items += placer.frame_rules(page, photo.frame.col, photo.frame.top, photo.frame.bottom, area)
-            its, findings = compose_photo(placer, page, photo, area.x, area.w, first, photo.frame.bottom, photo.id)
+            its, findings = compose_photo(placer, page, photo, area.x, area.w, first, photo.frame.bottom)
             items += its
             out.findings += findings
             items.append(Marker(area.x, area.y, area.w, area.h, "frame", photo.id))

@@ -17,8 +17,8 @@ from layout.text.typeset import TextLine, set_block
 MIN_PPI = 200.0  # colour/grey images at final size (typesetting.md §4, [PRN1])
 
 
-def compose_photo(placer: Placer, page: Page, photo: Photo, x: float, w: float, first: int, bottom: int,
-                  owner: str) -> tuple[list, list[Finding]]:
+def compose_photo(placer: Placer, page: Page, photo: Photo, x: float, w: float, first: int, bottom: int
+                  ) -> tuple[list, list[Finding]]:
     """The photo in grid lines first..bottom at x, w wide: the picture takes the lines its
     caption and credit leave (at least two), cropped (`cover`) or letterboxed (`contain`)."""
     from PIL import Image as PILImage

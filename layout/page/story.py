@@ -212,7 +212,7 @@ class StoryComposer:
             if cols <= 0:
                 break
             w = col_x[k + cols - 1] + measure - col_x[k]
-            its, found = compose_photo(placer, page, photo, col_x[k], w, line, line + photo.lines, key)
+            its, found = compose_photo(placer, page, photo, col_x[k], w, line, line + photo.lines)
             items += its
             findings += found
             for j in range(k, k + cols):
