@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.edition36 import generate  # noqa: E402
 from layout.fonts.catalogue import load_fontbook  # noqa: E402
 from layout.model.manifest import load_edition  # noqa: E402
-from layout.text.linebreak import Prepared, break_lines, line_runs  # noqa: E402
+from layout.text.linebreak import PreparedText, break_lines, line_runs  # noqa: E402
 
 
 def main() -> None:
@@ -31,7 +31,7 @@ def main() -> None:
         for _ in range(5):
             t = time.perf_counter()
             for text in paras:
-                p = Prepared(text, widths, "strict")
+                p = PreparedText(text, widths, "strict")
                 lines = break_lines(p, 13.0, 2.0)
                 if runs:
                     for ln in lines:

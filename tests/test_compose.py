@@ -12,6 +12,7 @@ from layout.build.pipeline import compose_all, prepare
 from layout.model.edition import Frame
 from layout.page.display import GlyphRun, Image, Rule
 from layout.page.grid import Grid
+from layout.page.keys import StoryKey
 
 LEAD = ("8月18日，江城市召开医疗科技创新大会，集中发布112项核心医疗技术成果。“这些成果覆盖了诊断、治疗和康复的全链条。”"
         "市卫健委负责人介绍，其中32项领航技术已经达到国际先进水平。今年上半年，全市生物医药产业营收同比增长12.5%。")
@@ -96,7 +97,7 @@ def lines_of(runs, left: float = 53.2559):
 def test_frame_rectangles_are_exact_grid_cells(composed):
     prep, _ = composed
     g = Grid(prep.style)
-    box = g.frame_box(Frame(col=2, span=3, top=10, lines=20))
+    box = g.frame_area(Frame(col=2, span=3, top=10, lines=20))
     st = prep.style
     assert box.x == pytest.approx(st.type_left + 13 * 9 + 9)
     assert box.w == pytest.approx(3 * 13 * 9 + 2 * 9)
@@ -148,10 +149,10 @@ def test_jump_lines(composed):
     assert a3[0].text == "（上接第一版）"
     tail = [r for r in a3 if r.role == "jump" and r.y == a3[-1].y]
     assert "".join(r.text for r in tail) == "相关报道详见T1版"
-    fits = {f.story: f for f in pages["A1"].fits}
-    assert fits["lead"].jump_to == "A3"
-    cont = {f.story: f for f in pages["A3"].fits}["lead~cont"]
-    assert fits["lead"].chars_set + cont.chars_set == fits["lead"].chars_total
+    lead = {f.story: f for f in pages["A1"].fits}[StoryKey("lead")]
+    assert lead.jump_to == "A3"
+    cont = {f.story: f for f in pages["A3"].fits}[StoryKey("lead", continuation=True)]
+    assert lead.chars_set + cont.chars_set == lead.chars_total
     assert cont.overset_chars == 0
 
 
@@ -182,6 +183,19 @@ def test_in_block_photo_takes_the_top_of_its_columns(composed):
     caption = [r for r in pages["A1"].display.items if isinstance(r, GlyphRun) and r.story == "ph"]
     assert "".join(r.text for r in caption).startswith("列车驶过江城站。")
     assert caption[-1].role == "credit" and caption[-1].text == "本报记者陈亮 摄"
+
+
+def test_in_block_photo_below_200_ppi_is_reported_like_a_page_photo(tmp_path):
+    """200 x 150 px over two text columns (243 pt) is about 59 ppi: a low-ppi warning naming
+    the photo, as a page-level photo gets."""
+    path = write_edition(tmp_path)
+    PILImage.new("RGB", (200, 150), (90, 120, 160)).save(tmp_path / "photos" / "p.jpg", quality=80)
+    a1 = {cp.display.label: cp for cp in compose_all(prepare(path))}["A1"]
+    img = next(i for i in a1.display.items if isinstance(i, Image) and i.id == "ph")
+    assert img.ppi < 60
+    low = [f for f in a1.findings if f.code == "low-ppi"]
+    assert [(f.severity, f.where) for f in low] == [("warning", "A1/ph")]
+    assert "photo 'ph' on A1" in low[0].message and low[0].data["ppi"] == round(img.ppi, 1)
 
 
 def test_vertical_headline(composed):
@@ -272,7 +286,8 @@ def test_story_memo_gives_the_same_page_and_is_emptied_when_the_style_changes(co
     composes to exactly the display list it has without it."""
     import dataclasses
 
-    from layout.page.compose import Composer, StoryMemo
+    from layout.page.compose import Composer
+    from layout.page.story import StoryMemo
 
     prep, pages = composed
     memo = StoryMemo()

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from layout.text import cjk
-from layout.text.linebreak import Prepared, break_lines, line_runs
+from layout.text.linebreak import PreparedText, break_lines, line_runs
 
 HAN = "中国城市发展建设项目企业科技创新群众生活文化经济交通环境教育"
 PUNCT = "，。、；：？！“”《》（）"
@@ -43,7 +43,7 @@ def glyph_x(runs, widths) -> dict[str, float]:
 
 def set_all(text: str, measure: float = 13.0, indent: float = 2.0, level: str = "strict"):
     w = widths_for(text)
-    p = Prepared(text, w, level)
+    p = PreparedText(text, w, level)
     lines = break_lines(p, measure, indent)
     return p, w, lines
 
@@ -112,7 +112,7 @@ def test_han_latin_gap_is_a_quarter_em():
 
 
 def test_adjacent_punctuation_is_compressed():
-    p = Prepared("他说：“好。”然后", widths_for("他说：“好。”然后"), "strict")
+    p = PreparedText("他说：“好。”然后", widths_for("他说：“好。”然后"), "strict")
     # ：“ -> 1.5 em and 。” -> 1.5 em
     assert p.adv[2] == 0.5 and p.adv[5] == 0.5
     assert abs(p.cum[p.n] - (p.n - 1.0)) < 1e-9
@@ -144,7 +144,7 @@ def test_indent_applies_to_first_line_only():
 def test_resume_from_offset_with_new_measure():
     text = HAN * 5
     w = widths_for(text)
-    p = Prepared(text, w, "strict")
+    p = PreparedText(text, w, "strict")
     part = break_lines(p, 13, 2, 0, max_lines=3)
     rest = break_lines(p, 20, 2, part[-1].next)
     assert len(part) == 3 and not part[-1].last
@@ -161,7 +161,7 @@ alphabet = st.sampled_from(list(HAN * 3 + PUNCT + "——……" + "0123456789" 
 def test_properties_on_random_text(text, measure, level):
     text = " ".join(text.split()) or "中"
     w = widths_for(text)
-    p = Prepared(text, w, level)
+    p = PreparedText(text, w, level)
     lines = break_lines(p, float(measure), 2.0)
     # nothing lost: lines cover the text in order, dropping only spaces at breaks
     joined = "".join(text[ln.start:ln.next] for ln in lines)
@@ -184,7 +184,7 @@ def test_properties_on_random_text(text, measure, level):
 def test_pair_kerning_inside_latin_words():
     text = "中国AVE公司"
     w = widths_for(text)
-    p = Prepared(text, w, "strict", kerning={"AV": -0.1})
+    p = PreparedText(text, w, "strict", kerning={"AV": -0.1})
     lines = break_lines(p, 40, 0.0)
     pos = glyph_x(line_runs(p, lines[0]), w)
     assert pos["V"] - pos["A"] == pytest.approx(0.5 - 0.1)
@@ -195,7 +195,7 @@ def test_middle_dot_takes_a_fixed_half_em_centred():
     text = "阿卜杜勒·阿齐兹来到江城"
     w = widths_for(text)
     w["·"] = 0.3
-    p = Prepared(text, w, "strict")
+    p = PreparedText(text, w, "strict")
     lines = break_lines(p, 40, 0.0)
     pos = glyph_x(line_runs(p, lines[0]), w)
     assert pos["·"] == pytest.approx(4.1)  # 4 em + (0.5 - 0.3) / 2

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from layout.build.pipeline import BuildOptions, build
 from layout.page.fidelity import normalise
+from layout.page.keys import StoryKey
 from layout.pdf.preflight import preflight
 from layout.pdf.verify import pdf_text
 from tests.support.audit import audit_pdf
@@ -68,7 +69,7 @@ def test_story_text_reads_back_from_its_pages(sample_build, sample_prepared):
             if not s.continues:
                 assert want in got, (page.label, s.id)
             else:  # the part set on the first page, then the rest on the jump page
-                n1 = next(f.chars_set for cp in sample_build.pages for f in cp.fits if f.story == s.id)
+                n1 = next(f.chars_set for cp in sample_build.pages for f in cp.fits if f.story == StoryKey(s.id))
                 assert 0 < n1 < len(want)
                 assert want[:n1] in jump.sub("", text[page.label]), (page.label, s.id)
                 assert want[n1:] in jump.sub("", text[s.continues]), (s.continues, s.id)

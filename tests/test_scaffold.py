@@ -34,7 +34,7 @@ def test_scaffold_builds(tmp_path: Path):
     assert list(res.page_pdfs) == ["A1", "A2", "T1"]
     assert not [f for f in res.findings if f.severity == "error"]
     assert len([f for f in res.findings if f.code == "underset"]) <= 2
-    a1 = {fit.story: fit for fit in res.pages[0].fits}
+    a1 = {fit.story.story_id: fit for fit in res.pages[0].fits}
     assert a1["greenway"].chars_set == a1["greenway"].chars_total  # the whole lead story is set
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from layout.model.edition import Box, Edition, Frame, Headline, Page, Photo, Section, Story, Where
-from layout.page.compose import story_memo_key
+from layout.page.story import story_memo_key
 from layout.text.typeset import Cursor
 
 

@@ -7,7 +7,7 @@ import pytest
 from layout.errors import CompositionError, FontError
 from layout.fonts.catalogue import load_fontbook
 from layout.model.styles import load_style
-from layout.text.typeset import Cursor, TextSetter, check_coverage, copyfit, set_block, set_vertical
+from layout.text.typeset import Cursor, TextSetter, check_coverage, fit_headline_size, set_block, set_vertical
 
 
 @pytest.fixture(scope="module")
@@ -15,11 +15,11 @@ def env():
     return load_style("broadsheet"), load_fontbook()
 
 
-def test_copyfit_picks_the_largest_size_that_fits(env):
+def test_fit_headline_size_picks_the_largest_size_that_fits(env):
     style, fonts = env
     role = style.role("headline")
-    wide = copyfit("江城发布86项重大科技创新成果", role, fonts, 999.0, style)
-    narrow = copyfit("江城发布86项重大科技创新成果", role, fonts, 243.0, style)
+    wide = fit_headline_size("江城发布86项重大科技创新成果", role, fonts, 999.0, style)
+    narrow = fit_headline_size("江城发布86项重大科技创新成果", role, fonts, 243.0, style)
     assert wide.size == 42.0
     assert narrow.size < wide.size
     assert len(narrow.lines) == 1
@@ -31,11 +31,11 @@ def test_copyfit_picks_the_largest_size_that_fits(env):
     assert fits("江城发布86项重大科技创新成果", role, fonts, 243.0, style, min(bigger), "biaosong", 1) is None
 
 
-def test_copyfit_error_names_story_and_page(env):
+def test_fit_headline_size_error_names_story_and_page(env):
     style, fonts = env
     with pytest.raises(CompositionError) as e:
-        copyfit("很长很长很长很长很长很长很长很长很长很长的标题", style.role("headline"), fonts, 60.0, style,
-                story="s9", page="A2")
+        fit_headline_size("很长很长很长很长很长很长很长很长很长很长的标题", style.role("headline"), fonts, 60.0, style,
+                          story="s9", page="A2")
     assert "s9" in str(e.value) and "A2" in str(e.value)
 
 

@@ -15,6 +15,7 @@ from test_compose import write_edition
 from layout.build.pipeline import compose_all, prepare
 from layout.page.display import GlyphRun
 from layout.page.fidelity import normalise, page_text
+from layout.page.keys import StoryKey
 from layout.pdf.draw import render_page
 from layout.pdf.verify import verify_pdf
 
@@ -39,7 +40,7 @@ def render(prep, display) -> bytes:
 
 def story_part(display, story) -> str:
     """The story's text on the page as verify_pdf expects it (checks.page_text)."""
-    return normalise(dict(page_text(display).parts)[story])
+    return normalise(dict(page_text(display).parts)[StoryKey.parse(story)])
 
 
 def first_difference(a: str, b: str) -> int:

@@ -28,9 +28,10 @@ from layout.model.manifest import load_edition
 from layout.model.modes import OutputMode, OutputProfile, output_profile
 from layout.model.styles import Style, load_style, path_of
 from layout.model.yamlpos import Located
-from layout.page.compose import ComposedPage, Composer, fallback_findings
+from layout.page.compose import ComposedPage, Composer
 from layout.page.fidelity import display_fidelity
 from layout.page.grid import check_frames
+from layout.page.story import fallback_findings
 from layout.pdf.assemble import assemble
 from layout.pdf.draw import render_pages
 from layout.pdf.verify import verify_pdf

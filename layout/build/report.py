@@ -30,13 +30,13 @@ def fit_report(edition: Edition, pages: list[ComposedPage], findings: list[Findi
         "edition": {"paper": edition.paper, "date": edition.date.isoformat(), "manifest_sha256": edition.sha256,
                     "mode": mode.value if mode is not None else CHECK, "layout_version": __version__},
         "fidelity": {  # every story's characters set once and in order (display lists; PDFs with --verify)
-            "stories_checked": len({f.story.split("~")[0] for f in fits}),
+            "stories_checked": len({f.story.story_id for f in fits}),
             "characters_set": sum(f.chars_set for f in fits),
             "characters_overset": sum(f.overset_chars for f in fits),
             "pdf_read_back": pdf_verified,
             "differences": len(fidelity),
         },
-        "stories": [asdict(f) for f in fits],
+        "stories": [{**asdict(f), "story": str(f.story)} for f in fits],  # asdict: frame as {col, span, top, lines}
         "findings": [{"severity": f.severity, "code": f.code, "where": f.where, "message": f.message,
                       **({"data": f.data} if f.data else {})} for f in findings],
     }
@@ -53,11 +53,11 @@ def archive_sidecar(edition: Edition, pages: list[ComposedPage], texts: list[Pag
                                  "chars": sum(len(p) for p in s.paragraphs), "placements": []}
     for cp, pt in zip(pages, texts):
         for fit in cp.fits:
-            sid = fit.story.split("~")[0]
-            bbox = pt.bboxes.get(fit.story)
+            sid = fit.story.story_id
+            bbox = pt.bboxes.get(str(fit.story))
             if bbox is None or sid not in stories:
                 continue
-            stories[sid]["placements"].append({"page": pt.label, "frame": fit.frame, "bbox_pt": bbox,
+            stories[sid]["placements"].append({"page": pt.label, "frame": asdict(fit.frame), "bbox_pt": bbox,
                                                "chars_set": fit.chars_set})
     return {"edition": {"paper": edition.paper, "date": edition.date.isoformat(),
                         "manifest_sha256": edition.sha256}, "stories": stories}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from layout.build.workers import PageResult
 from layout.fonts.embed import EmbeddedFonts
 from layout.model.yamlpos import Located
-from layout.page.compose import StoryMemo
+from layout.page.story import StoryMemo
 
 
 @dataclass

@@ -94,11 +94,6 @@ class Story:
     continued_from: str = ""  # id of the story this entry continues
     where: Where = field(default_factory=lambda: Where(""))
 
-    @property
-    def key(self) -> str:
-        """Unique per page entry: continuation entries are '<id>~cont'."""
-        return f"{self.continued_from}~cont" if self.continued_from else self.id
-
 
 @dataclass(frozen=True)
 class Section:

@@ -8,14 +8,15 @@ run's y is its baseline.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 CMYK = tuple[float, float, float, float]
 BLACK: CMYK = (0.0, 0.0, 0.0, 1.0)
 
 
-# not frozen: built ~10^5 times per edition, and a frozen dataclass costs 6x as much to construct; never mutated
+# not frozen: built for every line or run set (~10^5 per edition), and a frozen dataclass is several times
+# slower to construct (its __init__ goes through object.__setattr__); never mutated
 @dataclass(slots=True)
 class GlyphRun:
     """Characters set with one text operator: each advances by its font width plus `tc` pt."""
@@ -96,8 +97,3 @@ class PageDisplay:
     bookmarks: tuple[Bookmark, ...] = ()
     section: str = ""
     title: str = ""  # e.g. "第一版 要闻"
-    meta: dict = field(default_factory=dict, hash=False, compare=False)
-
-    def runs(self, story: str | None = None, role: str | None = None) -> list[GlyphRun]:
-        return [i for i in self.items if isinstance(i, GlyphRun)
-                and (story is None or i.story == story) and (role is None or i.role == role)]

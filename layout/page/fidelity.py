@@ -13,6 +13,7 @@ from functools import lru_cache
 from layout.errors import Finding
 from layout.model.edition import Edition
 from layout.page.display import GlyphRun, PageDisplay
+from layout.page.keys import StoryKey
 from layout.text import cjk
 
 _WS = re.compile(r"\s+")
@@ -37,9 +38,9 @@ class PageText:
     """
 
     label: str
-    parts: tuple[tuple[str, str], ...]  # (story key, body text) in display order
-    jumps: tuple[tuple[str, str], ...] = ()  # (story key, jump line text): 下转 / 上接 / 相关报道
-    bboxes: dict = field(default_factory=dict, hash=False, compare=False)  # story key -> [x0, y0, x1, y1]
+    parts: tuple[tuple[StoryKey, str], ...]  # (story key, body text) in display order
+    jumps: tuple[tuple[StoryKey, str], ...] = ()  # (story key, jump line text): 下转 / 上接 / 相关报道
+    bboxes: dict = field(default_factory=dict, hash=False, compare=False)  # run owner -> [x0, y0, x1, y1]
 
 
 def page_text(d: PageDisplay) -> PageText:
@@ -58,8 +59,9 @@ def page_text(d: PageDisplay) -> PageText:
                 boxes[it.story] = [it.x, it.y - it.size, x1, it.y]
             else:
                 b[0], b[1], b[2], b[3] = min(b[0], it.x), min(b[1], it.y - it.size), max(b[2], x1), max(b[3], it.y)
-    return PageText(d.label, tuple((k, "".join(v)) for k, v in parts.items()),
-                    tuple((k, "".join(v)) for (k, _), v in jumps.items()),
+    parse = StoryKey.parse
+    return PageText(d.label, tuple((parse(k), "".join(v)) for k, v in parts.items()),
+                    tuple((parse(k), "".join(v)) for (k, _), v in jumps.items()),
                     {k: [round(v, 2) for v in b] for k, b in boxes.items()})
 
 
@@ -72,7 +74,7 @@ def story_texts(pages: list[PageDisplay] | list[PageText]) -> dict[str, str]:
     out: dict[str, list[str]] = {}
     for pt in _as_text(pages):
         for key, text in pt.parts:
-            out.setdefault(key.split("~")[0], []).append(text)
+            out.setdefault(key.story_id, []).append(text)
     return {k: "".join(v) for k, v in out.items()}
 
 
@@ -87,8 +89,8 @@ def display_fidelity(edition: Edition, pages: list[PageDisplay] | list[PageText]
     jumps: dict[tuple[str, str], str] = {}
     for pt in pages:
         for key, text in pt.jumps:
-            jumps[(pt.label, key.split("~")[0])] = jumps.get((pt.label, key.split("~")[0]), "") + normalise(text)
-    resumed = {key.split("~")[0] for pt in pages for key, text in pt.parts if key.endswith("~cont") and text}
+            jumps[(pt.label, key.story_id)] = jumps.get((pt.label, key.story_id), "") + normalise(text)
+    resumed = {key.story_id for pt in pages for key, text in pt.parts if key.continuation and text}
     labels = {p.label for p in pages}
     findings = []
     for page in edition.pages:

@@ -10,7 +10,7 @@ which the text still fits, by bisection over whole grid lines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from layout.text.typeset import Cursor, TextLine, TextSetter
 
@@ -27,7 +27,8 @@ class Slot:
         return max(0, self.last - self.first)
 
 
-# not frozen: built ~10^5 times per edition, and a frozen dataclass costs 6x as much to construct; never mutated
+# not frozen: built for every line or run set (~10^5 per edition), and a frozen dataclass is several times
+# slower to construct (its __init__ goes through object.__setattr__); never mutated
 @dataclass(slots=True)
 class Placed:
     slot: int
@@ -49,7 +50,6 @@ class Flow:
     overset_chars: int = 0
     capacity: int = 0
     empty_after: int = 0  # unused line slots after the last line set
-    used_per_slot: tuple[int, ...] = field(default_factory=tuple)
 
 
 def _chars(line: TextLine) -> int:
@@ -131,7 +131,7 @@ def pour(setter: TextSetter, start: Cursor, slots: list[Slot], head: list[TextLi
     if done and not jumped and last_used >= 0:
         empty_after = (caps[last_used] - used[last_used]) + sum(caps[last_used + 1:])
     return Flow(tuple(placed), cur, done, jumped, len(body), chars, over_lines, over_chars, capacity,
-                empty_after, tuple(used))
+                empty_after)
 
 
 def _remaining_chars(setter: TextSetter, cur: Cursor) -> int:

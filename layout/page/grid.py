@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from layout.errors import Problem
 from layout.model.edition import Edition, Frame, Page, Where
 from layout.model.styles import Style
+from layout.page.keys import StoryKey
 
 
 @dataclass(frozen=True)
-class Box:
+class FrameArea:
+    """A frame's rectangle in points (top-left origin): what a Frame of grid cells covers."""
+
     x: float
     y: float
     w: float
@@ -49,8 +52,8 @@ class Grid:
         """Top of grid line `line` (0-based)."""
         return self.top + line * self.leading
 
-    def frame_box(self, f: Frame) -> Box:
-        return Box(self.col_x(f.col), self.line_y(f.top), self.span_width(f.span), f.lines * self.leading)
+    def frame_area(self, f: Frame) -> FrameArea:
+        return FrameArea(self.col_x(f.col), self.line_y(f.top), self.span_width(f.span), f.lines * self.leading)
 
     def baseline(self, line: int, size: float, ascent: float = 0.88) -> float:
         """Baseline of text of `size` centred (by its em box) in grid line `line`."""
@@ -66,7 +69,7 @@ def check_frames(edition: Edition, style: Style) -> list[Problem]:
     for page in edition.pages:
         first = style.masthead_lines if page.template == "front" else 0
         items: list[tuple[str, Frame, Where]] = []
-        items += [(s.key if not s.continued_from else f"{s.continued_from} (continued)", s.frame, s.where)
+        items += [(s.id if not s.continued_from else f"{s.continued_from} (continued)", s.frame, s.where)
                   for s in page.stories]
         items += [(p.id, p.frame, p.where) for p in page.photos if p.frame]
         items += [(b.id, b.frame, b.where) for b in page.boxes]
@@ -93,6 +96,7 @@ def check_frames(edition: Edition, style: Style) -> list[Problem]:
                         f"{nb}: col {fb.col} span {fb.span} top {fb.top} lines {fb.lines}"))
         for s in page.stories:
             if s.columns > s.frame.span * style.column_chars:
-                problems.append(Problem.at(s.where, f"story {s.key!r} asks for {s.columns} text columns "
+                name = str(StoryKey.of(s))
+                problems.append(Problem.at(s.where, f"story {name!r} asks for {s.columns} text columns "
                                            f"in a {s.frame.span}-column frame"))
     return problems

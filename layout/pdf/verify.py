@@ -84,7 +84,7 @@ def verify_pdf(edition: Edition, pages: list[PageDisplay] | list[PageText], pdfs
             for key, part in pt.parts + pt.jumps:
                 part = normalise(part)
                 if part and part not in text:
-                    findings.append(_diff_finding(key.split("~")[0], pt.label, part, _closest(text, part), how))
+                    findings.append(_diff_finding(key.story_id, pt.label, part, _closest(text, part), how))
     return findings
 
 

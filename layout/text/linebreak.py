@@ -82,7 +82,7 @@ class Run:
     tc: float  # extra space after each character, em
 
 
-class Prepared:
+class PreparedText:
     """Per-paragraph arrays shared by breaking and justification."""
 
     __slots__ = ("text", "n", "adv", "fadv", "kern", "cum", "allowed", "shr", "shr_cum",
@@ -201,7 +201,7 @@ def _trim_end(text: str, s: int, e: int) -> int:
     return e
 
 
-def break_lines(p: Prepared, measure: float, indent: float = 0.0, start: int = 0,
+def break_lines(p: PreparedText, measure: float, indent: float = 0.0, start: int = 0,
                 max_lines: int | None = None) -> list[Line]:
     """Lines for p.text[start:], at most `max_lines`; the indent applies only at start 0."""
     # allowed[i]: a line may start at i; the legal breaks nearest a point are found with
@@ -252,7 +252,7 @@ def _lone(text: str, s: int, e: int) -> bool:
     return all(c in cjk.BLANK_RIGHT for c in text[s + 1:e])
 
 
-def _no_lone_last_char(p: Prepared, lines: list[Line]) -> None:
+def _no_lone_last_char(p: PreparedText, lines: list[Line]) -> None:
     """孤字不成行 (clreq §adjustments_of_orphans_and_widows): pull one character down."""
     text, cum = p.text, p.cum
     last, prev = lines[-1], lines[-2]
@@ -271,7 +271,7 @@ def _no_lone_last_char(p: Prepared, lines: list[Line]) -> None:
     lines[-1] = Line(cut, last.end, last.next, new_last_w, last.measure, 0.0, True)
 
 
-def line_runs(p: Prepared, line: Line, justify: bool = True) -> list[Run]:
+def line_runs(p: PreparedText, line: Line, justify: bool = True) -> list[Run]:
     """Justified runs of one line; x in em from the line's left edge (indent included)."""
     s, e = line.start, line.end
     if e <= s:
@@ -289,7 +289,7 @@ def line_runs(p: Prepared, line: Line, justify: bool = True) -> list[Run]:
     return _runs_slow(p, line, delta, x0)
 
 
-def _runs_slow(p: Prepared, line: Line, delta: float, x0: float) -> list[Run]:
+def _runs_slow(p: PreparedText, line: Line, delta: float, x0: float) -> list[Run]:
     s, e = line.start, line.end
     text, fadv = p.text, p.fadv
     adv = p.adv[s:e]

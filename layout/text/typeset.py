@@ -19,7 +19,7 @@ from layout.fonts.catalogue import FontBook, RoleMetrics, describe
 from layout.model.edition import Where
 from layout.model.styles import Role, Style
 from layout.text import cjk
-from layout.text.linebreak import Line, Prepared, Run, break_lines, line_runs
+from layout.text.linebreak import Line, PreparedText, Run, break_lines, line_runs
 
 
 # not frozen: built ~10^5 times per edition, and a frozen dataclass costs 6x as much to construct; never mutated
@@ -81,13 +81,13 @@ class TextSetter:
         self.indent_first = style.indent_after_heading  # clreq: some houses set the first paragraph flush
         self.justify = justify
         self.align = align
-        self._prepared: dict[int, Prepared] = {}
+        self._prepared: dict[int, PreparedText] = {}
 
-    def prepared(self, i: int) -> Prepared:
+    def prepared(self, i: int) -> PreparedText:
         p = self._prepared.get(i)
         if p is None:
-            p = self._prepared[i] = Prepared(self.paragraphs[i], self.metrics.widths, self.level, self.trim,
-                                             kerning=self.metrics.face.kerning)
+            p = self._prepared[i] = PreparedText(self.paragraphs[i], self.metrics.widths, self.level, self.trim,
+                                                 kerning=self.metrics.face.kerning)
         return p
 
     def _indent(self, para: int) -> float:
@@ -120,7 +120,7 @@ class TextSetter:
             para, off = para + 1, 0
         return total
 
-    def _text_line(self, p: Prepared, para: int, ln: Line, em: float) -> TextLine:
+    def _text_line(self, p: PreparedText, para: int, ln: Line, em: float) -> TextLine:
         runs = line_runs(p, ln, self.justify)
         size = self.size
         shift = 0.0
@@ -212,9 +212,9 @@ def fits(text: str, role: Role, fonts: FontBook, measure: float, style: Style, s
     return SetBlock(tuple(lines), size, leading, metrics.face.key)
 
 
-def copyfit(text: str, role: Role, fonts: FontBook, measure: float, style: Style, *,
-            size: float | None = None, face: str | None = None, max_lines: int | None = None,
-            story: str = "", page: str = "", where: Where | None = None) -> SetBlock:
+def fit_headline_size(text: str, role: Role, fonts: FontBook, measure: float, style: Style, *,
+                      size: float | None = None, face: str | None = None, max_lines: int | None = None,
+                      story: str = "", page: str = "", where: Where | None = None) -> SetBlock:
     """The largest size of the role's range that sets `text` within max_lines lines."""
     face = face or role.face
     check_coverage(fonts, face, text, story, page, where)

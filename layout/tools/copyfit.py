@@ -35,10 +35,10 @@ def fit_fillers(manifest: Path, rounds: int = 8) -> int:
         fits = [f for cp in compose_all(prepare(manifest)) for f in cp.fits]
         changed = False
         for f in fits:
-            seed = ids.get(f.story.split("~")[0], -1)
+            seed = ids.get(f.story.story_id, -1)
             if seed < 0 or f.continued_from:
                 continue
-            per_line = 13 * max(1, f.frame["span"]) // max(1, f.columns)
+            per_line = 13 * max(1, f.frame.span) // max(1, f.columns)
             if f.overset_chars:
                 seeds[seed] -= f.overset_chars + per_line
                 changed = True

@@ -1,0 +1,79 @@
+"""Photos: the picture scaled into its grid lines, its caption and credit below it.
+
+In: a Photo, the rectangle it may take (x, width, first and last grid line), a Placer.
+Out: an Image item, caption/credit runs and Findings (low ppi).  Used for page-level
+photos (a frame of their own) and in-story photos (the top of some text columns of a
+story block).  Images are only measured here (Pillow reads headers), never decoded.
+"""
+
+from __future__ import annotations
+
+from layout.errors import Finding, ManifestError, Problem
+from layout.model.edition import Page, Photo
+from layout.page.display import BLACK, GlyphRun, Image
+from layout.page.place import Placer
+from layout.text.typeset import TextLine, set_block
+
+MIN_PPI = 200.0  # colour/grey images at final size (typesetting.md §4, [PRN1])
+
+
+def compose_photo(placer: Placer, page: Page, photo: Photo, x: float, w: float, first: int, bottom: int
+                  ) -> tuple[list, list[Finding]]:
+    """The photo in grid lines first..bottom at x, w wide: the picture takes the lines its
+    caption and credit leave (at least two), cropped (`cover`) or letterboxed (`contain`)."""
+    from PIL import Image as PILImage
+    from PIL import UnidentifiedImageError
+
+    st, g, fonts = placer.style, placer.grid, placer.fonts
+    findings: list[Finding] = []
+    cap_lines: list[TextLine] = []
+    cap_role = st.role("caption")
+    if photo.caption:
+        blk = set_block(photo.caption, cap_role, fonts, w, st, story=photo.id, page=page.label,
+                        where=photo.where)
+        cap_lines += blk.lines
+    if photo.credit:
+        cap_lines.append(placer.line(photo.credit, "credit", w, photo.id, page.label))
+    pic_lines = bottom - first - len(cap_lines)
+    if pic_lines < 2:
+        raise ManifestError(Problem.at(
+            photo.where, f"photo {photo.id!r} on {page.label}: {bottom - first} grid lines leave no room for the "
+            f"picture after {len(cap_lines)} caption line(s)", hint="give it more lines or shorten the caption"))
+    try:
+        with PILImage.open(photo.file) as im:
+            src_w, src_h = im.size
+            mode = im.mode
+            im.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
+        raise ManifestError(Problem.at(
+            photo.where, f"photo {photo.id!r}: cannot read image {photo.file.name}: {e}",
+            "use an RGB, CMYK or greyscale JPEG or PNG", key="file")) from None
+    if src_w < 1 or src_h < 1:
+        raise ManifestError(Problem.at(photo.where, f"photo {photo.id!r}: empty image"))
+    top = g.line_y(first) + 2.0
+    h = pic_lines * st.leading - 4.0
+    bx, by, bw, bh = x, top, w, h
+    if photo.fit == "cover":
+        scale = max(bw / src_w, bh / src_h)
+        cw, ch = bw / scale, bh / scale
+        cx, cy = (src_w - cw) / 2, (src_h - ch) / 2
+        crop = (round(cx), round(cy), round(cx + cw), round(cy + ch))
+    else:
+        scale = min(bw / src_w, bh / src_h)
+        dw, dh = src_w * scale, src_h * scale
+        bx, by, bw, bh = x + (w - dw) / 2, top + (h - dh) / 2, dw, dh
+        crop = (0, 0, src_w, src_h)
+    ppi = (crop[2] - crop[0]) / (bw / 72.0)
+    if ppi < MIN_PPI - 0.5:
+        findings.append(Finding("warning", "low-ppi", f"{page.label}/{photo.id}",
+                                f"photo {photo.id!r} on {page.label} is {ppi:.0f} ppi at its printed size "
+                                f"(newsprint needs {MIN_PPI:.0f})", {"ppi": round(ppi, 1)}))
+    items: list = [Image(bx, by, bw, bh, photo.file, crop, mode, round(ppi, 2), photo.id)]
+    asc = fonts.metrics(cap_role.face).face.ascent
+    for i, tl in enumerate(cap_lines):
+        base = g.baseline(first + pic_lines + i, cap_role.size, asc)
+        kind = "credit" if (photo.credit and i == len(cap_lines) - 1) else "caption"
+        for r in tl.runs:
+            items.append(GlyphRun(x + r.x, base, r.face, cap_role.size, r.text, r.tc, BLACK, False, photo.id,
+                                  kind))
+    return items, findings

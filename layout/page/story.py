@@ -1,0 +1,348 @@
+"""Story blocks: headline group, body poured through text columns, jump lines, fit.
+
+A story block occupies grid cells: a separating rule on its first line (unless it starts
+at the top of the type area), its headline group (kicker, headline, subhead) in whole
+grid lines, the byline, in-story photos on top of some text columns, then the body poured
+through its text columns (flow.py).  A jumped story's text resumes on its continuation
+entry where its source page left off: `resolve_jumps` finds those cursors first, so every
+page can be composed on its own.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from layout.errors import Finding
+from layout.fonts.catalogue import FontBook, describe
+from layout.model.edition import Edition, Frame, Page, Story, Where
+from layout.model.styles import Style
+from layout.page.display import GlyphRun, Marker, Rule
+from layout.page.flow import Flow, Placed, Slot, pour
+from layout.page.furniture import jump_name, short_name
+from layout.page.keys import StoryKey
+from layout.page.photo import compose_photo
+from layout.page.place import Placer, color
+from layout.text.typeset import Cursor, TextSetter, check_coverage, fit_headline_size, set_block, set_vertical
+
+
+@dataclass(frozen=True)
+class StoryFit:
+    """One line of the fit report."""
+
+    story: StoryKey
+    page: str
+    frame: Frame
+    continued_from: str
+    jump_to: str
+    columns: int
+    capacity_lines: int
+    lines_set: int
+    chars_total: int
+    chars_set: int
+    overset_lines: int
+    overset_chars: int
+    underset_lines: int
+    headline: str = ""
+
+
+@dataclass(frozen=True)
+class ComposedStory:
+    """A story entry set on its page: its display items, the flow of its body (where a
+    jumping story's text stops), its fit line, and its findings (in-story photos, overset,
+    underset), so a memoised story reports the same findings as a fresh one."""
+
+    items: tuple
+    flow: Flow
+    fit: StoryFit
+    findings: tuple[Finding, ...]
+
+
+def story_text(story: Story) -> str:
+    return "".join(story.paragraphs)
+
+
+class StoryMemo:
+    """Composed stories that a resident process (layout watch) keeps between builds.
+
+    An edit usually changes one story; the page it is on must be composed again, but its
+    other stories come out exactly as before.  Entries are keyed by everything a story's
+    composition reads (`story_memo_key`) and are valid for one style and one set of fonts:
+    `bind` empties the memo when either changes.  Source positions are left out of the key
+    (they only reach error messages, which are raised, never stored); stories with photos
+    are not kept (a photo file can change under the same name)."""
+
+    def __init__(self, limit: int = 1500):
+        self.limit = limit
+        self.env: tuple | None = None
+        self.items: dict[tuple, ComposedStory] = {}
+        self.hits = 0
+
+    def bind(self, style: Style, fonts: FontBook) -> None:
+        env = (style, id(fonts))
+        if env != self.env:
+            self.items.clear()
+            self.env = env
+
+    def get(self, key: tuple) -> ComposedStory | None:
+        got = self.items.pop(key, None)
+        if got is not None:
+            self.items[key] = got  # most recently used last
+            self.hits += 1
+        return got
+
+    def put(self, key: tuple, value: ComposedStory) -> None:
+        self.items[key] = value
+        while len(self.items) > self.limit:
+            self.items.pop(next(iter(self.items)))
+
+
+_NOWHERE = Where("")
+
+
+def _sans_where(story: Story) -> Story:
+    return replace(story, where=_NOWHERE) if story.where != _NOWHERE else story
+
+
+def _page_shell(page: Page) -> Page:
+    """The page's own values (label, section, number, template, ...) without its contents or
+    source position: what a story's composition may read of the page it is on."""
+    return replace(page, stories=(), photos=(), boxes=(), where=_NOWHERE)
+
+
+def story_memo_key(edition: Edition, page: Page, story: Story, src_page: Page, src: Story,
+                   cursors: dict[str, Cursor]) -> tuple:
+    """StoryMemo's key: everything composing `story` on `page` reads, as whole model values.
+
+    The story (and for a continuation its source story and source page, and the cursor its
+    text resumes at) enter whole, less source positions; the pages enter with their own
+    fields but not their contents (an edit to a neighbouring story must not cost this one
+    its entry); the jump lines enter as the page names they will print, which is all they
+    read of the rest of the edition.  Whole values, not chosen fields: a field added to
+    Story or Page is in the key without anyone remembering to add it here, so a resident
+    process can never serve a story composed from an older value.  Style and fonts are the
+    memo's binding (`StoryMemo.bind` empties it when either changes)."""
+    source = None
+    if story.continued_from:
+        source = (_sans_where(src), _page_shell(src_page), jump_name(edition, src_page.label),
+                  cursors.get(story.id, Cursor()))
+    return (_sans_where(story), _page_shell(page), source,
+            jump_name(edition, src.continues) if src.continues else "",
+            short_name(edition, src.see_also) if src.see_also else "")
+
+
+class StoryComposer:
+    def __init__(self, placer: Placer, memo: StoryMemo | None = None):
+        self.placer = placer
+        self.edition = placer.edition
+        self.style = placer.style
+        self.fonts = placer.fonts
+        self.grid = placer.grid
+        self.memo = memo
+        if memo is not None:
+            memo.bind(self.style, self.fonts)
+        self.body_role = self.style.role("body")
+        self.body_metrics = self.fonts.metrics(self.body_role.face)
+        self._setters: dict[str, TextSetter] = {}
+        self._sources: dict[str, tuple[Page, Story]] = {
+            s.id: (p, s) for p in self.edition.pages for s in p.stories if not s.continued_from}
+
+    def setter(self, story: Story, page: Page) -> TextSetter:
+        st = self._setters.get(story.id)
+        if st is None:
+            text = story_text(story)
+            check_coverage(self.fonts, self.body_role.face, text, story.id, page.label, story.where)
+            st = self._setters[story.id] = TextSetter(story.paragraphs, self.body_metrics, self.body_role.size,
+                                                      self.style)
+        return st
+
+    # -- jumps -------------------------------------------------------------------
+    def resolve_jumps(self) -> dict[str, Cursor]:
+        """Where each jumping story's text resumes: composed on its source page once."""
+        cursors: dict[str, Cursor] = {}
+        for sid, (page, story) in self._sources.items():
+            if story.continues:
+                cursors[sid] = self.compose(page, story, {}).flow.end
+        return cursors
+
+    # -- stories -----------------------------------------------------------------
+    def compose(self, page: Page, story: Story, cursors: dict[str, Cursor]) -> ComposedStory:
+        src_page, src = self._sources.get(story.id, (page, story)) if story.continued_from else (page, story)
+        if self.memo is None or story.photos or src.photos:
+            return self._compose_story(page, story, src_page, src, cursors)
+        key = story_memo_key(self.edition, page, story, src_page, src, cursors)
+        got = self.memo.get(key)
+        if got is None:
+            got = self._compose_story(page, story, src_page, src, cursors)
+            self.memo.put(key, got)
+        return got
+
+    def _compose_story(self, page: Page, story: Story, src_page: Page, src: Story, cursors: dict[str, Cursor]
+                       ) -> ComposedStory:
+        g, st, placer = self.grid, self.style, self.placer
+        skey = StoryKey.of(story)
+        key = str(skey)  # what the display list's runs carry
+        area = g.frame_area(story.frame)
+        items: list = placer.frame_rules(page, story.frame.col, story.frame.top, story.frame.bottom, area)
+        items.append(Marker(area.x, area.y, area.w, area.h, "frame", key))
+        line = placer.content_top(page, story.frame.top)
+        bottom = story.frame.bottom
+        area_x, area_w = area.x, area.w
+        strip_cols = 0
+        if not story.continued_from:
+            h = src.headline
+            if h is not None and h.vertical:
+                vitems, strip, strip_cols = self._vertical_headline(page, src, area.right, line, bottom)
+                items += vitems
+                area_w -= strip
+            for role_name, text in (("kicker", src.kicker), ("headline", h.text if h and not h.vertical else ""),
+                                    ("subhead", src.subhead)):
+                if not text:
+                    continue
+                role = st.role(role_name)
+                if role_name == "headline" and h is not None:
+                    block = fit_headline_size(text, role, self.fonts, area_w, st, size=h.size, face=h.face,
+                                              max_lines=h.lines, story=key, page=page.label, where=src.where)
+                else:
+                    block = set_block(text, role, self.fonts, area_w, st, story=key, page=page.label,
+                                      where=src.where, justify=False)
+                its, used = placer.block(block, area_x, line, role, key, role_name)
+                items += its
+                line += used
+            if src.byline:
+                role = st.role("byline")
+                block = set_block(src.byline, role, self.fonts, area_w, st, story=key, page=page.label,
+                                  where=src.where, justify=False)
+                its, used = placer.block(block, area_x, line, role, key, "byline")
+                items += its
+                line += used
+        setter = self.setter(src, src_page)
+        ncols = max(1, story.columns)
+        if strip_cols and story.columns == story.frame.span:
+            ncols = max(1, ncols - strip_cols)  # one text column per basic column left
+        em = st.em
+        measure_em = math.floor((area_w / em - (ncols - 1) * st.gutter_chars) / ncols + 1e-6)
+        measure = measure_em * em
+        gutter = (area_w - ncols * measure) / (ncols - 1) if ncols > 1 else 0.0
+        col_x = [area_x + k * (measure + gutter) for k in range(ncols)]
+        col_top = [line] * ncols
+        findings: list[Finding] = []
+        k = 0
+        for photo in (src.photos if not story.continued_from else ()):
+            cols = min(photo.columns, ncols - k)
+            if cols <= 0:
+                break
+            w = col_x[k + cols - 1] + measure - col_x[k]
+            its, found = compose_photo(placer, page, photo, col_x[k], w, line, line + photo.lines)
+            items += its
+            findings += found
+            for j in range(k, k + cols):
+                col_top[j] = line + photo.lines
+            k += cols
+        slots = [Slot(col_x[j], col_top[j], bottom, measure) for j in range(ncols)]
+        head, tail, jump = [], [], None
+        if story.continued_from:
+            head.append(placer.line(f"（上接{jump_name(self.edition, src_page.label)}）", "jump", measure, key,
+                                    page.label, align="left"))
+        if src.continues and not story.continued_from:
+            jump = placer.line(f"（下转{jump_name(self.edition, src.continues)}）", "jump", measure, key,
+                               page.label)
+        if src.see_also and (story.continued_from or not src.continues):
+            tail.append(placer.line(f"相关报道详见{short_name(self.edition, src.see_also)}", "jump", measure, key,
+                                    page.label))
+        start = cursors.get(story.id, Cursor()) if story.continued_from else Cursor()
+        flow = pour(setter, start, slots, head, tail, jump, balance=story.balance)
+        items += self._place_lines(flow.placed, key)
+        if flow.overset_lines:
+            items.append(Marker(area.x, area.bottom - st.leading, area.w, st.leading, "overset",
+                                f"{key}: 超出 {flow.overset_chars} 字 / {flow.overset_lines} 行"))
+        total = sum(len(p.replace(" ", "")) for p in src.paragraphs)
+        fit = StoryFit(
+            story=skey, page=page.label,
+            frame=story.frame,
+            continued_from=story.continued_from,
+            jump_to=src.continues if not story.continued_from else "",
+            columns=ncols, capacity_lines=flow.capacity, lines_set=flow.lines_set, chars_total=total,
+            chars_set=flow.chars_set, overset_lines=flow.overset_lines, overset_chars=flow.overset_chars,
+            underset_lines=flow.empty_after if not story.balance else 0,
+            headline=src.headline.text if src.headline else "")
+        findings += self._fit_findings(fit, story)
+        return ComposedStory(tuple(items), flow, fit, tuple(findings))
+
+    def _fit_findings(self, fit: StoryFit, story: Story) -> list[Finding]:
+        where = f"{fit.page}/{fit.story}"
+        fr = fit.frame
+        frame = f"frame col {fr.col} span {fr.span} top {fr.top} lines {fr.lines}"
+        out = []
+        if fit.overset_lines:
+            out.append(Finding("error", "overset", where,
+                               f"overset: story {story.id!r} on {fit.page} ({frame}) set {fit.chars_set} "
+                               f"characters, {fit.overset_chars} left over; needs {fit.overset_lines} more "
+                               f"line(s) (需增加 {fit.overset_lines} 行 / 删 {fit.overset_chars} 字)",
+                               {"story": story.id, "page": fit.page, "chars_set": fit.chars_set,
+                                "chars_left": fit.overset_chars, "lines_needed": fit.overset_lines}))
+        if fit.underset_lines > 2:
+            out.append(Finding("warning", "underset", where,
+                               f"underset: story {story.id!r} on {fit.page} ({frame}) leaves "
+                               f"{fit.underset_lines} empty line(s) (可增加约 "
+                               f"{fit.underset_lines * int(self.style.column_chars)} 字)",
+                               {"story": story.id, "page": fit.page, "empty_lines": fit.underset_lines}))
+        return out
+
+    def _place_lines(self, placed: tuple[Placed, ...], story: str) -> list:
+        out = []
+        add = out.append
+        kinds: dict[str, tuple] = {}  # per kind of line: role, ascent, size, colour, run role
+        baseline = self.grid.baseline
+        for p in placed:
+            got = kinds.get(p.kind)
+            if got is None:
+                role = self.body_role if p.kind == "body" else self.style.role("jump")
+                got = kinds[p.kind] = (role, self.fonts.metrics(role.face).face.ascent, role.size, color(role),
+                                       "body" if p.kind == "body" else "jump")
+            role, asc, size, rgb, kind = got
+            base = baseline(p.line, size, asc)
+            x = p.x
+            for r in p.text.runs:
+                add(GlyphRun(x + r.x, base, r.face, size, r.text, r.tc, rgb, False, story, kind))
+        return out
+
+    def _vertical_headline(self, page: Page, story: Story, right: float, line: int, bottom: int
+                           ) -> tuple[list, float, int]:
+        st = self.style
+        h = story.headline
+        assert h is not None
+        role = st.role("headline")
+        height = (bottom - line) * st.leading - st.leading
+        vb = set_vertical(h.text, role, self.fonts, height, size=h.size, face=h.face, story=story.id,
+                          page=page.label, where=story.where)
+        # the strip takes whole basic columns, so the text beside it stays on the column grid
+        pitch = st.column_width + st.gutter
+        strip_cols = max(1, math.ceil((vb.width + 2 * st.em + st.gutter) / pitch - 1e-9))
+        strip = strip_cols * pitch
+        x0 = right - strip + st.gutter + (strip - st.gutter - vb.width) / 2
+        y0 = self.grid.line_y(line) + st.leading / 2
+        items: list = [GlyphRun(x0 + gl.x, y0 + gl.y, gl.face, vb.size, gl.text, 0.0, color(role), True, story.id,
+                                "headline") for gl in vb.glyphs]
+        rx = right - strip + st.gutter / 2
+        items.append(Rule(rx, self.grid.line_y(line), rx, self.grid.line_y(bottom), st.rule_weight))
+        return items, strip, strip_cols
+
+
+def fallback_findings(edition: Edition, style: Style, fonts: FontBook) -> list[Finding]:
+    """Characters a display face lacks and a fallback face sets: warned, never silent."""
+    out = []
+    for page in edition.pages:
+        for s in page.stories:
+            for role_name, text in (("kicker", s.kicker), ("headline", s.headline.text if s.headline else ""),
+                                    ("subhead", s.subhead), ("byline", s.byline)):
+                if not text:
+                    continue
+                face = (s.headline.face if role_name == "headline" and s.headline and s.headline.face
+                        else style.role(role_name).face)
+                for ch in fonts.fallback_chars(face, text):
+                    fb = fonts.metrics(face).fallback[ch]
+                    out.append(Finding("warning", "font-fallback", f"{page.label}/{s.id}",
+                                       f"{describe(ch)} is not in {fonts.face(face).family}; set in {fb.family}",
+                                       {"char": ch, "face": face}))
+    return out
