@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from layout import __version__
-from layout.build.cache import PageCache
+from layout.build.cache import PageCache, PageKeyMemo
+from layout.build.pageresult import PageResult
 from layout.errors import Finding, ManifestError, OutputError, OversetError, Problem
 from layout.fonts.catalogue import FontBook, load_fontbook
 from layout.fonts.embed import embedded
@@ -34,8 +35,8 @@ from layout.page.display import PageDisplay
 from layout.page.fidelity import PageText, display_fidelity, page_text
 from layout.page.grid import check_frames
 from layout.pdf.assemble import assemble
-from layout.pdf.draw import CONTENT_FILTER, PageDrawing, draw_page, render_pages
-from layout.pdf.preflight import ContentScan, content_key, scan_content
+from layout.pdf.draw import CONTENT_FILTER, draw_page, render_pages
+from layout.pdf.preflight import content_key, scan_content
 from layout.pdf.verify import verify_pdf
 from layout.text.dates import pdf_date
 from layout.text.typeset import Cursor
@@ -66,17 +67,6 @@ class Prepared:
 
 
 @dataclass
-class PageResult:
-    """What a page contributes to a build (and what the page cache keeps)."""
-
-    page: ComposedPage  # with a display list emptied of items
-    text: PageText
-    drawing: PageDrawing  # for the edition document
-    pdf: bytes  # the page's own PDF
-    scan: tuple[bytes, ContentScan]  # its content stream's content_key and preflight scan
-
-
-@dataclass
 class BuildResult:
     edition_pdf: Path | None
     page_pdfs: dict[str, Path]
@@ -85,6 +75,7 @@ class BuildResult:
     reused: list[str]  # pages taken unchanged from the cache
     timings: dict[str, float]
     style_file: Path | None = None  # the style sheet the edition was built with
+    cache_rejected: list[str] = field(default_factory=list)  # cache entries that failed a check (rebuilt)
 
 
 def prepare(manifest: Path, allow_outside: bool = False, yaml_memo: dict | None = None) -> Prepared:
@@ -134,6 +125,7 @@ def compose_all(prep: Prepared, labels: list[str] | None = None) -> list[Compose
 
 # -- worker state for -j N (fork: inherited, never pickled) --------------------------
 _W: dict = {}
+_KEY_MEMO = PageKeyMemo()  # page keys remembered across the builds of layout watch (opts.memory)
 
 
 def _worker_init(parent: int) -> None:
@@ -386,9 +378,10 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
     _W.update(composer=composer, edition=edition, cursors=cursors, fonts=fonts, mode=opts.mode,
               bleed=style.bleed, stamp=edition.sha256)
     total = len(labels)
-    cache = PageCache(opts.out_dir / ".cache", edition, style, opts.mode, cursors) if opts.cache else None
     memory = opts.memory
-    keyer = cache or (PageCache(opts.out_dir / ".cache", edition, style, opts.mode, cursors)
+    key_memo = _KEY_MEMO if memory is not None else None  # the resident process's; a BuildSession will own it
+    cache = PageCache(opts.out_dir / ".cache", edition, style, opts.mode, cursors, key_memo) if opts.cache else None
+    keyer = cache or (PageCache(opts.out_dir / ".cache", edition, style, opts.mode, cursors, key_memo)
                       if memory is not None else None)
     keys = {lab: keyer.key(edition.page(lab)) for lab in labels} if keyer else {}
     _W.update(cache=cache, keys=keys)
@@ -501,7 +494,7 @@ def build(manifest: Path, opts: BuildOptions, progress: Callable[[str, int, int]
     timings.update(load=t_load - t0, pages=t_pages - t_load, document=t_doc - t_draw, assemble=t_asm - t_doc,
                    preflight=t_end - t_files, total=t_end - t0)
     return BuildResult(target, page_paths, pages, findings, [lab for lab in labels if lab not in todo], timings,
-                       Path(path_of(style.source)).resolve())
+                       Path(path_of(style.source)).resolve(), [str(r) for r in cache.rejected] if cache else [])
 
 
 def fit_report(edition: Edition, pages: list[ComposedPage], findings: list[Finding], mode: str,
