@@ -30,6 +30,7 @@ themselves; what they cannot do any more is run code.  Files of the old pickle f
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import hmac
 import json
@@ -249,22 +250,30 @@ class PageCache:
         """The stored result for `key`; None if there is none or it fails a check (then
         listed in `rejected`)."""
         label = self._labels.get(key, "")
+        got: PageResult | Rejection
         try:  # not following a link, not waiting on a pipe: only a plain file is read
             fd = os.open(self.folder / f"{key}{SUFFIX}", os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-        except OSError:
-            return None  # missing or unreadable: compose the page again
-        try:
-            with os.fdopen(fd, "rb") as f:
-                st = os.fstat(f.fileno())
+        except OSError as e:  # missing or unreadable: compose the page again
+            if e.errno != errno.ELOOP:
+                return None
+            got = Rejection.NOT_AN_ENTRY  # a symbolic link
+        else:
+            try:
+                st = os.fstat(fd)
                 if not stat.S_ISREG(st.st_mode):
-                    got: PageResult | Rejection = Rejection.NOT_AN_ENTRY
+                    got = Rejection.NOT_AN_ENTRY
                 elif st.st_size > MAX_ENTRY:
                     got = Rejection.TOO_LARGE
                 else:
-                    data = f.read(MAX_ENTRY + 1)
+                    with os.fdopen(fd, "rb") as f:
+                        fd = -1
+                        data = f.read(MAX_ENTRY + 1)
                     got = Rejection.TOO_LARGE if len(data) > MAX_ENTRY else decode_entry(data, key)
-        except OSError:
-            return None
+            except OSError:
+                return None
+            finally:
+                if fd >= 0:
+                    os.close(fd)
         if isinstance(got, PageResult) and label and got.page.display.label != label:
             got = Rejection.OTHER_PAGE
         if isinstance(got, Rejection):
