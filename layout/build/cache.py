@@ -1,4 +1,4 @@
-"""Content-addressed page cache: a page whose inputs did not change is not composed or
+r"""Content-addressed page cache: a page whose inputs did not change is not composed or
 drawn again (`<out>/.cache/pages/`).
 
 In: the edition, its style and fonts, the output mode and the resolved jump cursors.
@@ -19,20 +19,21 @@ entry is one file `<key>.page`:
     <plain: n bytes of JSON (pageresult.to_plain)><blob 0><blob 1>...
 
 `sha256` covers the header's other fields (so the key the entry was stored under) and
-every byte after the header.  An entry that fails any check (another key, a checksum
-mismatch, a malformed structure, another page's content) is a miss: the page is composed
-again and the rejection is listed in `PageCache.rejected` (the CLI shows it with -v).  A
-wrong page is never taken.  This detects damage and mix-ups, not forgery: whoever can
-write the folder can write a consistent entry, as they can replace the page PDFs
-themselves; what they cannot do any more is run code.  Files of the old pickle format
-(`*.pkl`) are never opened, only removed.
+every byte after the header.  An entry that fails any check (another key, a wrong length,
+a checksum mismatch, a malformed structure, another page's content) is a miss: the page
+is composed again and the rejection is listed in `PageCache.rejected` (and in
+BuildResult.cache_rejected, which `layout -v build` prints).  A wrong page is never taken.
+Only plain files are read (not links, pipes or folders), and none larger than MAX_ENTRY.
+This detects damage and mix-ups, not forgery: whoever can write the folder can write a
+consistent entry, as they can replace the page PDFs themselves; what they cannot do any
+more is run code.  Files of the old pickle format (`*.pkl`) are never opened, only
+removed.
 """
 
 from __future__ import annotations
 
 import errno
 import hashlib
-import hmac
 import json
 import os
 import stat
@@ -41,10 +42,9 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from layout import __version__, paths
-from layout.build import pageresult
 from layout.build.pageresult import Malformed, PageResult, from_plain, to_plain
 from layout.model.edition import Edition, Page
 from layout.model.styles import Style, path_of
@@ -109,6 +109,7 @@ class Rejection(Enum):
     NOT_AN_ENTRY = "not a page cache entry"
     TOO_LARGE = "too large"
     OTHER_KEY = "stored under another key"
+    LENGTH = "wrong length (truncated?)"
     CHECKSUM = "checksum mismatch"
     MALFORMED = "malformed content"
     OTHER_PAGE = "holds another page"
@@ -124,34 +125,38 @@ class CacheRejection:
         return f"cache entry for {self.label or self.key[:12]} rejected: {self.reason.value}; page rebuilt"
 
 
-def _digest(header: dict, body: bytes | memoryview) -> str:
-    """sha256 of the header's fields but this one (the key included) and of the body."""
-    h = hashlib.sha256(json.dumps(header, sort_keys=True, separators=(",", ":")).encode("ascii"))
-    h.update(b"\n")
-    h.update(body)
-    return h.hexdigest()
+def _hasher(header: dict) -> Any:
+    """sha256 started on the header's fields but `sha256` (the key included); the body
+    (plain JSON and blobs) follows."""
+    return hashlib.sha256(json.dumps(header, sort_keys=True, separators=(",", ":")).encode("ascii") + b"\n")
 
 
 def encode_entry(key: str, result: PageResult) -> bytes:
+    """`result` as an entry stored under `key` (ValueError if the plain form cannot hold it)."""
     plain, blobs = to_plain(result)
     text = json.dumps(plain, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
-    body = b"".join([text, *blobs])
     header = {"key": key, "plain": len(text), "blobs": [len(b) for b in blobs]}
-    header["sha256"] = _digest(header, body)
-    return MAGIC + json.dumps(header, sort_keys=True, separators=(",", ":")).encode("ascii") + b"\n" + body
+    h = _hasher(header)
+    for part in (text, *blobs):
+        h.update(part)
+    header["sha256"] = h.hexdigest()
+    line = json.dumps(header, sort_keys=True, separators=(",", ":")).encode("ascii") + b"\n"
+    return b"".join([MAGIC, line, text, *blobs])
 
 
 def _no_constant(name: str) -> None:
     raise Malformed(f"{name} is not a number")
 
 
-def decode_entry(data: bytes, key: str) -> PageResult | Rejection:
-    """The result stored in `data` under `key`, or why not."""
-    if not data.startswith(MAGIC):
+def decode_entry(f: BinaryIO, size: int, key: str) -> PageResult | Rejection:
+    """The result stored under `key` in `f` (an entry of `size` bytes), or why not.  The
+    header is checked before anything else is read, and each part is read straight into
+    its own bytes (no copy of the whole entry)."""
+    if f.read(len(MAGIC)) != MAGIC:
         return Rejection.NOT_AN_ENTRY
-    end = data.find(b"\n", len(MAGIC), len(MAGIC) + MAX_HEADER)
+    line = f.readline(MAX_HEADER)
     try:
-        header = json.loads(data[len(MAGIC):end]) if end > 0 else None
+        header = json.loads(line) if line.endswith(b"\n") else None
     except (ValueError, RecursionError):
         header = None
     if type(header) is not dict or set(header) != {"key", "plain", "blobs", "sha256"} \
@@ -161,21 +166,23 @@ def decode_entry(data: bytes, key: str) -> PageResult | Rejection:
         return Rejection.NOT_AN_ENTRY
     if header["key"] != key:
         return Rejection.OTHER_KEY
-    body = memoryview(data)[end + 1:]
-    digest = header.pop("sha256")
-    if not hmac.compare_digest(_digest(header, body), digest):
-        return Rejection.CHECKSUM
     sizes = header["blobs"]
-    if header["plain"] + sum(sizes) != len(body):
-        return Rejection.MALFORMED
-    at = header["plain"]
+    if len(MAGIC) + len(line) + header["plain"] + sum(sizes) != size:
+        return Rejection.LENGTH
+    digest = header.pop("sha256")
+    h = _hasher(header)
+    plain = f.read(header["plain"])
+    h.update(plain)
     blobs = []
     for n in sizes:
-        blobs.append(bytes(body[at:at + n]))
-        at += n
+        blobs.append(f.read(n))
+        h.update(blobs[-1])
+    if len(plain) != header["plain"] or any(len(b) != n for b, n in zip(blobs, sizes)) or f.read(1):
+        return Rejection.LENGTH  # changed while read
+    if h.hexdigest() != digest:
+        return Rejection.CHECKSUM
     try:
-        plain = json.loads(body[:header["plain"]].tobytes().decode("utf-8"), parse_constant=_no_constant)
-        return from_plain(plain, blobs)
+        return from_plain(json.loads(plain.decode("utf-8"), parse_constant=_no_constant), blobs)
     except (ValueError, RecursionError):  # Malformed, bad JSON or UTF-8, a number too long to read
         return Rejection.MALFORMED
 
@@ -215,7 +222,6 @@ class PageCache:
         fonts_yaml = paths.fonts_dir() / "fonts.yaml"
         base = {
             "code": code_digest(),
-            "format": pageresult.FORMAT,
             "mode": mode,
             "style": hashlib.sha256(Path(path_of(style.source)).read_bytes()).hexdigest(),
             "overrides": _plain(edition.style_overrides),
@@ -267,8 +273,7 @@ class PageCache:
                 else:
                     with os.fdopen(fd, "rb") as f:
                         fd = -1
-                        data = f.read(MAX_ENTRY + 1)
-                    got = Rejection.TOO_LARGE if len(data) > MAX_ENTRY else decode_entry(data, key)
+                        got = decode_entry(f, st.st_size, key)
             except OSError:
                 return None
             finally:
@@ -291,11 +296,17 @@ class PageCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=self.folder)
+        except OSError:
+            return  # a cache that cannot be written only costs time
+        try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
             os.replace(tmp, self.folder / f"{key}{SUFFIX}")
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        except OSError:  # disk full, a folder in the way: no half-written entry stays behind
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
     # -- files in the output folder -----------------------------------------------------
     # A page file whose key has not changed and that nobody touched since this folder's
@@ -327,7 +338,9 @@ class PageCache:
         build (--pages) keeps what is known of the pages it did not build."""
         if partial:
             built = {str(p) for p in files}
-            files = {**{Path(k): v[0] for k, v in self.written().items() if k not in built}, **files}
+            known = {Path(k): v[0] for k, v in self.written().items()
+                     if k not in built and type(v) is list and v and type(v[0]) is str}
+            files = {**known, **files}
         out = {}
         for path, key in files.items():
             try:

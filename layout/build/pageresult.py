@@ -28,8 +28,6 @@ from layout.page.fidelity import PageText
 from layout.pdf.draw import CONTENT_FILTER, PageDrawing
 from layout.pdf.preflight import ContentScan, content_key
 
-FORMAT = 1  # of the plain form; bump when a type below changes shape
-
 
 @dataclass
 class PageResult:
