@@ -150,6 +150,8 @@ def _summary(res) -> None:
             order = ("load", "pages", "checks", "document", "assemble", "files", "preflight")
             out.print("timings: " + ", ".join(f"{k} {res.timings[k]:.3f} s" for k in order if k in res.timings),
                       markup=False)
+            for msg in res.cache_rejected:
+                out.print(f"  {msg}", markup=False)
         shown = warnings if STATE["verbose"] else warnings[:10]
         for f in shown:
             out.print(f"  warning: {f.where}: {f.message}", markup=False)

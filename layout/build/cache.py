@@ -1,4 +1,4 @@
-"""Content-addressed page cache: a page whose inputs did not change is not composed or
+r"""Content-addressed page cache: a page whose inputs did not change is not composed or
 drawn again (`<out>/.cache/pages/`).
 
 In: the edition, its style and fonts, the output mode and the resolved jump cursors.
@@ -9,25 +9,53 @@ where its text resumes) and, on a hit, the page's stored result.  Because builds
 deterministic, a cached page is byte-identical to a fresh one.  A change of code, style
 or fonts changes every key.  Entries are written atomically; only the current build's
 entries are kept.
+
+Entries are plain data, never pickles: the output folder is often a shared hot folder,
+and anyone who can write it must not be able to run code as the next builder.  Each
+entry is one file `<key>.page`:
+
+    layout-page-cache 1\n
+    {"blobs": [n, ...], "key": "<key>", "plain": n, "sha256": "<hex>"}\n
+    <plain: n bytes of JSON (pageresult.to_plain)><blob 0><blob 1>...
+
+`sha256` covers the header's other fields (so the key the entry was stored under) and
+every byte after the header.  An entry that fails any check (another key, a wrong length,
+a checksum mismatch, a malformed structure, another page's content) is a miss: the page
+is composed again and the rejection is listed in `PageCache.rejected` (and in
+BuildResult.cache_rejected, which `layout -v build` prints).  A wrong page is never taken.
+Only plain files are read (not links, pipes or folders), and none larger than MAX_ENTRY.
+This detects damage and mix-ups, not forgery: whoever can write the folder can write a
+consistent entry, as they can replace the page PDFs themselves; what they cannot do any
+more is run code.  Files of the old pickle format (`*.pkl`) are never opened, only
+removed.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
-import pickle
+import stat
 import tempfile
+from dataclasses import dataclass
+from enum import Enum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from layout import __version__, paths
+from layout.build.pageresult import Malformed, PageResult, from_plain, to_plain
 from layout.model.edition import Edition, Page
+from layout.model.modes import output_profile
 from layout.model.styles import Style, path_of
 from layout.text.typeset import Cursor
 
-FORMAT = 3  # bump when the stored tuple changes shape
+FORMAT = 4  # bump when the stored entry changes shape
+MAGIC = b"layout-page-cache 1\n"
+SUFFIX = ".page"
+MAX_ENTRY = 512 * 2**20  # bytes; a larger file is not read (a page with its photos is a few MB)
+MAX_HEADER = 64 * 2**10
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +75,117 @@ def _signature(path: Path) -> tuple[int, int, int]:
 
 
 _SCALARS = (str, int, float, bool, type(None))
-_KEYS: dict[tuple, str] = {}  # PageCache.key, remembered by the page's value
+
+
+class PageKeyMemo:
+    """Page keys remembered by the page's value, for a resident process (layout watch)
+    that asks again for pages whose model values have not changed: computing a key
+    serialises the whole page.  Bounded, least recently used first out.  Owned by the
+    caller (one per process or session), never module state: two sessions never share
+    or evict each other's keys."""
+
+    def __init__(self, size: int = 1024):
+        self.size = size
+        self._keys: dict[tuple, str] = {}
+
+    def get(self, memo_key: tuple) -> str | None:
+        got = self._keys.pop(memo_key, None)
+        if got is not None:
+            self._keys[memo_key] = got  # most recently used last
+        return got
+
+    def put(self, memo_key: tuple, key: str) -> None:
+        self._keys.pop(memo_key, None)
+        self._keys[memo_key] = key
+        while len(self._keys) > self.size:
+            self._keys.pop(next(iter(self._keys)))
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+class Rejection(Enum):
+    """Why a stored entry was not used (the page was composed again instead)."""
+
+    NOT_AN_ENTRY = "not a page cache entry"
+    TOO_LARGE = "too large"
+    OTHER_KEY = "stored under another key"
+    LENGTH = "wrong length (truncated?)"
+    CHECKSUM = "checksum mismatch"
+    MALFORMED = "malformed content"
+    OTHER_PAGE = "holds another page"
+
+
+@dataclass(frozen=True)
+class CacheRejection:
+    label: str  # the page asked for ("" when the key was not made by this cache)
+    key: str
+    reason: Rejection
+
+    def __str__(self) -> str:
+        return f"cache entry for {self.label or self.key[:12]} rejected: {self.reason.value}; page rebuilt"
+
+
+def _hasher(header: dict) -> Any:
+    """sha256 started on the header's fields but `sha256` (the key included); the body
+    (plain JSON and blobs) follows."""
+    return hashlib.sha256(json.dumps(header, sort_keys=True, separators=(",", ":")).encode("ascii") + b"\n")
+
+
+def encode_entry(key: str, result: PageResult) -> bytes:
+    """`result` as an entry stored under `key` (ValueError if the plain form cannot hold it)."""
+    plain, blobs = to_plain(result)
+    text = json.dumps(plain, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    header = {"key": key, "plain": len(text), "blobs": [len(b) for b in blobs]}
+    h = _hasher(header)
+    for part in (text, *blobs):
+        h.update(part)
+    header["sha256"] = h.hexdigest()
+    line = json.dumps(header, sort_keys=True, separators=(",", ":")).encode("ascii") + b"\n"
+    return b"".join([MAGIC, line, text, *blobs])
+
+
+def _no_constant(name: str) -> None:
+    raise Malformed(f"{name} is not a number")
+
+
+def decode_entry(f: BinaryIO, size: int, key: str) -> PageResult | Rejection:
+    """The result stored under `key` in `f` (an entry of `size` bytes), or why not.  The
+    header is checked before anything else is read, and each part is read straight into
+    its own bytes (no copy of the whole entry)."""
+    if f.read(len(MAGIC)) != MAGIC:
+        return Rejection.NOT_AN_ENTRY
+    line = f.readline(MAX_HEADER)
+    try:
+        header = json.loads(line) if line.endswith(b"\n") else None
+    except (ValueError, RecursionError):
+        header = None
+    if type(header) is not dict or set(header) != {"key", "plain", "blobs", "sha256"} \
+            or type(header["sha256"]) is not str or type(header["key"]) is not str \
+            or type(header["plain"]) is not int or header["plain"] < 0 or type(header["blobs"]) is not list \
+            or any(type(n) is not int or n < 0 for n in header["blobs"]):
+        return Rejection.NOT_AN_ENTRY
+    if header["key"] != key:
+        return Rejection.OTHER_KEY
+    sizes = header["blobs"]
+    if len(MAGIC) + len(line) + header["plain"] + sum(sizes) != size:
+        return Rejection.LENGTH
+    digest = header.pop("sha256")
+    h = _hasher(header)
+    plain = f.read(header["plain"])
+    h.update(plain)
+    blobs = []
+    for n in sizes:
+        blobs.append(f.read(n))
+        h.update(blobs[-1])
+    if len(plain) != header["plain"] or any(len(b) != n for b, n in zip(blobs, sizes)) or f.read(1):
+        return Rejection.LENGTH  # changed while read
+    if h.hexdigest() != digest:
+        return Rejection.CHECKSUM
+    try:
+        return from_plain(json.loads(plain.decode("utf-8"), parse_constant=_no_constant), blobs)
+    except (ValueError, RecursionError):  # Malformed, bad JSON or UTF-8, a number too long to read
+        return Rejection.MALFORMED
 
 
 def _plain(obj: Any) -> Any:
@@ -74,8 +212,12 @@ def _plain(obj: Any) -> Any:
 
 
 class PageCache:
-    def __init__(self, folder: Path, edition: Edition, style: Style, mode: str, cursors: dict[str, Cursor]):
+    def __init__(self, folder: Path, edition: Edition, style: Style, mode: str, cursors: dict[str, Cursor],
+                 key_memo: PageKeyMemo | None = None):
         self.folder = folder / "pages" / mode  # each mode keeps its own pages
+        self.key_memo = key_memo if key_memo is not None else PageKeyMemo()
+        self.rejected: list[CacheRejection] = []  # entries found but not used, in the order asked for
+        self._labels: dict[str, str] = {}  # key -> the page label it was made for
         self.edition = edition
         self.cursors = cursors
         fonts_yaml = paths.fonts_dir() / "fonts.yaml"
@@ -86,7 +228,7 @@ class PageCache:
             "overrides": _plain(edition.style_overrides),
             "fonts": hashlib.sha256(fonts_yaml.read_bytes()).hexdigest() if fonts_yaml.exists() else "",
             "edition": [edition.paper, edition.date.isoformat(), edition.number, len(edition.pages),
-                        _plain(edition.sections), edition.sha256 if mode == "proof" else ""],
+                        _plain(edition.sections), edition.sha256 if output_profile(mode).proof_marks else ""],  # the proof watermark prints it
         }
         self.base = json.dumps(base, sort_keys=True, ensure_ascii=False)
         self._sources = {s.id: (p, s) for p in edition.pages for s in p.stories if not s.continued_from}
@@ -102,32 +244,70 @@ class PageCache:
         photos = [ph.file for ph in page.photos] + [ph.file for s in page.stories for ph in s.photos] \
             + [ph.file for _, src, _ in conts for ph in src.photos]
         memo_key = (self.base, page, tuple(conts), tuple(tuple(_plain(f)) for f in photos))
-        got = _KEYS.pop(memo_key, None)
+        got = self.key_memo.get(memo_key)
         if got is None:
             extra = [[label, _plain(src), cur.para, cur.offset] for label, src, cur in conts]
             blob = json.dumps([self.base, _plain(page), extra], sort_keys=True, ensure_ascii=False)
             got = hashlib.sha256(blob.encode("utf-8")).hexdigest()
-        _KEYS[memo_key] = got  # most recently used last
-        while len(_KEYS) > 1024:
-            _KEYS.pop(next(iter(_KEYS)))
+            self.key_memo.put(memo_key, got)
+        self._labels[got] = page.label
         return got
 
-    def get(self, key: str) -> Any | None:
-        try:
-            with open(self.folder / f"{key}.pkl", "rb") as f:
-                return pickle.load(f)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError):
-            return None  # missing or unreadable: compose the page again
+    def get(self, key: str) -> PageResult | None:
+        """The stored result for `key`; None if there is none or it fails a check (then
+        listed in `rejected`)."""
+        label = self._labels.get(key, "")
+        got: PageResult | Rejection
+        try:  # not following a link, not waiting on a pipe: only a plain file is read
+            fd = os.open(self.folder / f"{key}{SUFFIX}", os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+        except OSError as e:  # missing or unreadable: compose the page again
+            if e.errno != errno.ELOOP:
+                return None
+            got = Rejection.NOT_AN_ENTRY  # a symbolic link
+        else:
+            try:
+                st = os.fstat(fd)
+                if not stat.S_ISREG(st.st_mode):
+                    got = Rejection.NOT_AN_ENTRY
+                elif st.st_size > MAX_ENTRY:
+                    got = Rejection.TOO_LARGE
+                else:
+                    with os.fdopen(fd, "rb") as f:
+                        fd = -1
+                        got = decode_entry(f, st.st_size, key)
+            except OSError:
+                return None
+            finally:
+                if fd >= 0:
+                    os.close(fd)
+        if isinstance(got, PageResult) and label and got.page.display.label != label:
+            got = Rejection.OTHER_PAGE
+        if isinstance(got, Rejection):
+            self.rejected.append(CacheRejection(label, key, got))
+            return None
+        return got
 
-    def put(self, key: str, value: Any) -> None:
+    def put(self, key: str, value: PageResult) -> None:
+        try:
+            data = encode_entry(key, value)
+        except ValueError:
+            return  # a result the plain form cannot hold exactly is not cached
+        if len(data) > MAX_ENTRY:
+            return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=self.folder)
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.folder / f"{key}.pkl")
         except OSError:
-            pass  # a cache that cannot be written only costs time
+            return  # a cache that cannot be written only costs time
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, self.folder / f"{key}{SUFFIX}")
+        except OSError:  # disk full, a folder in the way: no half-written entry stays behind
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
     # -- files in the output folder -----------------------------------------------------
     # A page file whose key has not changed and that nobody touched since this folder's
@@ -147,7 +327,7 @@ class PageCache:
 
     def unchanged(self, path: Path, key: str) -> bool:
         rec = self.written().get(str(path))
-        if not rec or rec[0] != key:
+        if type(rec) is not list or len(rec) != 4 or rec[0] != key:
             return False
         try:
             return _signature(path) == tuple(rec[1:])
@@ -159,7 +339,9 @@ class PageCache:
         build (--pages) keeps what is known of the pages it did not build."""
         if partial:
             built = {str(p) for p in files}
-            files = {**{Path(k): v[0] for k, v in self.written().items() if k not in built}, **files}
+            known = {Path(k): v[0] for k, v in self.written().items()
+                     if k not in built and type(v) is list and v and type(v[0]) is str}
+            files = {**known, **files}
         out = {}
         for path, key in files.items():
             try:
@@ -182,6 +364,10 @@ class PageCache:
             entries = list(self.folder.iterdir())
         except OSError:
             return
-        for p in entries:
-            if p.suffix in (".pkl", ".tmp") and p.name.split(".")[0 if p.suffix == ".pkl" else 1] not in keep:
-                p.unlink(missing_ok=True)
+        for p in entries:  # old pickles whatever their name: never opened, only removed
+            if p.suffix == ".pkl" or p.suffix in (SUFFIX, ".tmp") and \
+                    p.name.split(".")[0 if p.suffix == SUFFIX else 1] not in keep:
+                try:
+                    p.unlink(missing_ok=True)
+                except OSError:
+                    pass  # a folder of that name, permissions: only costs space

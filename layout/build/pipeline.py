@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Callable
 
 from layout.build.cache import PageCache
+from layout.build.pageresult import PageResult
 from layout.build.report import archive_sidecar, fit_report
 from layout.build.session import BuildSession
 from layout.build.staging import BuildLock, StagedWrites, write_atomic
-from layout.build.workers import PageJob, PageResult, run_pages
+from layout.build.workers import PageJob, run_pages
 from layout.errors import Finding, ManifestError, OversetError, Problem
 from layout.fonts.catalogue import FontBook, load_fontbook
 from layout.fonts.embed import EmbeddedFonts
@@ -73,6 +74,7 @@ class BuildResult:
     reused: list[str]  # pages taken unchanged from the cache
     timings: dict[str, float]
     style_file: Path | None = None  # the style sheet the edition was built with
+    cache_rejected: list[str] = field(default_factory=list)  # cache entries that failed a check (rebuilt)
 
 
 def prepare(manifest: Path, allow_outside: bool = False, yaml_memo: dict[str, Located] | None = None
@@ -180,7 +182,8 @@ def build(manifest: Path, opts: BuildOptions, session: BuildSession | None = Non
     clock.lap("preflight")
     return BuildResult(written.edition, written.pages, [r.page for r in results], findings,
                        [lab for lab in labels if lab not in todo], clock.total(),
-                       Path(path_of(prep.style.source)).resolve())
+                       Path(path_of(prep.style.source)).resolve(),
+                       [str(r) for r in job.cache.rejected] if job.cache is not None else [])
 
 
 def plan_pages(prep: Prepared, opts: BuildOptions, profile: OutputProfile, labels: list[str],
@@ -193,7 +196,8 @@ def plan_pages(prep: Prepared, opts: BuildOptions, profile: OutputProfile, label
     cache: PageCache | None = None
     keys: dict[str, str] = {}
     if opts.cache or session is not None:
-        keyer = PageCache(opts.out_dir / ".cache", edition, style, profile.mode, cursors)
+        keyer = PageCache(opts.out_dir / ".cache", edition, style, profile.mode, cursors,
+                          session.page_keys if session is not None else None)
         cache = keyer if opts.cache else None
         keys = {lab: keyer.key(edition.page(lab)) for lab in labels}
     embedded = session.embedded if session is not None else EmbeddedFonts()

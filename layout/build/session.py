@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from layout.build.workers import PageResult
+from layout.build.cache import PageKeyMemo
+from layout.build.pageresult import PageResult
 from layout.fonts.embed import EmbeddedFonts
 from layout.model.yamlpos import Located
 from layout.page.story import StoryMemo
@@ -32,8 +33,6 @@ class BuildSession:
     yaml: dict[str, Located] = field(default_factory=dict)
     # the faces as PDF fonts, with the subsets they wrote last
     embedded: EmbeddedFonts = field(default_factory=EmbeddedFonts)
-    # Reserved for the page-key memo (a page's model value -> its cache key, so that a page
-    # whose value did not change is not serialised and hashed again).  Not read yet:
-    # layout/build/cache.py keeps that memo at module level until PageCache takes it from
-    # here.
-    page_keys: dict[tuple, str] = field(default_factory=dict)
+    # a page's model value -> its cache key: a page whose value did not change is not
+    # serialised and hashed again
+    page_keys: PageKeyMemo = field(default_factory=PageKeyMemo)

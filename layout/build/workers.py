@@ -20,28 +20,18 @@ from dataclasses import dataclass
 from typing import Callable
 
 from layout.build.cache import PageCache
+from layout.build.pageresult import PageResult
 from layout.fonts.catalogue import FontBook
 from layout.fonts.embed import EmbeddedFonts
 from layout.model.edition import Edition
 from layout.model.modes import OutputProfile
 from layout.page.compose import ComposedPage, Composer
 from layout.page.display import PageDisplay
-from layout.page.fidelity import PageText, page_text
-from layout.pdf.draw import CONTENT_FILTER, PageDrawing, draw_page, render_pages
-from layout.pdf.preflight import ContentScan, content_key, scan_content
+from layout.page.fidelity import page_text
+from layout.pdf.draw import CONTENT_FILTER, draw_page, render_pages
+from layout.pdf.preflight import content_key, scan_content
 from layout.text.dates import pdf_date
 from layout.text.typeset import Cursor
-
-
-@dataclass
-class PageResult:
-    """What a page contributes to a build (and what the page cache keeps)."""
-
-    page: ComposedPage  # with a display list emptied of items
-    text: PageText
-    drawing: PageDrawing  # for the edition document
-    pdf: bytes  # the page's own PDF
-    scan: tuple[bytes, ContentScan]  # its content stream's content_key and preflight scan
 
 
 @dataclass
