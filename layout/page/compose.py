@@ -19,6 +19,7 @@ from layout.errors import Finding, ManifestError, Problem
 from layout.fonts.catalogue import FontBook, describe
 from layout.model.edition import Box, Edition, Page, Photo, Story, Where
 from layout.model.manifest import split_paragraphs
+from layout.model.photos import photo_findings, photo_info
 from layout.model.styles import COLORS, Role, Style
 from layout.page.display import BLACK, Bookmark, GlyphRun, Image, Marker, PageDisplay, Rect, Rule
 from layout.page.flow import Flow, Placed, Slot, pour
@@ -414,9 +415,6 @@ class Composer:
     # -- photos and boxes ----------------------------------------------------------
     def _photo(self, page: Page, photo: Photo, x: float, w: float, first: int, bottom: int, owner: str
                ) -> tuple[list, list[Finding]]:
-        from PIL import Image as PILImage
-        from PIL import UnidentifiedImageError
-
         st, g = self.style, self.grid
         findings: list[Finding] = []
         cap_lines: list[TextLine] = []
@@ -433,18 +431,9 @@ class Composer:
                 f"photo {photo.id!r} on {page.label}: {bottom - first} grid lines leave no room for the picture "
                 f"after {len(cap_lines)} caption line(s)", photo.where.file, photo.where.line, photo.where.column,
                 photo.where.path, hint="give it more lines or shorten the caption"))
-        try:
-            with PILImage.open(photo.file) as im:
-                src_w, src_h = im.size
-                mode = im.mode
-                im.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
-            raise ManifestError(Problem(f"photo {photo.id!r}: cannot read image {photo.file.name}: {e}",
-                                        photo.where.file, photo.where.line, photo.where.column,
-                                        photo.where.path + ".file",
-                                        hint="use an RGB, CMYK or greyscale JPEG or PNG")) from None
-        if src_w < 1 or src_h < 1:
-            raise ManifestError(Problem(f"photo {photo.id!r}: empty image", photo.where.file, photo.where.line))
+        info = photo_info(photo.id, photo.file, photo.where)  # checked at load; size as printed (EXIF turned)
+        src_w, src_h, mode = info.width, info.height, info.mode
+        findings += photo_findings(info, page.label, photo.id)
         top = g.line_y(first) + 2.0
         h = pic_lines * st.leading - 4.0
         bx, by, bw, bh = x, top, w, h
