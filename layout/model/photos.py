@@ -113,9 +113,12 @@ def _too_many(pixels: int, w: int = 0, h: int = 0) -> str:
 
 
 def orientation(im: PILImage.Image) -> int:
-    """EXIF orientation (1-8) from the header.  PNG's own getexif() decodes the whole image
-    when the eXIf chunk is not before the pixels; the base class reads only what the header
-    gave (eXIf, ImageMagick's raw profile, XMP)."""
+    """EXIF orientation (1-8) still to apply to the pixels Pillow decodes.  Pillow turns a
+    TIFF itself (its size is upright from the header, its pixels once loaded): 1.  PNG's
+    own getexif() decodes the whole image when the eXIf chunk is not before the pixels;
+    the base class reads only what the header gave (eXIf, ImageMagick's raw profile, XMP)."""
+    if im.format == "TIFF":
+        return 1
     try:
         exif = PILImage.Image.getexif(im) if im.format == "PNG" else im.getexif()
         o = exif.get(_ORIENTATION_TAG, 1)

@@ -13,8 +13,9 @@ layout.model.photos):
   mapped back onto the stored pixels, and the small result is turned, not the original.
 * A photo with more than twice the pixels its frame needs at OUTPUT_PPI is reduced by the
   largest whole factor that keeps it at OUTPUT_PPI or more, before any colour conversion:
-  JPEGs are decoded at 1/2, 1/4 or 1/8 scale (Image.draft), everything else reduced by
-  block averaging (Image.reduce) straight from the decoded pixels, so memory holds the
+  JPEGs are decoded at 1/2, 1/4 or 1/8 scale (Image.draft) and resampled (Lanczos) the
+  rest of the way, everything else reduced by block averaging (Image.reduce) straight
+  from the decoded pixels, so memory holds the
   decoded file once plus the small result (a 13000 x 13000 RGB PNG: under 1 GB).
   Photos under twice OUTPUT_PPI are used at full resolution, exactly as before.
 * 16-bit greyscale is scaled by the format's full range (0-65535 -> 0-255): the
@@ -104,10 +105,12 @@ def prepare_image(file: Path, crop: tuple[int, int, int, int], mode: str, cmyk: 
             o = orientation(im)
             box = stored_box(crop, o, *im.size)
             if factor > 1 and im.format in ("JPEG", "MPO"):
-                box, factor = _draft(im, box, factor)
-            im.load()
-            full = _full_range(im) if im.mode in DEEP_MODES else 0.0
-            pic = im.crop(box) if factor == 1 else _reduced(im, box, factor)
+                pic = _drafted(im, box, factor)
+                full = 0.0
+            else:
+                im.load()
+                full = _full_range(im) if im.mode in DEEP_MODES else 0.0
+                pic = im.crop(box) if factor == 1 else _reduced(im, box, factor)
     except PhotoError:
         raise
     except MemoryError:
@@ -119,17 +122,16 @@ def prepare_image(file: Path, crop: tuple[int, int, int, int], mode: str, cmyk: 
     return _for_print(pic, cmyk, full)
 
 
-def _draft(im: PILImage.Image, box: tuple[int, int, int, int], factor: int) -> tuple[tuple[int, int, int, int], int]:
-    """Let libjpeg decode at 1/2, 1/4 or 1/8 scale (no more than `factor`); the box on the
-    smaller image and what is left to reduce."""
+def _drafted(im: PILImage.Image, box: tuple[int, int, int, int], factor: int) -> PILImage.Image:
+    """A JPEG decoded by libjpeg at 1/2, 1/4 or 1/8 scale (no more than `factor`), then
+    resampled (Lanczos) to the box reduced by exactly `factor`."""
     w, h = im.size
     im.draft(im.mode, (max(1, w // factor), max(1, h // factor)))
-    s = max(1, round(w / im.size[0]))
-    if s == 1:
-        return box, factor
-    sw, sh = im.size
+    im.load()
+    sx, sy = w / im.size[0], h / im.size[1]
     l, t, r, b = box
-    return (l // s, t // s, min(sw, -(-r // s)), min(sh, -(-b // s))), max(1, factor // s)
+    size = (math.ceil((r - l) / factor), math.ceil((b - t) / factor))
+    return im.resize(size, PILImage.Resampling.LANCZOS, box=(l / sx, t / sy, r / sx, b / sy), reducing_gap=3.0)
 
 
 def _reduced(im: PILImage.Image, box: tuple[int, int, int, int], factor: int) -> PILImage.Image:
