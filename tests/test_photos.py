@@ -239,7 +239,17 @@ BAD = {
     "bomb.png": (lambda: _png_header_only(30000, 30000), ["too many pixels", "900 megapixels", "limit is 200"]),
     "big.png": (lambda: _png_header_only(15000, 15000), ["too many pixels", "15000 × 15000", "225 megapixels"]),
     "garbage.jpg": (lambda: b"\xff\xd8\xff" + bytes(range(256)) * 8, ["cannot read image garbage.jpg"]),
+    "short.png": (lambda: _png_header_only(64, 64), ["pixel data ends after 772 of 12352 bytes"]),
+    "damaged.png": (lambda: _png_bad_deflate(), ["truncated or damaged", "while decompressing"]),
 }
+
+
+def _png_bad_deflate() -> bytes:
+    """Every chunk intact (CRCs right), but the compressed pixels do not inflate."""
+    def chunk(kind: bytes, payload: bytes) -> bytes:
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 64, 64, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", b"\x78\x9c" + bytes(range(7, 250))) + chunk(b"IEND", b""))
 
 
 @pytest.mark.parametrize("name", sorted(BAD))
@@ -346,7 +356,7 @@ def test_a_13000_pixel_square_png_builds_in_under_1_gb(tmp_path):
         build(Path({str(manifest)!r}), BuildOptions(out_dir=Path({str(tmp_path / 'out')!r}), jobs=1, cache=False))
         print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.perf_counter() - t)
     """)
-    run = subprocess.run([sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True,
+    run = subprocess.run([sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True, check=False,
                          cwd=ROOT, timeout=300)
     assert run.returncode == 0, run.stderr
     peak_kb, seconds = run.stdout.split()
@@ -355,3 +365,46 @@ def test_a_13000_pixel_square_png_builds_in_under_1_gb(tmp_path):
     assert img.width < 13000 // 4  # reduced, not embedded at 13000 pixels
     c, m, y, k = img.getpixel((img.width // 2, img.height // 2))
     assert max(c, m, y, k) > 20  # the colour survived (not white, not lost)
+
+
+@pytest.mark.parametrize("mode, left, right, expect", [
+    ("1", 0, 1, (0, 255)),
+    ("L", 40, 200, (40, 200)),
+    ("P", 0, 1, (0, 255)),  # palette: black, white
+    ("I;16", 16384, 65535, (64, 255)),
+    ("F", 0.25, 1.0, (64, 255)),
+    ("LA", (0, 0), (0, 255), (255, 0)),  # left transparent: white paper
+    ("RGBA", (0, 0, 0, 0), (0, 0, 0, 255), (255, 0)),
+    ("CMYK", (0, 0, 0, 0), (0, 0, 0, 255), (255, 0)),
+])
+def test_reduction_keeps_the_tones_of_every_mode(tmp_path, mode, left, right, expect):
+    """Reduced before colour conversion (reduce(), or strip by strip for the modes it
+    cannot take): the same tones as at full resolution."""
+    src = two_tone(mode, (1200, 800), left, right)
+    if mode == "P":
+        src.putpalette([0, 0, 0, 255, 255, 255] + [0] * 762)
+    path = tmp_path / ("f.tif" if mode in ("F", "CMYK") else "f.png")
+    src.save(path)
+    full = prepare_image(path, (0, 0, 1200, 800), mode, False)
+    small = prepare_image(path, (0, 0, 1200, 800), mode, False, 4)
+    assert small.size == (300, 200)
+    for img in (full, small):
+        got = [v if isinstance(v, int) else round(sum(v) / len(v)) for v in halves(img)]
+        assert near(got[0], expect[0], 2) and near(got[1], expect[1], 2), (img.size, got)
+
+
+def test_a_photo_damaged_after_loading_is_an_error_naming_it_when_drawn(tmp_path):
+    """The file changes between the manifest check and drawing (a build running while the
+    desk copies photos): drawing reports the photo and its file, no traceback."""
+    from layout.errors import RenderError
+    from layout.pdf.draw import draw_page
+
+    manifest = edition(tmp_path / "ed", "p.jpg", two_tone("RGB", (400, 300), (9, 9, 9), (99, 99, 99)))
+    prep = prepare(manifest)
+    [page] = compose_all(prep)
+    (tmp_path / "ed" / "photos" / "p.jpg").write_bytes(_truncated_jpeg())
+    with pytest.raises(RenderError) as ei:
+        draw_page(page.display, prep.fonts, "print")
+    [p] = ei.value.problems
+    assert p.message.startswith("photo 'p1': cannot read image p.jpg: the file is truncated or damaged"), p
+    assert p.file.endswith("p.jpg")

@@ -38,8 +38,8 @@ from reportlab.pdfgen import canvas as rl_canvas
 from layout.errors import Problem, RenderError
 from layout.fonts.catalogue import Face, FontBook
 from layout.fonts.embed import embedded
-from layout.page.display import GlyphRun, Image, Marker, PageDisplay, Rect, Rule
 from layout.model.photos import PhotoError
+from layout.page.display import GlyphRun, Image, Marker, PageDisplay, Rect, Rule
 from layout.pdf.imaging import encoded_image
 
 MODES = ("print", "proof", "archive")
