@@ -71,6 +71,11 @@ class PhotoError(Exception):
         self.hint = hint
         self.unreadable = unreadable
 
+    def about(self, pid: str, file: Path) -> str:
+        """The message naming the photo and its file."""
+        lead = f"cannot read image {file.name}: " if self.unreadable else f"image {file.name} "
+        return f"photo {pid!r}: {lead}{self.message}"
+
 
 @dataclass(frozen=True)
 class PhotoInfo:
@@ -262,9 +267,7 @@ def photo_info(pid: str, file: Path, where: Where) -> PhotoInfo:
 
 
 def _problem(pid: str, file: Path, where: Where, e: PhotoError) -> Problem:
-    lead = f"cannot read image {file.name}: " if e.unreadable else f"image {file.name} "
-    return Problem(f"photo {pid!r}: {lead}{e.message}", where.file, where.line, where.column, f"{where.path}.file",
-                   e.hint)
+    return Problem(e.about(pid, file), where.file, where.line, where.column, f"{where.path}.file", e.hint)
 
 
 def photo_findings(info: PhotoInfo, page: str, pid: str) -> list[Finding]:

@@ -182,8 +182,7 @@ def _photo(it: Image, cmyk: bool) -> bytes:
     try:
         return encoded_image(it.file, it.crop, it.mode, cmyk, (it.w, it.h))
     except PhotoError as e:
-        raise RenderError(Problem(f"photo {it.id!r}: cannot read image {it.file.name}: {e.message}", str(it.file),
-                                  hint=e.hint)) from None
+        raise RenderError(Problem(e.about(it.id, it.file), str(it.file), hint=e.hint)) from None
 
 
 def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "", font_level: int = 6,
