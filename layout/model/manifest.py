@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from layout.errors import ManifestError, Problem
+from layout.model import photos as photo_files
 from layout.model import yamlpos
 from layout.model.bodies import MAX_BODY_BYTES, PATH_LIKE, body, split_paragraphs
 from layout.model.checker import FRAME_KEYS, Checker, kind
@@ -261,6 +262,8 @@ def _photo(ck: Checker, v: Any, path: str, page_level: bool) -> Photo | None:
     file = ck.path_in_edition(m.get("file"), f"{path}.file", "photo")
     if file is not None and file.suffix.lower() not in IMAGE_SUFFIXES:
         ck.err(f"{path}.file", f"unsupported image type {file.suffix!r}", "use JPEG, PNG or TIFF")
+    elif file is not None:  # readable to the end, printable, not too many pixels (model/photos.py)
+        ck.problems += photo_files.problems(pid, file, ck.where(path))
     fit = ck.text(m.get("fit", "cover"), f"{path}.fit") or "cover"
     if fit not in ("cover", "contain"):
         ck.err(f"{path}.fit", f"unknown fit {fit!r}", "use cover or contain")

@@ -3,13 +3,15 @@
 In: a Photo, the rectangle it may take (x, width, first and last grid line), a Placer.
 Out: an Image item, caption/credit runs and Findings (low ppi).  Used for page-level
 photos (a frame of their own) and in-story photos (the top of some text columns of a
-story block).  Images are only measured here (Pillow reads headers), never decoded.
+story block).  Images were checked when the manifest was read (layout.model.photos); here
+they are only measured, never decoded.
 """
 
 from __future__ import annotations
 
 from layout.errors import Finding, ManifestError, Problem
 from layout.model.edition import Page, Photo
+from layout.model.photos import photo_findings, photo_info
 from layout.page.display import BLACK, GlyphRun, Image
 from layout.page.place import Placer
 from layout.text.typeset import TextLine, set_block
@@ -21,9 +23,6 @@ def compose_photo(placer: Placer, page: Page, photo: Photo, x: float, w: float, 
                   ) -> tuple[list, list[Finding]]:
     """The photo in grid lines first..bottom at x, w wide: the picture takes the lines its
     caption and credit leave (at least two), cropped (`cover`) or letterboxed (`contain`)."""
-    from PIL import Image as PILImage
-    from PIL import UnidentifiedImageError
-
     st, g, fonts = placer.style, placer.grid, placer.fonts
     findings: list[Finding] = []
     cap_lines: list[TextLine] = []
@@ -39,17 +38,9 @@ def compose_photo(placer: Placer, page: Page, photo: Photo, x: float, w: float, 
         raise ManifestError(Problem.at(
             photo.where, f"photo {photo.id!r} on {page.label}: {bottom - first} grid lines leave no room for the "
             f"picture after {len(cap_lines)} caption line(s)", hint="give it more lines or shorten the caption"))
-    try:
-        with PILImage.open(photo.file) as im:
-            src_w, src_h = im.size
-            mode = im.mode
-            im.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
-        raise ManifestError(Problem.at(
-            photo.where, f"photo {photo.id!r}: cannot read image {photo.file.name}: {e}",
-            "use an RGB, CMYK or greyscale JPEG or PNG", key="file")) from None
-    if src_w < 1 or src_h < 1:
-        raise ManifestError(Problem.at(photo.where, f"photo {photo.id!r}: empty image"))
+    info = photo_info(photo.id, photo.file, photo.where)  # checked at load; size as printed (EXIF turned)
+    src_w, src_h, mode = info.width, info.height, info.mode
+    findings += photo_findings(info, page.label, photo.id)
     top = g.line_y(first) + 2.0
     h = pic_lines * st.leading - 4.0
     bx, by, bw, bh = x, top, w, h

@@ -37,10 +37,11 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen import canvas as rl_canvas
 
-from layout.errors import RenderError
+from layout.errors import Problem, RenderError
 from layout.fonts.catalogue import Face, FontBook
 from layout.fonts.embed import EmbeddedFonts
 from layout.model.modes import OutputMode, output_profile
+from layout.model.photos import PhotoError
 from layout.page.display import GlyphRun, Image, Marker, PageDisplay, Rect, Rule
 from layout.pdf.imaging import encoded_image
 
@@ -155,8 +156,7 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.
     d = PageDrawing(page.label, page.title or page.label, page.width + 2 * b, page.height + 2 * b, b, cmyk)
     for it in page.items:  # photos first: text and rules overprint them
         if isinstance(it, Image):
-            d.images.append((b + it.x, top - it.y - it.h, it.w, it.h,
-                             encoded_image(it.file, it.crop, it.mode, cmyk)))
+            d.images.append((b + it.x, top - it.y - it.h, it.w, it.h, _photo(it, cmyk)))
     ops = _Ops(fonts, cmyk, embedded if embedded is not None else EmbeddedFonts())
     if profile.proof_marks:  # under the text, so that it never hides a character
         _watermark(ops, page, fonts, stamp)
@@ -179,6 +179,15 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.
     d.content = "\n".join(ops.code)
     d.chars = ops.used()
     return d
+
+
+def _photo(it: Image, cmyk: bool) -> bytes:
+    """A photo's JPEG bytes, reduced for its frame; a file that the manifest check passed
+    but that fails to decode in full (or changed since) is an error naming the photo."""
+    try:
+        return encoded_image(it.file, it.crop, it.mode, cmyk, (it.w, it.h))
+    except PhotoError as e:
+        raise RenderError(Problem(e.about(it.id, it.file), str(it.file), hint=e.hint)) from None
 
 
 @contextmanager
