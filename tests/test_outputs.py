@@ -184,6 +184,7 @@ def test_dates_and_author_are_the_editions_not_the_clock(sample_build):
     assert r.metadata["/Author"] == "江城日报"
     xmp = r.xmp_metadata
     assert xmp.xmp_create_date.isoformat() == xmp.xmp_modify_date.isoformat() == "2026-08-18T16:00:00"
+    assert len(sample_build.page_pdfs) == 36
     for path in sample_build.page_pdfs.values():
         meta = reader(path).metadata
         assert meta["/CreationDate"] == "D:20260819000000+08'00'" and meta["/Author"] == "江城日报", path.name
@@ -191,9 +192,8 @@ def test_dates_and_author_are_the_editions_not_the_clock(sample_build):
 
 def test_names_are_escaped_as_pypdf_escapes_them_and_bad_names_still_refused():
     """assemble remembers pypdf's escaping of names; what is written must not change."""
-    from layout.pdf import assemble
+    from layout.pdf import assemble  # noqa: F401 - importing it installs the memo
 
-    assert assemble.PRINT_CONDITION  # importing it installs the memo
     from pypdf.errors import PdfStreamError
     from pypdf.generic import NameObject
 

@@ -57,6 +57,7 @@ def test_watch_output_is_the_same_as_a_fresh_build(tmp_path):
     watched = w.build_once().result
     fresh = build(manifest, BuildOptions(out_dir=tmp_path / "fresh", jobs=1, cache=False))
     assert watched.edition_pdf.read_bytes() == fresh.edition_pdf.read_bytes()
+    assert set(fresh.page_pdfs) == set(watched.page_pdfs) == {"A1", "A2", "A3", "T1"}
     for label, path in fresh.page_pdfs.items():
         assert watched.page_pdfs[label].read_bytes() == path.read_bytes(), label
 
@@ -143,6 +144,7 @@ def test_untouched_page_files_are_not_rewritten_but_a_deleted_one_is(tmp_path):
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)  # A1: same file, untouched
     assert res.page_pdfs["A3"].exists()  # rewritten although its page did not change
     fresh = build(manifest, BuildOptions(out_dir=tmp_path / "fresh", jobs=1, cache=False))
+    assert set(fresh.page_pdfs) == set(res.page_pdfs) == {"A1", "A2", "A3", "T1"}
     for label, path in fresh.page_pdfs.items():
         assert res.page_pdfs[label].read_bytes() == path.read_bytes(), label
 
