@@ -155,6 +155,7 @@ def assert_all_set_once_in_order(prep, pages, body: str) -> None:
         assert have == want
 
 
+@pytest.mark.slow
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(body=texts(), as_file=st.booleans())
 def test_any_text_composes_or_fails_cleanly(tmp_path_factory, body, as_file):
@@ -171,6 +172,7 @@ def test_any_text_composes_or_fails_cleanly(tmp_path_factory, body, as_file):
     assert_all_set_once_in_order(prep, pages, body)
 
 
+@pytest.mark.slow
 @settings(max_examples=PDF_EXAMPLES, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                               HealthCheck.too_slow])
 @given(body=texts(exotic=False))
@@ -412,6 +414,7 @@ def test_base_manifest_composes(tmp_path):
         assert normalise(have.get(s.id, "")) == normalise("".join(s.paragraphs)) != "", s.id
 
 
+@pytest.mark.slow
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(doc=mutated_docs())
 def test_any_manifest_loads_or_fails_cleanly(tmp_path_factory, doc):
@@ -428,6 +431,7 @@ def test_any_manifest_loads_or_fails_cleanly(tmp_path_factory, doc):
     run_pipeline(path)
 
 
+@pytest.mark.slow
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_any_manifest_bytes_load_or_fail_cleanly(tmp_path_factory, data):

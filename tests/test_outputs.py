@@ -1,4 +1,7 @@
-"""The written PDFs of the sample edition: pages, labels, fonts, text, furniture, modes."""
+"""The written PDFs of the sample edition: pages, labels, fonts, text, furniture, modes.
+
+Every test that takes `sample_build` (the whole 36-page edition) is marked slow by
+conftest.py."""
 
 from __future__ import annotations
 
@@ -161,6 +164,7 @@ def test_print_mode_boxes_cmyk_overprint(sample_build):
     assert preflight(sample_build.edition_pdf.read_bytes()).ok
 
 
+@pytest.mark.slow
 def test_build_is_byte_identical_across_runs_and_jobs(tmp_path):
     a = build(SAMPLE, BuildOptions(out_dir=tmp_path / "a", pages=["A1-A4"], jobs=1))
     b = build(SAMPLE, BuildOptions(out_dir=tmp_path / "b", pages=["A1-A4"], jobs=2))

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from test_compose import write_edition
 
 from layout.build.pipeline import BuildOptions, build
@@ -85,6 +86,7 @@ def test_output_folder_inside_the_edition_folder_is_not_watched(tmp_path):
     assert w.changes() == []  # the build's own outputs are not changes
 
 
+@pytest.mark.slow
 def test_cli_watch_rebuilds_after_a_save_then_stops(tmp_path):
     manifest = write_edition(tmp_path / "ed")
     out = tmp_path / "out"
@@ -111,6 +113,7 @@ def test_cli_watch_rebuilds_after_a_save_then_stops(tmp_path):
     assert "built 1 of 4 pages (A2)" in stdout and "after a change to edition.yaml" in stdout, stdout
 
 
+@pytest.mark.slow
 def test_cli_watch_stops_on_ctrl_c_with_130(tmp_path):
     manifest = write_edition(tmp_path / "ed")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
