@@ -31,6 +31,7 @@ def test_the_four_bundled_faces_are_there():
     assert [p.stem for p in FONTS] == FACES
 
 
+@pytest.mark.slow  # fontTools parses each whole face
 @pytest.mark.parametrize("path", FONTS, ids=lambda p: p.stem)
 def test_reader_agrees_with_fonttools(path):
     s = Sfnt.read(path)
@@ -45,6 +46,7 @@ def test_reader_agrees_with_fonttools(path):
     assert s.ps_name == tt["name"].getDebugName(6)
 
 
+@pytest.mark.slow  # fontTools parses each whole face
 @pytest.mark.parametrize("path", FONTS, ids=lambda p: p.stem)
 def test_subset_renumbers_glyphs_and_keeps_outlines_metrics_and_checksums(path):
     s = Sfnt.read(path)
@@ -133,6 +135,7 @@ def reference_kerning(tt, cmap: dict[int, str], upem: int) -> dict[str, float]:
     return pairs
 
 
+@pytest.mark.slow  # fontTools parses each whole face
 @pytest.mark.parametrize("path", FONTS, ids=lambda p: p.stem)
 def test_kerning_pairs_agree_with_fonttools(path):
     from layout.fonts.catalogue import _kerning_of
@@ -336,6 +339,7 @@ def test_character_spacing_does_not_leak_into_proof_labels(book):
     assert chars[at + 1].x - chars[at].x == pytest.approx(song.widths["s"] * 6, abs=0.01)  # 6 pt, no spacing
 
 
+@pytest.mark.slow  # fontTools parses, rewrites and saves a whole face
 def test_format_12_cmap_with_a_character_beyond_the_bmp(tmp_path, book):
     """The bundled faces have format-4 cmaps only; a face with a (3,10) format-12 cmap and an
     Ext. B character (built here with fontTools) is read the same as fontTools reads it, and
