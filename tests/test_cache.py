@@ -67,6 +67,7 @@ def test_unchanged_page_files_keep_their_file_touched_ones_are_rewritten(tmp_pat
     assert now["A2"].st_ino != stats["A2"].st_ino  # changed page: a new file renamed into place
     assert now["A3"].st_mtime_ns != 1  # touched file: written again
     fresh = build(ed, BuildOptions(out_dir=tmp_path / "fresh", cache=False, jobs=1))
+    assert set(fresh.page_pdfs) == set(second.page_pdfs) == {"A1", "A2", "A3", "T1"}
     for lab, p in fresh.page_pdfs.items():
         assert second.page_pdfs[lab].read_bytes() == p.read_bytes(), lab
     # a partial build keeps the record of the pages it did not build

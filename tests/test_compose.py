@@ -110,11 +110,14 @@ def test_body_lines_sit_on_the_baseline_grid(composed):
     prep, pages = composed
     g = Grid(prep.style)
     base0 = g.baseline(0, 9.0, prep.fonts.face("song").ascent)
+    checked = 0
     for cp in pages.values():
         for r in cp.display.items:
             if isinstance(r, GlyphRun) and r.role == "body":
                 k = (r.y - base0) / 13.5
                 assert abs(k - round(k)) < 1e-6, (cp.display.label, r.text)
+                checked += 1
+    assert checked > 500  # every page's body lines, not an empty edition
 
 
 def test_first_line_indented_and_justified_to_the_column(composed):
@@ -261,7 +264,7 @@ def test_three_columns_set_as_two_and_the_tabloid_grid(tmp_path):
     runs = body_runs(cp, "s")
     widths = prep.fonts.metrics("song").widths
     g = Grid(st)
-    assert widths  # span 3 of 18-character columns = 56 em; two text columns with a 1-em gutter: 27 + 27 + 2
+    # span 3 of 18-character columns = 56 em; two text columns with a 1-em gutter: 27 + 27 + 2
     lefts = {round(r.x, 2) for r in runs}
     frame_w = g.span_width(3)
     measure = (frame_w / 9 - 1) // 2 * 9
@@ -278,7 +281,7 @@ def test_three_columns_set_as_two_and_the_tabloid_grid(tmp_path):
         key = (round(r.y, 2), r.x > second_col_x - 5)
         ends[key] = max(ends.get(key, 0.0), end)
     flush = [e for e in ends.values() if any(abs(e - x) < 0.01 or abs(e - x - 4.5) < 0.01 for x in right_edges)]
-    assert len(flush) >= 0.8 * len(ends)
+    assert len(ends) > 20 and len(flush) >= 0.8 * len(ends)
 
 
 def test_story_memo_gives_the_same_page_and_is_emptied_when_the_style_changes(composed):

@@ -69,10 +69,28 @@ def test_different_seeds_differ():
     assert len(texts) == 20
 
 
+def balanced(text: str) -> bool:
+    """Every “《（ closed by its mark, in order (no closing mark before its opening one)."""
+    depth = 0
+    for ch in text:
+        depth += (ch in "“《（") - (ch in "”》）")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
 def test_longer_text_is_not_a_prefix_trick():
-    # Same seed, different lengths: both exact, both well formed.
-    a, b = filler_text(3, 500), filler_text(3, 501)
-    assert nonspace(a) == 500 and nonspace(b) == 501
+    """Each length is written to fit, not cut from one long stream: for the same seed a
+    shorter text is never the start of a longer one (its last sentence is composed to its
+    length), and each ends a sentence and closes every mark it opens (a cut would not)."""
+    lengths = (2, 9, 59, 60, 61, 259, 260, 261, 500, 501, 1_000, 1_001, 3_000)
+    for seed in (3, 11, 2026):
+        texts = [filler_text(seed, n) for n in lengths]
+        for n, text in zip(lengths, texts):
+            assert nonspace(text) == n
+            assert text.endswith("。") and balanced(text), (seed, n, text[-20:])
+        for (n, short), longer in zip(zip(lengths, texts), texts[1:]):
+            assert not longer.startswith(short), (seed, n)
 
 
 def test_global_random_state_untouched():
@@ -135,12 +153,7 @@ def test_paired_marks_balance():
     assert c["“"] == c["”"] > 0
     assert c["《"] == c["》"] > 0
     assert c["（"] == c["）"] > 0
-    # and they nest properly
-    depth = 0
-    for ch in BIG:
-        depth += (ch in "“《（") - (ch in "”》）")
-        assert depth >= 0
-    assert depth == 0
+    assert balanced(BIG)  # and they nest properly
 
 
 # ------------------------------------------------------------ proportions

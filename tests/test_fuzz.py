@@ -155,6 +155,7 @@ def assert_all_set_once_in_order(prep, pages, body: str) -> None:
         assert have == want
 
 
+@pytest.mark.slow
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(body=texts(), as_file=st.booleans())
 def test_any_text_composes_or_fails_cleanly(tmp_path_factory, body, as_file):
@@ -171,6 +172,7 @@ def test_any_text_composes_or_fails_cleanly(tmp_path_factory, body, as_file):
     assert_all_set_once_in_order(prep, pages, body)
 
 
+@pytest.mark.slow
 @settings(max_examples=PDF_EXAMPLES, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                               HealthCheck.too_slow])
 @given(body=texts(exotic=False))
@@ -393,12 +395,26 @@ def run_pipeline(path: Path) -> None:
 
 
 def test_base_manifest_composes(tmp_path):
+    """The document every mutation starts from is a clean edition: all its pages compose,
+    nothing is an error or overset, and each story is set exactly as written (so whatever
+    the mutants run into is the mutation's doing)."""
     write_assets(tmp_path)
     path = tmp_path / "edition.yaml"
     path.write_text(_yaml_dump(base_doc()), encoding="utf-8")
-    compose_all(prepare(path))
+    prep = prepare(path)
+    pages = compose_all(prep)
+    assert [cp.display.label for cp in pages] == ["A1", "A2", "A3", "T1"]
+    findings = [f for cp in pages for f in cp.findings]
+    assert not [str(f) for f in findings if f.severity == "error" or f.code == "overset"]
+    assert not display_fidelity(prep.edition, [cp.display for cp in pages])
+    have = story_texts([cp.display for cp in pages])
+    stories = [s for page in prep.edition.pages for s in page.stories if not s.continued_from]
+    assert [s.id for s in stories] == ["lead", "vert", "inph"]
+    for s in stories:
+        assert normalise(have.get(s.id, "")) == normalise("".join(s.paragraphs)) != "", s.id
 
 
+@pytest.mark.slow
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(doc=mutated_docs())
 def test_any_manifest_loads_or_fails_cleanly(tmp_path_factory, doc):
@@ -415,6 +431,7 @@ def test_any_manifest_loads_or_fails_cleanly(tmp_path_factory, doc):
     run_pipeline(path)
 
 
+@pytest.mark.slow
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_any_manifest_bytes_load_or_fail_cleanly(tmp_path_factory, data):

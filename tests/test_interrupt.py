@@ -82,14 +82,19 @@ def dotfiles(out: Path) -> list[str]:
 
 
 def assert_pdfs_open(out: Path) -> None:
-    for p in out.rglob("*.pdf"):
+    pdfs = list(out.rglob("*.pdf"))
+    for p in pdfs:
         assert not p.name.startswith("."), f"a temporary file named like an output: {p}"
         n = len(PdfReader(p).pages)
         assert n == (1 if p.parent.name == "pages" else PAGES), (p, n)
+    assert len(pdfs) == PAGES + 1, pdfs  # the edition and one file per page
+
+
+MEASURED = "measurements: interrupted builds (tests/test_interrupt.py)"
 
 
 @pytest.fixture(scope="module")
-def editions(tmp_path_factory):
+def editions(tmp_path_factory, measurements):
     root = tmp_path_factory.mktemp("interrupt")
     v1, v2 = make_edition(root / "v1", seed=1), make_edition(root / "v2", seed=2)
     old, new = root / "old", root / "new"
@@ -100,6 +105,7 @@ def editions(tmp_path_factory):
     snap_old, snap_new = snapshot(old), snapshot(new)
     assert len(snap_old) == PAGES + 1 and snap_old.keys() == snap_new.keys()
     assert all(snap_old[k] != snap_new[k] for k in snap_old)  # every file changes from v1 to v2
+    measurements(MEASURED, f"full build of {PAGES} pages: {seconds:.2f} s")
     return {"root": root, "v2": v2, "old": old, "snap_old": snap_old, "snap_new": snap_new, "seconds": seconds}
 
 
@@ -127,17 +133,15 @@ def interrupt(p: subprocess.Popen, sig: int, at: float | str, out: Path) -> None
         pass
 
 
-RESULTS: list[str] = []  # one line per scenario, printed at the end (pytest -s) for the report
-
-
 def points(ed: dict) -> list[float | str]:
     """0.2 s, 0.5 s, 1 s after the start (loading, composing, rendering), and in the write
     phase: when the lock is taken, and when the first temporary file exists."""
     return [0.2, 0.5, 1.0, "lock", "tmp"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
-def test_interrupted_build_keeps_previous_outputs(editions, sig):
+def test_interrupted_build_keeps_previous_outputs(editions, measurements, sig):
     ed = editions
     for at in points(ed):
         out = fresh_copy(ed, f"{sig.name}-{at}")
@@ -148,7 +152,7 @@ def test_interrupted_build_keeps_previous_outputs(editions, sig):
         snap = snapshot(out)
         state = ("old" if snap == ed["snap_old"] else "new" if snap == ed["snap_new"] else "MIXED")
         temps = dotfiles(out)
-        RESULTS.append(f"{sig.name} at {at}: exit {p.returncode}, outputs {state}, leftovers {temps}")
+        measurements(MEASURED, f"{sig.name} at {at}: exit {p.returncode}, outputs {state}, leftovers {temps}")
         # (a) every output is byte-identical to one complete build's, never partial
         for name, digest in snap.items():
             assert digest in (ed["snap_old"][name], ed["snap_new"][name]), f"{sig.name} at {at}: {name} corrupt"
@@ -177,6 +181,7 @@ def test_interrupted_build_keeps_previous_outputs(editions, sig):
         assert dotfiles(out) == [], dotfiles(out)
 
 
+@pytest.mark.slow
 def test_ctrl_c_with_one_job_and_to_the_process_only(editions):
     """SIGINT to the main process alone (no workers with -j 1; with -j N the workers ignore
     it and the parent stops the pool): exit 130, a message, no traceback."""
@@ -194,6 +199,7 @@ def test_ctrl_c_with_one_job_and_to_the_process_only(editions):
             assert "interrupted" in err and snapshot(out) in (ed["snap_old"], ed["snap_new"])
 
 
+@pytest.mark.slow
 def test_killed_parent_leaves_no_workers(editions):
     """-j 2: when the build is killed its worker processes exit too (they used to block on
     the task queue forever, holding the caller's pipes open)."""
@@ -226,7 +232,8 @@ def test_killed_parent_leaves_no_workers(editions):
     assert not alive, f"workers {alive} outlived their killed parent"
 
 
-def test_two_builds_at_once_into_one_folder(editions):
+@pytest.mark.slow
+def test_two_builds_at_once_into_one_folder(editions, measurements):
     """Both succeed one after the other, or one fails fast saying another build is writing;
     the outputs are never corrupted."""
     ed = editions
@@ -249,7 +256,7 @@ def test_two_builds_at_once_into_one_folder(editions):
         assert snapshot(out) == ed["snap_new"]
         assert dotfiles(out) == []
         assert_pdfs_open(out)
-    RESULTS.append(f"two builds at once: exit codes {outcomes}")
+    measurements(MEASURED, f"two builds at once: exit codes {outcomes}")
 
 
 def _hold_lock(folder: str, rounds: int) -> tuple[int, int]:
@@ -272,6 +279,7 @@ def _hold_lock(folder: str, rounds: int) -> tuple[int, int]:
     return overlaps, taken
 
 
+@pytest.mark.slow
 def test_build_lock_is_exclusive_under_contention(tmp_path):
     """8 processes hammering one folder's lock: never two holders at once."""
     with get_context("fork").Pool(8) as pool:
@@ -359,13 +367,6 @@ def test_unwritable_outputs_are_output_errors(tmp_path, where):
     assert res.exit_code == 1, res.output
     assert "output error" in res.output and "internal error" not in res.output, res.output
     assert not list(tmp_path.rglob("*.tmp"))
-
-
-def test_interrupt_report(editions):
-    """Not a check: prints what the scenarios above saw (pytest -s tests/test_interrupt.py)."""
-    print(f"\nfull build of {PAGES} pages: {editions['seconds']:.2f} s")
-    for line in RESULTS:
-        print(line)
 
 
 def test_ctrl_c_after_the_command_finished_keeps_its_exit_status(monkeypatch):

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 MAX_SECONDS = 20.0
 MAX_RSS_MB = 500.0
-MEASURED: list[str] = []
+MEASURED = "measurements: limits (tests/test_limits.py)"
 
 
 def big_body(variant: str) -> str:
@@ -73,28 +73,23 @@ def measured_run(args: list[str], cwd: Path) -> tuple[int, str, float, float]:
     return p.returncode, err.decode("utf-8", "replace"), seconds, rss_mb
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", ["paragraphs", "one-paragraph", "jumping"])
-def test_two_megabyte_story_reports_overset_in_bounded_time_and_memory(tmp_path, variant):
+def test_two_megabyte_story_reports_overset_in_bounded_time_and_memory(tmp_path, measurements, variant):
     body = big_body("one-paragraph" if variant == "one-paragraph" else "paragraphs")
     manifest = edition_with(tmp_path / "ed", body, jump=variant == "jumping")
     size = (tmp_path / "ed" / "big.txt").stat().st_size
     rc, err, seconds, rss = measured_run(["build", str(manifest), "-o", str(tmp_path / "out"), "-j", "1"], tmp_path)
-    MEASURED.append(f"{variant}: {size / 1e6:.2f} MB, {body.count(chr(10) * 2) + 1} paragraph(s): "
-                    f"exit {rc} in {seconds:.2f} s, peak RSS {rss:.0f} MB")
+    seen = (f"{variant}: {size / 1e6:.2f} MB, {body.count(chr(10) * 2) + 1} paragraph(s): "
+            f"exit {rc} in {seconds:.2f} s, peak RSS {rss:.0f} MB")
+    measurements(MEASURED, seen)
     flat = " ".join(err.split())
     assert rc == 1, err
     assert "overset" in flat and "left over" in flat and "big" in flat, err
     assert "Traceback" not in err and "internal error" not in err, err
-    assert seconds < MAX_SECONDS, MEASURED[-1]
-    assert rss < MAX_RSS_MB, MEASURED[-1]
+    assert seconds < MAX_SECONDS, seen
+    assert rss < MAX_RSS_MB, seen
     assert not list((tmp_path / "out").rglob("*.pdf"))
-
-
-def test_measurements_report():
-    """Not a check: prints the measurements above (pytest -s tests/test_limits.py)."""
-    for line in MEASURED:
-        print("\n" + line, end="")
-    print()
 
 
 def _sections(root: Path, sections: list[str]) -> Path:

@@ -81,6 +81,7 @@ def test_push_down_when_squeezing_is_not_enough():
 def test_no_opening_mark_at_line_end():
     text = "中" * 12 + "“文化”" + "市" * 20
     p, w, lines = set_all(text, indent=0.0)
+    assert len(lines) > 2
     for ln in lines:
         assert text[ln.end - 1] not in cjk.NO_END["strict"]
 
@@ -89,6 +90,7 @@ def test_dash_and_ellipsis_never_split_nor_start_a_line():
     for filler in ("中" * k for k in range(8, 16)):
         text = filler + "——" + "国" * 5 + "……" + "城" * 20
         p, w, lines = set_all(text, indent=0.0)
+        assert len(lines) > 2
         for ln in lines:
             assert text[ln.start] not in "—…"
             assert not (text[ln.end - 1] in "—…" and ln.end < len(text) and text[ln.end] == text[ln.end - 1])
@@ -98,6 +100,7 @@ def test_numbers_and_latin_words_stay_whole():
     for k in range(6, 14):
         text = "中" * k + "增长12.5%，GDP达到1200亿元，Wi-Fi与5G覆盖" + "城" * 20
         p, w, lines = set_all(text, indent=0.0)
+        assert len(lines) > 2  # breaks to check
         for a, b in zip(lines, lines[1:]):
             x, y = text[a.end - 1], text[b.start]
             assert not (x.isascii() and x.isalnum() and y.isascii() and y.isalnum()), text[a.start:b.end]
@@ -206,5 +209,6 @@ def test_a_number_keeps_its_measure_word():
     for k in range(6, 14):
         text = "中" * k + "接待观众82万人次，增长12.5%以上" + "城" * 20
         p, w, lines = set_all(text, indent=0.0)
+        assert len(lines) > 2  # breaks to check
         for a, b in zip(lines, lines[1:]):
             assert not (text[a.end - 1].isdigit() and cjk.is_ideograph(text[b.start])), text[a.start:b.end]

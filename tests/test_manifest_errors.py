@@ -237,6 +237,7 @@ def test_error_api(tmp_path: Path, case: Case):
     e = info.value
     assert type(e) is case.error, f"{type(e).__name__}: {e}"
     text = str(e)
+    assert case.fragments, "a case must say what its error reads"
     for frag in case.fragments:
         assert frag in text, f"{frag!r} not in:\n{text}"
     assert "Traceback" not in text
@@ -260,6 +261,7 @@ def test_error_cli(tmp_path: Path, case: Case):
     assert "Traceback" not in res.output
     assert "internal error" not in res.output
     out = squash(res.output)
+    assert case.fragments, "a case must say what its error reads"
     for frag in case.fragments:
         assert squash(frag) in out, f"{frag!r} not in:\n{res.output}"
     if case.line is not None:

@@ -1,4 +1,7 @@
-"""The written PDFs of the sample edition: pages, labels, fonts, text, furniture, modes."""
+"""The written PDFs of the sample edition: pages, labels, fonts, text, furniture, modes.
+
+Every test that takes `sample_build` (the whole 36-page edition) is marked slow by
+conftest.py."""
 
 from __future__ import annotations
 
@@ -162,6 +165,7 @@ def test_print_mode_boxes_cmyk_overprint(sample_build):
     assert preflight(sample_build.edition_pdf.read_bytes()).ok
 
 
+@pytest.mark.slow
 def test_build_is_byte_identical_across_runs_and_jobs(tmp_path):
     a = build(SAMPLE, BuildOptions(out_dir=tmp_path / "a", pages=["A1-A4"], jobs=1))
     b = build(SAMPLE, BuildOptions(out_dir=tmp_path / "b", pages=["A1-A4"], jobs=2))
@@ -185,6 +189,7 @@ def test_dates_and_author_are_the_editions_not_the_clock(sample_build):
     assert r.metadata["/Author"] == "江城日报"
     xmp = r.xmp_metadata
     assert xmp.xmp_create_date.isoformat() == xmp.xmp_modify_date.isoformat() == "2026-08-18T16:00:00"
+    assert len(sample_build.page_pdfs) == 36
     for path in sample_build.page_pdfs.values():
         meta = reader(path).metadata
         assert meta["/CreationDate"] == "D:20260819000000+08'00'" and meta["/Author"] == "江城日报", path.name

@@ -123,6 +123,7 @@ def test_enums_match_loader(schema):
 
 def test_image_pattern_matches_loader_suffixes(schema):
     pattern = re.compile(schema["$defs"]["image_file"]["pattern"])
+    assert {".jpg", ".png"} <= set(manifest.IMAGE_SUFFIXES)
     for suffix in manifest.IMAGE_SUFFIXES:
         assert pattern.search(f"photos/图{suffix}")
         assert pattern.search(f"photos/图{suffix.upper()}")

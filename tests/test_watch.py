@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from test_compose import write_edition
 
 from layout.build.pipeline import BuildOptions, build
@@ -57,6 +58,7 @@ def test_watch_output_is_the_same_as_a_fresh_build(tmp_path):
     watched = w.build_once().result
     fresh = build(manifest, BuildOptions(out_dir=tmp_path / "fresh", jobs=1, cache=False))
     assert watched.edition_pdf.read_bytes() == fresh.edition_pdf.read_bytes()
+    assert set(fresh.page_pdfs) == set(watched.page_pdfs) == {"A1", "A2", "A3", "T1"}
     for label, path in fresh.page_pdfs.items():
         assert watched.page_pdfs[label].read_bytes() == path.read_bytes(), label
 
@@ -84,6 +86,7 @@ def test_output_folder_inside_the_edition_folder_is_not_watched(tmp_path):
     assert w.changes() == []  # the build's own outputs are not changes
 
 
+@pytest.mark.slow
 def test_cli_watch_rebuilds_after_a_save_then_stops(tmp_path):
     manifest = write_edition(tmp_path / "ed")
     out = tmp_path / "out"
@@ -110,6 +113,7 @@ def test_cli_watch_rebuilds_after_a_save_then_stops(tmp_path):
     assert "built 1 of 4 pages (A2)" in stdout and "after a change to edition.yaml" in stdout, stdout
 
 
+@pytest.mark.slow
 def test_cli_watch_stops_on_ctrl_c_with_130(tmp_path):
     manifest = write_edition(tmp_path / "ed")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -143,6 +147,7 @@ def test_untouched_page_files_are_not_rewritten_but_a_deleted_one_is(tmp_path):
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)  # A1: same file, untouched
     assert res.page_pdfs["A3"].exists()  # rewritten although its page did not change
     fresh = build(manifest, BuildOptions(out_dir=tmp_path / "fresh", jobs=1, cache=False))
+    assert set(fresh.page_pdfs) == set(res.page_pdfs) == {"A1", "A2", "A3", "T1"}
     for label, path in fresh.page_pdfs.items():
         assert res.page_pdfs[label].read_bytes() == path.read_bytes(), label
 

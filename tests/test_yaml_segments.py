@@ -88,6 +88,7 @@ def test_unusual_documents_read_the_same(text):
     assert_same(text)
 
 
+@pytest.mark.slow
 def test_random_line_edits_read_the_same():
     """Lines deleted, duplicated, re-indented or broken at random in the sample (40 edits: a
     broken one costs three parses with the pure-Python parser), each read
@@ -119,6 +120,7 @@ _SNIPPETS = [":", "- ", "{", "}", "[", "]", "\n", "  ", "\t", "&a ", "*a", "? ",
 _WARM: dict = {}
 
 
+@pytest.mark.slow
 @settings(suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_mutated_manifests_read_the_same(data):
