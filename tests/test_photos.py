@@ -342,6 +342,7 @@ def _flat_png(path: Path, w: int, h: int) -> None:
                      + chunk(b"IDAT", data) + chunk(b"IEND", b""))
 
 
+@pytest.mark.slow
 def test_a_13000_pixel_square_png_builds_in_under_1_gb(tmp_path):
     """169 megapixels (under the limit): decoded once, reduced straight from the decoded
     pixels, colour-converted small.  Peak RSS of the whole build, measured in its own
