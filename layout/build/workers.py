@@ -75,7 +75,7 @@ def run_pages(job: PageJob, labels: list[str], jobs: int, done: Callable[[str, P
             done(lab, job.run(lab))
         return
     import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor  # 12 ms to import: only when pages are many
+    from concurrent.futures import ProcessPoolExecutor  # a costly import: only when pages are many
 
     for face in job.fonts.faces.values():  # made once here, not once per worker
         job.embedded.get(face)

@@ -11,11 +11,11 @@ so all three report it the same way, as a ManifestError, before any page is comp
 
 The checks cost little: the header gives the size and mode (Pillow opens lazily); a
 JPEG is decoded at 1/8 scale (libjpeg still reads every entropy-coded byte, so a truncated
-file fails; 2-4 ms for a 2-megapixel photo instead of 13 ms); a PNG's chunks are read and
+file fails, at a fraction of a full decode's cost); a PNG's chunks are read and
 their CRCs checked (`Image.verify`), then its compressed pixels inflated a megabyte at a
 time, without unfiltering or keeping them; a PNG with an alpha channel is decoded once, to
 know whether the alpha actually makes anything transparent; other formats (TIFF) are
-decoded in full.  The sample edition's six photos: about 15 ms.  Results are kept per
+decoded in full.  Results are kept per
 file version (path, size, mtime, inode), so `layout watch` checks a photo again only
 when it changes.
 
@@ -160,7 +160,7 @@ def _png_pixels_inflate(file: str | Path) -> None:
     """The PNG's compressed pixels inflate to as many bytes as its header promises, a
     megabyte at a time (nothing the size of the picture is held).  CRCs catch damage to
     the chunks; this catches what they cannot: pixel data that stops short or does not
-    inflate (a bad encoder, a file cut and patched).  ~3 ms per raw megabyte."""
+    inflate (a bad encoder, a file cut and patched)."""
     with open(file, "rb") as f:
         f.seek(8)
         length, kind = struct.unpack(">I4s", f.read(8))

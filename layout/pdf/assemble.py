@@ -18,7 +18,7 @@ import io
 import struct
 from contextlib import contextmanager
 from dataclasses import dataclass
-from html import escape  # not xml.sax.saxutils: it imports urllib.request (12 ms)
+from html import escape  # not xml.sax.saxutils: it imports urllib.request, slow to import
 from typing import Iterator
 
 from pypdf import PdfReader, PdfWriter

@@ -207,7 +207,7 @@ def _binary_streams() -> Iterator[None]:
 def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "", font_level: int = 6,
                  author: str = "", date: str = "", embedded: EmbeddedFonts | None = None) -> bytes:
     """Drawings as one PDF document; each face embedded once, subset to what the pages use
-    and compressed at zlib `font_level` (1 for page files: twice as fast, 7 % larger).
+    and compressed at zlib `font_level` (1 for page files: much faster, slightly larger).
     `embedded`: the caller's registry of embedded faces (else one of its own)."""
     if not drawings:
         raise RenderError("no pages to render")

@@ -43,7 +43,7 @@ from layout.model.photos import DEEP_MODES, UPRIGHT, PhotoError, open_image, ori
 
 TOTAL_INK_LIMIT = 2.20  # 220 %
 SEPARATION_LIMIT = 2.14  # separate a little under the limit: JPEG rounding must not cross it
-JPEG_QUALITY = 92  # photos go into the PDF as JPEG (DCTDecode): raw CMYK + zlib is 5x slower and bigger
+JPEG_QUALITY = 92  # photos go into the PDF as JPEG (DCTDecode): raw CMYK + zlib is both slower and bigger
 OUTPUT_PPI = 300.0  # photos are reduced to no less than this (newsprint needs 200, compose.MIN_PPI)
 _STRIP_PIXELS = 4_000_000  # modes reduce() cannot take are converted this many source pixels at a time
 
@@ -192,7 +192,7 @@ def _for_print(pic: PILImage.Image, cmyk: bool, full: float = 0.0) -> PILImage.I
     elif m in ("La", "RGBa", "PA"):
         pic = pic.convert({"La": "LA", "RGBa": "RGBA", "PA": "RGBA"}[m])
     elif m == "LAB":
-        from PIL import ImageCms  # 4 ms to import: only for the rare CIELab file
+        from PIL import ImageCms  # imported only for the rare CIELab file
 
         pic = ImageCms.applyTransform(pic, _lab_to_srgb())
     if pic.mode in ("RGBA", "LA"):  # flattened on white

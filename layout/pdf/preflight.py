@@ -44,7 +44,7 @@ def content_key(filters: object, encoded: bytes) -> bytes:
 def scan_content(data: bytes) -> ContentScan:
     """Scan a decoded content stream."""
     ops = _STRINGS.sub(b"()", data)
-    rgb = (b"rg" in ops or b"RG" in ops) and _RGB_OP.search(ops) is not None  # the plain test first: 30x faster
+    rgb = (b"rg" in ops or b"RG" in ops) and _RGB_OP.search(ops) is not None  # the plain substring test first: far cheaper than the regex
     return ContentScan(rgb, _placements(ops))
 
 

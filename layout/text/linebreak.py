@@ -60,7 +60,7 @@ _OPEN_OPEN = re.compile(rf"[{_cls(cjk.BLANK_LEFT)}](?=[{_cls(cjk.BLANK_LEFT)}])"
 _SPECIAL = re.compile(r"[^\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u3007]")
 
 
-# not frozen: built ~10^5 times per edition, and a frozen dataclass costs 6x as much to construct; never mutated
+# not frozen: built ~10^5 times per edition, and a frozen dataclass is several times dearer to construct; never mutated
 @dataclass(slots=True)
 class Line:
     """Characters [start, end) of the paragraph; `end` excludes trailing spaces."""
@@ -74,7 +74,7 @@ class Line:
     last: bool  # last line of the paragraph: set flush left, not stretched
 
 
-# not frozen: built ~10^5 times per edition, and a frozen dataclass costs 6x as much to construct; never mutated
+# not frozen: built ~10^5 times per edition, and a frozen dataclass is several times dearer to construct; never mutated
 @dataclass(slots=True)
 class Run:
     x: float  # em from the line's left edge (after indent)

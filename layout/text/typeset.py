@@ -22,7 +22,7 @@ from layout.text import cjk
 from layout.text.linebreak import Line, PreparedText, Run, break_lines, line_runs
 
 
-# not frozen: built ~10^5 times per edition, and a frozen dataclass costs 6x as much to construct; never mutated
+# not frozen: built ~10^5 times per edition, and a frozen dataclass is several times dearer to construct; never mutated
 @dataclass(slots=True)
 class LineRun:
     x: float  # pt from the line's left edge
@@ -31,7 +31,7 @@ class LineRun:
     face: str  # Face.key
 
 
-# not frozen: built ~10^5 times per edition, and a frozen dataclass costs 6x as much to construct; never mutated
+# not frozen: built ~10^5 times per edition, and a frozen dataclass is several times dearer to construct; never mutated
 @dataclass(slots=True)
 class TextLine:
     runs: tuple[LineRun, ...]
