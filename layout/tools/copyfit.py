@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from layout.build.pipeline import compose_all, prepare
+from layout.errors import LayoutError
 
 _FILLER = re.compile(r"(filler:\s*\{\s*seed:\s*(\d+)\s*,\s*chars:\s*)(\d+)(\s*\})")
 
@@ -52,7 +53,27 @@ def fit_fillers(manifest: Path, rounds: int = 8) -> int:
     return rounds
 
 
-if __name__ == "__main__":
+def main(argv: list[str] | None = None) -> int:
+    """`python -m layout.tools.copyfit EDITION`: for sample and benchmark editions only."""
+    import argparse
     import sys
 
-    print(fit_fillers(Path(sys.argv[1])))
+    ap = argparse.ArgumentParser(prog="python -m layout.tools.copyfit",
+                                 description="Adjust the lengths of {filler: ...} bodies until each fills "
+                                             "its frame (rewrites only those numbers in the manifest).")
+    ap.add_argument("edition", type=Path, help="the edition's manifest (edition.yaml)")
+    args = ap.parse_args(argv)
+    if not args.edition.is_file():
+        print(f"error: {args.edition}: no such manifest", file=sys.stderr)
+        return 2
+    try:
+        rounds = fit_fillers(args.edition)
+    except LayoutError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    print(f"{args.edition}: filler lengths settled after {rounds} round(s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
