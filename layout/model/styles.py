@@ -8,6 +8,7 @@ An edition may override any value (`edition.style_overrides`, merged key by key)
 from __future__ import annotations
 
 import difflib
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -202,7 +203,9 @@ def load_style(name: str, relative_to: Path | None = None, overrides: dict | Non
         data = yaml.load(text, Loader=_YAML)
     except yaml.YAMLError as e:  # its position and what is wrong; str(e) would quote the file's lines
         mark = getattr(e, "problem_mark", None)
-        what = getattr(e, "problem", None) or "not YAML"
+        # PyYAML quotes what it stumbled on: a character ('\t') helps, a word of a file that
+        # may be no style at all (an alias, a tag) is not repeated
+        what = re.sub(r"'[^']{4,}'", "…", getattr(e, "problem", None) or "not YAML")
         raise StyleError(Problem(f"invalid YAML in the style: {what}", file=str(path),
                                  line=mark.line + 1 if mark else 0, column=mark.column + 1 if mark else 0,
                                  hint="fix the YAML syntax")) from None

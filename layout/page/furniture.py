@@ -2,6 +2,13 @@
 numbers, and the names pages are given in folios and jump lines.
 
 In: Edition, a Placer.  Out: display items; nothing here depends on the stories of a page.
+
+Furniture holds text from the manifest (the paper's and sections' names, editors and
+designers), so it is measured like every other text: a part too long for its place is set
+smaller, in tenths of a point down to FLOOR of its role's size (the folio's dateline gives
+way first); a part that does not fit even then is a CompositionError naming the field to
+shorten, the page and the field's manifest line.  What fits costs nothing extra: each part
+is set once, as before.
 """
 
 from __future__ import annotations
@@ -77,8 +84,9 @@ class Furniture:
         st = self.placer.style
         role = st.role(role_name)
         flush = Role(role.face, role.size, role.leading, role.color, "left", role.sizes, role.max_lines)
-        block = set_block(text, flush, self.placer.fonts, measure or st.page_width, st, size=size, story="folio"
-                          if role_name == "folio" else "masthead", page=role_name, max_lines=1, justify=False)
+        story = "folio" if role_name == "folio" else "masthead"  # (named so in a coverage error)
+        block = set_block(text, flush, self.placer.fonts, measure or st.page_width, st, size=size, story=story,
+                          page=role_name, max_lines=1, justify=False)
         return _Set(block.lines[0], block.size)
 
     def _fit(self, text: str, role_name: str, room: float) -> _Set | None:
@@ -127,12 +135,13 @@ class Furniture:
         first whose text alone (with what comes before it) does not fit, else the last."""
         blame = parts[-1]
         for part in parts:
-            head = text[: text.index(part.value) + len(part.value)] if part.value in text else text
-            if self._width_at_floor(head, role_name) > room:
-                blame = part
-                break
+            if part.value and part.value in text:
+                head = text[: text.index(part.value) + len(part.value)]
+                if self._width_at_floor(head, role_name) > room:
+                    blame = part
+                    break
         full = self.placer.style.role(role_name).size
-        floor = math.floor(full * FLOOR * 10) / 10
+        floor = math.ceil(full * FLOOR * 10 - 1e-6) / 10  # the smallest size _fit tries
         need = self._width_at_floor(text, role_name)
         shown = blame.value if len(blame.value) <= 16 else blame.value[:15] + "…"
         fits = max(0, int(room / floor) - (len(text) - len(blame.value)))  # counting every character as 1 em
