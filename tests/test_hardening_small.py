@@ -226,7 +226,8 @@ def test_an_unknown_align_is_an_error_with_did_you_mean(tmp_path):
     path = _styled(tmp_path / "f", "house.yaml", bad, "ed/house.yaml")
     with pytest.raises(StyleError) as info:
         prepare(path)
-    assert [(p.path, p.hint) for p in info.value.problems] == [("roles.byline.align", "did you mean 'left'?")]
+    assert [(p.path, p.hint, p.line) for p in info.value.problems] == [
+        ("roles.byline.align", "did you mean 'left'?", line_of(STYLE, "byline:"))]
 
 
 def test_unknown_keys_in_a_style_file_are_errors_with_did_you_mean(tmp_path):
@@ -237,6 +238,7 @@ def test_unknown_keys_in_a_style_file_are_errors_with_did_you_mean(tmp_path):
     (p,) = info.value.problems
     assert (p.path, p.message, p.hint) == ("rules.folio_wieght", "unknown key 'folio_wieght'",
                                           "did you mean 'folio_weight'?")
+    assert (p.file, p.line, p.column) == (str(tmp_path / "ed" / "house.yaml"), line_of(STYLE, "folio_weight"), 3)
 
 
 # -- bodies ----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has
 
 from layout import paths
 from layout.errors import Problem, StyleError
+from layout.model import yamlpos
 from layout.model.units import parse_length
 
 ROLES = ("masthead", "folio", "kicker", "headline", "subhead", "byline", "body", "caption",
@@ -217,14 +218,35 @@ def load_style(name: str, relative_to: Path | None = None, overrides: dict | Non
             "not a style sheet: a style is a YAML mapping with page, grid and roles sections", file=str(path),
             hint="give a style name (" + ", ".join(sorted(p.stem for p in paths.styles_dir().glob("*.yaml")))
             + ") or the path of a style YAML (see styles/broadsheet.yaml)"))
-    unknown = unknown_keys(data)
-    if unknown:
-        raise StyleError([Problem(p.message, str(path), path=p.path, hint=p.hint) for p in unknown])
+    problems = [Problem(p.message, str(path), path=p.path, hint=p.hint) for p in unknown_keys(data)]
     source = str(path)
     if overrides:
         data = _merge(data, overrides)
         source += " with the edition's style_overrides"
-    return style_from_dict(data, source)
+    try:
+        style = style_from_dict(data, source)
+    except StyleError as e:
+        problems += e.problems
+    if problems:  # all of them at once, each at its line of the style file
+        raise StyleError(_located(problems, str(path), text))
+    return style
+
+
+def _located(problems: list[Problem], file: str, text: str) -> list[Problem]:
+    """Problems of the style file `file` with the line and column of their key path (the
+    style is parsed again with positions only when it has problems)."""
+    try:
+        doc = yamlpos.load(text)
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+        return problems
+    out = []
+    for p in problems:
+        if p.file == file and p.path and not p.line:
+            key = doc.marks.get(p.path + "#key") if p.message.startswith("unknown key") else None
+            line, column = key or doc.mark(p.path)
+            p = replace(p, line=line, column=column)
+        out.append(p)
+    return out
 
 
 def path_of(source: str) -> str:
