@@ -7,6 +7,7 @@ traceback unless --debug.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -24,12 +25,99 @@ except KeyboardInterrupt:  # Ctrl-C while the command is still starting: no trac
 
 INTERRUPTED = 130  # exit code after Ctrl-C (128 + SIGINT), as shells report it
 
+
+class _Stream:
+    """A standard stream as the command writes to it.  A write that fails (ENOSPC, EPIPE, a
+    closed stream: `layout build > /dev/full`, `layout build | head -1`) is remembered, not
+    raised, and later writes are dropped: the build's outputs are written all the same, the
+    exit code is the command's, and `main` says so in one line on stderr (if it works).
+
+    Until `main` installs it as sys.stdout / sys.stderr (`take`), the current stream is
+    looked up at every write: CliRunner swaps them in tests, rich's live display proxies them."""
+
+    _UNSET = object()
+
+    def __init__(self, name: str):
+        self.name = name
+        self.failed = ""  # why the stream stopped taking output
+        self._real = self._UNSET
+
+    def take(self) -> None:
+        """Stand in for sys.<name>, so that typer's and click's own printing (help text,
+        usage errors) cannot raise either."""
+        self._real = getattr(sys, self.name)
+        setattr(sys, self.name, self)
+
+    def give_back(self) -> None:
+        if self._real is not self._UNSET:
+            if getattr(sys, self.name) is self:
+                setattr(sys, self.name, self._real)
+            self._real = self._UNSET
+
+    def _target(self):
+        f = getattr(sys, self.name) if self._real is self._UNSET else self._real
+        return getattr(f, "rich_proxied_file", f)
+
+    def write(self, text: str) -> int:
+        if not self.failed:
+            f = self._target()
+            try:
+                if f is None:  # the descriptor was closed before Python started
+                    raise OSError(0, "it is closed")
+                f.write(text)  # bytes raise TypeError, as from any text stream (click probes so)
+                f.flush()
+            except (OSError, ValueError) as e:  # ValueError: I/O operation on closed file
+                self.failed = getattr(e, "strerror", None) or str(e) or type(e).__name__
+                _silence(f)
+        return len(text)
+
+    def flush(self) -> None:
+        pass  # every write is flushed (or has failed)
+
+    def isatty(self) -> bool:
+        try:
+            return bool(self._target().isatty())
+        except (AttributeError, OSError, ValueError):
+            return False
+
+    def fileno(self) -> int:
+        f = self._target()
+        if f is None:
+            raise OSError(0, "it is closed")
+        return f.fileno()
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self._target(), "encoding", None) or "utf-8"
+
+    @property
+    def errors(self) -> str:
+        return getattr(self._target(), "errors", None) or "strict"
+
+
+def _silence(f) -> None:
+    """Point a failed standard stream at /dev/null, so that what its buffer still holds is
+    not flushed again at exit (Python would print "Exception ignored" and exit with 120)."""
+    try:
+        fd = f.fileno()
+    except (AttributeError, OSError, ValueError):  # no descriptor (closed at start, a test's buffer)
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
+STDOUT, STDERR = _Stream("stdout"), _Stream("stderr")
+
 app = typer.Typer(add_completion=False, no_args_is_help=False, help=__doc__,
                   context_settings={"help_option_names": ["-h", "--help"]})
 fonts_app = typer.Typer(help="Font catalogue: list faces, check an edition's coverage, prepare the TTFs.")
 app.add_typer(fonts_app, name="fonts")
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = Console(file=STDERR, highlight=False)
+out = Console(file=STDOUT, highlight=False)
 MODES_HELP = " | ".join(m.value for m in OutputMode)
 STATE = {"debug": False, "quiet": False, "verbose": False}
 
@@ -66,6 +154,7 @@ def main_options(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Timings and every finding."),
 ) -> None:
     STATE.update(debug=debug, quiet=quiet, verbose=verbose)
+    STDOUT.failed = STDERR.failed = ""  # a new command (CliRunner runs many in one process)
 
 
 def _output_mode(name: str) -> OutputMode:
@@ -343,6 +432,8 @@ def version() -> None:
 
 
 def main() -> None:
+    STDOUT.take()
+    STDERR.take()
     try:
         app()
     except KeyboardInterrupt:  # outside a command (typer turns it into a silent exit 130 inside one)
@@ -351,6 +442,11 @@ def main() -> None:
         err.print("interrupted", markup=False)
         sys.exit(INTERRUPTED)
     finally:
+        if STDOUT.failed:  # one line, if stderr works; the exit code stays the command's
+            err.print(f"layout: could not write to standard output ({STDOUT.failed}); messages to it were dropped, "
+                      "nothing else is affected", markup=False, soft_wrap=True)
+        STDOUT.give_back()  # (main may run inside a test's process)
+        STDERR.give_back()
         # The command has finished and said so.  Python restores the default SIGINT action
         # while it shuts down (joining the worker pool's threads takes a moment), so a
         # Ctrl-C now would turn a finished build's exit status into "killed by SIGINT".

@@ -9,6 +9,11 @@
    missing and unknown keys, random frames, page labels, duplicate ids, jumps, styles)
    and raw YAML mutations make load_edition / prepare / compose_all raise only
    LayoutError subclasses, within a time limit (never hang).
+3. Generated PHOTOS (small JPEG, PNG and TIFF files made with Pillow in every mode it
+   saves, then truncated, flipped, given other header dimensions, junk or another
+   format's suffix) go through `build` (the API, writing PDFs) and `layout check` (the
+   command): each builds, or is refused with a LayoutError naming the photo id, and the
+   command exits 1 naming it too; never another exception, never a traceback.
 
 Example counts come from the hypothesis profile in conftest.py ("ci": 60 per property,
 derandomized); the PDF property sets PDF_EXAMPLES explicitly (two-page builds, ~0.05 s
@@ -20,17 +25,23 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import io
+import os
 import signal
 import string
+import struct
 from pathlib import Path
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, assume, event, given, note, settings
 from hypothesis import strategies as st
+from PIL import Image as PILImage
+from typer.testing import CliRunner
 
 from layout.build.pipeline import BuildOptions, build, compose_all, prepare
 from layout.errors import LayoutError, ManifestError
+from layout.cli import app
 from layout.fonts.catalogue import load_fontbook
 from layout.model.manifest import load_edition
 from layout.page.fidelity import display_fidelity, normalise, story_texts
@@ -520,3 +531,177 @@ def test_impossible_yaml_values_are_manifest_errors(tmp_path, value):
         load_edition(tmp_path / "edition.yaml")
     p = info.value.problems[0]
     assert "cannot read" in p.message and p.line == 3, str(p)
+
+
+# -- photos ------------------------------------------------------------------------------
+# each a one-page build and a `layout check`, ~0.1 s together (IMAGE_EXAMPLES=600 for a longer run)
+IMAGE_EXAMPLES = int(os.environ.get("IMAGE_EXAMPLES", 40))
+_MODES = ["1", "L", "LA", "La", "P", "PA", "RGB", "RGBA", "RGBa", "RGBX", "CMYK", "YCbCr", "LAB", "HSV", "I",
+          "I;16", "I;16B", "I;16L", "F"]
+_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "TIFF": ".tif"}
+
+
+def _savable(fmt: str) -> list[str]:
+    """The modes this Pillow writes in `fmt` (JPEG: 1 L RGB RGBX CMYK YCbCr; PNG adds LA P
+    RGBA I;16; TIFF nearly all), found by trying rather than listed, so a Pillow upgrade
+    that adds a mode is fuzzed too."""
+    ok = []
+    for mode in _MODES:
+        try:
+            PILImage.new(mode, (4, 4)).save(io.BytesIO(), fmt)
+            ok.append(mode)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    return ok
+
+
+_SAVABLE = {fmt: _savable(fmt) for fmt in _FORMATS}
+
+
+def _picture(mode: str, w: int, h: int, seed: int) -> PILImage.Image:
+    """A small picture with some detail (two gradients, a flat channel, sometimes half
+    transparent) in `mode`; the deep modes use the full 16-bit range."""
+    r = PILImage.linear_gradient("L").resize((w, h))
+    g = r.transpose(PILImage.Transpose.ROTATE_90).resize((w, h))
+    b = PILImage.new("L", (w, h), seed % 256)
+    rgba = PILImage.merge("RGBA", (r, g, b, PILImage.new("L", (w, h), 255 if seed % 3 else 128)))
+    if mode in ("I", "F", "I;16", "I;16B", "I;16L"):
+        deep = rgba.convert("L").convert("I").point(lambda v: v * 257)
+        if mode in ("I", "F"):
+            return deep.convert(mode)
+        return PILImage.frombytes(mode, (w, h), deep.convert("I;16").tobytes())
+    return rgba.convert(mode)
+
+
+def _set_dims(data: bytearray, fmt: str, w: int, h: int) -> None:
+    """Overwrite the width and height a file's header declares (the pixels stay as they are)."""
+    if fmt == "PNG" and data[12:16] == b"IHDR":
+        data[16:24] = struct.pack(">II", w & 0xFFFFFFFF, h & 0xFFFFFFFF)
+    elif fmt == "JPEG":
+        i = 2
+        while i + 9 < len(data) and data[i] == 0xFF:
+            marker, length = data[i + 1], struct.unpack(">H", data[i + 2:i + 4])[0]
+            if marker in (0xC0, 0xC1, 0xC2):
+                data[i + 5:i + 9] = struct.pack(">HH", h & 0xFFFF, w & 0xFFFF)
+                return
+            i += 2 + length
+    elif fmt == "TIFF" and len(data) >= 8:
+        end = "<" if data[:2] == b"II" else ">"
+        ifd = struct.unpack(end + "I", data[4:8])[0]
+        if ifd + 2 > len(data):
+            return
+        for k in range(struct.unpack(end + "H", data[ifd:ifd + 2])[0]):
+            at = ifd + 2 + 12 * k
+            if at + 12 > len(data):
+                return
+            tag, typ = struct.unpack(end + "HH", data[at:at + 4])
+            if tag in (256, 257):  # ImageWidth, ImageLength: SHORT or LONG, stored in the entry
+                value = w if tag == 256 else h
+                data[at + 8:at + 12] = struct.pack(end + "HH", value & 0xFFFF, 0) if typ == 3 \
+                    else struct.pack(end + "I", value & 0xFFFFFFFF)
+
+
+# header sizes: none, one pixel, fewer or more than the pixels stored (up to 16 megapixels:
+# decoding stays small), and more than MAX_PIXELS (refused from the header, before decoding)
+_DIMS = st.sampled_from([(0, 0), (0, 7), (1, 1), (2, 3), (7, 5), (640, 480), (4000, 4000), (65535, 65535),
+                         (100_000, 100_000), (2**31 - 1, 1), (1, 2**31 - 1)])
+
+
+@st.composite
+def photo_files(draw) -> tuple[bytes, str, str]:
+    """(file bytes, suffix, what was done to it) for a small photo, maybe damaged."""
+    fmt = draw(st.sampled_from(sorted(_FORMATS)))
+    mode = draw(st.sampled_from(_SAVABLE[fmt]))
+    w, h = draw(st.integers(1, 48)), draw(st.integers(1, 48))
+    im = _picture(mode, w, h, draw(st.integers(0, 255)))
+    opts: dict = {}
+    if fmt == "JPEG":
+        opts = {"quality": draw(st.integers(5, 95)), "progressive": draw(st.booleans())}
+        o = draw(st.sampled_from([None, 1, 3, 6, 8, 0, 9, 65535]))
+        if o is not None:
+            exif = PILImage.Exif()
+            exif[0x0112] = o
+            opts["exif"] = exif.tobytes()
+    elif fmt == "TIFF":
+        opts = {"compression": draw(st.sampled_from([None, "tiff_lzw", "tiff_deflate", "packbits"]))}
+    elif fmt == "PNG" and mode in ("P", "L", "RGB") and draw(st.booleans()):
+        opts = {"transparency": 0 if mode in ("P", "L") else (0, 0, 0)}
+    buf = io.BytesIO()
+    try:
+        im.save(buf, fmt, **opts)
+    except (OSError, ValueError, KeyError, TypeError):  # an option this mode cannot take
+        buf = io.BytesIO()
+        im.save(buf, fmt)
+    data = bytearray(buf.getvalue())
+    done = [f"{fmt} {mode} {w}x{h} {opts.get('compression', '')}"]
+    suffix = _FORMATS[fmt]
+    for _ in range(draw(st.integers(0, 2))):
+        op = draw(st.sampled_from(["cut", "flip", "dims", "junk", "suffix"]))
+        if op == "cut" and data:
+            n = draw(st.integers(0, len(data) - 1))
+            del data[n:]
+            done.append(f"cut at {n}")
+        elif op == "flip" and data:
+            for _ in range(draw(st.integers(1, 8))):
+                i = draw(st.integers(0, len(data) - 1))
+                data[i] ^= draw(st.integers(1, 255))
+            done.append("flipped")
+        elif op == "dims":
+            dw, dh = draw(_DIMS)
+            _set_dims(data, fmt, dw, dh)
+            done.append(f"header {dw}x{dh}")
+        elif op == "junk":
+            data += draw(st.binary(min_size=1, max_size=64))
+            done.append("junk appended")
+        elif op == "suffix":
+            suffix = draw(st.sampled_from([".jpg", ".jpeg", ".png", ".tif", ".tiff", ".PNG"]))
+            done.append(f"named {suffix}")
+    return bytes(data), suffix, ", ".join(done)
+
+
+def photo_edition(root: Path, data: bytes, suffix: str, in_block: bool) -> Path:
+    """One page: a story and the photo 'pic', page-level or inside the story."""
+    (root / "photos").mkdir(parents=True, exist_ok=True)
+    (root / "photos" / f"x{suffix}").write_bytes(data)
+    photo = {"id": "pic", "file": f"photos/x{suffix}", "caption": "江城夜景。", "credit": "本报记者 摄"}
+    story = {"id": "s", "frame": {"col": 1, "span": 4, "top": 0, "lines": 40}, "headline": "江城新闻",
+             "body": {"filler": {"seed": 2, "chars": 400}}}
+    page: dict = {"stories": [story]}
+    if in_block:
+        story["photos"] = [{**photo, "columns": 2, "lines": 12}]
+    else:
+        page["photos"] = [{**photo, "frame": {"col": 5, "span": 4, "top": 0, "lines": 30}, "fit": "cover"}]
+    doc = {"edition": {"paper": "江城日报", "date": "2026-08-19", "style": "broadsheet"},
+           "sections": [{"id": "A", "name": "要闻", "pages": 1}], "pages": {"A1": page}}
+    path = root / "edition.yaml"
+    path.write_text(_yaml_dump(doc), encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+@settings(max_examples=IMAGE_EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(photo=photo_files(), in_block=st.booleans())
+def test_any_photo_file_builds_or_is_refused_naming_the_photo(tmp_path_factory, photo, in_block):
+    data, suffix, done = photo
+    note(done)
+    root = _tmpdir(tmp_path_factory)
+    path = photo_edition(root, data, suffix, in_block)
+    built = True
+    try:
+        with time_limit(TIME_LIMIT):
+            res = build(path, BuildOptions(out_dir=root / "out", allow_overset=True))
+    except LayoutError as e:
+        refused(e)
+        assert "'pic'" in str(e), f"the error does not name the photo: {e}"
+        built = False
+    else:
+        event("built")
+        assert res.edition_pdf is not None and res.edition_pdf.is_file()
+    with time_limit(TIME_LIMIT):
+        cli = CliRunner().invoke(app, ["check", str(path)])
+    assert cli.exception is None or isinstance(cli.exception, SystemExit), repr(cli.exception)
+    assert "Traceback" not in cli.output and "internal error" not in cli.output, cli.output
+    assert cli.exit_code == (0 if built else 1), cli.output
+    if not built:
+        assert "'pic'" in cli.output, cli.output

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from layout.model import manifest
+from layout.model.bodies import is_file_name
+from layout.model.styles import STYLE_KEYS
 from layout.model.units import HAO_PT
 
 SCHEMA_FILE = Path(manifest.__file__).resolve().parent / "schema" / "edition.schema.json"
@@ -31,7 +33,7 @@ DEF_KEYS = {
     "box": manifest.BOX_KEYS,
 }
 # key sets the loader spells inline rather than as constants
-INLINE_KEYS = [{"edition", "sections", "pages"}, {"filler"}, {"seed", "chars"}]
+INLINE_KEYS = [{"edition", "sections", "pages"}, {"filler"}, {"file"}, {"seed", "chars"}]
 # required keys, as passed to Checker.mapping in manifest.py
 REQUIRED = {
     "edition": {"paper", "date"},
@@ -139,12 +141,21 @@ def test_story_and_continuation_are_alternatives(schema):
 
 def test_body_forms(schema):
     forms = schema["$defs"]["body"]["anyOf"]
-    assert {f["title"] for f in forms} == {"body file", "inline text", "paragraphs", "filler"}
+    assert {f["title"] for f in forms} == {"body file", "body file mapping", "inline text", "paragraphs", "filler"}
     file_form = next(f for f in forms if f["title"] == "body file")
     assert re.search(file_form["pattern"], "stories/lead.txt")
     assert not re.search(file_form["pattern"], "第一段\n第二段.txt")
-    for path_like in ("../../etc/passwd", "stories/a.text"):  # manifest.PATH_LIKE reads these as files
-        assert re.search(file_form["pattern"], path_like) and manifest.PATH_LIKE.fullmatch(path_like)
-    assert not re.search(file_form["pattern"], "每股收益0.5元/股")
+    # only .txt / .md names are files (bodies.is_file_name); slashes alone make no file name
+    for name in ("stories/lead.txt", "a.MD", "../x.txt "):
+        assert re.search(file_form["pattern"], name) and is_file_name(name), name
+    for text in ("TCP/IP", "1/2", "A/B测试", "../../etc/passwd", "stories/a.text", "每股收益0.5元/股"):
+        assert not re.search(file_form["pattern"], text) and not is_file_name(text), text
+    mapping = next(f for f in forms if f["title"] == "body file mapping")
+    assert mapping["required"] == ["file"] and mapping["additionalProperties"] is False
     headline = schema["$defs"]["story"]["properties"]["headline"]["oneOf"]
     assert {"#/$defs/text", "#/$defs/headline"} == {h["$ref"] for h in headline}
+
+
+def test_style_override_keys_match_the_style_keys(schema):
+    names = schema["$defs"]["edition"]["properties"]["style_overrides"]["propertyNames"]["enum"]
+    assert set(names) == set(STYLE_KEYS)

@@ -153,7 +153,8 @@ def test_untouched_page_files_are_not_rewritten_but_a_deleted_one_is(tmp_path):
 
 
 def test_a_change_to_the_style_sheet_rebuilds_every_page(tmp_path):
-    """The style may live outside the edition folder (a house style shared by editions)."""
+    """The style may live outside the edition folder (a house style shared by editions,
+    with --allow-outside)."""
     import shutil
 
     manifest = write_edition(tmp_path / "ed")
@@ -162,7 +163,7 @@ def test_a_change_to_the_style_sheet_rebuilds_every_page(tmp_path):
     shutil.copy(ROOT / "styles" / "broadsheet.yaml", house)
     manifest.write_text(manifest.read_text(encoding="utf-8").replace("style: broadsheet", "style: ../house/broadsheet.yaml"),
                         encoding="utf-8")
-    w = Watcher(manifest, BuildOptions(out_dir=tmp_path / "out", jobs=1))
+    w = Watcher(manifest, BuildOptions(out_dir=tmp_path / "out", jobs=1, allow_outside=True))
     assert w.build_once().error is None
     assert w.changes() == []
     house.write_text(house.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")

@@ -24,15 +24,16 @@ import yaml
 from layout.errors import ManifestError, Problem
 from layout.model import photos as photo_files
 from layout.model import yamlpos
-from layout.model.bodies import MAX_BODY_BYTES, PATH_LIKE, body, split_paragraphs
+from layout.model.bodies import MAX_BODY_BYTES, TEXT_SUFFIXES, body, split_paragraphs
 from layout.model.checker import FRAME_KEYS, Checker, kind
 from layout.model.edition import Box, Edition, Headline, Page, Photo, Section, Story
 from layout.model.jumps import check_jumps
+from layout.model.styles import ALIGNS, ROLE_KEYS, ROLES, STYLE_KEYS, close_hint, is_path
 
-# the loader's interface; MAX_BODY_BYTES, PATH_LIKE and split_paragraphs are defined in bodies.py,
+# the loader's interface; MAX_BODY_BYTES, TEXT_SUFFIXES and split_paragraphs are defined in bodies.py,
 # FRAME_KEYS in checker.py and importable from here with the manifest's other key sets
 __all__ = ["load_edition", "split_paragraphs", "MAX_BODY_BYTES", "MAX_MANIFEST_BYTES", "MAX_PAGES",
-           "MAX_YAML_NODES", "PATH_LIKE", "EDITION_KEYS", "SECTION_KEYS", "PAGE_KEYS", "STORY_KEYS",
+           "MAX_YAML_NODES", "TEXT_SUFFIXES", "EDITION_KEYS", "SECTION_KEYS", "PAGE_KEYS", "STORY_KEYS",
            "CONT_KEYS", "FRAME_KEYS", "HEADLINE_KEYS", "PAGE_PHOTO_KEYS", "BLOCK_PHOTO_KEYS", "BOX_KEYS",
            "FACES", "TEMPLATES", "IMAGE_SUFFIXES"]
 
@@ -141,10 +142,13 @@ def _convert(ck: Checker, root: Any, raw: bytes) -> Edition | None:
     if number is not None:
         number = ck.integer(number, "edition.number", 1, 10**7)
     style = ck.text(ed.get("style", "broadsheet"), "edition.style") or "broadsheet"
+    if is_path(style):  # a style file is held to the edition folder like texts and photos
+        ck.path_in_edition(style, "edition.style", "style")
     overrides = ed.get("style_overrides") or {}
     if not isinstance(overrides, dict):
         ck.err("edition.style_overrides", "expected a mapping of style keys")
         overrides = {}
+    _check_overrides(ck, overrides)
 
     sections: list[Section] = []
     raw_sections = top.get("sections")
@@ -250,6 +254,25 @@ def _convert(ck: Checker, root: Any, raw: bytes) -> Edition | None:
     return Edition(paper=paper, date=date, style=style, sections=tuple(sections), pages=tuple(pages),
                    source=ck.file, sha256=hashlib.sha256(raw).hexdigest(), number=number,
                    style_overrides=overrides)
+
+
+def _check_overrides(ck: Checker, over: dict) -> None:
+    """style_overrides: only keys a style reads (a typo would silently do nothing), and
+    known align values, each reported at its manifest line; the values themselves are
+    checked with the style they are merged into."""
+    base = "edition.style_overrides"
+    ck.mapping(over, base, set(STYLE_KEYS))
+    for sec, keys in STYLE_KEYS.items():
+        if keys is not None and over.get(sec) is not None:
+            ck.mapping(over[sec], f"{base}.{sec}", set(keys))
+    roles = over.get("roles")
+    if roles is None or ck.mapping(roles, f"{base}.roles", set(ROLES)) is None:
+        return
+    for rname, role in roles.items():
+        if rname in ROLES and role is not None and ck.mapping(role, f"{base}.roles.{rname}", set(ROLE_KEYS)):
+            align = role.get("align")
+            if align is not None and align not in ALIGNS:
+                ck.err(f"{base}.roles.{rname}.align", f"unknown align {align!r}", close_hint(str(align), ALIGNS))
 
 
 def _photo(ck: Checker, v: Any, path: str, page_level: bool) -> Photo | None:

@@ -7,7 +7,10 @@ An edition may override any value (`edition.style_overrides`, merged key by key)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import difflib
+import re
+import stat
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +20,31 @@ _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has
 
 from layout import paths
 from layout.errors import Problem, StyleError
+from layout.model import yamlpos
 from layout.model.units import parse_length
 
 ROLES = ("masthead", "folio", "kicker", "headline", "subhead", "byline", "body", "caption",
          "credit", "jump", "box", "box_title", "dateline")
 KINSOKU_LEVELS = ("basic", "strict")
+ALIGNS = ("justify", "left", "center", "right")
+# The keys a style sheet may have (README "Styles"): section -> its keys; None for `name` (a
+# value) and `roles` (role names from ROLES, each a mapping of ROLE_KEYS).  A key no style
+# reads is a typo that would silently do nothing: an error, in a style file and in an
+# edition's style_overrides alike.
+STYLE_KEYS: dict[str, frozenset[str] | None] = {
+    "name": None,
+    "page": frozenset({"width", "height"}),
+    "grid": frozenset({"body_size", "leading", "columns", "column_chars", "gutter_chars", "lines", "top"}),
+    "paragraph": frozenset({"indent", "indent_after_heading", "kinsoku", "trim_opening_at_line_start"}),
+    "masthead": frozenset({"lines"}),
+    "rules": frozenset({"weight", "folio_weight", "box_weight", "box_padding"}),
+    "print": frozenset({"bleed"}),
+    "roles": None,
+}
+ROLE_KEYS = frozenset({"face", "size", "leading", "color", "align", "sizes", "max_lines"})
+# what every style sheet has: a file without them is not a style sheet (and is not quoted)
+REQUIRED_SECTIONS = ("page", "grid", "roles")
+MAX_STYLE_BYTES = 1024 * 1024  # a house style is a few kB
 
 # Colours are CMYK tuples: the print renderer writes them as is; others convert.
 COLORS: dict[str, tuple[float, float, float, float]] = {
@@ -106,9 +129,15 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
+def is_path(name: str) -> bool:
+    """A style given as a file (``styles/house.yaml``, ``../x``) rather than a bundled name:
+    the manifest loader holds such a path to the edition folder like a body text or photo."""
+    return name.endswith((".yaml", ".yml")) or "/" in name
+
+
 def find_style(name: str, relative_to: Path | None = None) -> Path:
     """A style name (styles/<name>.yaml) or a path (relative to the manifest)."""
-    if name.endswith((".yaml", ".yml")) or "/" in name:
+    if is_path(name):
         p = Path(name)
         if not p.is_absolute() and relative_to is not None:
             p = relative_to / p
@@ -116,22 +145,108 @@ def find_style(name: str, relative_to: Path | None = None) -> Path:
     return paths.styles_dir() / f"{name}.yaml"
 
 
+def close_hint(value: str, allowed: list[str] | tuple[str, ...]) -> str:
+    """"did you mean 'x'?" for a near miss, else the allowed values (manifest and style alike)."""
+    close = difflib.get_close_matches(value, list(allowed), n=1)
+    return f"did you mean {close[0]!r}?" if close else f"use one of {', '.join(allowed)}"
+
+
+def unknown_keys(data: dict[str, Any]) -> list[Problem]:
+    """A problem for each key of a style mapping that no style reads, with "did you mean"
+    (positions are the caller's: the manifest loader checks style_overrides itself)."""
+    out: list[Problem] = []
+
+    def check(node: Any, path: str, allowed: frozenset[str] | tuple[str, ...]) -> list[str]:
+        if not isinstance(node, dict):
+            return []
+        bad = [str(k) for k in node if k not in allowed]
+        for k in bad:
+            out.append(Problem(f"unknown key {k!r}", path=f"{path}.{k}" if path else k,
+                               hint=close_hint(k, sorted(allowed))))
+        return [str(k) for k in node if k in allowed]
+
+    for sec in check(data, "", tuple(STYLE_KEYS)):
+        sub = STYLE_KEYS[sec]
+        if sub is not None:
+            check(data[sec], sec, sub)
+    roles = data.get("roles")
+    for rname in check(roles, "roles", ROLES):
+        check(roles[rname], f"roles.{rname}", ROLE_KEYS)
+    return out
+
+
 def load_style(name: str, relative_to: Path | None = None, overrides: dict | None = None) -> Style:
+    """The style `name` (bundled) or file (relative to `relative_to`), with `overrides` merged
+    over it.  What the file holds is quoted in an error only once it is known to be a style
+    sheet: a style path that names some other file (a mistake, or a probe with
+    --allow-outside) gets "not a style sheet", never its content."""
     path = find_style(name, relative_to)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML)
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a folder, a FIFO, /dev/zero: nothing to read
+            raise StyleError(Problem(f"style {name!r} is not a file", file=str(path)))
+        if info.st_size > MAX_STYLE_BYTES:
+            raise StyleError(Problem(f"style file is {info.st_size} bytes; the limit is {MAX_STYLE_BYTES} "
+                                     "(a style sheet is a few kB)", file=str(path)))
+        raw = path.read_bytes()
     except FileNotFoundError:
         known = ", ".join(sorted(p.stem for p in paths.styles_dir().glob("*.yaml")))
         raise StyleError(Problem(f"style {name!r} not found at {path}", hint=f"known styles: {known}")) from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-        raise StyleError(Problem(f"cannot read style: {e}", file=str(path))) from None
-    if not isinstance(data, dict):
-        raise StyleError(Problem("a style sheet must be a mapping", file=str(path)))
+    except (OSError, ValueError) as e:  # permission denied, a name too long, a NUL in the name
+        raise StyleError(Problem(f"cannot read style: {getattr(e, 'strerror', None) or e}", file=str(path))) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise StyleError(Problem(f"not UTF-8 (byte 0x{raw[e.start]:02X})", file=str(path), line=line,
+                                 hint="a style sheet is a UTF-8 YAML file")) from None
+    try:
+        data = yaml.load(text, Loader=_YAML)
+    except yaml.YAMLError as e:  # its position and what is wrong; str(e) would quote the file's lines
+        mark = getattr(e, "problem_mark", None)
+        # PyYAML quotes what it stumbled on: a character ('\t') helps, a word of a file that
+        # may be no style at all (an alias, a tag) is not repeated
+        what = re.sub(r"'[^']{4,}'", "…", getattr(e, "problem", None) or "not YAML")
+        raise StyleError(Problem(f"invalid YAML in the style: {what}", file=str(path),
+                                 line=mark.line + 1 if mark else 0, column=mark.column + 1 if mark else 0,
+                                 hint="fix the YAML syntax")) from None
+    except (ValueError, TypeError, OverflowError, AttributeError, KeyError, IndexError, RecursionError):
+        raise StyleError(Problem("invalid YAML in the style: a value its type rejects", file=str(path),
+                                 hint="quote values meant as text")) from None
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), dict) for k in REQUIRED_SECTIONS):
+        raise StyleError(Problem(
+            "not a style sheet: a style is a YAML mapping with page, grid and roles sections", file=str(path),
+            hint="give a style name (" + ", ".join(sorted(p.stem for p in paths.styles_dir().glob("*.yaml")))
+            + ") or the path of a style YAML (see styles/broadsheet.yaml)"))
+    problems = [Problem(p.message, str(path), path=p.path, hint=p.hint) for p in unknown_keys(data)]
     source = str(path)
     if overrides:
         data = _merge(data, overrides)
         source += " with the edition's style_overrides"
-    return style_from_dict(data, source)
+    try:
+        style = style_from_dict(data, source)
+    except StyleError as e:
+        problems += e.problems
+    if problems:  # all of them at once, each at its line of the style file
+        raise StyleError(_located(problems, str(path), text))
+    return style
+
+
+def _located(problems: list[Problem], file: str, text: str) -> list[Problem]:
+    """Problems of the style file `file` with the line and column of their key path (the
+    style is parsed again with positions only when it has problems)."""
+    try:
+        doc = yamlpos.load(text)
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+        return problems
+    out = []
+    for p in problems:
+        if p.file == file and p.path and not p.line:
+            key = doc.marks.get(p.path + "#key") if p.message.startswith("unknown key") else None
+            line, column = key or doc.mark(p.path)
+            p = replace(p, line=line, column=column)
+        out.append(p)
+    return out
 
 
 def path_of(source: str) -> str:
@@ -219,11 +334,14 @@ def style_from_dict(data: dict[str, Any], source: str = "<style>") -> Style:
     for rname, r in roles.items():
         if r.color not in COLORS:
             problems.append(Problem(f"unknown colour {r.color!r}", file=source, path=f"roles.{rname}.color",
-                                    hint=f"use one of {', '.join(COLORS)}"))
+                                    hint=close_hint(r.color, tuple(COLORS))))
+        if r.align not in ALIGNS:
+            problems.append(Problem(f"unknown align {r.align!r}", file=source, path=f"roles.{rname}.align",
+                                    hint=close_hint(r.align, ALIGNS)))
     kinsoku = str(get("paragraph.kinsoku", "basic"))
     if kinsoku not in KINSOKU_LEVELS:
         problems.append(Problem(f"unknown kinsoku level {kinsoku!r}", file=source, path="paragraph.kinsoku",
-                                hint="use basic or strict (clreq)"))
+                                hint=close_hint(kinsoku, KINSOKU_LEVELS) + " (clreq)"))
     style = Style(
         name=str(get("name", Path(str(path_of(source))).stem) or "style"),
         source=source,

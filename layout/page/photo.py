@@ -48,7 +48,8 @@ def compose_photo(placer: Placer, page: Page, photo: Photo, x: float, w: float, 
         scale = max(bw / src_w, bh / src_h)
         cw, ch = bw / scale, bh / scale
         cx, cy = (src_w - cw) / 2, (src_h - ch) / 2
-        crop = (round(cx), round(cy), round(cx + cw), round(cy + ch))
+        left, upper = round(cx), round(cy)  # at least one pixel each way (a 1 x 2 photo in a square frame)
+        crop = (left, upper, max(left + 1, round(cx + cw)), max(upper + 1, round(cy + ch)))
     else:
         scale = min(bw / src_w, bh / src_h)
         dw, dh = src_w * scale, src_h * scale
