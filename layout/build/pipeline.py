@@ -274,7 +274,7 @@ def raise_errors(findings: list[Finding]) -> None:
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         kind = OversetError if all(f.code == "overset" for f in errors) else ManifestError
-        raise kind([Problem(f.message) for f in errors])
+        raise kind([Problem(f.message) for f in errors], [f for f in findings if f.severity != "error"])
 
 
 def write_report(path: Path, report: dict) -> None:

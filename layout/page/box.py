@@ -62,7 +62,7 @@ def box_fit_findings(page: Page, bx: Box, n: int, room: int, box_lines: list[Tex
     fr = bx.frame
     fit = fr.lines + n - room
     data = {"story": bx.id, "box": bx.id, "page": page.label, "lines": fr.lines, "lines_fit": fit,
-            "lines_change": fit - fr.lines}
+            "lines_change": fit - fr.lines, "frame": f"col {fr.col} span {fr.span} top {fr.top} lines {fr.lines}"}
     if n > room:
         cut = sum(len(r.text.replace(" ", "")) for tl in box_lines[max(room, 0):] for r in tl.runs)
         return [Finding("error", "overset", f"{page.label}/{bx.id}",

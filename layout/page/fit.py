@@ -104,7 +104,8 @@ def fit_chars(fit: StoryFit) -> int:
 
 def severity_key(fit: StoryFit) -> tuple:
     """Sort key, worst first: overset before underset, then by grid lines, then characters."""
-    return (0 if fit.overset_lines else 1, -abs(fit.lines_change), -abs(fit_chars(fit)), fit.page, str(fit.story))
+    rank = 0 if fit.overset_lines else 1 if fit.lines_change < 0 else 2
+    return (rank, -abs(fit.lines_change), -abs(fit_chars(fit)), fit.page, str(fit.story))
 
 
 # -- finding the least `lines:` ------------------------------------------------------------
@@ -191,3 +192,60 @@ def frame_lines_for(flow: Flow, frame: Frame, tops: list[int], min_lines: int,
     if not flow.overset_lines and guess >= frame.lines:
         return frame.lines  # fits, and one grid line less holds too few lines: nothing to search
     return least_fitting(fits, guess, max(min_lines, 1))
+
+
+# -- the fit table (`layout check --fit`) ------------------------------------------------
+
+def _width(text: str) -> int:
+    """Columns a terminal gives `text` (CJK characters take two)."""
+    from unicodedata import east_asian_width
+
+    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    gap = " " * max(0, width - _width(text))
+    return gap + text if right else text + gap
+
+
+def fit_status(fit: StoryFit) -> str:
+    if fit.overset_lines:
+        return "overset"
+    if fit.jump_to:
+        return f"jumps to {fit.jump_to}"
+    if fit.lines_change < 0:
+        return "underset"
+    return "fits"
+
+
+def fit_rows(fits: list[StoryFit], findings: list = ()) -> list[tuple[str, ...]]:
+    """One row per story entry (and per box that does not fit, from its findings), worst
+    first: page, story, frame, text columns, `lines:` now → the value that fits, the
+    change, characters to cut (−) or room for (+), status."""
+    keyed = []
+    for f in fits:
+        fr = f.frame
+        keyed.append((severity_key(f), (f.page, str(f.story), f"col {fr.col} span {fr.span} top {fr.top} lines {fr.lines}",
+                                        str(f.columns), f"{fr.lines} → {f.lines_fit}", signed(f.lines_change),
+                                        signed(fit_chars(f)) + " 字", fit_status(f))))
+    for f in findings:
+        d = f.data
+        if f.code in ("overset", "underset") and "box" in d:
+            change = int(d["lines_change"])
+            chars = -int(d.get("chars_left", 0)) if f.code == "overset" else 0
+            keyed.append(((0 if f.code == "overset" else 1, -abs(change), -abs(chars), str(d["page"]), d["box"]),
+                          (str(d["page"]), f"{d['box']} (box)", str(d.get("frame", "")), "1",
+                           f"{d['lines']} → {d['lines_fit']}", signed(change), signed(chars) + " 字", f.code)))
+    keyed.sort(key=lambda kr: kr[0])
+    return [r for _, r in keyed]
+
+
+TABLE_HEAD = ("page", "story", "frame", "cols", "lines:", "±lines", "±字", "")
+
+
+def fit_table(rows: list[tuple[str, ...]]) -> list[str]:
+    """Rows (fit_rows) as aligned text lines under a header."""
+    table = [TABLE_HEAD, *rows]
+    widths = [max(_width(r[i]) for r in table) for i in range(len(TABLE_HEAD))]
+    right = {3, 5, 6}
+    return ["  ".join(_pad(c, widths[i], i in right) for i, c in enumerate(r)).rstrip() for r in table]
