@@ -219,6 +219,7 @@ def base_doc() -> dict:
                 "boxes": [{"id": "box", "frame": {"col": 5, "span": 4, "top": 0, "lines": 10}, "title": "导读",
                            "text": "本报今推特刊"}]},
             "A3": {"stories": [{"continued": "lead", "frame": {"col": 1, "span": 4, "top": 0, "lines": 40}}]},
+            "T1": {"blank": True},
         },
     }
 
