@@ -29,12 +29,11 @@ except KeyboardInterrupt:  # Ctrl-C while the command is still starting: no trac
 
 INTERRUPTED = 130  # exit code after Ctrl-C (128 + SIGINT), as shells report it
 
-APP_HELP = """Typeset a daily newspaper edition from its YAML manifest into print-ready PDFs.
-
-Start with `layout new DIR`, edit DIR/edition.yaml, then `layout check DIR` and
-`layout build DIR` (the PDFs go to DIR/output).  `layout check --fit` lists the `lines:`
-value that fits every story.  Exit status: 0 done, 1 problems in the edition (each
-named with file, line and what to do), 2 wrong usage, 130 interrupted."""
+APP_HELP = ("Typeset a daily newspaper edition from its YAML manifest into print-ready PDFs.\n\n"
+            "Start with `layout new DIR`, edit DIR/edition.yaml, then `layout check DIR` and `layout build DIR` "
+            "(the PDFs go to DIR/output). `layout check --fit` lists the `lines:` value that fits every story.\n\n"
+            "Exit status: 0 done, 1 problems in the edition (each named with file, line and what to do), "
+            "2 wrong usage, 130 interrupted.")
 
 GLOBAL_FLAGS = ("--debug", "--quiet", "-q", "--verbose", "-v")
 
@@ -191,7 +190,7 @@ def _with_progress(fn):
     return fn(plain)
 
 
-def fit_summary(pages, findings: list[Finding]) -> str:
+def fit_summary(pages, findings: list[Finding], hint: bool = True) -> str:
     """One line: how many story blocks and boxes do not fit their `lines:` (the warnings and
     `layout check --fit` give each one's figures)."""
     fits = [f for cp in pages for f in cp.fits]
@@ -202,7 +201,7 @@ def fit_summary(pages, findings: list[Finding]) -> str:
     parts = [f"{plural(over, 'frame')} overset"] if over else []
     if spare:
         parts.append(f"{plural(spare, 'frame')} with grid lines to spare")
-    return f"fit: {', '.join(parts)} (layout check --fit lists the lines: that fits each)"
+    return f"fit: {', '.join(parts)}" + (" (layout check --fit lists the lines: that fits each)" if hint else "")
 
 
 def _summary(res) -> None:
@@ -331,7 +330,7 @@ def check(
             out.print(line, markup=False, soft_wrap=True)
     if not STATE["quiet"]:
         out.print(f"{plural(len(pages), 'page')} composed: {plural(len(errors), 'error')}, "
-                  f"{plural(len(findings) - len(errors), 'warning')}; {fit_summary(pages, findings)}",
+                  f"{plural(len(findings) - len(errors), 'warning')}; {fit_summary(pages, findings, not fit)}",
                   markup=False, soft_wrap=True)
     if errors:
         raise typer.Exit(1)

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from layout.model.edition import Frame
-from layout.page.flow import Flow, Slot, pour
+from layout.page.flow import Flow, Slot, fits_whole
 from layout.page.keys import StoryKey
 from layout.text.typeset import Cursor, TextLine, TextSetter
 
@@ -118,10 +118,16 @@ def capacity_at(tops: list[int], frame_top: int, k: int) -> int:
 
 def least_by_capacity(tops: list[int], frame_top: int, lines_needed: int, lo: int) -> int:
     """The least k >= lo whose columns hold `lines_needed` text lines (the first guess)."""
-    k = max(lo, 1)
-    while k < MAX_SEARCH_LINES and capacity_at(tops, frame_top, k) < lines_needed:
-        k += 1
-    return k
+    low, high = max(lo, 1), MAX_SEARCH_LINES  # capacity grows with k: bisect
+    if capacity_at(tops, frame_top, low) >= lines_needed:
+        return low
+    while high - low > 1:  # low holds too few, high enough (or the search's limit)
+        mid = (low + high) // 2
+        if capacity_at(tops, frame_top, mid) >= lines_needed:
+            high = mid
+        else:
+            low = mid
+    return high
 
 
 def least_fitting(fits: Callable[[int], bool], guess: int, lo: int) -> int:
@@ -172,25 +178,25 @@ class Reflow:
     def fits(self, k: int) -> bool:
         bottom = self.frame_top + k
         slots = [Slot(s.x, s.first, bottom, s.width) for s in self.slots]
-        return flow_fits(pour(self.setter, self.start, slots, self.head, self.tail, self.jump))
-
-
-def flow_fits(flow: Flow) -> bool:
-    """All of the text set in the frame itself: nothing over, nothing jumped."""
-    return flow.done and not flow.jumped and not flow.overset_lines
+        return fits_whole(self.setter, self.start, slots, self.head, self.tail)
 
 
 def frame_lines_for(flow: Flow, frame: Frame, tops: list[int], min_lines: int,
-                    fits: Callable[[int], bool]) -> int:
+                    fits: Callable[[int], bool], grid_lines: int = MAX_SEARCH_LINES) -> int:
     """The `lines:` value that fits a story poured as `flow` into `frame` (text columns
     starting at grid lines `tops`; `min_lines` keeps the headline stack and in-story photos
-    inside the frame).  A story that jumps fits any height: its present value is kept."""
+    inside the frame).  A story that jumps fits any height: its present value is kept.  A
+    story that would run past the grid's `grid_lines` is given the value by capacity alone
+    (no frame on the page can hold it; the advice is to cut), so a runaway text costs no
+    trial pours."""
     if flow.jumped:
         return frame.lines
     stream = len(flow.placed) + flow.overset_lines  # every line it sets: head, body, tail
     guess = least_by_capacity(tops, frame.top, stream, min_lines)
     if not flow.overset_lines and guess >= frame.lines:
         return frame.lines  # fits, and one grid line less holds too few lines: nothing to search
+    if frame.top + guess > grid_lines + 1:
+        return guess
     return least_fitting(fits, guess, max(min_lines, 1))
 
 

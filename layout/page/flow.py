@@ -134,6 +134,16 @@ def pour(setter: TextSetter, start: Cursor, slots: list[Slot], head: list[TextLi
                 empty_after)
 
 
+def fits_whole(setter: TextSetter, start: Cursor, slots: list[Slot], head: list[TextLine] | None = None,
+               tail: list[TextLine] | None = None) -> bool:
+    """Whether all of the text (head, body, tail) goes into `slots` without jumping: what
+    the fit search (fit.py) asks of each trial height.  Sets at most the slots' lines and,
+    unlike `pour`, never counts the lines left over, so a probe costs no more than the frame."""
+    head, tail = head or [], tail or []
+    _, _, done, extras, _ = _fill(setter, start, slots, [s.lines for s in slots], head, tail)
+    return done and extras
+
+
 def _remaining_chars(setter: TextSetter, cur: Cursor) -> int:
     paras = setter.paragraphs
     if cur.para >= len(paras):

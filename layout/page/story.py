@@ -18,8 +18,8 @@ from layout.fonts.catalogue import FontBook, describe
 from layout.model.edition import Edition, Page, Story, Where
 from layout.model.styles import Style
 from layout.page.display import GlyphRun, Marker, Rule
-from layout.page.fit import Reflow, StoryFit, fit_advice, flow_fits, frame_lines_for, plural
-from layout.page.flow import Flow, Placed, Slot, pour
+from layout.page.fit import Reflow, StoryFit, fit_advice, frame_lines_for, plural
+from layout.page.flow import Flow, Placed, Slot, fits_whole, pour
 from layout.page.furniture import jump_name, short_name
 from layout.page.grid import FrameArea
 from layout.page.keys import StoryKey
@@ -201,7 +201,7 @@ class StoryComposer:
             chars_set=flow.chars_set, overset_lines=flow.overset_lines, overset_chars=flow.overset_chars,
             underset_lines=flow.empty_after,
             headline=src.headline.text if src.headline else "",
-            lines_fit=frame_lines_for(flow, story.frame, lay.tops, lay.min_lines, fits),
+            lines_fit=frame_lines_for(flow, story.frame, lay.tops, lay.min_lines, fits, st.lines),
             line_chars=lay.line_chars)
         findings += self._fit_findings(fit, story)
         return ComposedStory(tuple(items), flow, fit, tuple(findings))
@@ -215,7 +215,7 @@ class StoryComposer:
         except LayoutError:  # too short for its headline, say: it does not fit
             return False
         r = lay.reflow
-        return flow_fits(pour(r.setter, r.start, r.slots, r.head, r.tail, r.jump))
+        return fits_whole(r.setter, r.start, r.slots, r.head, r.tail)
 
     def _lay_out(self, page: Page, story: Story, src_page: Page, src: Story, cursors: dict[str, Cursor],
                  key: str) -> _Laid:
@@ -305,11 +305,15 @@ class StoryComposer:
         data = {"story": story.id, "page": fit.page, "lines": fr.lines, "lines_fit": fit.lines_fit,
                 "lines_change": fit.lines_change, "text_columns": fit.columns}
         out = []
+        beyond = ""
+        if fr.top + fit.lines_fit > self.style.lines:
+            beyond = (f" (that runs past the grid's last line, {self.style.lines - 1}: cut, or continue the story "
+                      f"on another page)")
         if fit.overset_lines:
             out.append(Finding("error", "overset", where,
                                f"overset: story {story.id!r} on {fit.page} ({frame}, {cols}) set "
                                f"{fit.chars_set} characters, {fit.overset_chars} left over "
-                               f"({plural(fit.overset_lines, 'text line')}); {fit_advice(fit)} "
+                               f"({plural(fit.overset_lines, 'text line')}); {fit_advice(fit)}{beyond} "
                                f"(需增加 {fit.lines_change} 行 / 删 {fit.overset_chars} 字)",
                                {**data, "chars_set": fit.chars_set, "chars_left": fit.overset_chars,
                                 "text_lines_over": fit.overset_lines}))
