@@ -22,7 +22,6 @@ try:
     from layout import __version__, paths
     from layout.errors import Finding, LayoutError
     from layout.model.modes import OutputMode
-    from layout.page.fit import plural
 except KeyboardInterrupt:  # Ctrl-C while the command is still starting: no traceback
     sys.stderr.write("interrupted\n")
     raise SystemExit(130) from None
@@ -34,6 +33,11 @@ APP_HELP = ("Typeset a daily newspaper edition from its YAML manifest into print
             "(the PDFs go to DIR/output). `layout check --fit` lists the `lines:` value that fits every story.\n\n"
             "Exit status: 0 done, 1 problems in the edition (each named with file, line and what to do), "
             "2 wrong usage, 130 interrupted.")
+
+def plural(n: int, word: str) -> str:
+    """'1 page', '2 pages' (as layout.page.fit.plural, without importing the typesetter at start-up)."""
+    return f"{n} {word if n == 1 else word + 's'}"
+
 
 GLOBAL_FLAGS = ("--debug", "--quiet", "-q", "--verbose", "-v")
 
