@@ -1,8 +1,10 @@
-"""The `layout` command: a thin typer layer over build.py; maps errors to exit codes.
+"""The `layout` command: a thin typer layer over the build; maps errors to exit codes.
 
 Exit codes: 0 success; 1 edition errors (manifest, style, fonts, overset, output);
 2 usage errors (typer/click); 130 interrupted (Ctrl-C).  Errors print without a
-traceback unless --debug.
+traceback unless --debug.  The help users see is APP_HELP and each command's `help=`,
+never these docstrings.  Global options (-v, -q, --debug) are taken before or after the
+command (`_Layout.parse_args` moves them in front of it).
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from typing import Optional
 try:
     import typer
     from rich.console import Console
+    from typer.core import TyperGroup
 
     from layout import __version__, paths
-    from layout.errors import LayoutError
+    from layout.console import SafeStream
+    from layout.errors import Finding, LayoutError
     from layout.model.modes import OutputMode
 except KeyboardInterrupt:  # Ctrl-C while the command is still starting: no traceback
     sys.stderr.write("interrupted\n")
@@ -26,95 +30,36 @@ except KeyboardInterrupt:  # Ctrl-C while the command is still starting: no trac
 INTERRUPTED = 130  # exit code after Ctrl-C (128 + SIGINT), as shells report it
 
 
-class _Stream:
-    """A standard stream as the command writes to it.  A write that fails (ENOSPC, EPIPE, a
-    closed stream: `layout build > /dev/full`, `layout build | head -1`) is remembered, not
-    raised, and later writes are dropped: the build's outputs are written all the same, the
-    exit code is the command's, and `main` says so in one line on stderr (if it works).
+STDOUT, STDERR = SafeStream("stdout"), SafeStream("stderr")
 
-    Until `main` installs it as sys.stdout / sys.stderr (`take`), the current stream is
-    looked up at every write: CliRunner swaps them in tests, rich's live display proxies them."""
+APP_HELP = ("Typeset a daily newspaper edition from its YAML manifest into print-ready PDFs.\n\n"
+            "Start with `layout new DIR`, edit DIR/edition.yaml, then `layout check DIR` and `layout build DIR` "
+            "(the PDFs go to DIR/output). `layout check --fit` lists the `lines:` value that fits every story.\n\n"
+            "Exit status: 0 done, 1 problems in the edition (each named with file, line and what to do), "
+            "2 wrong usage, 130 interrupted.")
 
-    _UNSET = object()
-
-    def __init__(self, name: str):
-        self.name = name
-        self.failed = ""  # why the stream stopped taking output
-        self._real = self._UNSET
-
-    def take(self) -> None:
-        """Stand in for sys.<name>, so that typer's and click's own printing (help text,
-        usage errors) cannot raise either."""
-        self._real = getattr(sys, self.name)
-        setattr(sys, self.name, self)
-
-    def give_back(self) -> None:
-        if self._real is not self._UNSET:
-            if getattr(sys, self.name) is self:
-                setattr(sys, self.name, self._real)
-            self._real = self._UNSET
-
-    def _target(self):
-        f = getattr(sys, self.name) if self._real is self._UNSET else self._real
-        return getattr(f, "rich_proxied_file", f)
-
-    def write(self, text: str) -> int:
-        if not self.failed:
-            f = self._target()
-            try:
-                if f is None:  # the descriptor was closed before Python started
-                    raise OSError(0, "it is closed")
-                f.write(text)  # bytes raise TypeError, as from any text stream (click probes so)
-                f.flush()
-            except (OSError, ValueError) as e:  # ValueError: I/O operation on closed file
-                self.failed = getattr(e, "strerror", None) or str(e) or type(e).__name__
-                _silence(f)
-        return len(text)
-
-    def flush(self) -> None:
-        pass  # every write is flushed (or has failed)
-
-    def isatty(self) -> bool:
-        try:
-            return bool(self._target().isatty())
-        except (AttributeError, OSError, ValueError):
-            return False
-
-    def fileno(self) -> int:
-        f = self._target()
-        if f is None:
-            raise OSError(0, "it is closed")
-        return f.fileno()
-
-    @property
-    def encoding(self) -> str:
-        return getattr(self._target(), "encoding", None) or "utf-8"
-
-    @property
-    def errors(self) -> str:
-        return getattr(self._target(), "errors", None) or "strict"
+def plural(n: int, word: str) -> str:
+    """'1 page', '2 pages' (as layout.page.fit.plural, without importing the typesetter at start-up)."""
+    return f"{n} {word if n == 1 else word + 's'}"
 
 
-def _silence(f) -> None:
-    """Point a failed standard stream at /dev/null, so that what its buffer still holds is
-    not flushed again at exit (Python would print "Exception ignored" and exit with 120)."""
-    try:
-        fd = f.fileno()
-    except (AttributeError, OSError, ValueError):  # no descriptor (closed at start, a test's buffer)
-        return
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, fd)
-        os.close(devnull)
-    except OSError:
-        pass
+GLOBAL_FLAGS = ("--debug", "--quiet", "-q", "--verbose", "-v")
 
 
-STDOUT, STDERR = _Stream("stdout"), _Stream("stderr")
+class _Layout(TyperGroup):
+    """The command group, taking the global options anywhere on the command line."""
 
-app = typer.Typer(add_completion=False, no_args_is_help=False, help=__doc__,
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        cut = args.index("--") if "--" in args else len(args)
+        flags = [a for a in args[:cut] if a in GLOBAL_FLAGS]
+        rest = [a for a in args[:cut] if a not in GLOBAL_FLAGS]
+        return super().parse_args(ctx, flags + rest + args[cut:])
+
+
+app = typer.Typer(cls=_Layout, add_completion=False, no_args_is_help=True, help=APP_HELP,
                   context_settings={"help_option_names": ["-h", "--help"]})
-fonts_app = typer.Typer(help="Font catalogue: list faces, check an edition's coverage, prepare the TTFs.")
+fonts_app = typer.Typer(help="Font catalogue: list faces, check an edition's coverage, prepare the TTFs.",
+                        no_args_is_help=True)
 app.add_typer(fonts_app, name="fonts")
 err = Console(file=STDERR, highlight=False)
 out = Console(file=STDOUT, highlight=False)
@@ -122,12 +67,24 @@ MODES_HELP = " | ".join(m.value for m in OutputMode)
 STATE = {"debug": False, "quiet": False, "verbose": False}
 
 
+def _warnings(findings: list[Finding], limit: int | None = 10) -> None:
+    """Warnings, at most `limit` of them unless --verbose (all of them then)."""
+    warnings = [f for f in findings if f.severity == "warning"]
+    shown = warnings if STATE["verbose"] or limit is None else warnings[:limit]
+    for f in shown:
+        out.print(f"  warning: {f.where}: {f.message}", markup=False, soft_wrap=True)
+    if len(warnings) > len(shown):
+        out.print(f"  … {plural(len(warnings) - len(shown), 'more warning')} (--verbose shows all)", markup=False)
+
+
 def _fail(e: BaseException) -> None:
     if STATE["debug"]:
         raise e
     if isinstance(e, LayoutError):
+        if e.findings and not STATE["quiet"]:  # the build's other findings first: the errors come last
+            _warnings(e.findings)
         kind = type(e).__name__.replace("Error", " error").lower()
-        err.print(f"[bold red]{kind}[/] ({len(e.problems)} problem{'s' if len(e.problems) != 1 else ''}):")
+        err.print(f"[bold red]{kind}[/] ({plural(len(e.problems), 'problem')}):")
         for p in e.problems:
             err.print(f"  {p}", markup=False)
     else:
@@ -149,9 +106,9 @@ def _interrupted(what: str, out_dir: Path | None = None) -> None:
 
 @app.callback()
 def main_options(
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Timings and every finding."),
+    debug: bool = typer.Option(False, "--debug", help="Show the traceback of an internal error (for bug reports)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Print timings and every warning."),
 ) -> None:
     STATE.update(debug=debug, quiet=quiet, verbose=verbose)
     STDOUT.failed = STDERR.failed = ""  # a new command (CliRunner runs many in one process)
@@ -170,15 +127,30 @@ def _manifest(edition: Optional[Path]) -> Path:
     return edition if edition is not None else paths.sample_edition()
 
 
-@app.command()
+def _out_dir(out_dir: Optional[Path], edition: Optional[Path]) -> Path:
+    """-o, or by default `output/` beside the edition's manifest (DIR/output for `layout
+    build DIR`), so that an edition's PDFs stay with it wherever the command runs; the
+    bundled sample, which lives inside the installed package, builds into ./output."""
+    if out_dir is not None:
+        return out_dir
+    if edition is None:
+        return Path("output")
+    return (edition if edition.is_dir() else edition.parent) / "output"
+
+
+EDITION_HELP = "The edition: its edition.yaml or the folder holding it (default: the bundled sample)."
+OUT_HELP = "Output folder (default: output/ beside the edition's manifest; ./output for the sample)."
+REPORT_HELP = "Write the fit report (JSON: every story's fit and every finding) to this file."
+
+@app.command(help="Build the edition PDF and one PDF per page.")
 def build(
-    edition: Optional[Path] = typer.Argument(None, help="Edition manifest (default: the bundled sample)."),
-    out_dir: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder."),
+    edition: Optional[Path] = typer.Argument(None, help=EDITION_HELP),
+    out_dir: Optional[Path] = typer.Option(None, "--out", "-o", help=OUT_HELP),
     mode: str = typer.Option(OutputMode.PRINT.value, "--mode", "-m", help=MODES_HELP),
     pages: Optional[str] = typer.Option(None, "--pages", help="Pages to build, e.g. A1,T3-T5"),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, max=64,
                              help="Worker processes (0 = one per CPU core); output is identical for any value."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Write the fit report (JSON) here."),
+    report: Optional[Path] = typer.Option(None, "--report", help=REPORT_HELP),
     allow_overset: bool = typer.Option(False, "--allow-overset", help="Overset is a warning, not an error."),
     allow_outside: bool = typer.Option(False, "--allow-outside", help="Allow files outside the edition folder."),
     verify: bool = typer.Option(False, "--verify", help="Read the PDFs back and check every story's text."),
@@ -186,7 +158,7 @@ def build(
 ) -> None:
     """Build the edition PDF and one PDF per page."""
     output_mode = _output_mode(mode)
-    import os
+    out_dir = _out_dir(out_dir, edition)
 
     try:
         from layout.build.pipeline import BuildOptions
@@ -226,14 +198,27 @@ def _with_progress(fn):
     return fn(plain)
 
 
+def fit_summary(pages, findings: list[Finding], hint: bool = True) -> str:
+    """One line: how many story blocks and boxes do not fit their `lines:` (the warnings and
+    `layout check --fit` give each one's figures)."""
+    fits = [f for cp in pages for f in cp.fits]
+    over = sum(1 for f in fits if f.overset_lines) + sum(1 for f in findings if f.code == "overset" and "box" in f.data)
+    spare = sum(1 for f in findings if f.code == "underset")
+    if not over and not spare:
+        return f"fit: all {plural(len(fits), 'story block')} fit their lines:"
+    parts = [f"{plural(over, 'frame')} overset"] if over else []
+    if spare:
+        parts.append(f"{plural(spare, 'frame')} with grid lines to spare")
+    return f"fit: {', '.join(parts)}" + (" (layout check --fit lists the lines: that fits each)" if hint else "")
+
+
 def _summary(res) -> None:
-    warnings = [f for f in res.findings if f.severity == "warning"]
     if not STATE["quiet"]:
         stories = [f for cp in res.pages for f in cp.fits]
         chars = sum(f.chars_set for f in stories)
-        reused = f" ({len(res.reused)} unchanged pages reused)" if res.reused else ""
-        out.print(f"built {len(res.pages)} pages{reused}, {len(stories)} story blocks, {chars} body characters "
-                  f"set in {res.timings['total']:.2f} s", soft_wrap=True)
+        reused = f" ({plural(len(res.reused), 'unchanged page')} reused)" if res.reused else ""
+        out.print(f"built {plural(len(res.pages), 'page')}{reused}, {plural(len(stories), 'story block')}, "
+                  f"{chars} body characters set in {res.timings['total']:.2f} s", soft_wrap=True)
         out.print(f"edition: {res.edition_pdf}", markup=False, soft_wrap=True)
         if STATE["verbose"]:
             order = ("load", "pages", "checks", "document", "assemble", "files", "preflight")
@@ -241,36 +226,34 @@ def _summary(res) -> None:
                       markup=False)
             for msg in res.cache_rejected:
                 out.print(f"  {msg}", markup=False)
-        shown = warnings if STATE["verbose"] else warnings[:10]
-        for f in shown:
-            out.print(f"  warning: {f.where}: {f.message}", markup=False)
-        if len(warnings) > len(shown):
-            out.print(f"  … {len(warnings) - len(shown)} more warnings (--verbose shows all)")
+        out.print(fit_summary(res.pages, res.findings), markup=False, soft_wrap=True)
+        _warnings(res.findings)
 
 
-@app.command()
+@app.command(help="Build, then rebuild after every change to the manifest, its texts, photos or style, "
+                  "printing each build's fit (Ctrl-C stops).")
 def watch(
-    edition: Optional[Path] = typer.Argument(None, help="Edition manifest (default: the bundled sample)."),
-    out_dir: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder."),
+    edition: Optional[Path] = typer.Argument(None, help=EDITION_HELP),
+    out_dir: Optional[Path] = typer.Option(None, "--out", "-o", help=OUT_HELP),
     mode: str = typer.Option(OutputMode.PRINT.value, "--mode", "-m", help=MODES_HELP),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, max=64, help="Worker processes (0 = one per CPU core)."),
+    report: Optional[Path] = typer.Option(None, "--report", help=REPORT_HELP + " Rewritten after every build."),
     allow_overset: bool = typer.Option(False, "--allow-overset", help="Overset is a warning, not an error."),
     allow_outside: bool = typer.Option(False, "--allow-outside", help="Allow files outside the edition folder."),
     interval: float = typer.Option(0.1, "--interval", min=0.02, max=10.0, help="Seconds between looks at the files."),
     max_builds: int = typer.Option(0, "--max-builds", min=0, help="Stop after this many builds (0 = never)."),
 ) -> None:
-    """Build, then rebuild whenever the manifest, its texts, photos or style change (Ctrl-C stops).
-
-    One resident process: fonts, code and unchanged pages stay in memory, so a rebuild
-    composes only the pages that changed."""
+    """One resident process: fonts, code and unchanged pages stay in memory, so a rebuild
+    composes only the pages that changed.  After every build it prints the fit (overset
+    and underset in the manifest's units), as `layout build` does."""
     output_mode = _output_mode(mode)
-    import os
 
     from layout.build.pipeline import BuildOptions
     from layout.build.watch import Watcher
 
     manifest = _manifest(edition)
-    opts = BuildOptions(out_dir, output_mode, None, jobs or os.cpu_count() or 1, None, allow_overset, allow_outside)
+    opts = BuildOptions(_out_dir(out_dir, edition), output_mode, None, jobs or os.cpu_count() or 1, report,
+                        allow_overset, allow_outside)
     watcher = Watcher(manifest, opts)
 
     def report(ev) -> None:
@@ -279,9 +262,11 @@ def watch(
             names = [Path(c).name for c in ev.changed]
             changed = f" after a change to {', '.join(names[:3])}{' …' if len(names) > 3 else ''}"
         if ev.error is not None:
+            if ev.error.findings and not STATE["quiet"]:
+                _warnings(ev.error.findings)
             kind = type(ev.error).__name__.replace("Error", " error").lower()
-            err.print(f"[bold red]{kind}[/]{changed} ({len(ev.error.problems)} problem"
-                      f"{'s' if len(ev.error.problems) != 1 else ''}); outputs left as they were:")
+            err.print(f"[bold red]{kind}[/]{changed} ({plural(len(ev.error.problems), 'problem')}); "
+                      f"outputs left as they were:")
             for p in ev.error.problems:
                 err.print(f"  {p}", markup=False)
             return
@@ -289,11 +274,10 @@ def watch(
         built = [cp.display.label for cp in res.pages if cp.display.label not in set(res.reused)]
         if not STATE["quiet"]:
             what = ", ".join(built[:8]) + (" …" if len(built) > 8 else "") if built else "no page"
-            out.print(f"built {len(built)} of {len(res.pages)} pages ({what}) in {ev.seconds:.3f} s{changed}: "
-                      f"{res.edition_pdf}", markup=False, soft_wrap=True)  # one line per build, whatever the width
-            for f in res.findings:
-                if f.severity == "warning" and (STATE["verbose"] or f.code != "underset"):
-                    out.print(f"  warning: {f.where}: {f.message}", markup=False)
+            out.print(f"built {len(built)} of {plural(len(res.pages), 'page')} ({what}) in {ev.seconds:.3f} s"
+                      f"{changed}: {res.edition_pdf}", markup=False, soft_wrap=True)  # one line, whatever the width
+            out.print(f"  {fit_summary(res.pages, res.findings)}", markup=False, soft_wrap=True)
+            _warnings(res.findings)
 
     if not STATE["quiet"]:
         out.print(f"watching {manifest.parent} (Ctrl-C stops)", markup=False, soft_wrap=True)
@@ -308,11 +292,14 @@ def watch(
         _fail(e)
 
 
-@app.command()
+@app.command(help="Check the manifest, fonts and fit: compose every page and report every problem; "
+                  "writes no PDF.")
 def check(
-    edition: Optional[Path] = typer.Argument(None, help="Edition manifest (default: the bundled sample)."),
-    allow_outside: bool = typer.Option(False, "--allow-outside"),
-    report: Optional[Path] = typer.Option(None, "--report", help="Write the fit report (JSON) here."),
+    edition: Optional[Path] = typer.Argument(None, help=EDITION_HELP),
+    allow_outside: bool = typer.Option(False, "--allow-outside", help="Allow files outside the edition folder."),
+    report: Optional[Path] = typer.Option(None, "--report", help=REPORT_HELP),
+    fit: bool = typer.Option(False, "--fit", help="Print the fit table: one line per story, worst first, with the "
+                             "lines: value that fits it and the characters to cut or add."),
 ) -> None:
     """Validate, check fonts, compose every page and report problems; writes no PDF."""
     import json
@@ -337,16 +324,26 @@ def check(
     if report:
         write_atomic(report, json.dumps(fit_report(prep.edition, pages, findings, None), ensure_ascii=False,
                                         indent=1).encode())
-    for f in findings:
-        (err if f.severity == "error" else out).print(f"{f.severity}: {f.where}: {f.message}", markup=False)
     errors = [f for f in findings if f.severity == "error"]
+    for f in findings:  # warnings first: the errors end the output, where they are seen
+        if f.severity != "error" and not STATE["quiet"]:
+            out.print(f"{f.severity}: {f.where}: {f.message}", markup=False, soft_wrap=True)
+    for f in errors:
+        err.print(f"{f.severity}: {f.where}: {f.message}", markup=False, soft_wrap=True)
+    if fit:
+        from layout.page.fit import fit_rows, fit_table
+
+        for line in fit_table(fit_rows([f for cp in pages for f in cp.fits], findings)):
+            out.print(line, markup=False, soft_wrap=True)
     if not STATE["quiet"]:
-        out.print(f"{len(pages)} pages composed: {len(errors)} errors, {len(findings) - len(errors)} warnings")
+        out.print(f"{plural(len(pages), 'page')} composed: {plural(len(errors), 'error')}, "
+                  f"{plural(len(findings) - len(errors), 'warning')}; {fit_summary(pages, findings, not fit)}",
+                  markup=False, soft_wrap=True)
     if errors:
         raise typer.Exit(1)
 
 
-@fonts_app.command("list")
+@fonts_app.command("list", help="List the faces of the font catalogue with their roles, files and coverage.")
 def fonts_list() -> None:
     """The faces of the catalogue with their roles, files and coverage."""
     from layout.fonts.catalogue import load_fontbook
@@ -362,8 +359,8 @@ def fonts_list() -> None:
                   markup=False)
 
 
-@fonts_app.command("check")
-def fonts_check(edition: Optional[Path] = typer.Argument(None, help="Edition manifest.")) -> None:
+@fonts_app.command("check", help="List every character of the edition that no face (or fallback) covers.")
+def fonts_check(edition: Optional[Path] = typer.Argument(None, help=EDITION_HELP)) -> None:
     """List every character of the edition that no face (or fallback) covers."""
     from layout.build.pipeline import prepare
     from layout.fonts.catalogue import describe
@@ -391,12 +388,12 @@ def fonts_check(edition: Optional[Path] = typer.Argument(None, help="Edition man
                 missing.setdefault(ch, set()).add(f"{page.label}/{p.id}")
     for ch in sorted(missing):
         out.print(f"{describe(ch)}: {', '.join(sorted(missing[ch]))}", markup=False)
-    out.print(f"{len(missing)} uncovered character(s)")
+    out.print(plural(len(missing), "uncovered character"))
     if missing:
         raise typer.Exit(1)
 
 
-@fonts_app.command("prepare")
+@fonts_app.command("prepare", help="Regenerate the bundled fonts from the Debian font packages.")
 def fonts_prepare(
     source: list[Path] = typer.Option(None, "--source", help="Folders with the source fonts (default: "
                                       "$LAYOUT_FONT_SOURCES or /usr/share/fonts)."),
@@ -412,8 +409,9 @@ def fonts_prepare(
         raise typer.Exit(1)
 
 
-@app.command()
-def new(target: Path = typer.Argument(..., help="Folder for the new edition.")) -> None:
+@app.command(help="Write a small edition that builds into a new folder DIR, to start from.")
+def new(target: Path = typer.Argument(..., metavar="DIR", help="Folder for the new edition (new, or empty).")
+        ) -> None:
     """Scaffold a small edition that builds."""
     from layout.tools.scaffold import scaffold
 
@@ -422,10 +420,11 @@ def new(target: Path = typer.Argument(..., help="Folder for the new edition.")) 
     except LayoutError as e:
         _fail(e)
         return
-    out.print(f"created {path}; build it with: layout build {path}", markup=False)
+    out.print(f"created {path}; check it with: layout check --fit {target}; build it with: layout build {target} "
+              f"(the PDFs go to {_out_dir(None, target)})", markup=False, soft_wrap=True)
 
 
-@app.command()
+@app.command(help="Print the version.")
 def version() -> None:
     """Print the version."""
     out.print(f"layout {__version__}")

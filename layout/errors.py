@@ -76,12 +76,15 @@ class Problem:
 class LayoutError(Exception):
     """Base of every error the tool reports to a user (exit code 1)."""
 
-    def __init__(self, problems: list[Problem] | Problem | str):
+    def __init__(self, problems: list[Problem] | Problem | str, findings: list[Finding] | tuple = ()):
         if isinstance(problems, str):
             problems = [Problem(problems)]
         elif isinstance(problems, Problem):
             problems = [problems]
         self.problems: list[Problem] = list(problems)
+        # the warnings of a build that stopped on its errors (a 34-line hole next to an
+        # overset story): shown with the errors, not lost with the build
+        self.findings: list[Finding] = list(findings)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -232,8 +232,9 @@ def test_overset_and_underset_findings(tmp_path):
     over = [f for f in pages["A3"].findings if f.code == "overset"]
     assert len(over) == 1
     f = over[0]
-    assert f.data["story"] == "lead" and f.data["chars_left"] > 0 and f.data["lines_needed"] > 0
-    assert "需增加" in f.message and "删" in f.message
+    assert f.data["story"] == "lead" and f.data["chars_left"] > 0 and f.data["text_lines_over"] > 0
+    assert f.data["lines_fit"] > f.data["lines"] == 40 and f.data["lines_change"] == f.data["lines_fit"] - 40
+    assert "需增加" in f.message and "删" in f.message and f"lines: 40 → {f.data['lines_fit']}" in f.message
     under = [f for f in pages["A2"].findings if f.code == "underset"]
     assert under and under[0].data["empty_lines"] > 2
 

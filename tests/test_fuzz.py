@@ -40,8 +40,8 @@ from PIL import Image as PILImage
 from typer.testing import CliRunner
 
 from layout.build.pipeline import BuildOptions, build, compose_all, prepare
-from layout.errors import LayoutError, ManifestError
 from layout.cli import app
+from layout.errors import LayoutError, ManifestError
 from layout.fonts.catalogue import load_fontbook
 from layout.model.manifest import load_edition
 from layout.page.fidelity import display_fidelity, normalise, story_texts
@@ -230,6 +230,7 @@ def base_doc() -> dict:
                 "boxes": [{"id": "box", "frame": {"col": 5, "span": 4, "top": 0, "lines": 10}, "title": "导读",
                            "text": "本报今推特刊"}]},
             "A3": {"stories": [{"continued": "lead", "frame": {"col": 1, "span": 4, "top": 0, "lines": 40}}]},
+            "T1": {"blank": True},
         },
     }
 

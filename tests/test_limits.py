@@ -55,7 +55,7 @@ def edition_with(root: Path, body: str, jump: bool = False) -> Path:
         story["continues"] = "A2"
         pages["A2"] = {"stories": [{"continued": "big", "frame": {"col": 1, "span": 4, "top": 0, "lines": 40}}]}
     doc = {"edition": {"paper": "江城日报", "date": "2026-08-19", "style": "broadsheet"},
-           "sections": [{"id": "A", "name": "要闻", "pages": 2}], "pages": pages}
+           "sections": [{"id": "A", "name": "要闻", "pages": len(pages)}], "pages": pages}
     (root / "edition.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return root / "edition.yaml"
 

@@ -55,6 +55,7 @@ pages:
     editor: 李华
     stories:
       - {continued: s1, frame: {col: 1, span: 3, top: 0, lines: 30}}
+  A2: {blank: true}
 """
 
 S1 = """\

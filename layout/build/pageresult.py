@@ -72,7 +72,7 @@ def to_plain(r: PageResult) -> tuple[dict, list[bytes]]:
                         "title": d.title},
             "fits": [[str(f.story), f.page, [f.frame.col, f.frame.span, f.frame.top, f.frame.lines], f.continued_from, f.jump_to, f.columns, f.capacity_lines,
                       f.lines_set, f.chars_total, f.chars_set, f.overset_lines, f.overset_chars,
-                      f.underset_lines, f.headline] for f in r.page.fits],
+                      f.underset_lines, f.headline, f.lines_fit, f.line_chars] for f in r.page.fits],
             "findings": [[f.severity, f.code, f.where, f.message, f.data] for f in r.page.findings],
         },
         "text": {"label": t.label, "parts": [[str(k), v] for k, v in t.parts], "jumps": [[str(k), v] for k, v in t.jumps],
@@ -162,10 +162,10 @@ def _box(v: Any) -> list:
 
 def _fit(v: Any) -> StoryFit:
     (story, page, frame, cont, jump, columns, capacity, lines_set, chars_total, chars_set, over_lines, over_chars,
-     under_lines, headline) = _list(v, 14)
+     under_lines, headline, lines_fit, line_chars) = _list(v, 16)
     return StoryFit(StoryKey.parse(_str(story)), _str(page), Frame(*(_int(x) for x in _list(frame, 4))), _str(cont), _str(jump), _int(columns),
                     _int(capacity), _int(lines_set), _int(chars_total), _int(chars_set), _int(over_lines),
-                    _int(over_chars), _int(under_lines), _str(headline))
+                    _int(over_chars), _int(under_lines), _str(headline), _int(lines_fit), _int(line_chars))
 
 
 def _finding(v: Any) -> Finding:

@@ -21,11 +21,11 @@ from layout.build.report import archive_sidecar, fit_report
 from layout.build.session import BuildSession
 from layout.build.staging import BuildLock, StagedWrites, write_atomic
 from layout.build.workers import PageJob, run_pages
-from layout.errors import Finding, ManifestError, OversetError, Problem
+from layout.errors import Finding, LayoutError, ManifestError, OversetError, Problem
 from layout.fonts.catalogue import FontBook, load_fontbook
 from layout.fonts.embed import EmbeddedFonts
 from layout.model.edition import Edition
-from layout.model.manifest import load_edition
+from layout.model.manifest import read_edition
 from layout.model.modes import OutputMode, OutputProfile, output_profile
 from layout.model.styles import Style, load_style, path_of
 from layout.model.yamlpos import Located
@@ -79,10 +79,18 @@ class BuildResult:
 
 def prepare(manifest: Path, allow_outside: bool = False, yaml_memo: dict[str, Located] | None = None
             ) -> Prepared:
-    """Manifest, style and fonts, with every geometry problem reported at once."""
-    edition = load_edition(manifest, allow_outside=allow_outside, yaml_memo=yaml_memo)
-    style = load_style(edition.style, edition.source.parent, edition.style_overrides)
-    problems = check_frames(edition, style)
+    """Manifest, style and fonts, with every problem of the manifest reported at once: its
+    keys and values, and the geometry of the entries that could be read."""
+    edition, problems = read_edition(manifest, allow_outside=allow_outside, yaml_memo=yaml_memo)
+    if edition is None:
+        raise ManifestError(problems or Problem("the manifest does not describe an edition", str(manifest)))
+    try:
+        style = load_style(edition.style, edition.source.parent, edition.style_overrides)
+    except LayoutError as e:
+        if not problems:
+            raise
+        raise ManifestError(problems + e.problems) from None
+    problems = problems + check_frames(edition, style)
     if problems:
         raise ManifestError(problems)
     fonts = load_fontbook()
@@ -266,7 +274,7 @@ def raise_errors(findings: list[Finding]) -> None:
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         kind = OversetError if all(f.code == "overset" for f in errors) else ManifestError
-        raise kind([Problem(f.message) for f in errors])
+        raise kind([Problem(f.message) for f in errors], [f for f in findings if f.severity != "error"])
 
 
 def write_report(path: Path, report: dict) -> None:

@@ -22,8 +22,8 @@ CHECK = "check"  # the report's mode when pages were only composed (`layout chec
 
 def fit_report(edition: Edition, pages: list[ComposedPage], findings: list[Finding], mode: OutputMode | None,
                pdf_verified: bool = False) -> dict:
-    """Every story's fit (capacity, lines and characters set, overset, underset) and every
-    finding.  `mode` None: the pages were composed but no PDF was made (reported as "check")."""
+    """Every story's fit (capacity, lines and characters set, overset, underset, and the
+    `lines:` value that fits it) and every finding (boxes' fit is in theirs).  `mode` None: the pages were composed but no PDF was made (reported as "check")."""
     fits = [f for cp in pages for f in cp.fits]
     fidelity = [f for f in findings if f.code == "fidelity"]
     return {
@@ -36,7 +36,11 @@ def fit_report(edition: Edition, pages: list[ComposedPage], findings: list[Findi
             "pdf_read_back": pdf_verified,
             "differences": len(fidelity),
         },
-        "stories": [{**asdict(f), "story": str(f.story)} for f in fits],  # asdict: frame as {col, span, top, lines}
+        # asdict: frame as {col, span, top, lines}.  capacity_lines, lines_set, overset_lines and
+        # underset_lines count TEXT lines (over all text columns); lines_fit and lines_change are
+        # in the manifest's unit, the frame's grid lines (`lines:`)
+        "stories": [{**asdict(f), "story": str(f.story), "lines_change": f.lines_change,
+                     "chars_room": f.chars_room} for f in fits],
         "findings": [{"severity": f.severity, "code": f.code, "where": f.where, "message": f.message,
                       **({"data": f.data} if f.data else {})} for f in findings],
     }

@@ -60,6 +60,9 @@ class Watcher:
             dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"
                        and (here / d).resolve() != out_dir]
             found += [here / f for f in files if not f.startswith(".")]
+        if self.opts.report is not None:  # the fit report it writes itself (--report) is no change to build
+            report = self.opts.report.resolve()  # the walked folder is resolved: compare paths as they are
+            found = [p for p in found if p != report]
         return found + self.style_files
 
     def snapshot(self) -> Stamp:

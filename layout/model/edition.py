@@ -115,6 +115,7 @@ class Page:
     photos: tuple[Photo, ...] = ()
     boxes: tuple[Box, ...] = ()
     where: Where = field(default_factory=lambda: Where(""))
+    blank: bool = False  # left empty on purpose (`blank: true`): proofs mark it 本版空白
 
 
 @dataclass(frozen=True)

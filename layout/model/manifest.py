@@ -32,7 +32,7 @@ from layout.model.styles import ALIGNS, ROLE_KEYS, ROLES, STYLE_KEYS, close_hint
 
 # the loader's interface; MAX_BODY_BYTES, TEXT_SUFFIXES and split_paragraphs are defined in bodies.py,
 # FRAME_KEYS in checker.py and importable from here with the manifest's other key sets
-__all__ = ["load_edition", "split_paragraphs", "MAX_BODY_BYTES", "MAX_MANIFEST_BYTES", "MAX_PAGES",
+__all__ = ["load_edition", "read_edition", "split_paragraphs", "MAX_BODY_BYTES", "MAX_MANIFEST_BYTES", "MAX_PAGES",
            "MAX_YAML_NODES", "TEXT_SUFFIXES", "EDITION_KEYS", "SECTION_KEYS", "PAGE_KEYS", "STORY_KEYS",
            "CONT_KEYS", "FRAME_KEYS", "HEADLINE_KEYS", "PAGE_PHOTO_KEYS", "BLOCK_PHOTO_KEYS", "BOX_KEYS",
            "FACES", "TEMPLATES", "IMAGE_SUFFIXES"]
@@ -43,7 +43,7 @@ MAX_YAML_NODES = 250_000  # after expanding aliases: a "billion laughs" manifest
 
 EDITION_KEYS = {"paper", "date", "number", "style", "style_overrides", "publisher"}
 SECTION_KEYS = {"id", "name", "label", "pages"}
-PAGE_KEYS = {"template", "editor", "designer", "stories", "photos", "boxes"}
+PAGE_KEYS = {"template", "editor", "designer", "stories", "photos", "boxes", "blank"}
 STORY_KEYS = {"id", "frame", "columns", "kicker", "headline", "subhead", "byline", "body",
               "continues", "see_also", "balance", "photos"}
 CONT_KEYS = {"continued", "frame", "columns", "balance"}
@@ -64,6 +64,19 @@ def load_edition(path: str | Path, allow_outside: bool = False, yaml_memo: dict 
     """Read, validate and convert a manifest; raises ManifestError with all problems.
     `yaml_memo`: parsed parts of earlier versions of the manifest (yamlpos.load_segmented),
     kept by a resident process between builds."""
+    edition, problems = read_edition(path, allow_outside, yaml_memo)
+    if problems or edition is None:
+        raise ManifestError(problems or Problem("the manifest does not describe an edition", str(path)))
+    return edition
+
+
+def read_edition(path: str | Path, allow_outside: bool = False, yaml_memo: dict | None = None
+                 ) -> tuple[Edition | None, list[Problem]]:
+    """The edition and every problem found in it.  With problems, the edition holds the
+    entries that could be read (placeholders for a missing paper or date), so that the
+    geometry checks that need the style (page/grid.py) can report on them in the same pass:
+    a desk fixes all of a manifest's errors at once, not keys first and overlaps later.
+    Unreadable files and YAML syntax errors are raised (there is nothing to check then)."""
     file = Path(path)
     try:
         raw = file.read_bytes()
@@ -73,7 +86,7 @@ def load_edition(path: str | Path, allow_outside: bool = False, yaml_memo: dict 
     except IsADirectoryError:
         inner = file / "edition.yaml"
         if inner.exists():
-            return load_edition(inner, allow_outside, yaml_memo)
+            return read_edition(inner, allow_outside, yaml_memo)
         raise ManifestError(Problem(f"{file} is a folder without edition.yaml", str(file))) from None
     except OSError as e:
         raise ManifestError(Problem(f"cannot read manifest: {e.strerror}", str(file))) from None
@@ -113,10 +126,7 @@ def load_edition(path: str | Path, allow_outside: bool = False, yaml_memo: dict 
     for sub, line, col in doc.duplicates:
         ck.problems.append(Problem("duplicate key (the later value would silently win)", str(file), line, col,
                                    sub, "remove one of them"))
-    edition = _convert(ck, doc.value, raw)
-    if ck.problems or edition is None:
-        raise ManifestError(ck.problems or Problem("the manifest does not describe an edition", str(file)))
-    return edition
+    return _convert(ck, doc.value, raw), ck.problems
 
 
 def _convert(ck: Checker, root: Any, raw: bytes) -> Edition | None:
@@ -182,6 +192,7 @@ def _convert(ck: Checker, root: Any, raw: bytes) -> Edition | None:
         if s.id in seen_ids:
             ck.err(f"sections[{i}].id", f"duplicate section id {s.id!r}")
         seen_ids[s.id] = f"sections[{i}]"
+    section_path = {s.id: f"sections[{i}]" for i, s in enumerate(sections)}
     order: list[tuple[str, Section, int]] = []
     seen_labels: dict[str, str] = {}
     for s in sections:
@@ -213,15 +224,21 @@ def _convert(ck: Checker, root: Any, raw: bytes) -> Edition | None:
             ids[id_] = path
 
     pages: list[Page] = []
+    missing: dict[str, list[tuple[str, int]]] = {}  # section id -> declared pages without an entry
     for lab, sec, n in order:
         pdata = raw_pages.get(lab)
         pp = f"pages.{lab}"
         if pdata is None:
+            missing.setdefault(sec.id, []).append((lab, n))
             pages.append(Page(lab, sec.id, n, where=ck.where(pp)))
             continue
         m = ck.mapping(pdata, pp, PAGE_KEYS)
         if m is None:
             continue
+        blank = ck.boolean(m.get("blank"), f"{pp}.blank")
+        if blank and any(m.get(k) for k in ("stories", "photos", "boxes")):
+            ck.err(f"{pp}.blank", f"page {lab} is marked blank: true but has stories, photos or boxes",
+                   "remove blank: true, or the page's contents")
         template = ck.text(m.get("template", "normal"), f"{pp}.template") or "normal"
         if template not in TEMPLATES:
             ck.err(f"{pp}.template", f"unknown template {template!r}", f"use one of {', '.join(TEMPLATES)}")
@@ -247,9 +264,14 @@ def _convert(ck: Checker, root: Any, raw: bytes) -> Edition | None:
                 boxes.append(Box(bid, fr, txt, ck.line(bm.get("title"), f"{bp}.title"), ck.where(bp)))
         pages.append(Page(lab, sec.id, n, template, ck.line(m.get("editor"), f"{pp}.editor"),
                           ck.line(m.get("designer"), f"{pp}.designer"), stories, tuple(photos), tuple(boxes),
-                          ck.where(pp)))
+                          ck.where(pp), blank))
+    for sec in sections:
+        if sec.id in missing and isinstance(top.get("pages"), dict):
+            _missing_pages(ck, sec, missing[sec.id], section_path[sec.id])
     check_jumps(ck, pages, seen_labels)
-    if ck.problems or not paper or date is None:
+    if ck.problems and (not paper or date is None):  # an edition to check the frames of, all the same
+        paper, date = paper or "?", date or dt.date(2000, 1, 1)
+    if not paper or date is None:
         return None
     return Edition(paper=paper, date=date, style=style, sections=tuple(sections), pages=tuple(pages),
                    source=ck.file, sha256=hashlib.sha256(raw).hexdigest(), number=number,
@@ -273,6 +295,25 @@ def _check_overrides(ck: Checker, over: dict) -> None:
             align = role.get("align")
             if align is not None and align not in ALIGNS:
                 ck.err(f"{base}.roles.{rname}.align", f"unknown align {align!r}", close_hint(str(align), ALIGNS))
+
+
+def _missing_pages(ck: Checker, sec: Section, missing: list[tuple[str, int]], path: str) -> None:
+    """Declared pages without an entry would print blank with a folio, silently: an error,
+    unless the entry says `blank: true`.  One problem per section, at its `pages:`."""
+    labels = [lab for lab, _ in missing]
+    trailing = 0  # the missing pages that end the section: lowering `pages:` drops them
+    for k, (_, n) in enumerate(reversed(missing)):
+        if n != sec.pages - k:
+            break
+        trailing += 1
+    few = ", ".join(labels[:6]) + (f" and {len(labels) - 6} more" if len(labels) > 6 else "")
+    verb = "is" if len(labels) == 1 else "are"
+    has = "has" if len(labels) == 1 else "have"
+    hint = f"add {'one' if len(labels) == 1 else 'them'}"
+    if trailing == len(labels) and sec.pages - trailing >= 1:
+        hint += f", or lower pages: to {sec.pages - trailing}"
+    hint += f"; a page left empty on purpose takes {labels[0]}: {{blank: true}}"
+    ck.err(f"{path}.pages", f"{few} {verb} declared by section {sec.id} but {has} no entry in pages:", hint)
 
 
 def _photo(ck: Checker, v: Any, path: str, page_level: bool) -> Photo | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from layout.errors import Finding
 from layout.fonts.catalogue import FontBook
-from layout.model.edition import Edition, Page
+from layout.model.edition import Edition, Frame, Page
 from layout.model.styles import Style
 from layout.page.box import compose_box
 from layout.page.display import Bookmark, Marker, PageDisplay
@@ -74,6 +74,9 @@ class Composer:
             its, findings = compose_box(placer, page, bx)
             items += its
             out.findings += findings
+        if page.blank:  # left empty on purpose: say so on the proof
+            area = self.grid.frame_area(Frame(1, st.columns, self.grid.first_line(page), st.lines))
+            items.append(Marker(area.x, area.y, area.w, area.h, "blank", "本版空白"))
         items += self.furniture.line_numbers()
         title = f"{folio_label(self.edition, page)} {self.edition.section(page.section).name}"
         out.display = PageDisplay(page.label, st.page_width, st.page_height, tuple(items), tuple(bookmarks),

@@ -5,7 +5,8 @@ number of lines, measure), fixed head/tail lines (上接 / 相关报道 lines) a
 jump line (下转) used only when text is left over.
 Out: `Flow`: placed lines (slot, row) and the figures the fit report and overset
 findings need.  Balancing (`balance: true`) finds the lowest common bottom line at
-which the text still fits, by bisection over whole grid lines.
+which the text still fits, by bisection over whole grid lines; the lines it leaves empty
+below the balanced columns are reported as empty like any other (underset).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class Flow:
     overset_lines: int = 0
     overset_chars: int = 0
     capacity: int = 0
-    empty_after: int = 0  # unused line slots after the last line set
+    empty_after: int = 0  # line slots left empty (after the last line; below balanced columns)
 
 
 def _chars(line: TextLine) -> int:
@@ -126,12 +127,21 @@ def pour(setter: TextSetter, start: Cursor, slots: list[Slot], head: list[TextLi
         over_chars = _remaining_chars(setter, cur)
     elif not extras:
         over_lines = len(tail) + len(head)
-    last_used = max((i for i, u in enumerate(used) if u), default=-1)
-    empty_after = 0
-    if done and not jumped and last_used >= 0:
-        empty_after = (caps[last_used] - used[last_used]) + sum(caps[last_used + 1:])
+    # every line slot left empty when all the text is set: after the last line, and for a
+    # balanced story also below its balanced columns (a hole all the same)
+    empty_after = capacity - sum(used) if done and not jumped and any(used) else 0
     return Flow(tuple(placed), cur, done, jumped, len(body), chars, over_lines, over_chars, capacity,
                 empty_after)
+
+
+def fits_whole(setter: TextSetter, start: Cursor, slots: list[Slot], head: list[TextLine] | None = None,
+               tail: list[TextLine] | None = None) -> bool:
+    """Whether all of the text (head, body, tail) goes into `slots` without jumping: what
+    the fit search (fit.py) asks of each trial height.  Sets at most the slots' lines and,
+    unlike `pour`, never counts the lines left over, so a probe costs no more than the frame."""
+    head, tail = head or [], tail or []
+    _, _, done, extras, _ = _fill(setter, start, slots, [s.lines for s in slots], head, tail)
+    return done and extras
 
 
 def _remaining_chars(setter: TextSetter, cur: Cursor) -> int:

@@ -80,9 +80,11 @@ def check_frames(edition: Edition, style: Style) -> list[Problem]:
                     fpath, f"frame of {name!r} on {page.label} spans columns {f.col}-{f.col + f.span - 1}; "
                     f"the grid has {style.columns}", f"make col + span - 1 <= {style.columns}"))
             if f.top + f.lines > style.lines:
+                # grid lines are numbered from 0 (as `top:` counts them): the last is lines - 1
                 problems.append(Problem.at(
-                    fpath, f"frame of {name!r} on {page.label} runs to line {f.top + f.lines}; "
-                    f"the grid has {style.lines} lines", f"make top + lines <= {style.lines}"))
+                    fpath, f"frame of {name!r} on {page.label} runs to line {f.top + f.lines - 1} "
+                    f"(top {f.top} + lines {f.lines} - 1); the grid's last line is {style.lines - 1}",
+                    f"make it lines: {f.lines} → {max(style.lines - f.top, 1)}, so that top + lines <= {style.lines}"))
             if f.top < first:
                 problems.append(Problem.at(
                     fpath, f"frame of {name!r} on {page.label} starts at line {f.top}, inside the masthead "

@@ -13,10 +13,12 @@ from layout.errors import Finding, ManifestError, Problem
 from layout.model.edition import Page, Photo
 from layout.model.photos import photo_findings, photo_info
 from layout.page.display import BLACK, GlyphRun, Image
+from layout.page.fit import lines_advice, plural
 from layout.page.place import Placer
 from layout.text.typeset import TextLine, set_block
 
 MIN_PPI = 200.0  # colour/grey images at final size (typesetting.md §4, [PRN1])
+MIN_PICTURE_LINES = 2  # grid lines the picture itself takes at least, below its caption's
 
 
 def compose_photo(placer: Placer, page: Page, photo: Photo, x: float, w: float, first: int, bottom: int
@@ -34,10 +36,15 @@ def compose_photo(placer: Placer, page: Page, photo: Photo, x: float, w: float, 
     if photo.credit:
         cap_lines.append(placer.line(photo.credit, "credit", w, photo.id, page.label))
     pic_lines = bottom - first - len(cap_lines)
-    if pic_lines < 2:
+    if pic_lines < MIN_PICTURE_LINES:
+        current = photo.frame.lines if photo.frame is not None else photo.lines
+        fit = current + MIN_PICTURE_LINES - pic_lines
         raise ManifestError(Problem.at(
-            photo.where, f"photo {photo.id!r} on {page.label}: {bottom - first} grid lines leave no room for the "
-            f"picture after {len(cap_lines)} caption line(s)", hint="give it more lines or shorten the caption"))
+            photo.where, f"photo {photo.id!r} on {page.label}: its caption and credit take "
+            f"{plural(len(cap_lines), 'line')} of the {bottom - first} it has, leaving "
+            f"{max(pic_lines, 0)} for the picture (at least {MIN_PICTURE_LINES})",
+            hint=f"make it {lines_advice(current, fit)}, or shorten the caption",
+            key="frame.lines" if photo.frame is not None else "lines"))
     info = photo_info(photo.id, photo.file, photo.where)  # checked at load; size as printed (EXIF turned)
     src_w, src_h, mode = info.width, info.height, info.mode
     findings += photo_findings(info, page.label, photo.id)

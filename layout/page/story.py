@@ -13,37 +13,19 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from layout.errors import Finding
+from layout.errors import Finding, LayoutError
 from layout.fonts.catalogue import FontBook, describe
-from layout.model.edition import Edition, Frame, Page, Story, Where
+from layout.model.edition import Edition, Page, Story, Where
 from layout.model.styles import Style
 from layout.page.display import GlyphRun, Marker, Rule
-from layout.page.flow import Flow, Placed, Slot, pour
+from layout.page.fit import Reflow, StoryFit, fit_advice, frame_lines_for, plural
+from layout.page.flow import Flow, Placed, Slot, fits_whole, pour
 from layout.page.furniture import jump_name, short_name
+from layout.page.grid import FrameArea
 from layout.page.keys import StoryKey
 from layout.page.photo import compose_photo
 from layout.page.place import Placer, color
 from layout.text.typeset import Cursor, TextSetter, check_coverage, fit_headline_size, set_block, set_vertical
-
-
-@dataclass(frozen=True)
-class StoryFit:
-    """One line of the fit report."""
-
-    story: StoryKey
-    page: str
-    frame: Frame
-    continued_from: str
-    jump_to: str
-    columns: int
-    capacity_lines: int
-    lines_set: int
-    chars_total: int
-    chars_set: int
-    overset_lines: int
-    overset_chars: int
-    underset_lines: int
-    headline: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,6 +38,21 @@ class ComposedStory:
     flow: Flow
     fit: StoryFit
     findings: tuple[Finding, ...]
+
+
+@dataclass
+class _Laid:
+    """A story block laid out but for its body (StoryComposer._lay_out)."""
+
+    items: list
+    findings: list[Finding]
+    area: FrameArea
+    reflow: Reflow
+    ncols: int
+    tops: list[int]  # first grid line of each text column
+    min_lines: int  # the frame's lines the headline stack and in-story photos take
+    line_chars: int  # characters in a full text line
+    vertical: bool  # a vertical headline: its width depends on the frame's height
 
 
 def story_text(story: Story) -> str:
@@ -179,9 +176,52 @@ class StoryComposer:
 
     def _compose_story(self, page: Page, story: Story, src_page: Page, src: Story, cursors: dict[str, Cursor]
                        ) -> ComposedStory:
-        g, st, placer = self.grid, self.style, self.placer
+        st = self.style
         skey = StoryKey.of(story)
         key = str(skey)  # what the display list's runs carry
+        lay = self._lay_out(page, story, src_page, src, cursors, key)
+        items, findings, area = lay.items, lay.findings, lay.area
+        flow = pour(lay.reflow.setter, lay.reflow.start, lay.reflow.slots, lay.reflow.head, lay.reflow.tail,
+                    lay.reflow.jump, balance=story.balance)
+        items += self._place_lines(flow.placed, key)
+        if flow.overset_lines:
+            items.append(Marker(area.x, area.bottom - st.leading, area.w, st.leading, "overset",
+                                f"{key}: 超出 {flow.overset_chars} 字 / {flow.overset_lines} 行"))
+        total = sum(len(p.replace(" ", "")) for p in src.paragraphs)
+        fits = lay.reflow.fits
+        if lay.vertical:  # the headline strip's width depends on the frame's height: compose it again
+            def fits(k: int) -> bool:
+                return self._fits_at(page, story, src_page, src, cursors, key, k)
+        fit = StoryFit(
+            story=skey, page=page.label,
+            frame=story.frame,
+            continued_from=story.continued_from,
+            jump_to=src.continues if not story.continued_from else "",
+            columns=lay.ncols, capacity_lines=flow.capacity, lines_set=flow.lines_set, chars_total=total,
+            chars_set=flow.chars_set, overset_lines=flow.overset_lines, overset_chars=flow.overset_chars,
+            underset_lines=flow.empty_after,
+            headline=src.headline.text if src.headline else "",
+            lines_fit=frame_lines_for(flow, story.frame, lay.tops, lay.min_lines, fits, st.lines),
+            line_chars=lay.line_chars)
+        findings += self._fit_findings(fit, story)
+        return ComposedStory(tuple(items), flow, fit, tuple(findings))
+
+    def _fits_at(self, page: Page, story: Story, src_page: Page, src: Story, cursors: dict[str, Cursor],
+                 key: str, k: int) -> bool:
+        """Whether the story sets all its text in a frame of k lines (composed again)."""
+        taller = replace(story, frame=replace(story.frame, lines=k))
+        try:
+            lay = self._lay_out(page, taller, src_page, src, cursors, key)
+        except LayoutError:  # too short for its headline, say: it does not fit
+            return False
+        r = lay.reflow
+        return fits_whole(r.setter, r.start, r.slots, r.head, r.tail)
+
+    def _lay_out(self, page: Page, story: Story, src_page: Page, src: Story, cursors: dict[str, Cursor],
+                 key: str) -> _Laid:
+        """Everything of a story block but its body: rules, headline stack, in-story photos,
+        and the text columns (slots) and jump lines its body is poured into."""
+        g, st, placer = self.grid, self.style, self.placer
         area = g.frame_area(story.frame)
         items: list = placer.frame_rules(page, story.frame.col, story.frame.top, story.frame.bottom, area)
         items.append(Marker(area.x, area.y, area.w, area.h, "frame", key))
@@ -189,12 +229,14 @@ class StoryComposer:
         bottom = story.frame.bottom
         area_x, area_w = area.x, area.w
         strip_cols = 0
+        vertical = False
         if not story.continued_from:
             h = src.headline
             if h is not None and h.vertical:
                 vitems, strip, strip_cols = self._vertical_headline(page, src, area.right, line, bottom)
                 items += vitems
                 area_w -= strip
+                vertical = True
             for role_name, text in (("kicker", src.kicker), ("headline", h.text if h and not h.vertical else ""),
                                     ("subhead", src.subhead)):
                 if not text:
@@ -251,42 +293,37 @@ class StoryComposer:
             tail.append(placer.line(f"相关报道详见{short_name(self.edition, src.see_also)}", "jump", measure, key,
                                     page.label))
         start = cursors.get(story.id, Cursor()) if story.continued_from else Cursor()
-        flow = pour(setter, start, slots, head, tail, jump, balance=story.balance)
-        items += self._place_lines(flow.placed, key)
-        if flow.overset_lines:
-            items.append(Marker(area.x, area.bottom - st.leading, area.w, st.leading, "overset",
-                                f"{key}: 超出 {flow.overset_chars} 字 / {flow.overset_lines} 行"))
-        total = sum(len(p.replace(" ", "")) for p in src.paragraphs)
-        fit = StoryFit(
-            story=skey, page=page.label,
-            frame=story.frame,
-            continued_from=story.continued_from,
-            jump_to=src.continues if not story.continued_from else "",
-            columns=ncols, capacity_lines=flow.capacity, lines_set=flow.lines_set, chars_total=total,
-            chars_set=flow.chars_set, overset_lines=flow.overset_lines, overset_chars=flow.overset_chars,
-            underset_lines=flow.empty_after if not story.balance else 0,
-            headline=src.headline.text if src.headline else "")
-        findings += self._fit_findings(fit, story)
-        return ComposedStory(tuple(items), flow, fit, tuple(findings))
+        reflow = Reflow(setter, start, slots, head, tail, jump, story.frame.top)
+        return _Laid(items, findings, area, reflow, ncols, col_top, max(col_top) - story.frame.top, measure_em,
+                     vertical)
 
     def _fit_findings(self, fit: StoryFit, story: Story) -> list[Finding]:
         where = f"{fit.page}/{fit.story}"
         fr = fit.frame
         frame = f"frame col {fr.col} span {fr.span} top {fr.top} lines {fr.lines}"
+        cols = plural(fit.columns, "text column")
+        data = {"story": story.id, "page": fit.page, "lines": fr.lines, "lines_fit": fit.lines_fit,
+                "lines_change": fit.lines_change, "text_columns": fit.columns}
         out = []
+        beyond = ""
+        if fr.top + fit.lines_fit > self.style.lines:
+            beyond = (f" (that runs past the grid's last line, {self.style.lines - 1}: cut, or continue the story "
+                      f"on another page)")
         if fit.overset_lines:
             out.append(Finding("error", "overset", where,
-                               f"overset: story {story.id!r} on {fit.page} ({frame}) set {fit.chars_set} "
-                               f"characters, {fit.overset_chars} left over; needs {fit.overset_lines} more "
-                               f"line(s) (需增加 {fit.overset_lines} 行 / 删 {fit.overset_chars} 字)",
-                               {"story": story.id, "page": fit.page, "chars_set": fit.chars_set,
-                                "chars_left": fit.overset_chars, "lines_needed": fit.overset_lines}))
-        if fit.underset_lines > 2:
+                               f"overset: story {story.id!r} on {fit.page} ({frame}, {cols}) set "
+                               f"{fit.chars_set} characters, {fit.overset_chars} left over "
+                               f"({plural(fit.overset_lines, 'text line')}); {fit_advice(fit)}{beyond} "
+                               f"(需增加 {fit.lines_change} 行 / 删 {fit.overset_chars} 字)",
+                               {**data, "chars_set": fit.chars_set, "chars_left": fit.overset_chars,
+                                "text_lines_over": fit.overset_lines}))
+        elif fit.lines_change < 0 and fit.underset_lines > 2:
             out.append(Finding("warning", "underset", where,
-                               f"underset: story {story.id!r} on {fit.page} ({frame}) leaves "
-                               f"{fit.underset_lines} empty line(s) (可增加约 "
-                               f"{fit.underset_lines * int(self.style.column_chars)} 字)",
-                               {"story": story.id, "page": fit.page, "empty_lines": fit.underset_lines}))
+                               f"underset: story {story.id!r} on {fit.page} ({frame}, {cols}) leaves "
+                               f"{plural(fit.underset_lines, 'empty text line')}"
+                               f"{' below its balanced columns' if story.balance else ''}; {fit_advice(fit)} "
+                               f"(可减少 {-fit.lines_change} 行 / 可增加约 {fit.chars_room} 字)",
+                               {**data, "empty_lines": fit.underset_lines, "chars_room": fit.chars_room}))
         return out
 
     def _place_lines(self, placed: tuple[Placed, ...], story: str) -> list:

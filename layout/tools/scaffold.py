@@ -4,8 +4,9 @@ In: a folder that does not exist yet (or is empty).  Out: DIR/edition.yaml and
 DIR/stories/lead.txt; the manifest's first line points editors at the bundled JSON
 Schema (yaml-language-server) for completion and validation while typing.
 
-The frames are sized for the broadsheet style so that nothing oversets and no story
-leaves more than a couple of empty lines.
+The frames are sized for the broadsheet style so that nothing oversets and every frame's
+`lines:` is the value `layout check --fit` gives (no grid line to spare).  `layout build
+DIR` writes DIR/output/, as the message of `layout new` says.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ LEAD = """\
 def _manifest(schema: Path, date: dt.date) -> str:
     return f"""\
 # yaml-language-server: $schema={schema}
-# A small edition made by `layout new`: build it with `layout build edition.yaml`.
+# A small edition made by `layout new`: check its fit with `layout check --fit edition.yaml`,
+# build it with `layout build edition.yaml` (the PDFs go to output/ in this folder).
+# Every page a section declares needs an entry below (`T2: {{blank: true}}` for one left empty).
 # Frames are grid cells: col (1-8), span (columns), top (first grid line, 0-101),
 # lines (grid lines).  Front pages reserve lines 0-11 for the masthead.
 edition:
@@ -65,7 +68,10 @@ pages:
       - id: tips
         frame: {{col: 6, span: 3, top: 36, lines: 8}}
         title: 出行提示
-        text: 绿道全天开放，夜间照明至23时。
+        text: |-
+          绿道全天开放，夜间照明至23时。
+          沿线18处驿站提供饮水、充电和自行车维修服务。
+          地铁2号线江滩站A出口距绿道入口约200米。
   A2:
     editor: 李华
     stories:

@@ -1,0 +1,94 @@
+"""Standard streams for the command line that never raise: a full disk, a closed pipe or a
+closed descriptor must not turn a finished build into a traceback (`layout build >
+/dev/full`, `layout check | head -1`).  The build's outputs are written all the same; the
+command says once, on stderr if it can, that its messages were dropped.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+class SafeStream:
+    """A standard stream as the command writes to it.  A write that fails (ENOSPC, EPIPE, a
+    closed stream: `layout build > /dev/full`, `layout build | head -1`) is remembered, not
+    raised, and later writes are dropped: the build's outputs are written all the same, the
+    exit code is the command's, and `main` says so in one line on stderr (if it works).
+
+    Until `main` installs it as sys.stdout / sys.stderr (`take`), the current stream is
+    looked up at every write: CliRunner swaps them in tests, rich's live display proxies them."""
+
+    _UNSET = object()
+
+    def __init__(self, name: str):
+        self.name = name
+        self.failed = ""  # why the stream stopped taking output
+        self._real = self._UNSET
+
+    def take(self) -> None:
+        """Stand in for sys.<name>, so that typer's and click's own printing (help text,
+        usage errors) cannot raise either."""
+        self._real = getattr(sys, self.name)
+        setattr(sys, self.name, self)
+
+    def give_back(self) -> None:
+        if self._real is not self._UNSET:
+            if getattr(sys, self.name) is self:
+                setattr(sys, self.name, self._real)
+            self._real = self._UNSET
+
+    def _target(self):
+        f = getattr(sys, self.name) if self._real is self._UNSET else self._real
+        return getattr(f, "rich_proxied_file", f)
+
+    def write(self, text: str) -> int:
+        if not self.failed:
+            f = self._target()
+            try:
+                if f is None:  # the descriptor was closed before Python started
+                    raise OSError(0, "it is closed")
+                f.write(text)  # bytes raise TypeError, as from any text stream (click probes so)
+                f.flush()
+            except (OSError, ValueError) as e:  # ValueError: I/O operation on closed file
+                self.failed = getattr(e, "strerror", None) or str(e) or type(e).__name__
+                _silence(f)
+        return len(text)
+
+    def flush(self) -> None:
+        pass  # every write is flushed (or has failed)
+
+    def isatty(self) -> bool:
+        try:
+            return bool(self._target().isatty())
+        except (AttributeError, OSError, ValueError):
+            return False
+
+    def fileno(self) -> int:
+        f = self._target()
+        if f is None:
+            raise OSError(0, "it is closed")
+        return f.fileno()
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self._target(), "encoding", None) or "utf-8"
+
+    @property
+    def errors(self) -> str:
+        return getattr(self._target(), "errors", None) or "strict"
+
+
+def _silence(f) -> None:
+    """Point a failed standard stream at /dev/null, so that what its buffer still holds is
+    not flushed again at exit (Python would print "Exception ignored" and exit with 120)."""
+    try:
+        fd = f.fileno()
+    except (AttributeError, OSError, ValueError):  # no descriptor (closed at start, a test's buffer)
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    except OSError:
+        pass
