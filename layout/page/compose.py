@@ -74,6 +74,9 @@ class Composer:
             its, findings = compose_box(placer, page, bx)
             items += its
             out.findings += findings
+        for slot in page.empty_slots:  # a hole in the template: shown on proofs (draw.py), never printed
+            area = self.grid.frame_area(slot.frame)
+            items.append(Marker(area.x, area.y, area.w, area.h, "empty", slot.name))
         items += self.furniture.line_numbers()
         title = f"{folio_label(self.edition, page)} {self.edition.section(page.section).name}"
         out.display = PageDisplay(page.label, st.page_width, st.page_height, tuple(items), tuple(bookmarks),
