@@ -257,6 +257,75 @@ def check(
         raise typer.Exit(1)
 
 
+@app.command()
+def fit(
+    edition: Optional[Path] = typer.Argument(None, help="Edition manifest (default: the bundled sample)."),
+    write: bool = typer.Option(False, "--write", help="Write the lines: values into the manifest (only those "
+                               "numbers change: comments and layout are kept)."),
+    allow_outside: bool = typer.Option(False, "--allow-outside", help="Allow files outside the edition folder."),
+) -> None:
+    """The lines: value of every story and box frame that makes the edition fit: each the
+    fewest grid lines that hold its copy (what lines: auto would take)."""
+    from layout.build.staging import write_atomic
+    from layout.errors import ManifestError
+    from layout.fonts.catalogue import load_fontbook
+    from layout.model import yamlpos
+    from layout.model.edition import PendingFrame
+    from layout.model.manifest import load_edition
+    from layout.model.styles import load_style
+    from layout.page.autosize import fit_lines
+    from layout.page.grid import check_frames
+
+    manifest = _manifest(edition)
+    try:
+        ed = load_edition(manifest, allow_outside=allow_outside)
+        style = load_style(ed.style, ed.source.parent, ed.style_overrides)
+        problems = check_frames(ed, style)
+        if problems:
+            raise ManifestError(problems)
+        placements, _, problems = fit_lines(ed, style, load_fontbook())
+        text = ed.source.read_text(encoding="utf-8")
+        marks = yamlpos.load(text).marks
+    except KeyboardInterrupt:
+        _interrupted("the fit")
+        return
+    except LayoutError as e:
+        _fail(e)
+        return
+    changes: dict[str, str] = {}
+    for p in placements:
+        if not p.needed:
+            continue  # jump sources (their lines decide where the text jumps), photos, empty slots
+        d, lines_path = p.declared, f"{p.path}.frame.lines"
+        if isinstance(d, PendingFrame) and d.auto:
+            note, was = "lines: auto", "auto"
+        elif p.slot and lines_path not in marks:
+            note, was = f"slot {p.slot} of template {ed.page(p.page).template}: not written", str(d.lines)
+        else:
+            note, was = "", str(d.lines)
+            if d.lines != p.needed:
+                changes[lines_path] = str(p.needed)
+        line = marks.get(p.path, (0, 0))[0]
+        arrow = f"{was} -> {p.needed}" if was not in ("auto", str(p.needed)) else f"{p.needed}"
+        if not STATE["quiet"]:
+            out.print(f"{p.page:5} {p.name:28} lines {arrow:12} {ed.source.name}:{line}"
+                      + (f"  ({note})" if note else ""), markup=False, soft_wrap=True)
+    for prob in problems:
+        err.print(f"  {prob}", markup=False)
+    if problems:
+        err.print(f"{len(problems)} problem(s) with these lines: the manifest was not changed", markup=False)
+        raise typer.Exit(1)
+    if write and changes:
+        try:
+            write_atomic(ed.source, yamlpos.set_scalars(text, changes).encode("utf-8"))
+        except (ValueError, LayoutError) as e:
+            err.print(f"cannot write {ed.source}: {e}", markup=False)
+            raise typer.Exit(1) from None
+    if not STATE["quiet"]:
+        done = f"written to {ed.source}" if write and changes else "use --write to write them" if changes else "nothing to change"
+        out.print(f"{len(changes)} lines: value(s) to change; {done}", markup=False, soft_wrap=True)
+
+
 @fonts_app.command("list")
 def fonts_list() -> None:
     """The faces of the catalogue with their roles, files and coverage."""

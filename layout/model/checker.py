@@ -19,7 +19,7 @@ from layout.model.edition import Frame, PendingFrame, Where
 FRAME_KEYS = {"col", "span", "top", "lines"}
 # control characters (and the Unicode line/paragraph separators) have no place in a newspaper
 # and would reach the typesetter as glyphs no face has
-BELOW = re.compile(r"below\s+(\S+)")  # top: below <id>
+BELOW = re.compile(r"below\s+([^\s,]+(?:\s*,\s*[^\s,]+)*)")  # top: below <id>[, <id>...]
 AUTO = "auto"  # lines: auto
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
 
@@ -159,16 +159,16 @@ class Checker:
             return None
         col = self.integer(m["col"], f"{path}.col", 1, 64)
         span = self.integer(m["span"], f"{path}.span", 1, 64)
-        below = ""
+        below: tuple[str, ...] = ()
         top_value = m["top"]
         if isinstance(top_value, str):
             match = BELOW.fullmatch(top_value.strip())
             if match is None:
-                self.err(f"{path}.top", f"expected a grid line (0-1000) or 'below <id>', got {top_value!r}",
+                self.err(f"{path}.top", f"expected a grid line (0-1000) or 'below <id>[, <id>...]', got {top_value!r}",
                          "e.g. top: 33 or top: below lead")
                 top = 0
             else:
-                below, top = match.group(1), -1
+                below, top = tuple(re.split(r"\s*,\s*", match.group(1))), -1
         else:
             top = self.integer(top_value, f"{path}.top", 0, 1000)
         auto = m["lines"] == AUTO

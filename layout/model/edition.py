@@ -48,17 +48,17 @@ class Frame:
 class PendingFrame(Frame):
     """A frame whose top or height the manifest leaves to its neighbours or its copy:
     `lines: auto` (the fewest grid lines that hold it; `lines` is 0 until placed) and
-    `top: below <id>` (it starts where frame <id> of the same page ends, its first line
-    the separating rule; `top` is -1 until placed).  layout.page.autosize replaces every
+    `top: below <id>[, <id>...]` (it starts where frame <id> of the same page ends, or the
+    lowest of several, its first line the separating rule; `top` is -1 until placed).  layout.page.autosize replaces every
     PendingFrame with a plain Frame before pages are composed, so what is composed, drawn
     and reported is exactly what the same frame written out in numbers would give."""
 
     auto: bool = False
-    below: str = ""
+    below: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """The frame as the manifest wrote it: "col 1 span 3 top below lead lines auto"."""
-        top = f"below {self.below}" if self.below else str(self.top)
+        top = f"below {', '.join(self.below)}" if self.below else str(self.top)
         lines = "auto" if self.auto else str(self.lines)
         return f"col {self.col} span {self.span} top {top} lines {lines}"
 

@@ -240,29 +240,40 @@ def page_slots(ck: Checker, path: str, template: Template | None, assigned: dict
 def check_below(ck: Checker, frames: dict[str, tuple[Frame, str]], scope: str) -> None:
     """Every `top: below <name>` names another frame of `frames` (name -> frame, key path)
     and no chain of them comes back to where it started."""
+    def refs(name: str) -> tuple[str, ...]:
+        frame = frames[name][0]
+        return tuple(r for r in frame.below if r in frames and r != name) if isinstance(frame, PendingFrame) else ()
+
     for name, (frame, path) in frames.items():
-        if not isinstance(frame, PendingFrame) or not frame.below:
+        if not isinstance(frame, PendingFrame):
             continue
-        ref = frame.below
-        if ref == name:
-            ck.err(f"{path}.frame.top", f"{name!r} is placed below itself", "name the frame it stands under")
-        elif ref not in frames:
-            close = difflib.get_close_matches(ref, list(frames), n=1)
-            ck.err(f"{path}.frame.top", f"top: below {ref}: no frame {ref!r} among {scope}",
-                   f"did you mean {close[0]!r}?" if close else f"use one of {', '.join(sorted(frames)) or '(none)'}")
-    for start in frames:
-        seen = [start]
-        cur = frames[start][0]
-        while isinstance(cur, PendingFrame) and cur.below in frames and cur.below != seen[-1]:
-            if cur.below in seen:
-                cycle = seen[seen.index(cur.below):]
-                if start == min(cycle):  # each circle once, at its first name
-                    chain = " -> ".join(cycle + [start])
-                    ck.err(f"{frames[start][1]}.frame.top", f"frames placed below each other in a circle: {chain}",
-                           "one of them needs a top line number")
-                break
-            seen.append(cur.below)
-            cur = frames[cur.below][0]
+        for ref in frame.below:
+            if ref == name or frames.get(ref, (None,))[0] is frame:
+                ck.err(f"{path}.frame.top", f"{name!r} is placed below itself", "name the frame it stands under")
+            elif ref not in frames:
+                close = difflib.get_close_matches(ref, list(frames), n=1)
+                ck.err(f"{path}.frame.top", f"top: below {ref}: no frame {ref!r} among {scope}",
+                       f"did you mean {close[0]!r}?" if close else f"use one of {', '.join(sorted(frames)) or '(none)'}")
+    for start in frames:  # depth first from each frame: coming back to it closes a circle
+        path = [start]
+        seen = {start}
+        stack = [iter(refs(start))]
+        while stack:
+            ref = next(stack[-1], None)
+            if ref is None:
+                stack.pop()
+                path.pop()
+                continue
+            if ref == start:
+                if min(path) == start:  # each circle once, from its first name
+                    ck.err(f"{frames[start][1]}.frame.top", "frames placed below each other in a circle: "
+                           + " -> ".join(path + [start]), "one of them needs a top line number")
+                continue
+            if ref in seen:
+                continue
+            seen.add(ref)
+            path.append(ref)
+            stack.append(iter(refs(ref)))
 
 
 def empty_slot_findings(edition: Edition) -> list[Finding]:

@@ -160,7 +160,7 @@ class FramePlacer:
                 if self.fit_all and (page.label, _key(e)) in self.needed and not (isinstance(d, PendingFrame)
                                                                                   and d.auto):
                     d = PendingFrame(d.col, d.span, d.top, d.lines, True, d.below if isinstance(d, PendingFrame)
-                                     else "")
+                                     else ())
                 if isinstance(d, PendingFrame):
                     out[(page.label, e.name)] = d
         return out
@@ -191,9 +191,9 @@ class FramePlacer:
             return Frame(d.col, d.span, max(d.top, 0), max(d.lines, 1))
         self.busy.add(key)
         top = d.top
-        if isinstance(d, PendingFrame) and d.below:
-            ref = _resolve_alias(entries, d.below)
-            top = self.frame(label, ref).bottom if ref else 0
+        if isinstance(d, PendingFrame) and d.below:  # the lowest bottom of the frames it stands under
+            refs = [r for r in (_resolve_alias(entries, b) for b in d.below) if r]
+            top = max((self.frame(label, r).bottom for r in refs), default=0)
         lines = d.lines
         measure = (isinstance(d, PendingFrame) and d.auto) or (self.fit_all and self._fits_by_copy(e))
         if measure:

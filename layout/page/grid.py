@@ -147,6 +147,6 @@ def _past_bottom(label: str, name: str, f: Frame, at: Where, how: Frame | None, 
         return Problem.at(
             at, f"frame of {name!r} on {label} ({how.describe()}) starts at line {f.top} and runs to line "
             f"{f.top + f.lines}, past the bottom of the type area (line {grid_lines}) by {over} line(s)",
-            f"shorten it or the frame {how.below!r} above it")
+            f"shorten it or the frame{'s' if len(how.below) > 1 else ''} {', '.join(how.below)} above it")
     return Problem.at(at, f"frame of {name!r} on {label} runs to line {f.top + f.lines}; "
                       f"the grid has {grid_lines} lines", f"make top + lines <= {grid_lines}")
