@@ -278,7 +278,9 @@ def _page(ck: Checker, m: dict, pp: str, lab: str, sec: Section, n: int, claim, 
             boxes.append(Box(bid, fr, txt, ck.line(bm.get("title"), f"{bp}.title"), ck.where(bp)))
             entries[bid] = (EntryKind.BOX, bp)
             frames[bid] = (fr, bp)
-    slots = page_slots(ck, pp, template, assigned, entries)
+    written = [str(v.get("id", v.get("continued", ""))) for key in ("stories", "photos", "boxes")
+               for v in (m.get(key) if isinstance(m.get(key), list) else []) if isinstance(v, dict)]
+    slots = page_slots(ck, pp, template, assigned, entries, written)
     for slot in slots:
         sp = f"{pp}.slots.{slot.name}" if slot.id else f"{pp}.template"
         if slot.name in frames and slot.id != slot.name:

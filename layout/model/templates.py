@@ -214,9 +214,10 @@ def slot_assignments(ck: Checker, value: Any, path: str, template: Template | No
 
 
 def page_slots(ck: Checker, path: str, template: Template | None, assigned: dict[str, str],
-               entries: dict[str, tuple[EntryKind, str]]) -> tuple[PageSlot, ...]:
+               entries: dict[str, tuple[EntryKind, str]], ids: list[str]) -> tuple[PageSlot, ...]:
     """The page's slots in template order, each with the id that fills it ("" if empty);
-    problems for ids that are no entry of the page and entries of a kind the role refuses."""
+    problems for ids that are no entry of the page (`ids`: every id written on it, for the
+    did-you-mean) and entries of a kind the role refuses."""
     if template is None:
         return ()
     out = []
@@ -224,9 +225,11 @@ def page_slots(ck: Checker, path: str, template: Template | None, assigned: dict
         sid = assigned.get(slot.name, "")
         sp = yamlpos.join(f"{path}.slots", slot.name)
         if sid and sid not in entries:
-            close = difflib.get_close_matches(sid, list(entries), n=1)
-            ck.err(sp, f"slot {slot.name!r} names {sid!r}, which is no story, photo or box of this page",
-                   f"did you mean {close[0]!r}?" if close else "add the entry to the page's stories, photos or boxes")
+            if sid not in ids:  # (an entry of the page that did not load is reported on its own)
+                close = difflib.get_close_matches(sid, ids, n=1)
+                ck.err(sp, f"slot {slot.name!r} names {sid!r}, which is no story, photo or box of this page",
+                       f"did you mean {close[0]!r}?" if close else
+                       "add the entry to the page's stories, photos or boxes")
             sid = ""
         elif sid and entries[sid][0] not in ACCEPTS[slot.role]:
             takes = " or ".join(k.value for k in ACCEPTS[slot.role])
