@@ -281,7 +281,7 @@ class StoryComposer:
                                f"line(s) (需增加 {fit.overset_lines} 行 / 删 {fit.overset_chars} 字)",
                                {"story": story.id, "page": fit.page, "chars_set": fit.chars_set,
                                 "chars_left": fit.overset_chars, "lines_needed": fit.overset_lines}))
-        if fit.underset_lines > 2:
+        if fit.underset_lines > max(2, fit.columns - 1):  # fewer than one per column: a line less would overset
             out.append(Finding("warning", "underset", where,
                                f"underset: story {story.id!r} on {fit.page} ({frame}) leaves "
                                f"{fit.underset_lines} empty line(s) (可增加约 "
