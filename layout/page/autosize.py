@@ -155,10 +155,10 @@ class FramePlacer:
         a frame sized to its copy by `fit_lines` counts as lines: auto."""
         out = {}
         for page in self.edition.pages:
-            for e in self.entries[page.label].values():
+            for name, e in self.entries[page.label].items():
                 d = e.declared
-                if self.fit_all and (page.label, _key(e)) in self.needed and not (isinstance(d, PendingFrame)
-                                                                                  and d.auto):
+                if self.fit_all and (page.label, name) in self.needed and not (isinstance(d, PendingFrame)
+                                                                               and d.auto):
                     d = PendingFrame(d.col, d.span, d.top, d.lines, True, d.below if isinstance(d, PendingFrame)
                                      else ())
                 if isinstance(d, PendingFrame):
@@ -170,7 +170,7 @@ class FramePlacer:
         for page in self.edition.pages:
             for name, e in self.entries[page.label].items():
                 path = e.value.where.path if not isinstance(e.value, PageSlot) else ""
-                out.append(Placement(page.label, _display(e), e.kind, path, e.declared,
+                out.append(Placement(page.label, e.name, e.kind, path, e.declared,
                                      self.frames[(page.label, name)], self.needed.get((page.label, name), 0),
                                      e.slot, e.value.where))
         return out
@@ -186,7 +186,7 @@ class FramePlacer:
         e = entries[name]
         d = e.declared
         if key in self.busy:  # a jump chain that comes back (the loader catches circles on one page)
-            self.problems.append(Problem.at(e.value.where, f"frame of {_display(e)!r} on {label} depends on "
+            self.problems.append(Problem.at(e.value.where, f"frame of {e.name!r} on {label} depends on "
                                             "itself through top: below and jumps", "give one of them a number"))
             return Frame(d.col, d.span, max(d.top, 0), max(d.lines, 1))
         self.busy.add(key)
@@ -317,18 +317,6 @@ class FramePlacer:
 # -- helpers --------------------------------------------------------------------------
 def _story_name(story: Story) -> str:
     return story.continued_from or story.id
-
-
-def _display(e: _Entry) -> str:
-    return e.name
-
-
-def _key(e: _Entry) -> str:
-    """The entry's key in its page's entries (what `top: below` names)."""
-    v = e.value
-    if isinstance(v, Story):
-        return _story_name(v)
-    return v.id or v.name if isinstance(v, PageSlot) else v.id
 
 
 def _entries(page: Page) -> dict[str, _Entry]:
