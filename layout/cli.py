@@ -294,9 +294,13 @@ def fit(
         return
     changes: dict[str, str] = {}
     for p in placements:
-        if not p.needed:
-            continue  # jump sources (their lines decide where the text jumps), photos, empty slots
         d, lines_path = p.declared, f"{p.path}.frame.lines"
+        if not p.needed:  # photos and empty slots are not sized by copy; a story that jumps keeps its lines
+            if p.kind == "story" and not STATE["quiet"]:
+                out.print(f"{p.page:5} {p.name:28} lines {p.frame.lines:<12} {ed.source.name}:"
+                          f"{marks.get(p.path, (0, 0))[0]}  (jumps: its lines decide where)", markup=False,
+                          soft_wrap=True)
+            continue
         if isinstance(d, PendingFrame) and d.auto:
             note, was = "lines: auto", "auto"
         elif p.slot and lines_path not in marks:
@@ -311,7 +315,7 @@ def fit(
             out.print(f"{p.page:5} {p.name:28} lines {arrow:12} {ed.source.name}:{line}"
                       + (f"  ({note})" if note else ""), markup=False, soft_wrap=True)
     for prob in problems:
-        err.print(f"  {prob}", markup=False)
+        err.print(f"  {prob}", markup=False, soft_wrap=True)
     if problems:
         err.print(f"{len(problems)} problem(s) with these lines: the manifest was not changed", markup=False)
         raise typer.Exit(1)
