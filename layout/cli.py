@@ -343,6 +343,46 @@ def check(
         raise typer.Exit(1)
 
 
+@app.command(help="Print the lines: value of every frame that makes the edition fit; --write puts them into the manifest.")
+def fit(
+    edition: Optional[Path] = typer.Argument(None, help=EDITION_HELP),
+    write: bool = typer.Option(False, "--write", help="Write the lines: values into the manifest (only those "
+                               "numbers change: comments and layout are kept)."),
+    allow_outside: bool = typer.Option(False, "--allow-outside", help="Allow files outside the edition folder."),
+) -> None:
+    from layout.tools.fitlines import plan_fit, write_fit
+
+    try:
+        plan = plan_fit(_manifest(edition), allow_outside)
+    except KeyboardInterrupt:
+        _interrupted("the fit")
+        return
+    except LayoutError as e:
+        _fail(e)
+        return
+    name = plan.manifest.name
+    if not STATE["quiet"]:
+        for r in plan.rows:
+            out.print(f"{r.page:5} {r.name:28} lines {r.lines:12} {name}:{r.line}" + (f"  ({r.note})" if r.note else ""),
+                      markup=False, soft_wrap=True)
+    for prob in plan.problems:
+        err.print(f"  {prob}", markup=False, soft_wrap=True)
+    if plan.problems:
+        err.print(f"{plural(len(plan.problems), 'problem')} with these lines: the manifest was not changed",
+                  markup=False)
+        raise typer.Exit(1)
+    if write and plan.changes:
+        try:
+            write_fit(plan)
+        except (ValueError, LayoutError) as e:
+            err.print(f"cannot write {plan.manifest}: {e}", markup=False)
+            raise typer.Exit(1) from None
+    if not STATE["quiet"]:
+        done = (f"written to {plan.manifest}" if write and plan.changes
+                else "use --write to write them" if plan.changes else "nothing to change")
+        out.print(f"{plural(len(plan.changes), 'lines: value')} to change; {done}", markup=False, soft_wrap=True)
+
+
 @fonts_app.command("list", help="List the faces of the font catalogue with their roles, files and coverage.")
 def fonts_list() -> None:
     """The faces of the catalogue with their roles, files and coverage."""

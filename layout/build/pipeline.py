@@ -28,7 +28,9 @@ from layout.model.edition import Edition
 from layout.model.manifest import read_edition
 from layout.model.modes import OutputMode, OutputProfile, output_profile
 from layout.model.styles import Style, load_style, path_of
+from layout.model.templates import empty_slot_findings
 from layout.model.yamlpos import Located
+from layout.page.autosize import place_frames
 from layout.page.compose import ComposedPage, Composer
 from layout.page.fidelity import display_fidelity
 from layout.page.grid import check_frames
@@ -90,11 +92,12 @@ def prepare(manifest: Path, allow_outside: bool = False, yaml_memo: dict[str, Lo
         if not problems:
             raise
         raise ManifestError(problems + e.problems) from None
-    problems = problems + check_frames(edition, style)
+    problems = problems + check_frames(edition, style)  # frames with lines: auto / top: below: once placed
     if problems:
         raise ManifestError(problems)
     fonts = load_fontbook()
-    return Prepared(edition, style, fonts, fallback_findings(edition, style, fonts))
+    edition = place_frames(edition, style, fonts)  # the same edition when no frame is pending
+    return Prepared(edition, style, fonts, fallback_findings(edition, style, fonts) + empty_slot_findings(edition))
 
 
 def select_pages(edition: Edition, spec: list[str] | None) -> list[str]:

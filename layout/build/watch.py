@@ -14,7 +14,7 @@ being typed) is reported and the previous outputs stay in place until the next c
 
 Changes are found by polling: the size and modification time of every file in the
 manifest's folder (hidden files, the output folder and caches skipped) and of the style
-sheet and font catalogue.  Polling needs nothing from the platform and, for the few
+sheet, the page templates and the font catalogue.  Polling needs nothing from the platform and, for the few
 hundred files of an edition folder, costs well under a millisecond per look.
 """
 
@@ -100,10 +100,14 @@ class Watcher:
         try:
             res = build(self.manifest, self.opts, self.session)
             seconds = time.perf_counter() - t
-            if res.style_file is not None and [res.style_file] != self.style_files:
-                # the style sheet the manifest names (known once a build has read it)
-                self.style_files = [res.style_file]
-                self.stamp.update(self._stamp_of(self.style_files))
+            if res.style_file is not None:
+                # the style sheet the manifest names (known once a build has read it) and the
+                # page templates beside it and bundled (layout.model.templates)
+                folders = dict.fromkeys([res.style_file.parent / "templates", paths.styles_dir() / "templates"])
+                wanted = [res.style_file] + sorted(p for d in folders for p in d.glob("*.yaml"))
+                if wanted != self.style_files:
+                    self.style_files = wanted
+                    self.stamp.update(self._stamp_of(self.style_files))
             return WatchEvent(res, None, seconds, changed or [])
         except LayoutError as e:
             return WatchEvent(None, e, time.perf_counter() - t, changed or [])

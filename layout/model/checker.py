@@ -14,11 +14,13 @@ from typing import Any
 
 from layout.errors import Problem
 from layout.model import yamlpos
-from layout.model.edition import Frame, Where
+from layout.model.edition import Frame, PendingFrame, Where
 
 FRAME_KEYS = {"col", "span", "top", "lines"}
 # control characters (and the Unicode line/paragraph separators) have no place in a newspaper
 # and would reach the typesetter as glyphs no face has
+BELOW = re.compile(r"below\s+([^\s,]+(?:\s*,\s*[^\s,]+)*)")  # top: below <id>[, <id>...]
+AUTO = "auto"  # lines: auto
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
 
 
@@ -150,14 +152,37 @@ class Checker:
         return resolved
 
     def frame(self, value: Any, path: str) -> Frame | None:
+        """A frame of grid cells; `top: below <id>` and `lines: auto` give a PendingFrame,
+        placed by layout.page.autosize once the copy is set."""
         m = self.mapping(value, path, FRAME_KEYS, ("col", "span", "top", "lines"))
         if m is None or any(m.get(k) is None for k in FRAME_KEYS):
             return None
         col = self.integer(m["col"], f"{path}.col", 1, 64)
         span = self.integer(m["span"], f"{path}.span", 1, 64)
-        top = self.integer(m["top"], f"{path}.top", 0, 1000)
-        lines = self.integer(m["lines"], f"{path}.lines", 1, 1000)
+        below: tuple[str, ...] = ()
+        top_value = m["top"]
+        if isinstance(top_value, str):
+            match = BELOW.fullmatch(top_value.strip())
+            if match is None:
+                self.err(f"{path}.top", f"expected a grid line (0-1000) or 'below <id>[, <id>...]', got {top_value!r}",
+                         "e.g. top: 33 or top: below lead")
+                top = 0
+            else:
+                below, top = tuple(re.split(r"\s*,\s*", match.group(1))), -1
+        else:
+            top = self.integer(top_value, f"{path}.top", 0, 1000)
+        auto = m["lines"] == AUTO
+        lines = 0 if auto else self.lines(m["lines"], f"{path}.lines", 1)
+        if auto or below:
+            return PendingFrame(col, span, top, lines, auto, below)
         return Frame(col, span, top, lines)
+
+    def lines(self, value: Any, path: str, lo: int) -> int:
+        """A number of grid lines; the word `auto` is accepted by the callers that allow it."""
+        if isinstance(value, str) and not isinstance(value, bool):
+            self.err(path, f"expected a whole number of grid lines ({lo}-1000) or auto, got {value!r}")
+            return lo
+        return self.integer(value, path, lo, 1000)
 
 
 def kind(value: Any) -> str:

@@ -45,6 +45,25 @@ class Frame:
 
 
 @dataclass(frozen=True)
+class PendingFrame(Frame):
+    """A frame whose top or height the manifest leaves to its neighbours or its copy:
+    `lines: auto` (the fewest grid lines that hold it; `lines` is 0 until placed) and
+    `top: below <id>[, <id>...]` (it starts where frame <id> of the same page ends, or the
+    lowest of several, its first line the separating rule; `top` is -1 until placed).  layout.page.autosize replaces every
+    PendingFrame with a plain Frame before pages are composed, so what is composed, drawn
+    and reported is exactly what the same frame written out in numbers would give."""
+
+    auto: bool = False
+    below: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """The frame as the manifest wrote it: "col 1 span 3 top below lead lines auto"."""
+        top = f"below {', '.join(self.below)}" if self.below else str(self.top)
+        lines = "auto" if self.auto else str(self.lines)
+        return f"col {self.col} span {self.span} top {top} lines {lines}"
+
+
+@dataclass(frozen=True)
 class Headline:
     text: str
     size: float | None = None  # pt; None = copyfit from the role's size range
@@ -64,6 +83,7 @@ class Photo:
     columns: int = 1  # in-block photos: text columns covered
     lines: int = 0  # in-block photos: grid lines taken (picture + caption)
     where: Where = field(default_factory=lambda: Where(""))
+    auto: bool = False  # in-block `lines: auto`: the picture's height at its width plus the caption (until placed)
 
 
 @dataclass(frozen=True)
@@ -104,11 +124,25 @@ class Section:
 
 
 @dataclass(frozen=True)
+class PageSlot:
+    """A slot of the page's template (layout.model.templates) and what fills it: the id of
+    a story, photo or box on the page, or "" when the slot is left empty (a warning, and a
+    grey 空 frame in proof mode).  `frame` is the slot's frame from the template, placed
+    (a plain Frame) once layout.page.autosize has run."""
+
+    name: str
+    role: str  # a SlotRole value: lead | second | rail | photo | teaser | ad
+    id: str
+    frame: Frame
+    where: Where = field(default_factory=lambda: Where(""))
+
+
+@dataclass(frozen=True)
 class Page:
     label: str  # A1, T3, 特2
     section: str  # section id
     number: int  # 1-based within the section
-    template: str = "normal"  # normal | front
+    template: str = "normal"  # normal | front | the name of a template file (layout.model.templates)
     editor: str = ""
     designer: str = ""
     stories: tuple[Story, ...] = ()
@@ -116,6 +150,11 @@ class Page:
     boxes: tuple[Box, ...] = ()
     where: Where = field(default_factory=lambda: Where(""))
     blank: bool = False  # left empty on purpose (`blank: true`): proofs mark it 本版空白
+    slots: tuple[PageSlot, ...] = ()  # the template's slots, in the template's order
+
+    @property
+    def empty_slots(self) -> tuple[PageSlot, ...]:
+        return tuple(s for s in self.slots if not s.id)
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,11 @@ from layout.errors import ManifestError, Problem
 from layout.model import photos as photo_files
 from layout.model import yamlpos
 from layout.model.bodies import MAX_BODY_BYTES, TEXT_SUFFIXES, body, split_paragraphs
-from layout.model.checker import FRAME_KEYS, Checker, kind
-from layout.model.edition import Box, Edition, Headline, Page, Photo, Section, Story
+from layout.model.checker import AUTO, FRAME_KEYS, Checker, kind
+from layout.model.edition import Box, Edition, Frame, Headline, Page, PendingFrame, Photo, Section, Story
 from layout.model.jumps import check_jumps
 from layout.model.styles import ALIGNS, ROLE_KEYS, ROLES, STYLE_KEYS, close_hint, is_path
+from layout.model.templates import BUILT_IN, EntryKind, Template, Templates, check_below, page_slots, slot_assignments
 
 # the loader's interface; MAX_BODY_BYTES, TEXT_SUFFIXES and split_paragraphs are defined in bodies.py,
 # FRAME_KEYS in checker.py and importable from here with the manifest's other key sets
@@ -43,7 +44,7 @@ MAX_YAML_NODES = 250_000  # after expanding aliases: a "billion laughs" manifest
 
 EDITION_KEYS = {"paper", "date", "number", "style", "style_overrides", "publisher"}
 SECTION_KEYS = {"id", "name", "label", "pages"}
-PAGE_KEYS = {"template", "editor", "designer", "stories", "photos", "boxes", "blank"}
+PAGE_KEYS = {"template", "slots", "editor", "designer", "stories", "photos", "boxes", "blank"}
 STORY_KEYS = {"id", "frame", "columns", "kicker", "headline", "subhead", "byline", "body",
               "continues", "see_also", "balance", "photos"}
 CONT_KEYS = {"continued", "frame", "columns", "balance"}
@@ -52,7 +53,7 @@ PAGE_PHOTO_KEYS = {"id", "file", "frame", "caption", "credit", "fit"}
 BLOCK_PHOTO_KEYS = {"id", "file", "columns", "lines", "caption", "credit", "fit"}
 BOX_KEYS = {"id", "frame", "text", "title"}
 FACES = ("song", "biaosong", "hei", "kai")
-TEMPLATES = ("normal", "front")
+TEMPLATES = BUILT_IN  # page shapes without a file; others are read from styles/templates/<name>.yaml
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
 
 
@@ -225,6 +226,7 @@ def _convert(ck: Checker, root: Any, raw: bytes) -> Edition | None:
 
     pages: list[Page] = []
     missing: dict[str, list[tuple[str, int]]] = {}  # section id -> declared pages without an entry
+    templates = Templates(ck, style)
     for lab, sec, n in order:
         pdata = raw_pages.get(lab)
         pp = f"pages.{lab}"
@@ -235,36 +237,9 @@ def _convert(ck: Checker, root: Any, raw: bytes) -> Edition | None:
         m = ck.mapping(pdata, pp, PAGE_KEYS)
         if m is None:
             continue
-        blank = ck.boolean(m.get("blank"), f"{pp}.blank")
-        if blank and any(m.get(k) for k in ("stories", "photos", "boxes")):
-            ck.err(f"{pp}.blank", f"page {lab} is marked blank: true but has stories, photos or boxes",
-                   "remove blank: true, or the page's contents")
-        template = ck.text(m.get("template", "normal"), f"{pp}.template") or "normal"
-        if template not in TEMPLATES:
-            ck.err(f"{pp}.template", f"unknown template {template!r}", f"use one of {', '.join(TEMPLATES)}")
-        stories = tuple(st for st in (_story(ck, v, f"{pp}.stories[{i}]", claim)
-                                      for i, v in enumerate(ck.sequence(m.get("stories"), f"{pp}.stories"))) if st)
-        photos = []
-        for i, v in enumerate(ck.sequence(m.get("photos"), f"{pp}.photos")):
-            ph = _photo(ck, v, f"{pp}.photos[{i}]", page_level=True)
-            if ph:
-                claim(ph.id, f"{pp}.photos[{i}]")
-                photos.append(ph)
-        boxes = []
-        for i, v in enumerate(ck.sequence(m.get("boxes"), f"{pp}.boxes")):
-            bp = f"{pp}.boxes[{i}]"
-            bm = ck.mapping(v, bp, BOX_KEYS, ("id", "frame", "text"))
-            if bm is None:
-                continue
-            fr = ck.frame(bm.get("frame"), f"{bp}.frame")
-            bid = ck.text(bm.get("id"), f"{bp}.id", True)
-            claim(bid, bp)
-            txt = ck.text(bm.get("text"), f"{bp}.text", True)
-            if fr:
-                boxes.append(Box(bid, fr, txt, ck.line(bm.get("title"), f"{bp}.title"), ck.where(bp)))
-        pages.append(Page(lab, sec.id, n, template, ck.line(m.get("editor"), f"{pp}.editor"),
-                          ck.line(m.get("designer"), f"{pp}.designer"), stories, tuple(photos), tuple(boxes),
-                          ck.where(pp), blank))
+        page = _page(ck, m, pp, lab, sec, n, claim, templates)
+        if page is not None:
+            pages.append(page)
     for sec in sections:
         if sec.id in missing and isinstance(top.get("pages"), dict):
             _missing_pages(ck, sec, missing[sec.id], section_path[sec.id])
@@ -316,9 +291,91 @@ def _missing_pages(ck: Checker, sec: Section, missing: list[tuple[str, int]], pa
     ck.err(f"{path}.pages", f"{few} {verb} declared by section {sec.id} but {has} no entry in pages:", hint)
 
 
-def _photo(ck: Checker, v: Any, path: str, page_level: bool) -> Photo | None:
+Slotted = dict[str, tuple[str, Frame]]  # entry id -> (slot name, the slot's frame)
+
+
+def _page(ck: Checker, m: dict, pp: str, lab: str, sec: Section, n: int, claim, templates: Templates
+          ) -> Page | None:
+    blank = ck.boolean(m.get("blank"), f"{pp}.blank")
+    if blank and any(m.get(k) for k in ("stories", "photos", "boxes")):
+        ck.err(f"{pp}.blank", f"page {lab} is marked blank: true but has stories, photos or boxes",
+               "remove blank: true, or the page's contents")
+    template_name = ck.text(m.get("template", "normal"), f"{pp}.template") or "normal"
+    template: Template | None = None
+    if template_name not in TEMPLATES:
+        template = templates.get(template_name, f"{pp}.template")
+    assigned = slot_assignments(ck, m.get("slots"), f"{pp}.slots", template, template_name)
+    slotted: Slotted = {}
+    if template is not None:
+        for slot_name, sid in assigned.items():
+            slot = template.slot(slot_name)
+            if slot is not None:
+                slotted[sid] = (slot_name, slot.frame)
+    entries: dict[str, tuple[EntryKind, str]] = {}
+    frames: dict[str, tuple[Frame, str]] = {}  # what `top: below <name>` may name on this page
+    stories = []
+    for i, v in enumerate(ck.sequence(m.get("stories"), f"{pp}.stories")):
+        st = _story(ck, v, f"{pp}.stories[{i}]", claim, slotted)
+        if st:
+            stories.append(st)
+            entries[st.id] = (EntryKind.STORY, f"{pp}.stories[{i}]")
+            frames[st.id] = (st.frame, f"{pp}.stories[{i}]")
+    photos = []
+    for i, v in enumerate(ck.sequence(m.get("photos"), f"{pp}.photos")):
+        ph = _photo(ck, v, f"{pp}.photos[{i}]", page_level=True, slotted=slotted)
+        if ph:
+            claim(ph.id, f"{pp}.photos[{i}]")
+            photos.append(ph)
+            entries[ph.id] = (EntryKind.PHOTO, f"{pp}.photos[{i}]")
+            frames[ph.id] = (ph.frame, f"{pp}.photos[{i}]")  # type: ignore[assignment]
+    boxes = []
+    for i, v in enumerate(ck.sequence(m.get("boxes"), f"{pp}.boxes")):
+        bp = f"{pp}.boxes[{i}]"
+        bm = ck.mapping(v, bp, BOX_KEYS, ("id", "text"))
+        if bm is None:
+            continue
+        bid = ck.text(bm.get("id"), f"{bp}.id", True)
+        fr = _frame(ck, bm, bp, bid, slotted)
+        claim(bid, bp)
+        txt = ck.text(bm.get("text"), f"{bp}.text", True)
+        if fr:
+            boxes.append(Box(bid, fr, txt, ck.line(bm.get("title"), f"{bp}.title"), ck.where(bp)))
+            entries[bid] = (EntryKind.BOX, bp)
+            frames[bid] = (fr, bp)
+    written = [str(v.get("id", v.get("continued", ""))) for key in ("stories", "photos", "boxes")
+               for v in (m.get(key) if isinstance(m.get(key), list) else []) if isinstance(v, dict)]
+    slots = page_slots(ck, pp, template, assigned, entries, written)
+    for slot in slots:
+        sp = f"{pp}.slots.{slot.name}" if slot.id else f"{pp}.template"
+        if slot.name in frames and slot.id != slot.name:
+            ck.err(sp, f"{slot.name!r} is both a slot of template {template_name!r} and an entry of {lab}",
+                   "rename the entry (top: below <name> must name one frame)")
+        elif slot.id:
+            frames.setdefault(slot.name, frames[slot.id])
+        else:
+            frames[slot.name] = (slot.frame, sp)
+    check_below(ck, frames, f"the frames and slots of {lab}")
+    return Page(lab, sec.id, n, template_name, ck.line(m.get("editor"), f"{pp}.editor"),
+                ck.line(m.get("designer"), f"{pp}.designer"), tuple(stories), tuple(photos), tuple(boxes),
+                ck.where(pp), blank, slots)
+
+
+def _frame(ck: Checker, m: dict, path: str, id_: str, slotted: Slotted) -> Frame | None:
+    """The entry's own `frame:`, or the frame of the template slot the page gives it."""
+    slot = slotted.get(id_)
+    if m.get("frame") is not None:
+        if slot is not None:
+            ck.err(f"{path}.frame", f"{id_!r} has a frame and fills slot {slot[0]!r} too", "give one of them")
+        return ck.frame(m.get("frame"), f"{path}.frame")
+    if slot is not None:
+        return slot[1]
+    ck.err(path, "missing required key 'frame'", "give a frame, or name this entry in the page's slots:")
+    return None
+
+
+def _photo(ck: Checker, v: Any, path: str, page_level: bool, slotted: Slotted | None = None) -> Photo | None:
     keys = PAGE_PHOTO_KEYS if page_level else BLOCK_PHOTO_KEYS
-    req = ("id", "file", "frame") if page_level else ("id", "file", "lines")
+    req = ("id", "file") if page_level else ("id", "file", "lines")
     m = ck.mapping(v, path, keys, req)
     if m is None:
         return None
@@ -331,33 +388,38 @@ def _photo(ck: Checker, v: Any, path: str, page_level: bool) -> Photo | None:
     fit = ck.text(m.get("fit", "cover"), f"{path}.fit") or "cover"
     if fit not in ("cover", "contain"):
         ck.err(f"{path}.fit", f"unknown fit {fit!r}", "use cover or contain")
-    frame = ck.frame(m.get("frame"), f"{path}.frame") if page_level else None
+    frame = _frame(ck, m, path, pid, slotted or {}) if page_level else None
     columns = 1 if page_level else ck.integer(m.get("columns"), f"{path}.columns", 1, 16, default=1)
-    lines = 0 if page_level else ck.integer(m.get("lines"), f"{path}.lines", 3, 1000)
+    auto = not page_level and m.get("lines") == AUTO  # the picture's height at its width, plus the caption
+    lines = 0 if page_level or auto else ck.lines(m.get("lines"), f"{path}.lines", 3)
     if file is None or (page_level and frame is None):
         return None
     return Photo(pid, file, ck.line(m.get("caption"), f"{path}.caption"), ck.line(m.get("credit"), f"{path}.credit"),
-                 fit, frame, columns, lines, ck.where(path))
+                 fit, frame, columns, lines, ck.where(path), auto)
 
 
-def _story(ck: Checker, v: Any, path: str, claim) -> Story | None:
+def _story(ck: Checker, v: Any, path: str, claim, slotted: Slotted) -> Story | None:
     if isinstance(v, dict) and "continued" in v:
-        m = ck.mapping(v, path, CONT_KEYS, ("continued", "frame"))
+        m = ck.mapping(v, path, CONT_KEYS, ("continued",))
         if m is None:
             return None
-        fr = ck.frame(m.get("frame"), f"{path}.frame")
         src = ck.text(m.get("continued"), f"{path}.continued", True)
+        fr = _frame(ck, m, path, src, slotted)
         cols = ck.integer(m.get("columns"), f"{path}.columns", 1, 16, default=fr.span if fr else 1)
         if fr is None:
             return None
         return Story(id=src, frame=fr, columns=cols, continued_from=src,
                      balance=ck.boolean(m.get("balance"), f"{path}.balance"), where=ck.where(path))
-    m = ck.mapping(v, path, STORY_KEYS, ("id", "frame", "body"))
+    m = ck.mapping(v, path, STORY_KEYS, ("id", "body"))
     if m is None:
         return None
     sid = ck.text(m.get("id"), f"{path}.id", True)
     claim(sid, path)
-    fr = ck.frame(m.get("frame"), f"{path}.frame")
+    fr = _frame(ck, m, path, sid, slotted)
+    if isinstance(fr, PendingFrame) and fr.auto and m.get("continues"):
+        ck.err(f"{path}.frame.lines" if m.get("frame") is not None else f"{path}.continues",
+               f"story {sid!r} continues on another page, so its frame cannot be lines: auto",
+               "its frame's lines decide where the text jumps: give a number")
     cols = ck.integer(m.get("columns"), f"{path}.columns", 1, 16, default=fr.span if fr else 1)
     headline = None
     h = m.get("headline")

@@ -311,3 +311,41 @@ def _cut(text: str) -> _Cut | None:
     entries = [(a, "\n".join(lines[a:b]) + "\n") for a, b in zip(bounds, bounds[1:])]
     tail = (end, "\n".join(lines[end:])) if end < len(lines) else None
     return _Cut("\n".join(lines[:p + 1]) + "\n", entries, indent, tail)
+
+
+# -- writing values back (layout fit --write) --------------------------------------------
+_BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # what PyYAML counts as a line break
+_PLAIN_TOKEN = re.compile(r"[^\s,\[\]{}#'\"]+")
+
+
+def set_scalars(text: str, values: dict[str, str]) -> str:
+    """`text` with the plain scalar at each key path (`pages.T1.stories[2].frame.lines`)
+    replaced by the given text, and nothing else changed: comments, quoting, flow or block
+    style and every other byte stay as the editor wrote them (the YAML is never dumped
+    again).  Raises ValueError naming the path when a path is not in the document or its
+    value is not a plain scalar (a quoted or multi-line value is left to the editor)."""
+    doc = load(text)
+    starts = [0] + [m.end() for m in _BREAKS.finditer(text)]
+    edits = []
+    for path, new in values.items():
+        if path not in doc.marks or not isinstance(_get(doc.value, path), (int, float, str)):
+            raise ValueError(f"{path} is not a value of this document")
+        line, col = doc.marks[path]
+        at = starts[line - 1] + col - 1
+        token = _PLAIN_TOKEN.match(text, at)
+        if token is None or str(_get(doc.value, path)) != token.group():
+            raise ValueError(f"{path} at line {line}, column {col} is not a plain value")
+        edits.append((at, token.end(), new))
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def _get(value: Any, path: str) -> Any:
+    for part in re.findall(r"\[(\d+)\]|\.?([^.\[\]]+)", path):
+        index, key = part
+        try:
+            value = value[int(index)] if index else value[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value

@@ -77,6 +77,9 @@ class Composer:
         if page.blank:  # left empty on purpose: say so on the proof
             area = self.grid.frame_area(Frame(1, st.columns, self.grid.first_line(page), st.lines))
             items.append(Marker(area.x, area.y, area.w, area.h, "blank", "本版空白"))
+        for slot in page.empty_slots:  # a hole in the template: shown on proofs (draw.py), never printed
+            area = self.grid.frame_area(slot.frame)
+            items.append(Marker(area.x, area.y, area.w, area.h, "empty", slot.name))
         items += self.furniture.line_numbers()
         title = f"{folio_label(self.edition, page)} {self.edition.section(page.section).name}"
         out.display = PageDisplay(page.label, st.page_width, st.page_height, tuple(items), tuple(bookmarks),

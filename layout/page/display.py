@@ -75,7 +75,7 @@ class Marker:
     y: float
     w: float
     h: float
-    kind: str  # frame | overset | lineno | blank
+    kind: str  # frame | overset | lineno | blank | empty (a template slot nothing fills)
     text: str = ""
 
 

@@ -319,6 +319,12 @@ def _proof_marks(ops: _Ops, page: PageDisplay, fonts: FontBook, top: float) -> N
             ops.label(face, 4, it.text, it.x + it.w - 1, top - it.y - it.h + 4.5, _cmyk_of(PROOF_GREY), align="right")
         elif it.kind == "blank":  # a page left empty on purpose (`blank: true`)
             ops.label(face, 36, it.text, it.x + it.w / 2, top - it.y - it.h / 2, _cmyk_of(PROOF_GREY), align="centre")
+        elif it.kind == "empty":  # an empty template slot: grey, with 空 in its middle
+            grey = _cmyk_of(PROOF_GREY)
+            add(f"q {ops.stroke(grey)} 1 w {fp_str(it.x, top - it.y - it.h, it.w, it.h)} re S Q")
+            size = max(6.0, min(72.0, it.w / 2, it.h / 2))
+            ops.label(face, size, "空", it.x + it.w / 2, top - it.y - it.h / 2 - size * 0.35, grey, align="centre")
+            ops.label(face, 6, f"slot {it.text}", it.x + 1, top - it.y - 6, grey)
         elif it.kind == "overset":
             add(f"{ops.stroke(red)} 1.5 w {fp_str(it.x, top - it.y - it.h, it.w, it.h)} re S")
             ops.label(face, 8, it.text, it.x + 2, top - it.y - it.h + 3, red)
