@@ -1,8 +1,12 @@
 """The `layout` command: a thin typer layer over build.py; maps errors to exit codes.
 
-Exit codes: 0 success; 1 edition errors (manifest, style, fonts, overset, output);
-2 usage errors (typer/click); 130 interrupted (Ctrl-C).  Errors print without a
-traceback unless --debug.
+Exit codes of `layout build` say whether the outputs are new: 0 every output was written
+(warnings may follow, including a failure after the outputs were renamed into place, or
+a Ctrl-C that came after that); 1 edition errors (manifest, style, fonts, overset,
+output folder, disk full): nothing was replaced; 2 usage errors (typer/click); 130
+interrupted (Ctrl-C) before the outputs were renamed into place: nothing was replaced.
+`layout watch` exits with 130 when Ctrl-C stops it.  Errors print without a traceback
+unless --debug.
 """
 
 from __future__ import annotations
@@ -34,6 +38,12 @@ MODES_HELP = " | ".join(m.value for m in OutputMode)
 STATE = {"debug": False, "quiet": False, "verbose": False}
 
 
+def shown(text: object) -> str:
+    """`text` as it can be printed: a file name that is not UTF-8 (-o given as raw bytes)
+    has its undecodable bytes shown as U+FFFD instead of failing the print."""
+    return str(text).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _fail(e: BaseException) -> None:
     if STATE["debug"]:
         raise e
@@ -41,9 +51,9 @@ def _fail(e: BaseException) -> None:
         kind = type(e).__name__.replace("Error", " error").lower()
         err.print(f"[bold red]{kind}[/] ({len(e.problems)} problem{'s' if len(e.problems) != 1 else ''}):")
         for p in e.problems:
-            err.print(f"  {p}", markup=False)
+            err.print(f"  {shown(p)}", markup=False)
     else:
-        err.print(f"[bold red]internal error[/]: {type(e).__name__}: {e} (run with --debug for the traceback)")
+        err.print(f"[bold red]internal error[/]: {type(e).__name__}: {shown(e)} (run with --debug for the traceback)")
     raise typer.Exit(1)
 
 
@@ -53,10 +63,18 @@ def _interrupted(what: str, out_dir: Path | None = None) -> None:
         raise KeyboardInterrupt
     msg = f"interrupted: {what} stopped before it finished"
     if out_dir is not None:
-        msg += (f"; {out_dir} holds the outputs of the last build that finished (outputs are renamed "
-                f"into place together at the end, never left half-written)")
+        msg += (f"; nothing in {shown(out_dir)} was replaced: it holds the outputs of the last build that "
+                f"finished (outputs are renamed into place together at the end, never left half-written)")
     err.print(msg, markup=False)
     raise typer.Exit(INTERRUPTED)
+
+
+def _interrupted_after_commit(res) -> None:
+    """Ctrl-C once every output was renamed into place: the outputs are new and complete,
+    and the exit status (0) says so."""
+    err.print(f"interrupted after the outputs were written: {shown(res.edition_pdf)} and its "
+              f"{len(res.page_pdfs)} page files are new and complete (the page cache's records and the "
+              f"preflight were skipped)", markup=False)
 
 
 @app.callback()
@@ -100,12 +118,17 @@ def build(
     import os
 
     try:
-        from layout.build.pipeline import BuildOptions
+        from layout.build.pipeline import BuildOptions, InterruptedAfterCommit
         from layout.build.pipeline import build as run_build
 
         opts = BuildOptions(out_dir, output_mode, [pages] if pages else None, jobs or os.cpu_count() or 1, report,
                             allow_overset, allow_outside, verify, cache=not no_cache)
         res = _with_progress(lambda cb: run_build(_manifest(edition), opts, progress=cb))
+    except InterruptedAfterCommit as e:
+        if STATE["debug"]:
+            raise
+        _interrupted_after_commit(e.result)
+        return
     except KeyboardInterrupt:
         _interrupted("the build", out_dir)
         return
@@ -115,7 +138,10 @@ def build(
     except Exception as e:  # noqa: BLE001 - never a bare traceback for users
         _fail(e)
         return
-    _summary(res)
+    try:
+        _summary(res)
+    except KeyboardInterrupt:  # the outputs are written: only the summary was cut short
+        _interrupted_after_commit(res)
 
 
 def _with_progress(fn):
@@ -145,18 +171,26 @@ def _summary(res) -> None:
         reused = f" ({len(res.reused)} unchanged pages reused)" if res.reused else ""
         out.print(f"built {len(res.pages)} pages{reused}, {len(stories)} story blocks, {chars} body characters "
                   f"set in {res.timings['total']:.2f} s", soft_wrap=True)
-        out.print(f"edition: {res.edition_pdf}", markup=False, soft_wrap=True)
+        out.print(f"edition: {shown(res.edition_pdf)}", markup=False, soft_wrap=True)
+        if res.partial:
+            out.print(f"  warning: the edition is partial (only {', '.join(cp.display.label for cp in res.pages)}) "
+                      f"and named so; the whole edition's file was not replaced, because another page "
+                      f"could not be built:", markup=False, soft_wrap=True)
+            for why in res.partial[:5]:
+                out.print(f"    {shown(why)}", markup=False, soft_wrap=True)
+            if len(res.partial) > 5:
+                out.print(f"    … {len(res.partial) - 5} more", markup=False)
         if STATE["verbose"]:
             order = ("load", "pages", "checks", "document", "assemble", "files", "preflight")
             out.print("timings: " + ", ".join(f"{k} {res.timings[k]:.3f} s" for k in order if k in res.timings),
                       markup=False)
             for msg in res.cache_rejected:
                 out.print(f"  {msg}", markup=False)
-        shown = warnings if STATE["verbose"] else warnings[:10]
-        for f in shown:
-            out.print(f"  warning: {f.where}: {f.message}", markup=False)
-        if len(warnings) > len(shown):
-            out.print(f"  … {len(warnings) - len(shown)} more warnings (--verbose shows all)")
+        listed = warnings if STATE["verbose"] else warnings[:10]
+        for f in listed:
+            out.print(f"  warning: {shown(f.where)}: {shown(f.message)}", markup=False)
+        if len(warnings) > len(listed):
+            out.print(f"  … {len(warnings) - len(listed)} more warnings (--verbose shows all)")
 
 
 @app.command()
@@ -177,7 +211,7 @@ def watch(
     output_mode = _output_mode(mode)
     import os
 
-    from layout.build.pipeline import BuildOptions
+    from layout.build.pipeline import BuildOptions, InterruptedAfterCommit
     from layout.build.watch import Watcher
 
     manifest = _manifest(edition)
@@ -194,26 +228,31 @@ def watch(
             err.print(f"[bold red]{kind}[/]{changed} ({len(ev.error.problems)} problem"
                       f"{'s' if len(ev.error.problems) != 1 else ''}); outputs left as they were:")
             for p in ev.error.problems:
-                err.print(f"  {p}", markup=False)
+                err.print(f"  {shown(p)}", markup=False)
             return
         res = ev.result
         built = [cp.display.label for cp in res.pages if cp.display.label not in set(res.reused)]
         if not STATE["quiet"]:
             what = ", ".join(built[:8]) + (" …" if len(built) > 8 else "") if built else "no page"
             out.print(f"built {len(built)} of {len(res.pages)} pages ({what}) in {ev.seconds:.3f} s{changed}: "
-                      f"{res.edition_pdf}", markup=False, soft_wrap=True)  # one line per build, whatever the width
+                      f"{shown(res.edition_pdf)}", markup=False, soft_wrap=True)  # one line per build, whatever the width
             for f in res.findings:
                 if f.severity == "warning" and (STATE["verbose"] or f.code != "underset"):
-                    out.print(f"  warning: {f.where}: {f.message}", markup=False)
+                    out.print(f"  warning: {shown(f.where)}: {shown(f.message)}", markup=False)
 
     if not STATE["quiet"]:
-        out.print(f"watching {manifest.parent} (Ctrl-C stops)", markup=False, soft_wrap=True)
+        out.print(f"watching {shown(watcher.manifest)} and the files it names (Ctrl-C stops)", markup=False,
+                  soft_wrap=True)
     try:
         watcher.run(report, interval=interval, max_builds=max_builds or None)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
         if STATE["debug"]:
             raise
-        err.print("stopped watching", markup=False)
+        if isinstance(e, InterruptedAfterCommit):  # the last build's outputs were written
+            err.print(f"stopped watching; the last build's outputs are complete: {shown(e.result.edition_pdf)}",
+                      markup=False)
+        else:
+            err.print("stopped watching", markup=False)
         raise typer.Exit(INTERRUPTED) from None
     except Exception as e:  # noqa: BLE001 - never a bare traceback for users
         _fail(e)
