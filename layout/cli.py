@@ -118,19 +118,18 @@ def build(
     import os
 
     try:
-        from layout.build.pipeline import BuildOptions, InterruptedAfterCommit
+        from layout.build.pipeline import BuildOptions
         from layout.build.pipeline import build as run_build
 
         opts = BuildOptions(out_dir, output_mode, [pages] if pages else None, jobs or os.cpu_count() or 1, report,
                             allow_overset, allow_outside, verify, cache=not no_cache)
         res = _with_progress(lambda cb: run_build(_manifest(edition), opts, progress=cb))
-    except InterruptedAfterCommit as e:
-        if STATE["debug"]:
-            raise
-        _interrupted_after_commit(e.result)
-        return
-    except KeyboardInterrupt:
-        _interrupted("the build", out_dir)
+    except KeyboardInterrupt as e:  # (the pipeline may not even be imported yet: no name to catch by)
+        committed = getattr(e, "result", None)  # pipeline.InterruptedAfterCommit: the outputs are new
+        if committed is None or STATE["debug"]:
+            _interrupted("the build", out_dir)
+        else:
+            _interrupted_after_commit(committed)
         return
     except LayoutError as e:
         _fail(e)
