@@ -1,10 +1,15 @@
 """The `layout` command: a thin typer layer over the build; maps errors to exit codes.
 
-Exit codes: 0 success; 1 edition errors (manifest, style, fonts, overset, output);
-2 usage errors (typer/click); 130 interrupted (Ctrl-C).  Errors print without a
-traceback unless --debug.  The help users see is APP_HELP and each command's `help=`,
-never these docstrings.  Global options (-v, -q, --debug) are taken before or after the
-command (`_Layout.parse_args` moves them in front of it).
+Exit codes of `layout build` say whether the outputs are new: 0 every output was written
+(warnings may follow, including a failure after the outputs were renamed into place, or
+a Ctrl-C that came after that); 1 edition errors (manifest, style, fonts, overset,
+output folder, disk full): nothing was replaced; 2 usage errors (typer/click); 130
+interrupted (Ctrl-C) before the outputs were renamed into place: nothing was replaced.
+`layout watch` exits with 130 when Ctrl-C stops it.  Errors print without a traceback
+unless --debug.
+The help users see is APP_HELP and each command's `help=`, never these docstrings.
+Global options (-v, -q, --debug) are taken before or after the command
+(`_Layout.parse_args` moves them in front of it).
 """
 
 from __future__ import annotations
@@ -16,32 +21,39 @@ from typing import Optional
 
 try:
     import typer
-    from rich.console import Console
     from typer.core import TyperGroup
 
-    from layout import __version__, paths
-    from layout.console import SafeStream
+    from layout import __version__
+    from layout.cli_fonts import fonts_app
+    from layout.console import (
+        EDITION_HELP,
+        INTERRUPTED,
+        STATE,
+        STDERR,
+        STDOUT,
+        err,
+        fail,
+        interrupted,
+        manifest_of,
+        out,
+        plural,
+        print_warnings,
+        shown,
+    )
     from layout.errors import Finding, LayoutError
     from layout.model.modes import OutputMode
 except KeyboardInterrupt:  # Ctrl-C while the command is still starting: no traceback
     sys.stderr.write("interrupted\n")
     raise SystemExit(130) from None
 
-INTERRUPTED = 130  # exit code after Ctrl-C (128 + SIGINT), as shells report it
 
 
-STDOUT, STDERR = SafeStream("stdout"), SafeStream("stderr")
 
 APP_HELP = ("Typeset a daily newspaper edition from its YAML manifest into print-ready PDFs.\n\n"
             "Start with `layout new DIR`, edit DIR/edition.yaml, then `layout check DIR` and `layout build DIR` "
             "(the PDFs go to DIR/output). `layout check --fit` lists the `lines:` value that fits every story.\n\n"
             "Exit status: 0 done, 1 problems in the edition (each named with file, line and what to do), "
             "2 wrong usage, 130 interrupted.")
-
-def plural(n: int, word: str) -> str:
-    """'1 page', '2 pages' (as layout.page.fit.plural, without importing the typesetter at start-up)."""
-    return f"{n} {word if n == 1 else word + 's'}"
-
 
 GLOBAL_FLAGS = ("--debug", "--quiet", "-q", "--verbose", "-v")
 
@@ -58,50 +70,16 @@ class _Layout(TyperGroup):
 
 app = typer.Typer(cls=_Layout, add_completion=False, no_args_is_help=True, help=APP_HELP,
                   context_settings={"help_option_names": ["-h", "--help"]})
-fonts_app = typer.Typer(help="Font catalogue: list faces, check an edition's coverage, prepare the TTFs.",
-                        no_args_is_help=True)
 app.add_typer(fonts_app, name="fonts")
-err = Console(file=STDERR, highlight=False)
-out = Console(file=STDOUT, highlight=False)
 MODES_HELP = " | ".join(m.value for m in OutputMode)
-STATE = {"debug": False, "quiet": False, "verbose": False}
 
 
-def _warnings(findings: list[Finding], limit: int | None = 10) -> None:
-    """Warnings, at most `limit` of them unless --verbose (all of them then)."""
-    warnings = [f for f in findings if f.severity == "warning"]
-    shown = warnings if STATE["verbose"] or limit is None else warnings[:limit]
-    for f in shown:
-        out.print(f"  warning: {f.where}: {f.message}", markup=False, soft_wrap=True)
-    if len(warnings) > len(shown):
-        out.print(f"  … {plural(len(warnings) - len(shown), 'more warning')} (--verbose shows all)", markup=False)
-
-
-def _fail(e: BaseException) -> None:
-    if STATE["debug"]:
-        raise e
-    if isinstance(e, LayoutError):
-        if e.findings and not STATE["quiet"]:  # the build's other findings first: the errors come last
-            _warnings(e.findings)
-        kind = type(e).__name__.replace("Error", " error").lower()
-        err.print(f"[bold red]{kind}[/] ({plural(len(e.problems), 'problem')}):")
-        for p in e.problems:
-            err.print(f"  {p}", markup=False)
-    else:
-        err.print(f"[bold red]internal error[/]: {type(e).__name__}: {e} (run with --debug for the traceback)")
-    raise typer.Exit(1)
-
-
-def _interrupted(what: str, out_dir: Path | None = None) -> None:
-    """Ctrl-C: one clear line, exit code 130, no traceback (unless --debug)."""
-    if STATE["debug"]:
-        raise KeyboardInterrupt
-    msg = f"interrupted: {what} stopped before it finished"
-    if out_dir is not None:
-        msg += (f"; {out_dir} holds the outputs of the last build that finished (outputs are renamed "
-                f"into place together at the end, never left half-written)")
-    err.print(msg, markup=False)
-    raise typer.Exit(INTERRUPTED)
+def _interrupted_after_commit(res) -> None:
+    """Ctrl-C once every output was renamed into place: the outputs are new and complete,
+    and the exit status (0) says so."""
+    err.print(f"interrupted after the outputs were written: {shown(res.edition_pdf)} and its "
+              f"{len(res.page_pdfs)} page files are new and complete (the page cache's records and the "
+              f"preflight were skipped)", markup=False)
 
 
 @app.callback()
@@ -123,10 +101,6 @@ def _output_mode(name: str) -> OutputMode:
         raise typer.Exit(2) from None
 
 
-def _manifest(edition: Optional[Path]) -> Path:
-    return edition if edition is not None else paths.sample_edition()
-
-
 def _out_dir(out_dir: Optional[Path], edition: Optional[Path]) -> Path:
     """-o, or by default `output/` beside the edition's manifest (DIR/output for `layout
     build DIR`), so that an edition's PDFs stay with it wherever the command runs; the
@@ -138,7 +112,6 @@ def _out_dir(out_dir: Optional[Path], edition: Optional[Path]) -> Path:
     return (edition if edition.is_dir() else edition.parent) / "output"
 
 
-EDITION_HELP = "The edition: its edition.yaml or the folder holding it (default: the bundled sample)."
 OUT_HELP = "Output folder (default: output/ beside the edition's manifest; ./output for the sample)."
 REPORT_HELP = "Write the fit report (JSON: every story's fit and every finding) to this file."
 
@@ -166,17 +139,24 @@ def build(
 
         opts = BuildOptions(out_dir, output_mode, [pages] if pages else None, jobs or os.cpu_count() or 1, report,
                             allow_overset, allow_outside, verify, cache=not no_cache)
-        res = _with_progress(lambda cb: run_build(_manifest(edition), opts, progress=cb))
-    except KeyboardInterrupt:
-        _interrupted("the build", out_dir)
+        res = _with_progress(lambda cb: run_build(manifest_of(edition), opts, progress=cb))
+    except KeyboardInterrupt as e:  # (the pipeline may not even be imported yet: no name to catch by)
+        committed = getattr(e, "result", None)  # pipeline.InterruptedAfterCommit: the outputs are new
+        if committed is None or STATE["debug"]:
+            interrupted("the build", out_dir)
+        else:
+            _interrupted_after_commit(committed)
         return
     except LayoutError as e:
-        _fail(e)
+        fail(e)
         return
     except Exception as e:  # noqa: BLE001 - never a bare traceback for users
-        _fail(e)
+        fail(e)
         return
-    _summary(res)
+    try:
+        _summary(res)
+    except KeyboardInterrupt:  # the outputs are written: only the summary was cut short
+        _interrupted_after_commit(res)
 
 
 def _with_progress(fn):
@@ -219,7 +199,15 @@ def _summary(res) -> None:
         reused = f" ({plural(len(res.reused), 'unchanged page')} reused)" if res.reused else ""
         out.print(f"built {plural(len(res.pages), 'page')}{reused}, {plural(len(stories), 'story block')}, "
                   f"{chars} body characters set in {res.timings['total']:.2f} s", soft_wrap=True)
-        out.print(f"edition: {res.edition_pdf}", markup=False, soft_wrap=True)
+        out.print(f"edition: {shown(res.edition_pdf)}", markup=False, soft_wrap=True)
+        if res.partial:
+            out.print(f"  warning: the edition is partial (only {', '.join(cp.display.label for cp in res.pages)}) "
+                      f"and named so; the whole edition's file was not replaced, because another page "
+                      f"could not be built:", markup=False, soft_wrap=True)
+            for why in res.partial[:5]:
+                out.print(f"    {shown(why)}", markup=False, soft_wrap=True)
+            if len(res.partial) > 5:
+                out.print(f"    … {len(res.partial) - 5} more", markup=False)
         if STATE["verbose"]:
             order = ("load", "pages", "checks", "document", "assemble", "files", "preflight")
             out.print("timings: " + ", ".join(f"{k} {res.timings[k]:.3f} s" for k in order if k in res.timings),
@@ -227,7 +215,7 @@ def _summary(res) -> None:
             for msg in res.cache_rejected:
                 out.print(f"  {msg}", markup=False)
         out.print(fit_summary(res.pages, res.findings), markup=False, soft_wrap=True)
-        _warnings(res.findings)
+        print_warnings(res.findings)
 
 
 @app.command(help="Build, then rebuild after every change to the manifest, its texts, photos or style, "
@@ -248,10 +236,10 @@ def watch(
     and underset in the manifest's units), as `layout build` does."""
     output_mode = _output_mode(mode)
 
-    from layout.build.pipeline import BuildOptions
+    from layout.build.pipeline import BuildOptions, InterruptedAfterCommit
     from layout.build.watch import Watcher
 
-    manifest = _manifest(edition)
+    manifest = manifest_of(edition)
     opts = BuildOptions(_out_dir(out_dir, edition), output_mode, None, jobs or os.cpu_count() or 1, report,
                         allow_overset, allow_outside)
     watcher = Watcher(manifest, opts)
@@ -263,33 +251,38 @@ def watch(
             changed = f" after a change to {', '.join(names[:3])}{' …' if len(names) > 3 else ''}"
         if ev.error is not None:
             if ev.error.findings and not STATE["quiet"]:
-                _warnings(ev.error.findings)
+                print_warnings(ev.error.findings)
             kind = type(ev.error).__name__.replace("Error", " error").lower()
             err.print(f"[bold red]{kind}[/]{changed} ({plural(len(ev.error.problems), 'problem')}); "
                       f"outputs left as they were:")
             for p in ev.error.problems:
-                err.print(f"  {p}", markup=False)
+                err.print(f"  {shown(p)}", markup=False)
             return
         res = ev.result
         built = [cp.display.label for cp in res.pages if cp.display.label not in set(res.reused)]
         if not STATE["quiet"]:
             what = ", ".join(built[:8]) + (" …" if len(built) > 8 else "") if built else "no page"
             out.print(f"built {len(built)} of {plural(len(res.pages), 'page')} ({what}) in {ev.seconds:.3f} s"
-                      f"{changed}: {res.edition_pdf}", markup=False, soft_wrap=True)  # one line, whatever the width
+                      f"{changed}: {shown(res.edition_pdf)}", markup=False, soft_wrap=True)  # one line, whatever the width
             out.print(f"  {fit_summary(res.pages, res.findings)}", markup=False, soft_wrap=True)
-            _warnings(res.findings)
+            print_warnings(res.findings)
 
     if not STATE["quiet"]:
-        out.print(f"watching {manifest.parent} (Ctrl-C stops)", markup=False, soft_wrap=True)
+        out.print(f"watching {shown(watcher.manifest)} and the files it names (Ctrl-C stops)", markup=False,
+                  soft_wrap=True)
     try:
         watcher.run(report, interval=interval, max_builds=max_builds or None)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
         if STATE["debug"]:
             raise
-        err.print("stopped watching", markup=False)
+        if isinstance(e, InterruptedAfterCommit):  # the last build's outputs were written
+            err.print(f"stopped watching; the last build's outputs are complete: {shown(e.result.edition_pdf)}",
+                      markup=False)
+        else:
+            err.print("stopped watching", markup=False)
         raise typer.Exit(INTERRUPTED) from None
     except Exception as e:  # noqa: BLE001 - never a bare traceback for users
-        _fail(e)
+        fail(e)
 
 
 @app.command(help="Check the manifest, fonts and fit: compose every page and report every problem; "
@@ -310,13 +303,13 @@ def check(
     from layout.page.fidelity import display_fidelity
 
     try:
-        prep = prepare(_manifest(edition), allow_outside)
+        prep = prepare(manifest_of(edition), allow_outside)
         pages = compose_all(prep)
     except KeyboardInterrupt:
-        _interrupted("the check")
+        interrupted("the check")
         return
     except LayoutError as e:
-        _fail(e)
+        fail(e)
         return
     findings = prep.findings + [f for cp in pages for f in cp.findings]
     overset_ids = {f.data.get("story", "") for f in findings if f.code == "overset"}
@@ -353,12 +346,12 @@ def fit(
     from layout.tools.fitlines import plan_fit, write_fit
 
     try:
-        plan = plan_fit(_manifest(edition), allow_outside)
+        plan = plan_fit(manifest_of(edition), allow_outside)
     except KeyboardInterrupt:
-        _interrupted("the fit")
+        interrupted("the fit")
         return
     except LayoutError as e:
-        _fail(e)
+        fail(e)
         return
     name = plan.manifest.name
     if not STATE["quiet"]:
@@ -383,72 +376,6 @@ def fit(
         out.print(f"{plural(len(plan.changes), 'lines: value')} to change; {done}", markup=False, soft_wrap=True)
 
 
-@fonts_app.command("list", help="List the faces of the font catalogue with their roles, files and coverage.")
-def fonts_list() -> None:
-    """The faces of the catalogue with their roles, files and coverage."""
-    from layout.fonts.catalogue import load_fontbook
-
-    try:
-        book = load_fontbook()
-    except LayoutError as e:
-        _fail(e)
-        return
-    for role, face in book.faces.items():
-        fb = ", ".join(book.fallback.get(role, [])) or "-"
-        out.print(f"{role:9} {face.family:20} {face.file.name:28} {len(face.widths):6} chars  fallback: {fb}",
-                  markup=False)
-
-
-@fonts_app.command("check", help="List every character of the edition that no face (or fallback) covers.")
-def fonts_check(edition: Optional[Path] = typer.Argument(None, help=EDITION_HELP)) -> None:
-    """List every character of the edition that no face (or fallback) covers."""
-    from layout.build.pipeline import prepare
-    from layout.fonts.catalogue import describe
-
-    try:
-        prep = prepare(_manifest(edition))
-    except LayoutError as e:
-        _fail(e)
-        return
-    style, book = prep.style, prep.fonts
-    missing: dict[str, set[str]] = {}
-    for page in prep.edition.pages:
-        for s in page.stories:
-            texts = [("body", "".join(s.paragraphs)), ("kicker", s.kicker), ("subhead", s.subhead),
-                     ("byline", s.byline), ("headline", s.headline.text if s.headline else "")]
-            for role, text in texts:
-                face = style.role(role).face
-                for ch in book.uncovered(face, text):
-                    missing.setdefault(ch, set()).add(f"{page.label}/{s.id}")
-        for b in page.boxes:
-            for ch in book.uncovered(style.role("box").face, b.text + b.title):
-                missing.setdefault(ch, set()).add(f"{page.label}/{b.id}")
-        for p in page.photos + tuple(ph for s in page.stories for ph in s.photos):
-            for ch in book.uncovered(style.role("caption").face, p.caption + p.credit):
-                missing.setdefault(ch, set()).add(f"{page.label}/{p.id}")
-    for ch in sorted(missing):
-        out.print(f"{describe(ch)}: {', '.join(sorted(missing[ch]))}", markup=False)
-    out.print(plural(len(missing), "uncovered character"))
-    if missing:
-        raise typer.Exit(1)
-
-
-@fonts_app.command("prepare", help="Regenerate the bundled fonts from the Debian font packages.")
-def fonts_prepare(
-    source: list[Path] = typer.Option(None, "--source", help="Folders with the source fonts (default: "
-                                      "$LAYOUT_FONT_SOURCES or /usr/share/fonts)."),
-    out_dir: Path = typer.Option(None, "--out", help="Where to write (default: the bundled fonts/)."),
-) -> None:
-    """Regenerate fonts/ from the Debian font packages (see fonts/README.md)."""
-    from layout.tools.fontprep import FontPrepError, prepare_fonts
-
-    try:
-        prepare_fonts(out_dir or paths.fonts_dir(), list(source) if source else None, log=out.print)
-    except FontPrepError as e:
-        err.print(f"font preparation failed: {e}", markup=False)
-        raise typer.Exit(1)
-
-
 @app.command(help="Write a small edition that builds into a new folder DIR, to start from.")
 def new(target: Path = typer.Argument(..., metavar="DIR", help="Folder for the new edition (new, or empty).")
         ) -> None:
@@ -458,7 +385,7 @@ def new(target: Path = typer.Argument(..., metavar="DIR", help="Folder for the n
     try:
         path = scaffold(target)
     except LayoutError as e:
-        _fail(e)
+        fail(e)
         return
     out.print(f"created {path}; check it with: layout check --fit {target}; build it with: layout build {target} "
               f"(the PDFs go to {_out_dir(None, target)})", markup=False, soft_wrap=True)

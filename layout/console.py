@@ -1,4 +1,7 @@
-"""Standard streams for the command line that never raise: a full disk, a closed pipe or a
+"""What the command line's commands share: standard streams that never raise, the consoles
+and the messages printed on them.
+
+Streams that never raise: a full disk, a closed pipe or a
 closed descriptor must not turn a finished build into a traceback (`layout build >
 /dev/full`, `layout check | head -1`).  The build's outputs are written all the same; the
 command says once, on stderr if it can, that its messages were dropped.
@@ -8,6 +11,13 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from layout import paths
+from layout.errors import Finding, LayoutError
 
 
 class SafeStream:
@@ -92,3 +102,63 @@ def _silence(f) -> None:
         os.close(devnull)
     except OSError:
         pass
+
+
+STDOUT, STDERR = SafeStream("stdout"), SafeStream("stderr")
+err = Console(file=STDERR, highlight=False)
+out = Console(file=STDOUT, highlight=False)
+STATE = {"debug": False, "quiet": False, "verbose": False}  # the global options of this command
+INTERRUPTED = 130  # exit code after Ctrl-C (128 + SIGINT), as shells report it
+EDITION_HELP = "The edition: its edition.yaml or the folder holding it (default: the bundled sample)."
+
+
+def manifest_of(edition: Path | None) -> Path:
+    return edition if edition is not None else paths.sample_edition()
+
+
+def plural(n: int, word: str) -> str:
+    """'1 page', '2 pages' (as layout.page.fit.plural, without importing the typesetter at start-up)."""
+    return f"{n} {word if n == 1 else word + 's'}"
+
+
+def shown(text: object) -> str:
+    """`text` as it can be printed: a file name that is not UTF-8 (-o given as raw bytes)
+    has its undecodable bytes shown as U+FFFD instead of failing the print."""
+    return str(text).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def print_warnings(findings: list[Finding], limit: int | None = 10) -> None:
+    """Warnings, at most `limit` of them unless --verbose (all of them then)."""
+    warnings = [f for f in findings if f.severity == "warning"]
+    listed = warnings if STATE["verbose"] or limit is None else warnings[:limit]
+    for f in listed:
+        out.print(f"  warning: {shown(f.where)}: {shown(f.message)}", markup=False, soft_wrap=True)
+    if len(warnings) > len(listed):
+        out.print(f"  … {plural(len(warnings) - len(listed), 'more warning')} (--verbose shows all)", markup=False)
+
+
+def fail(e: BaseException) -> None:
+    if STATE["debug"]:
+        raise e
+    if isinstance(e, LayoutError):
+        if e.findings and not STATE["quiet"]:  # the build's other findings first: the errors come last
+            print_warnings(e.findings)
+        kind = type(e).__name__.replace("Error", " error").lower()
+        err.print(f"[bold red]{kind}[/] ({plural(len(e.problems), 'problem')}):")
+        for p in e.problems:
+            err.print(f"  {shown(p)}", markup=False)
+    else:
+        err.print(f"[bold red]internal error[/]: {type(e).__name__}: {shown(e)} (run with --debug for the traceback)")
+    raise typer.Exit(1)
+
+
+def interrupted(what: str, out_dir: Path | None = None) -> None:
+    """Ctrl-C: one clear line, exit code 130, no traceback (unless --debug)."""
+    if STATE["debug"]:
+        raise KeyboardInterrupt
+    msg = f"interrupted: {what} stopped before it finished"
+    if out_dir is not None:
+        msg += (f"; nothing in {shown(out_dir)} was replaced: it holds the outputs of the last build that "
+                f"finished (outputs are renamed into place together at the end, never left half-written)")
+    err.print(msg, markup=False)
+    raise typer.Exit(INTERRUPTED)

@@ -70,9 +70,11 @@ def test_unchanged_page_files_keep_their_file_touched_ones_are_rewritten(tmp_pat
     assert set(fresh.page_pdfs) == set(second.page_pdfs) == {"A1", "A2", "A3", "T1"}
     for lab, p in fresh.page_pdfs.items():
         assert second.page_pdfs[lab].read_bytes() == p.read_bytes(), lab
-    # a partial build keeps the record of the pages it did not build
+    # a partial build takes the other pages from the cache (the edition stays whole) and
+    # leaves their files as they were
     third = build(ed, BuildOptions(out_dir=out, jobs=1, pages=["A2"]))
-    assert set(third.page_pdfs) == {"A2"}
+    assert set(third.page_pdfs) == {"A1", "A2", "A3", "T1"} and sorted(third.reused) == ["A1", "A2", "A3", "T1"]
+    assert third.page_pdfs["A1"].stat().st_ino == stats["A1"].st_ino
     fourth = build(ed, BuildOptions(out_dir=out, jobs=1))
     assert fourth.page_pdfs["A1"].stat().st_ino == stats["A1"].st_ino
 

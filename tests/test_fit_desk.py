@@ -159,7 +159,10 @@ def test_new_builds_into_its_own_output_folder(tmp_path, monkeypatch):
     assert list((tmp_path / "ed" / "output").glob("*.pdf")) and not (tmp_path / "output").exists()
     assert "built 3 pages" in res.output and "fit: all 4 story blocks fit their lines:" in res.output
     res = r.invoke(app, ["build", str(tmp_path / "ed" / "edition.yaml"), "-j", "1", "--pages", "A2"])
-    assert "built 1 page (1 unchanged page reused), 1 story block," in res.output, res.output
+    # --pages A2 rebuilds A2 and re-assembles the whole edition from the other pages' results
+    assert "built 3 pages (3 unchanged pages reused), 4 story blocks," in res.output, res.output
+    res = r.invoke(app, ["build", str(tmp_path / "ed"), "-j", "1", "--no-cache", "--pages", "A2"])
+    assert "built 3 pages, 4 story blocks," in res.output, res.output
     res = r.invoke(app, ["build", str(tmp_path / "ed"), "-j", "1"])
     assert "built 3 pages (3 unchanged pages reused)" in res.output, res.output
 

@@ -198,8 +198,8 @@ def test_an_edited_story_is_composed_again_and_its_neighbours_come_from_the_memo
 
 def test_a_file_renamed_into_place_is_complete_but_one_written_in_place_may_not_be(tmp_path):
     """An atomic save (write a temporary file, rename it over the old one) gives a new inode
-    under the same name and needs no settling time; a file written in place, or a new
-    file, might still be being written."""
+    under the same name and needs no settling time; a file written in place, or a named
+    file that appears, might still be being written."""
     manifest = write_edition(tmp_path / "ed")
     w = Watcher(manifest, BuildOptions(out_dir=tmp_path / "out", jobs=1))
     w.stamp = w.snapshot()
@@ -216,10 +216,16 @@ def test_a_file_renamed_into_place_is_complete_but_one_written_in_place_may_not_
     now = w.snapshot()
     assert w._diff(now) and not w._renamed_into_place(w._diff(now), now)
 
-    w.stamp = now
-    (tmp_path / "ed" / "new.txt").write_text("新稿", encoding="utf-8")
+    w.stamp = now  # a file the manifest names, removed and then created again
+    lead = tmp_path / "ed" / "lead.txt"
+    text = lead.read_text(encoding="utf-8")
+    lead.unlink()
     now = w.snapshot()
-    assert not w._renamed_into_place(w._diff(now), now)
+    assert w._diff(now) == [str(lead)] and not w._renamed_into_place(w._diff(now), now)
+    w.stamp = now
+    lead.write_text(text, encoding="utf-8")
+    now = w.snapshot()
+    assert w._diff(now) == [str(lead)] and not w._renamed_into_place(w._diff(now), now)
 
 
 def test_lines_moved_by_an_edit_above_rebuild_nothing_and_errors_name_the_new_lines(tmp_path):

@@ -37,7 +37,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -45,6 +44,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from layout import __version__, paths
+from layout.build import staging
 from layout.build.pageresult import Malformed, PageResult, from_plain, to_plain
 from layout.model.edition import Edition, Page
 from layout.model.modes import output_profile
@@ -190,7 +190,9 @@ def decode_entry(f: BinaryIO, size: int, key: str) -> PageResult | Rejection:
 
 def _plain(obj: Any) -> Any:
     """Model objects as plain, JSON-able values; source positions left out (they do not
-    reach the PDF), files named with their size and modification time.  (Scalars are
+    reach the PDF), files named with their size, modification time, inode and inode
+    change time: a photo replaced by another of the same size, its modification time
+    kept (cp -p, rsync, unzip), is still another file version.  (Scalars are
     tested first and dataclass fields read from the class: a page has thousands of values
     and this runs for every page of every build.)"""
     if isinstance(obj, _SCALARS):
@@ -203,9 +205,9 @@ def _plain(obj: Any) -> Any:
     if isinstance(obj, Path):
         try:
             st = obj.stat()
-            return [str(obj), st.st_size, st.st_mtime_ns]
+            return [str(obj), st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
         except OSError:
-            return [str(obj), -1, -1]
+            return [str(obj), -1, -1, -1, -1]
     if isinstance(obj, dict):
         return {str(k): _plain(v) for k, v in sorted(obj.items(), key=lambda kv: str(kv[0]))}
     return str(obj)
@@ -294,20 +296,17 @@ class PageCache:
             return  # a result the plain form cannot hold exactly is not cached
         if len(data) > MAX_ENTRY:
             return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=self.folder)
+        target = self.folder / f"{key}{SUFFIX}"
+        try:  # (write_temp leaves no temporary behind when it fails: disk full, ...)
+            tmp = staging.write_temp(target, data, durable=False, mode=0o600)
         except OSError:
             return  # a cache that cannot be written only costs time
         try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, self.folder / f"{key}{SUFFIX}")
-        except OSError:  # disk full, a folder in the way: no half-written entry stays behind
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+            os.replace(tmp, target)
+        except BaseException as e:  # a folder in the way, Ctrl-C: no half-written entry stays behind
+            staging.remove(tmp)
+            if not isinstance(e, OSError):
+                raise
 
     # -- files in the output folder -----------------------------------------------------
     # A page file whose key has not changed and that nobody touched since this folder's
@@ -349,15 +348,17 @@ class PageCache:
             except OSError:
                 continue
         self._written = out
+        target = self._written_file()
+        try:  # ASCII JSON: a path that is not UTF-8 (a surrogate escape) is kept exactly
+            tmp = staging.write_temp(target, json.dumps(out).encode("ascii"), durable=False, mode=0o600)
+        except (OSError, ValueError):
+            return  # only costs a rewrite next time
         try:
-            target = self._written_file()
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(out, f, ensure_ascii=False)
             os.replace(tmp, target)
-        except OSError:
-            pass  # only costs a rewrite next time
+        except BaseException as e:
+            staging.remove(tmp)
+            if not isinstance(e, OSError):
+                raise
 
     def prune(self, keep: set[str]) -> None:
         try:

@@ -2,8 +2,11 @@
 
 In: a manifest path, BuildOptions and, for a resident process, a BuildSession.  Out: page
 PDFs, the edition PDF, the fit report and findings, written atomically into the output
-folder (temporary files renamed together, a lock against concurrent builds; staging.py).
-`prepare` and `compose_all` stop before any PDF is made, for `layout check` and for tests.
+folder (temporary files renamed together, all old or all new, a lock against concurrent
+builds; staging.py).  Once the outputs are committed the build has succeeded: a later
+failure (the page cache's records, preflight) is a warning, a later Ctrl-C an
+InterruptedAfterCommit.  `prepare` and `compose_all` stop before any PDF is made, for
+`layout check` and for tests.
 """
 
 from __future__ import annotations
@@ -77,6 +80,9 @@ class BuildResult:
     timings: dict[str, float]
     style_file: Path | None = None  # the style sheet the edition was built with
     cache_rejected: list[str] = field(default_factory=list)  # cache entries that failed a check (rebuilt)
+    # --pages only: why the edition could not be made whole ([]: it is whole).  Then
+    # `edition_pdf` holds the named pages only, under a name that says so.
+    partial: list[str] = field(default_factory=list)
 
 
 def prepare(manifest: Path, allow_outside: bool = False, yaml_memo: dict[str, Located] | None = None
@@ -143,10 +149,16 @@ def safe_name(edition: Edition, label: str) -> str:
     return f"{sid}{page.number}"
 
 
-def edition_filename(edition: Edition, mode: OutputMode) -> str:
+def edition_filename(edition: Edition, mode: OutputMode, partial: list[str] | None = None) -> str:
     """<paper>-<date><mode's suffix>.pdf; the paper's name made safe as one file name (no path
-    separators, no leading dot, at most 255 bytes), so that it can never point elsewhere."""
-    tail = f"-{edition.date.isoformat()}{output_profile(mode).suffix}.pdf"
+    separators, no leading dot, at most 255 bytes), so that it can never point elsewhere.
+    `partial`: the (safe) names of the pages of an edition that is not whole, which its
+    name then says: <paper>-<date><suffix>-partial-A1_A2.pdf."""
+    part = ""
+    if partial:
+        names = "_".join(partial)
+        part = f"-partial-{names if len(names) <= 60 else f'{partial[0]}_to_{partial[-1]}_{len(partial)}pages'}"
+    tail = f"-{edition.date.isoformat()}{output_profile(mode).suffix}{part}.pdf"
     paper = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]', "_", edition.paper).strip(" .") or "edition"
     while len((paper + tail).encode("utf-8")) > 240:
         paper = paper[:-1]
@@ -155,22 +167,45 @@ def edition_filename(edition: Edition, mode: OutputMode) -> str:
 
 # -- the build -----------------------------------------------------------------------
 
+class InterruptedAfterCommit(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM's handler) arrived after every output had been renamed into place:
+    the outputs are the new, complete ones; only the bookkeeping after the commit (the
+    page cache's records, preflight) was skipped.  A KeyboardInterrupt, so that a resident
+    process still stops; `result` is the build's, without the preflight findings."""
+
+    def __init__(self, result: BuildResult):
+        super().__init__("interrupted after the outputs were written")
+        self.result = result
+
+
 def build(manifest: Path, opts: BuildOptions, session: BuildSession | None = None,
           progress: Progress | None = None) -> BuildResult:
     """Build an edition.  `session`: what a resident process keeps between builds (none: a
-    one-off build that keeps nothing in memory); `progress` is told of every page done."""
+    one-off build that keeps nothing in memory); `progress` is told of every page done.
+
+    With `opts.pages` the named pages are built and the edition is assembled whole from
+    them and the other pages' current results (the session's or the page cache's; a page
+    with none is built too).  If another page cannot be built (an error on it), the named
+    pages' edition is written under a name that says so (`edition_filename`'s `partial`)
+    and the whole edition file is left as it was: a partial build never replaces the
+    edition.  The outputs are renamed into place together (staging.StagedWrites: all
+    old or all new); what fails after that is a warning, and a Ctrl-C after it is
+    InterruptedAfterCommit."""
     clock = _Clock()
     profile = output_profile(opts.mode)
     prep = prepare(manifest, opts.allow_outside, session.yaml if session is not None else None)
+    every = [p.label for p in prep.edition.pages]
     labels = select_pages(prep.edition, opts.pages)
     clock.lap("load")
-    job = plan_pages(prep, opts, profile, labels, session)
-    done = take_known_pages(job, labels, session, progress)
-    todo = [lab for lab in labels if lab not in done]
-    compose_and_draw(job, todo, opts.jobs, done, len(labels), progress)
-    results = [done[lab] for lab in labels]
+    job = plan_pages(prep, opts, profile, every, session)
+    done = take_known_pages(job, every if opts.pages else labels, session, progress)
+    known = set(done)
+    total = len(every) if opts.pages else len(labels)
+    compose_and_draw(job, [lab for lab in labels if lab not in done], opts.jobs, done, total, progress)
+    missing = complete_edition(job, every, labels, opts.jobs, done, progress)
     clock.lap("pages")
-    findings = check_fidelity(prep, results)
+    findings, labels, missing = edition_findings(prep, every, labels, done, missing, opts)
+    results = [done[lab] for lab in labels]
     clock.lap("checks")
     document = render_document(prep.edition, prep.fonts, results, job.embedded)
     clock.lap("document")
@@ -184,17 +219,75 @@ def build(manifest: Path, opts: BuildOptions, session: BuildSession | None = Non
         write_report(opts.report, fit_report(prep.edition, [r.page for r in results], findings, profile.mode,
                                              verified))
     raise_errors(findings)
-    with BuildLock(opts.out_dir):
-        written = commit_outputs(prep.edition, results, edition_pdf, profile, opts.out_dir, job)
-        remember(job, labels, done, written, opts, session)
-    clock.lap("files")
-    if profile.preflight:
-        findings += preflight_findings(edition_pdf, results, written.edition)
-    clock.lap("preflight")
+    partial = labels if missing else None
+    name = edition_filename(prep.edition, profile.mode, [safe_name(prep.edition, lab) for lab in partial or []])
+    staged = StagedWrites()
+    written: Written | None = None
+    try:
+        with BuildLock(opts.out_dir):
+            written = stage_outputs(staged, prep.edition, results, edition_pdf, profile, opts.out_dir / name, job)
+            staged.commit()
+            findings += after_commit("the page cache could not be updated", opts.out_dir, lambda: remember(
+                job, labels, done, written, every, session))
+        clock.lap("files")
+        if profile.preflight:
+            findings += after_commit("preflight could not run", written.edition,
+                                     lambda: preflight_findings(edition_pdf, results, written.edition))
+        clock.lap("preflight")
+    except KeyboardInterrupt:
+        if not staged.committed or written is None:
+            raise
+        raise InterruptedAfterCommit(result(prep, written, results, findings, labels, known, missing,
+                                            clock, job)) from None
+    finally:
+        staged.discard()
+    return result(prep, written, results, findings, labels, known, missing, clock, job)
+
+
+def result(prep: Prepared, written: Written, results: list[PageResult], findings: list[Finding],
+           labels: list[str], known: set[str], missing: list[str], clock: _Clock, job: PageJob) -> BuildResult:
     return BuildResult(written.edition, written.pages, [r.page for r in results], findings,
-                       [lab for lab in labels if lab not in todo], clock.total(),
+                       [lab for lab in labels if lab in known], clock.total(),
                        Path(path_of(prep.style.source)).resolve(),
-                       [str(r) for r in job.cache.rejected] if job.cache is not None else [])
+                       [str(r) for r in job.cache.rejected] if job.cache is not None else [], missing)
+
+
+def complete_edition(job: PageJob, every: list[str], labels: list[str], jobs: int, done: dict[str, PageResult],
+                     progress: Progress | None) -> list[str]:
+    """A partial build (--pages): the other pages not found in a cache, built too so that
+    the edition is whole.  Returns why that failed ([] when every page is there)."""
+    others = [lab for lab in every if lab not in done and lab not in labels]
+    try:
+        compose_and_draw(job, others, jobs, done, len(every), progress)
+    except LayoutError as e:
+        return [str(p) for p in e.problems]
+    return []
+
+
+def edition_findings(prep: Prepared, every: list[str], labels: list[str], done: dict[str, PageResult],
+                     missing: list[str], opts: BuildOptions) -> tuple[list[Finding], list[str], list[str]]:
+    """The findings of the pages the edition is made of, the labels of those pages and why
+    the edition is partial.  A partial build whose other pages are all there is checked as
+    a whole edition; an error on one of the other pages (or one that could not be built)
+    leaves the named pages alone in the edition, the errors listed as the reason."""
+    if opts.pages is not None and not missing:
+        findings = check_fidelity(prep, [done[lab] for lab in every])
+        named = set(labels)
+        others = [f for f in judge(findings, opts) if f.severity == "error" and f.where.split("/")[0] not in named]
+        if not others:
+            return findings, every, []
+        missing = [f"{f.where}: {f.message}" for f in others]
+    return check_fidelity(prep, [done[lab] for lab in labels]), labels, missing
+
+
+def after_commit(what: str, where: Path, step: Callable[[], list[Finding] | None]) -> list[Finding]:
+    """A step after the outputs were committed: its failure is a warning, not the build's
+    (the new outputs are written and complete; the exit status says so)."""
+    try:
+        return step() or []
+    except Exception as e:  # noqa: BLE001 - whatever it is, the outputs are already complete
+        return [Finding("warning", "after-commit", str(where),
+                        f"{what} ({type(e).__name__}: {e}); the outputs were written and are complete")]
 
 
 def plan_pages(prep: Prepared, opts: BuildOptions, profile: OutputProfile, labels: list[str],
@@ -295,39 +388,35 @@ def page_path(out: Path, profile: OutputProfile, edition: Edition, label: str) -
     return out / profile.folder / "pages" / f"{safe_name(edition, label)}.pdf"
 
 
-def commit_outputs(edition: Edition, results: list[PageResult], edition_pdf: bytes, profile: OutputProfile,
-                   out: Path, job: PageJob) -> Written:
-    """Every output written to a temporary file first and all renamed together at the end:
-    an interrupted or killed build leaves the previous build's files as they were (at most
-    a leftover .<name>.*.tmp, removed by the next build).  Page files the cache knows to
-    hold the right bytes already are left untouched.  The caller holds the BuildLock."""
+def stage_outputs(staged: StagedWrites, edition: Edition, results: list[PageResult], edition_pdf: bytes,
+                  profile: OutputProfile, target: Path, job: PageJob) -> Written:
+    """Every output written to a temporary file beside its target, for `staged.commit()` to
+    rename all together (staging.py: all old or all new; an interrupted or killed build
+    leaves the previous files as they were, at most a leftover .<name>.*.tmp that the next
+    build removes).  Page files the cache knows to hold the right bytes already are left
+    untouched.  The caller holds the BuildLock and discards `staged` whatever happens."""
     page_paths: dict[str, Path] = {}
-    staged = StagedWrites()
-    try:
-        for r in results:
-            lab = r.page.display.label
-            p = page_paths[lab] = page_path(out, profile, edition, lab)
-            if job.cache and job.cache.unchanged(p, job.keys[lab]):
-                staged.keep(p)
-            else:
-                staged.add(p, r.pdf)
-        target = out / edition_filename(edition, profile.mode)
-        staged.add(target, edition_pdf)
-        if profile.sidecar:
-            side = archive_sidecar(edition, [r.page for r in results], [r.text for r in results])
-            staged.add(target.with_suffix(".json"), json.dumps(side, ensure_ascii=False, indent=1).encode())
-        staged.commit()
-    finally:
-        staged.discard()
+    out = target.parent
+    for r in results:
+        lab = r.page.display.label
+        p = page_paths[lab] = page_path(out, profile, edition, lab)
+        if job.cache and job.cache.unchanged(p, job.keys[lab]):
+            staged.keep(p)
+        else:
+            staged.add(p, r.pdf)
+    staged.add(target, edition_pdf)
+    if profile.sidecar:
+        side = archive_sidecar(edition, [r.page for r in results], [r.text for r in results])
+        staged.add(target.with_suffix(".json"), json.dumps(side, ensure_ascii=False, indent=1).encode())
     return Written(target, page_paths)
 
 
-def remember(job: PageJob, labels: list[str], done: dict[str, PageResult], written: Written, opts: BuildOptions,
+def remember(job: PageJob, labels: list[str], done: dict[str, PageResult], written: Written, every: list[str],
              session: BuildSession | None) -> None:
     """What the next build can reuse: the disk cache keeps only this build's entries (a
     partial build keeps all) and records which key each page file holds; the session keeps
     this build's pages."""
-    cache, keys, partial = job.cache, job.keys, opts.pages is not None
+    cache, keys, partial = job.cache, job.keys, labels != every
     if cache and not partial:
         cache.prune(set(keys.values()))
     if cache:
@@ -335,7 +424,7 @@ def remember(job: PageJob, labels: list[str], done: dict[str, PageResult], writt
     if session is not None:
         if not partial:
             session.pages.clear()
-        session.pages.update((keys[lab], done[lab]) for lab in labels)
+        session.pages.update((keys[lab], done[lab]) for lab in done if lab in keys)
 
 
 def preflight_findings(edition_pdf: bytes, results: list[PageResult], target: Path) -> list[Finding]:

@@ -2,19 +2,29 @@
 
 In: paths and bytes.  Out: files that are either entirely the old version or entirely the
 new one, never half-written, whatever interrupts the build (Ctrl-C, SIGTERM, a kill, a
-full disk).  Three tools, all built on one way of writing a file (`write_temp`):
+full disk).  Three tools, all built on one way of writing a file (`write_temp`, which
+writes through `write_bytes`):
 
 * `write_atomic` - one file: a temporary beside it, fsynced, renamed over it.
 * `StagedWrites` - a build's outputs: every temporary written first, then all renamed
-  together (`commit`) with SIGINT/SIGTERM held off until the last rename.
+  together (`commit`) with SIGINT/SIGTERM held off until the last rename.  Every target
+  is checked before the first rename, the old files are kept as hidden links until the
+  last rename has succeeded, and a rename that fails puts every earlier one back: the
+  outputs are all old or all new.
 * `BuildLock`    - one build per output folder at a time (flock; a dead owner's lock is
   taken over).
+
+Every failure is an OutputError that names the file and says that the previous outputs
+are intact (a full disk says "disk full"); no temporary is left behind.
 """
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
+import secrets
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,27 +32,56 @@ from typing import Iterator
 
 from layout.errors import OutputError, Problem
 
+INTACT = "previous outputs are intact"
+_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+_HINT_SPACE = "free some space on that disk, or build into another folder with -o"
+_HINT_FOLDER = "check the output folder (permissions, a folder or file in the way) or use -o"
 
-def write_temp(path: Path, data: bytes, durable: bool = True) -> str:
-    """`data` in a new temporary file beside `path` (`.<name>.*.tmp`, mode 0644), flushed to
-    disk when `durable`; returns the temporary's name.  The temporary is removed again if
-    writing it fails; OSError is left to the caller, which knows what a failure means."""
+
+def write_bytes(fd: int, data: bytes) -> None:
+    """All of `data` to the open file `fd`.  The one function through which every output
+    and cache file is written, so that a test can make the disk "fill up" at any write."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def failure(e: OSError, what: str, path: Path | str, intact: bool = True) -> Problem:
+    """The problem an OSError while writing `path` is: "disk full while writing X" for a
+    full disk or quota, else "cannot write X: <reason>"; says that the previous outputs
+    are intact (when they are)."""
+    tail = f"; {INTACT}" if intact else ""
+    if e.errno in _FULL:
+        return Problem(f"disk full while {what} {path}{tail}", hint=_HINT_SPACE)
+    return Problem(f"cannot write {path}: {e.strerror or e}{tail}", hint=_HINT_FOLDER)
+
+
+def write_temp(path: Path, data: bytes, durable: bool = True, mode: int = 0o644) -> str:
+    """`data` in a new temporary file beside `path` (`.<name>.*.tmp`), flushed to disk when
+    `durable`; returns the temporary's name.  The temporary is removed again if writing it
+    fails; OSError is left to the caller, which knows what a failure means."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.fchmod(fd, 0o644)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            if durable:
-                f.flush()
-                os.fsync(f.fileno())
-    except BaseException:
         try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+            os.fchmod(fd, mode)
+            write_bytes(fd, data)
+            if durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+    except BaseException:
+        remove(tmp)
         raise
     return tmp
+
+
+def remove(name: str | Path) -> None:
+    """Remove a file if it is there (a temporary that is no longer wanted)."""
+    try:
+        os.unlink(name)
+    except OSError:
+        pass
 
 
 def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
@@ -52,16 +91,13 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     try:
         tmp = write_temp(path, data, durable)
     except OSError as e:
-        raise OutputError(Problem(f"cannot write {path}: {e.strerror or e}")) from None
+        raise OutputError(failure(e, "writing", path)) from None
     try:
         os.replace(tmp, path)
     except BaseException as e:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        remove(tmp)
         if isinstance(e, OSError):
-            raise OutputError(Problem(f"cannot write {path}: {e.strerror or e}")) from None
+            raise OutputError(failure(e, "writing", path)) from None
         raise
 
 
@@ -83,30 +119,79 @@ def signals_held() -> Iterator[None]:
 
 
 def _remove_leftovers(path: Path) -> None:
-    """Temporaries a killed build left for `path` (callers hold the BuildLock)."""
+    """Temporaries (and old-file links) a killed build left for `path` (callers hold the
+    BuildLock)."""
     for old in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
         old.unlink(missing_ok=True)
+
+
+def _in_the_way(path: Path) -> bool:
+    """Whether `path` exists (a file or a symbolic link, which a rename replaces); anything
+    else of that name is an OutputError: renaming over it would fail (a folder) or
+    replace something that is not an output (a pipe, a device)."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return False
+    if stat.S_ISDIR(st.st_mode):
+        raise OutputError(Problem(f"cannot write {path}: a folder of that name is in the way; {INTACT}",
+                                  hint="remove or rename that folder"))
+    if not (stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)):
+        raise OutputError(Problem(f"cannot write {path}: it is not a regular file; {INTACT}",
+                                  hint="remove it, or build into another folder with -o"))
+    return True
+
+
+_NO_LINKS = {errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOSYS, errno.EOPNOTSUPP,
+             getattr(errno, "ENOTSUP", errno.EOPNOTSUPP)}
+
+
+def _keep_old(path: Path) -> Path:
+    """A hidden second name for the file at `path` (`.<name>.<random>.old.tmp`: a killed
+    build's leftover is removed like a temporary), to put it back if the commit fails.  A
+    hard link costs no copy; a file system without them gets a copy."""
+    old = path.parent / f".{path.name}.{secrets.token_hex(6)}.old.tmp"
+    try:
+        os.link(path, old, follow_symlinks=False)
+    except OSError as e:
+        if e.errno not in _NO_LINKS:
+            raise
+        import shutil
+
+        if path.is_symlink():
+            os.symlink(os.readlink(path), old)
+        else:
+            shutil.copy2(path, old)
+    return old
 
 
 class StagedWrites:
     """Files written beside their targets under temporary names (`.<name>.*.tmp`), fsynced,
     then renamed over the targets together by `commit`; `discard` removes what was not
     committed.  Temporaries left by a killed build for the same targets are removed first
-    (callers hold the BuildLock, so no other build is writing them)."""
+    (callers hold the BuildLock, so no other build is writing them).  `committed` turns
+    true the moment the last rename is done: whatever happens after it (an interrupt
+    delivered as the signals are let through again), the outputs are the new ones."""
 
     def __init__(self) -> None:
         self.items: list[tuple[str, Path]] = []
         self.targets: list[Path] = []  # known before mkstemp: an interrupt in between leaves nothing
+        self.committed = False
 
     def add(self, path: Path, data: bytes) -> None:
         self.targets.append(path)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):
+                raise OutputError(Problem(f"cannot write {path}: {path.parent} is not a folder; {INTACT}",
+                                          hint="remove or rename that file, or build into another folder "
+                                               "with -o")) from None
+            _in_the_way(path)  # found now, before the other outputs are written
             _remove_leftovers(path)
             self.items.append((write_temp(path, data), path))
         except OSError as e:  # disk full, permissions, ...: the previous outputs stay as they were
-            raise OutputError(Problem(f"cannot write {path}: {e.strerror or e}",
-                                      hint="check the output folder (space, permissions) or use -o")) from None
+            raise OutputError(failure(e, "writing", path)) from None
 
     def keep(self, path: Path) -> None:
         """`path` already holds the right bytes: only remove temporaries a killed build left
@@ -117,40 +202,96 @@ class StagedWrites:
             pass
 
     def commit(self) -> None:
-        """Rename every file into place; Ctrl-C (SIGINT) and SIGTERM wait until all are."""
+        """Rename every file into place, all or none: every target is checked first (a file
+        or nothing, in a writable folder), the files being replaced are kept under hidden
+        names until the last rename has succeeded, and a rename that fails puts the earlier
+        ones back.  Ctrl-C (SIGINT) and SIGTERM wait until all is done."""
         with signals_held():
-            folders = set()
-            for tmp, path in self.items:
-                try:
+            olds = self._check_and_keep_old()
+            done = 0
+            try:
+                for tmp, path in self.items:
                     os.replace(tmp, path)
-                except OSError as e:
-                    raise OutputError(Problem(f"cannot write {path}: {e.strerror or e}",
-                                              hint="is a folder in the way of the file?")) from None
-                folders.add(path.parent)
+                    done += 1
+            except OSError as e:
+                lost = self._roll_back(done, olds)
+                path = self.items[done][1]
+                if lost:
+                    raise OutputError(Problem(
+                        f"cannot write {path}: {e.strerror or e}; could not put back the previous "
+                        f"{', '.join(map(str, lost))}", hint="build again once the problem is fixed")) from None
+                raise OutputError(failure(e, "renaming", path)) from None
+            finally:
+                for old in olds:  # after success, or what a roll-back did not use
+                    if old is not None:
+                        remove(old)
+            self.committed = True
+            folders = {path.parent for _, path in self.items}
             self.items = []
             self.targets = []
             for folder in folders:  # make the renames durable
-                try:
-                    dfd = os.open(folder, os.O_RDONLY)
-                except OSError:
-                    continue
-                try:
-                    os.fsync(dfd)
-                except OSError:
-                    pass
-                finally:
-                    os.close(dfd)
+                _fsync_folder(folder)
+
+    def _check_and_keep_old(self) -> list[Path | None]:
+        """Before the first rename: each target a file or nothing (else OutputError), each
+        folder writable; an existing target gets a hidden second name (None: no old file)."""
+        olds: list[Path | None] = []
+        try:
+            for folder in {path.parent for _, path in self.items}:
+                if not os.access(folder, os.W_OK | os.X_OK):
+                    raise OutputError(Problem(f"cannot write into {folder}: permission denied; {INTACT}",
+                                              hint=_HINT_FOLDER))
+            for _, path in self.items:
+                olds.append(_keep_old(path) if _in_the_way(path) else None)
+        except BaseException as e:
+            for old in olds:
+                if old is not None:
+                    remove(old)
+            if isinstance(e, OSError):
+                raise OutputError(failure(e, "preparing to replace", self.items[len(olds)][1])) from None
+            raise
+        return olds
+
+    def _roll_back(self, done: int, olds: list[Path | None]) -> list[Path]:
+        """Undo the first `done` renames: the old file back under its name (or no file, where
+        there was none).  Returns the targets that could not be put back."""
+        lost = []
+        for i in reversed(range(done)):
+            path, old = self.items[i][1], olds[i]
+            try:
+                if old is None:
+                    os.unlink(path)
+                else:
+                    os.replace(old, path)
+                    olds[i] = None
+            except OSError:
+                lost.append(path)
+        return lost
 
     def discard(self) -> None:
+        """Remove every temporary not renamed into place (after a failure or an interrupt)."""
         for tmp, _ in self.items:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
+            remove(tmp)
         for path in self.targets:  # a temporary made just before an interrupt, not yet listed
-            _remove_leftovers(path)
+            try:
+                _remove_leftovers(path)
+            except OSError:
+                pass
         self.items = []
         self.targets = []
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        dfd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dfd)
+    except OSError:
+        pass
+    finally:
+        os.close(dfd)
 
 
 class BuildLock:
@@ -183,12 +324,16 @@ class BuildLock:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
+            if e.errno in _FULL:
+                raise OutputError(failure(e, "creating", self.path.parent)) from None
             raise OutputError(Problem(f"cannot create the output folder {self.path.parent}: {e.strerror}",
                                       hint="-o must name a folder (it may not exist yet), not a file")) from None
         for _ in range(100):
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             except OSError as e:
+                if e.errno in _FULL:
+                    raise OutputError(failure(e, "locking", self.path.parent)) from None
                 raise OutputError(Problem(f"cannot lock {self.path.parent}: {e.strerror}",
                                           hint="is the output folder writable?")) from None
             try:
@@ -210,9 +355,12 @@ class BuildLock:
             if not same:
                 os.close(fd)
                 continue
-            os.ftruncate(fd, 0)
-            os.write(fd, str(os.getpid()).encode())
-            self.fd = fd
+            self.fd = fd  # held: __exit__ removes the file, whatever happens next
+            try:  # the pid is only for the message another build prints; a full disk may refuse it
+                os.ftruncate(fd, 0)
+                write_bytes(fd, str(os.getpid()).encode())
+            except OSError:
+                pass
             return self
         raise OutputError(Problem(f"cannot lock {self.path.parent}"))
 

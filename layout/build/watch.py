@@ -12,16 +12,24 @@ the pages' stored drawings.  Outputs are written exactly as `layout build` write
 (atomic renames, the build lock), and a build that fails (a YAML error while the file is
 being typed) is reported and the previous outputs stay in place until the next change.
 
-Changes are found by polling: the size and modification time of every file in the
-manifest's folder (hidden files, the output folder and caches skipped) and of the style
-sheet, the page templates and the font catalogue.  Polling needs nothing from the platform and, for the few
-hundred files of an edition folder, costs well under a millisecond per look.
+Changes are found by polling the files the edition is made of, and only those: the
+manifest, every file it names (body texts, photos, a style sheet given as a path; a
+named file that does not exist yet is looked for, so creating it is a change), the style
+sheet the build used, the page templates beside it and bundled, and the font catalogue.  Nothing else in the edition folder or its
+parent is looked at, so a log, an editor's backup or the build's own outputs (even with
+-o inside the edition folder) never start a build.  A file's version is its size,
+modification time, inode and inode change time (a photo copied over another with its
+modification time kept is still a change).  Polling needs nothing from the platform and,
+for the few dozen files of an edition, costs well under a millisecond per look.
+
+A build that fails, for whatever reason (a YAML error, an unprintable photo, or a bug:
+any exception), is reported as an event and the watcher keeps watching; only Ctrl-C
+stops it.
 """
 
 from __future__ import annotations
 
 import gc
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,9 +38,11 @@ from typing import Callable
 from layout import paths
 from layout.build.pipeline import BuildOptions, BuildResult, build
 from layout.build.session import BuildSession
-from layout.errors import LayoutError
+from layout.errors import LayoutError, Problem
+from layout.model import yamlpos
+from layout.model.bodies import is_file_name
 
-Stamp = dict[str, tuple[int, int, int]]  # path -> (mtime ns, size, inode)
+Stamp = dict[str, tuple[int, int, int, int]]  # path -> (mtime ns, size, inode, ctime ns)
 
 
 @dataclass
@@ -43,30 +53,81 @@ class WatchEvent:
     changed: list[str] = field(default_factory=list)  # files that changed since the previous build
 
 
+def edition_manifest(path: Path) -> Path:
+    """The manifest a path names: itself, or a folder's edition.yaml (as `load_edition`
+    reads a folder), resolved."""
+    path = path.resolve()
+    return path / "edition.yaml" if path.is_dir() else path
+
+
+def named_files(doc: object, base: Path) -> list[Path]:
+    """Every file a parsed manifest names, existing or not: body files (a value the loader
+    reads as a file name: bodies.body), photos (`file:`) and a style sheet given as a path.
+    Relative names are relative to the manifest's folder `base`."""
+    found: list[Path] = []
+
+    def walk(node: object, key: object) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, k)
+        elif isinstance(node, list):
+            for v in node:  # a list under body: is paragraphs, never file names
+                walk(v, None)
+        elif isinstance(node, str) and key in ("body", "file", "style") and node.strip() and "\n" not in node:
+            name = node.strip()
+            if key == "body" and not is_file_name(name):
+                return  # inline text (`{file: …}` bodies come here under the key "file")
+            if key == "style" and not ("/" in name or "\\" in name or name.lower().endswith((".yaml", ".yml"))):
+                return  # a style by name: the build reports the file it used (Watcher.style_files)
+            if "\x00" not in name:
+                try:
+                    found.append((base / name).resolve())
+                except (OSError, RuntimeError):  # a link loop: the loader reports it
+                    pass
+
+    walk(doc, None)
+    return found
+
+
 class Watcher:
     def __init__(self, manifest: Path, opts: BuildOptions, session: BuildSession | None = None):
-        self.manifest = manifest.resolve()
+        self.manifest = edition_manifest(manifest)
         self.opts = opts
         self.session = session if session is not None else BuildSession()  # kept for every build
         self.stamp: Stamp = {}
         self.style_files: list[Path] = []
+        self.named: list[Path] = []  # the files the manifest names (named_files)
+        self._named_text: str | None = None  # the manifest text `named` was read from
+        self._named_version: tuple[int, int, int, int] | None = None  # ... and its file version
+
+    def _read_names(self, version: tuple[int, int, int, int] | None) -> None:
+        """The files the manifest names now (read again when the manifest's `version`
+        changed); a manifest that cannot be read or parsed (being typed) keeps the names it
+        had, and is itself watched."""
+        if version == self._named_version:
+            return
+        self._named_version = version
+        try:
+            text = self.manifest.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return
+        if text == self._named_text:
+            return
+        try:  # parsed parts go to the session's memory, where the build finds them
+            doc = yamlpos.load_segmented(text, self.session.yaml).value
+        except Exception:  # noqa: BLE001 - any YAML problem: the build has reported it
+            return
+        self._named_text = text
+        self.named = list(dict.fromkeys(named_files(doc, self.manifest.parent)))
 
     def _files(self) -> list[Path]:
-        folder = self.manifest.parent
-        out_dir = self.opts.out_dir.resolve()
-        found: list[Path] = [self.manifest, paths.fonts_dir() / "fonts.yaml"]
-        for root, dirs, files in os.walk(folder):
-            here = Path(root)
-            dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"
-                       and (here / d).resolve() != out_dir]
-            found += [here / f for f in files if not f.startswith(".")]
-        if self.opts.report is not None:  # the fit report it writes itself (--report) is no change to build
-            report = self.opts.report.resolve()  # the walked folder is resolved: compare paths as they are
-            found = [p for p in found if p != report]
-        return found + self.style_files
+        return [self.manifest, paths.fonts_dir() / "fonts.yaml", *self.style_files, *self.named]
 
     def snapshot(self) -> Stamp:
-        return self._stamp_of(self._files())
+        """The version of every file the edition is made of now."""
+        manifest = self._stamp_of([self.manifest])
+        self._read_names(manifest.get(str(self.manifest)))
+        return {**manifest, **self._stamp_of(self._files()[1:])}
 
     @staticmethod
     def _stamp_of(files: list[Path]) -> Stamp:
@@ -76,7 +137,7 @@ class Watcher:
                 st = p.stat()
             except OSError:
                 continue
-            stamp[str(p)] = (st.st_mtime_ns, st.st_size, st.st_ino)
+            stamp[str(p)] = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
         return stamp
 
     def changes(self) -> list[str]:
@@ -95,22 +156,29 @@ class Watcher:
         return all(k in now and k in self.stamp and now[k][2] != self.stamp[k][2] for k in changed)
 
     def build_once(self, changed: list[str] | None = None) -> WatchEvent:
-        self.stamp = self.snapshot()
+        """One build, reported as an event whatever happens but Ctrl-C: an error the user
+        can fix (LayoutError) or anything else (reported as an internal error, the previous
+        outputs kept) leaves the watcher watching."""
+        self.stamp = self.snapshot()  # before the build: a file changed during it is a change
         t = time.perf_counter()
         try:
             res = build(self.manifest, self.opts, self.session)
-            seconds = time.perf_counter() - t
-            if res.style_file is not None:
-                # the style sheet the manifest names (known once a build has read it) and the
-                # page templates beside it and bundled (layout.model.templates)
-                folders = dict.fromkeys([res.style_file.parent / "templates", paths.styles_dir() / "templates"])
-                wanted = [res.style_file] + sorted(p for d in folders for p in d.glob("*.yaml"))
-                if wanted != self.style_files:
-                    self.style_files = wanted
-                    self.stamp.update(self._stamp_of(self.style_files))
-            return WatchEvent(res, None, seconds, changed or [])
         except LayoutError as e:
             return WatchEvent(None, e, time.perf_counter() - t, changed or [])
+        except Exception as e:  # noqa: BLE001 - a resident process must outlive one bad build
+            error = LayoutError(Problem(f"internal error: {type(e).__name__}: {e}",
+                                        hint="still watching; `layout --debug build` shows the traceback"))
+            return WatchEvent(None, error, time.perf_counter() - t, changed or [])
+        seconds = time.perf_counter() - t
+        if res.style_file is not None:
+            # the style sheet the manifest names (known once a build has read it) and the
+            # page templates beside it and bundled (layout.model.templates)
+            folders = dict.fromkeys([res.style_file.parent / "templates", paths.styles_dir() / "templates"])
+            wanted = [res.style_file] + sorted(p for d in folders for p in d.glob("*.yaml"))
+            if wanted != self.style_files:
+                self.style_files = wanted
+                self.stamp.update(self._stamp_of(self.style_files))
+        return WatchEvent(res, None, seconds, changed or [])
 
     def run(self, report: Callable[[WatchEvent], None], interval: float = 0.1, settle: float = 0.03,
             max_builds: int | None = None) -> None:

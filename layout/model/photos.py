@@ -16,7 +16,7 @@ their CRCs checked (`Image.verify`), then its compressed pixels inflated a megab
 time, without unfiltering or keeping them; a PNG with an alpha channel is decoded once, to
 know whether the alpha actually makes anything transparent; other formats (TIFF) are
 decoded in full.  Results are kept per
-file version (path, size, mtime, inode), so `layout watch` checks a photo again only
+file version (path, size, mtime, inode, ctime), so `layout watch` checks a photo again only
 when it changes.
 
 Pixel limit: MAX_PIXELS (200 megapixels; a whole broadsheet page at 300 ppi needs about
@@ -214,7 +214,7 @@ def inspect(file: Path) -> PhotoInfo:
         st = file.stat()
     except OSError as e:
         raise PhotoError(f"cannot read the file: {e.strerror or e}", "check the name and permissions") from None
-    key = (str(file), st.st_size, st.st_mtime_ns, st.st_ino)
+    key = (str(file), st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
     got = _MEMO.get(key)
     if got is None:
         got = _inspect(file)

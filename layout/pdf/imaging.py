@@ -225,11 +225,11 @@ def encoded_image(file: Path, crop: tuple[int, int, int, int], mode: str, cmyk: 
         st = file.stat()
     except OSError as e:
         raise PhotoError(f"{e.strerror or e}") from None
-    return _encoded(file, (st.st_size, st.st_mtime_ns, st.st_ino), crop, mode, cmyk, factor)
+    return _encoded(file, (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns), crop, mode, cmyk, factor)
 
 
 @lru_cache(maxsize=32)
-def _encoded(file: Path, version: tuple[int, int, int], crop: tuple[int, int, int, int], mode: str, cmyk: bool,
+def _encoded(file: Path, version: tuple[int, ...], crop: tuple[int, int, int, int], mode: str, cmyk: bool,
              factor: int) -> bytes:
     pic = prepare_image(file, crop, mode, cmyk, factor)
     buf = io.BytesIO()
