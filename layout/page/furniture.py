@@ -6,8 +6,9 @@ In: Edition, a Placer.  Out: display items; nothing here depends on the stories 
 
 from __future__ import annotations
 
+import dataclasses
+
 from layout.model.edition import Edition, Page
-from layout.model.styles import Role
 from layout.page.display import GlyphRun, Marker, Rule
 from layout.page.place import Placer, color
 from layout.text import dates
@@ -50,7 +51,7 @@ class Furniture:
         """One line of furniture (folio, masthead), set by the paragraph API like any text."""
         st = self.placer.style
         role = st.role(role_name)
-        flush = Role(role.face, role.size, role.leading, role.color, "left", role.sizes, role.max_lines)
+        flush = dataclasses.replace(role, align="left")
         block = set_block(text, flush, self.placer.fonts, st.page_width, st, size=size, story=story,
                           page=kind, max_lines=1, justify=False)
         line = block.lines[0]
