@@ -336,3 +336,12 @@ def test_folio_and_jump_line_digits_are_solid_in_the_pdf(built, fonts, broadshee
     [(p, q)] = pairs(chars, "见", "3", jump.size)
     [(r, s)] = pairs(chars, "3", "版", jump.size)
     assert abs(step(p, q, widths)) < TOL and abs(step(r, s, widths)) < TOL
+
+
+def test_a_face_without_the_no_break_space_sets_a_plain_space(fonts, broadsheet):
+    song = fonts.metrics("song")
+    widths = {k: v for k, v in song.widths.items() if k != NBSP}
+    metrics = type(song)(song.face, widths, song.fallback)
+    setter = TextSetter((f"华为{NBSP}Mate",), metrics, 9.0, broadsheet, indent_chars=0.0)
+    [line], _ = setter.lines(Cursor(), 900.0, 1)
+    assert line.text == "华为 Mate"

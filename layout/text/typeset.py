@@ -20,7 +20,7 @@ from layout.model.edition import Where
 from layout.model.styles import Role, Style
 from layout.text import cjk
 from layout.text.linebreak import Line, PreparedText, Run, break_lines, line_runs
-from layout.text.spacing import normalise_spaces
+from layout.text.spacing import NO_BREAK_SPACE, normalise_spaces
 
 
 # not frozen: built ~10^5 times per edition, and a frozen dataclass costs 6x as much to construct; never mutated
@@ -80,7 +80,10 @@ class TextSetter:
     def __init__(self, paragraphs: tuple[str, ...], metrics: RoleMetrics, size: float, style: Style,
                  indent_chars: float | None = None, justify: bool = True, align: str = "left",
                  latin_gap: float | None = None):
-        self.paragraphs = tuple(map(normalise_spaces, paragraphs))
+        paragraphs = tuple(map(normalise_spaces, paragraphs))
+        if NO_BREAK_SPACE not in metrics.widths:  # a face without U+00A0: the kept space is a plain one
+            paragraphs = tuple(p.replace(NO_BREAK_SPACE, " ") for p in paragraphs)
+        self.paragraphs = paragraphs
         self.latin_gap = style.latin_gap if latin_gap is None else latin_gap
         self.metrics = metrics
         self.size = size
