@@ -20,7 +20,7 @@ from layout.model.checker import CONTROL, Checker
 MAX_BODY_BYTES = 4 * 1024 * 1024  # a 4 MB story is a mistake, not a story
 TEXT_SUFFIXES = (".txt", ".md")  # a one-line body ending so is a file name (any case)
 _BLANK_LINE = re.compile(r"\n\s*\n")
-_WORD_SPACE = re.compile(r"[^\S\u3000]+")
+_WORD_SPACE = re.compile(r"[^\S\u3000\u00A0]+")
 
 
 @lru_cache(maxsize=2048)
@@ -28,9 +28,11 @@ def split_paragraphs(text: str) -> tuple[str, ...]:
     """Blank lines separate paragraphs; single newlines inside a paragraph are joined.
 
     A newline between two ideographs is dropped; between Latin words it becomes a space.
-    Runs of other whitespace (tabs, no-break, thin, NEL ...) become one space; the
-    ideographic space U+3000 is kept.  (Memoised: `layout watch` reloads the manifest on
-    every save, and all stories but the edited one have the same text as before.)
+    Runs of other whitespace (tabs, thin, narrow no-break, NEL ...) become one space; the
+    ideographic space U+3000 and the no-break space U+00A0 (the editor's escape for a space
+    kept between Han and Latin, layout/text/spacing.py) are kept.  (Memoised: `layout watch`
+    reloads the manifest on every save, and all stories but the edited one have the same
+    text as before.)
     """
     paras = []
     for block in _BLANK_LINE.split(text.replace("\r\n", "\n").replace("\r", "\n")):

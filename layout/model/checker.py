@@ -22,6 +22,7 @@ FRAME_KEYS = {"col", "span", "top", "lines"}
 BELOW = re.compile(r"below\s+([^\s,]+(?:\s*,\s*[^\s,]+)*)")  # top: below <id>[, <id>...]
 AUTO = "auto"  # lines: auto
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
+_LINE_SPACE = re.compile(r"[^\S\u00A0]+")  # white space in a one-line text, but U+00A0
 
 
 class Checker:
@@ -83,8 +84,9 @@ class Checker:
         return s
 
     def line(self, value: Any, path: str, required: bool = False) -> str:
-        """One-line text (headline, byline, caption...): runs of whitespace become one space."""
-        return re.sub(r"\s+", " ", self.text(value, path, required)).strip()
+        """One-line text (headline, byline, caption...): runs of whitespace become one space,
+        except the no-break space U+00A0, the escape that keeps a space (layout/text/spacing.py)."""
+        return _LINE_SPACE.sub(" ", self.text(value, path, required)).strip()
 
     def integer(self, value: Any, path: str, lo: int, hi: int, default: int | None = None) -> int:
         if value is None and default is not None:

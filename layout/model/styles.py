@@ -35,16 +35,19 @@ STYLE_KEYS: dict[str, frozenset[str] | None] = {
     "name": None,
     "page": frozenset({"width", "height"}),
     "grid": frozenset({"body_size", "leading", "columns", "column_chars", "gutter_chars", "lines", "top"}),
-    "paragraph": frozenset({"indent", "indent_after_heading", "kinsoku", "trim_opening_at_line_start"}),
+    "paragraph": frozenset({"indent", "indent_after_heading", "kinsoku", "trim_opening_at_line_start", "latin_gap"}),
     "masthead": frozenset({"lines"}),
     "rules": frozenset({"weight", "folio_weight", "box_weight", "box_padding"}),
     "print": frozenset({"bleed"}),
     "roles": None,
 }
-ROLE_KEYS = frozenset({"face", "size", "leading", "color", "align", "sizes", "max_lines"})
+ROLE_KEYS = frozenset({"face", "size", "leading", "color", "align", "sizes", "max_lines", "latin_gap"})
 # what every style sheet has: a file without them is not a style sheet (and is not quoted)
 REQUIRED_SECTIONS = ("page", "grid", "roles")
 MAX_STYLE_BYTES = 1024 * 1024  # a house style is a few kB
+# The space between Han and digits/Latin (clreq §mixed_text_composition: "at most ¼ em"):
+# mainland dailies set "8月18日" and "112项" solid, books and some tabloids use ¼ em.
+LATIN_GAPS = {"0": 0.0, "1/8": 0.125, "1/4": 0.25}
 
 # Colours are CMYK tuples: the print renderer writes them as is; others convert.
 COLORS: dict[str, tuple[float, float, float, float]] = {
@@ -64,6 +67,7 @@ class Role:
     align: str = "justify"  # justify | left | center | right
     sizes: tuple[float, ...] = ()  # copyfit candidates, largest first
     max_lines: int = 1
+    latin_gap: float = 0.25  # em between Han and digits/Latin: the role's key, else paragraph.latin_gap
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ class Style:
     indent_after_heading: bool
     kinsoku: str
     trim_opening_at_line_start: bool
+    latin_gap: float  # em, paragraph.latin_gap: the default of every role
     masthead_lines: int
     rule_weight: float
     folio_rule_weight: float
@@ -253,6 +258,23 @@ def path_of(source: str) -> str:
     return source.split(" with ")[0]
 
 
+def parse_latin_gap(raw: Any) -> float | None:
+    """0, 1/8 or 1/4 em (also written 0em, 0.125em, 0.25em, 0.125, 0.25); None if not one of them.
+
+    Only these three: clreq allows at most ¼ em, and a gap between them would only be a
+    typing slip, so anything else is an error rather than a silently odd page."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+        return None
+    text = str(raw).lower().replace(" ", "").removesuffix("em")
+    if text in LATIN_GAPS:
+        return LATIN_GAPS[text]
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return next((v for v in LATIN_GAPS.values() if abs(v - value) < 1e-9), None)
+
+
 def style_from_dict(data: dict[str, Any], source: str = "<style>") -> Style:
     problems: list[Problem] = []
 
@@ -295,7 +317,18 @@ def style_from_dict(data: dict[str, Any], source: str = "<style>") -> Style:
             return 0.0
         return float(raw)
 
+    def latin_gap(path: str, raw: Any) -> float:
+        value = parse_latin_gap(raw)
+        if value is None:
+            problems.append(Problem(
+                f"expected 0, 1/8 or 1/4 (em), got {raw!r}", file=source, path=path,
+                hint="the space between Han and digits/Latin: 0 sets 8月18日 solid as mainland dailies do, "
+                     "1/4 is clreq's widest (also written 0em, 0.125em, 0.25em)"))
+            return LATIN_GAPS["0"]
+        return value
+
     body = length("grid.body_size")
+    paragraph_gap = latin_gap("paragraph.latin_gap", get("paragraph.latin_gap", "1/4"))
     roles: dict[str, Role] = {}
     raw_roles = get("roles", {}) or {}
     if not isinstance(raw_roles, dict):
@@ -327,6 +360,7 @@ def style_from_dict(data: dict[str, Any], source: str = "<style>") -> Style:
             align=str(rdata.get("align", "justify")),
             sizes=sizes,
             max_lines=max_lines,
+            latin_gap=latin_gap(f"{rp}.latin_gap", rdata["latin_gap"]) if "latin_gap" in rdata else paragraph_gap,
         )
     for rname in ROLES:
         if rname not in roles:
@@ -358,6 +392,7 @@ def style_from_dict(data: dict[str, Any], source: str = "<style>") -> Style:
         indent_after_heading=bool(get("paragraph.indent_after_heading", True)),
         kinsoku=kinsoku,
         trim_opening_at_line_start=bool(get("paragraph.trim_opening_at_line_start", True)),
+        latin_gap=paragraph_gap,
         masthead_lines=count("masthead.lines", 12, 0),
         rule_weight=length("rules.weight", "0.5pt"),
         folio_rule_weight=length("rules.folio_weight", "0.75pt"),

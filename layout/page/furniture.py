@@ -13,6 +13,7 @@ is set once, as before.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -21,7 +22,6 @@ import yaml
 from layout.errors import CompositionError, Problem
 from layout.model import yamlpos
 from layout.model.edition import Edition, Page, Where
-from layout.model.styles import Role
 from layout.page.display import GlyphRun, Marker, Rule
 from layout.page.place import Placer, color
 from layout.text import dates
@@ -83,7 +83,7 @@ class Furniture:
         """One line of furniture (folio, masthead), set by the paragraph API like any text."""
         st = self.placer.style
         role = st.role(role_name)
-        flush = Role(role.face, role.size, role.leading, role.color, "left", role.sizes, role.max_lines)
+        flush = dataclasses.replace(role, align="left")
         story = "folio" if role_name == "folio" else "masthead"  # (named so in a coverage error)
         block = set_block(text, flush, self.placer.fonts, measure or st.page_width, st, size=size, story=story,
                           page=role_name, max_lines=1, justify=False)

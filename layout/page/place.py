@@ -8,6 +8,7 @@ furniture.py) each hold one `Placer` rather than repeating these rules of the gr
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from layout.fonts.catalogue import FontBook
@@ -34,7 +35,7 @@ class Placer:
         """One unjustified line of `role_name` (jump lines, photo credits)."""
         role = self.style.role(role_name)
         if align:
-            role = Role(role.face, role.size, role.leading, role.color, align, role.sizes, role.max_lines)
+            role = dataclasses.replace(role, align=align)
         block = set_block(text, role, self.fonts, measure, self.style, story=story, page=page, max_lines=1,
                           justify=False)
         return block.lines[0]

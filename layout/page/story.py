@@ -150,7 +150,7 @@ class StoryComposer:
             text = story_text(story)
             check_coverage(self.fonts, self.body_role.face, text, story.id, page.label, story.where)
             st = self._setters[story.id] = TextSetter(story.paragraphs, self.body_metrics, self.body_role.size,
-                                                      self.style)
+                                                      self.style, latin_gap=self.body_role.latin_gap)
         return st
 
     # -- jumps -------------------------------------------------------------------

@@ -7,8 +7,9 @@ character in em) that a renderer can set with one text operator each.
 
 How (clreq §line_adjustment, "先挤进，后推出"):
 1. `prepare` computes, once per paragraph and mostly in C-level list operations, the
-   advance of every character after adjacent-punctuation compression, the ¼-em gaps
-   between ideographs and Latin/digits, the allowed break positions (kinsoku tables in
+   advance of every character after adjacent-punctuation compression, the gaps between
+   ideographs and Latin/digits (the style's `latin_gap`: 0, ⅛ or ¼ em; at 0 the boundary
+   is an ordinary character boundary), the allowed break positions (kinsoku tables in
    cjk.py plus unbreakable clusters: Latin words, numbers with their units, ——, ……) and
    cumulative sums of widths and of squeezable space.
 2. `break_lines` finds each line end by bisection on the cumulative widths (cost per
@@ -32,10 +33,12 @@ from operator import add
 from typing import Mapping
 
 from layout.text import cjk
+from layout.text.spacing import NO_BREAK_SPACE
 
 EPS = 1e-6
-HAN_LATIN_GAP = 0.25  # em, clreq §mixed_text_composition: "at most ¼ em"
-HAN_LATIN_MIN = 0.125  # squeezable to ⅛ em (clreq compression step ⑥)
+HAN_LATIN_GAP = 0.25  # em, clreq §mixed_text_composition: "at most ¼ em"; the default of
+# PreparedText(latin_gap=...), which the style sets per role (0, ⅛ or ¼ em)
+HAN_LATIN_MIN = 0.125  # a gap squeezable to ⅛ em (clreq compression step ⑥); a smaller gap is not squeezed
 HAN_LATIN_MAX = 0.5  # stretchable to ½ em (clreq expansion step ②)
 SQUEEZE_LOOKAHEAD = 3  # at most this many characters are squeezed into a line
 MIDDLE_DOT_WIDTH = 0.5  # em, GB style interpunct
@@ -89,7 +92,8 @@ class PreparedText:
                  "glue", "special_cum", "level", "trim_opening", "no_start", "no_end")
 
     def __init__(self, text: str, widths: Mapping[str, float], level: str = "basic",
-                 trim_opening: bool = True, extra_special: str = "", kerning: Mapping[str, float] | None = None):
+                 trim_opening: bool = True, extra_special: str = "", kerning: Mapping[str, float] | None = None,
+                 latin_gap: float = HAN_LATIN_GAP):
         self.text = text
         n = self.n = len(text)
         self.level = level
@@ -117,11 +121,17 @@ class PreparedText:
                 shr[i] = 0.5 * fadv[i] if fadv[i] >= 0.99 else 0.0
             elif ch == " ":
                 allowed[i] = 0  # break after a space, never before it
+            elif ch == NO_BREAK_SPACE:
+                allowed[i] = allowed[i + 1] = 0  # the editor's kept space (spacing.py): no break
             elif ch in cjk.MIDDLE_DOTS and fadv[i] < MIDDLE_DOT_WIDTH:
                 # GB style: the interpunct takes a fixed ½ em, centred (clreq; GB/T 15834 §5.1.7)
                 side = (MIDDLE_DOT_WIDTH - fadv[i]) / 2
                 adv[i] += side
                 kern[i] += side
+        # Han–Latin gaps: none at all when the style sets digits solid (latin_gap 0: 8月18日);
+        # then the boundary stretches only as any two characters do (expansion step ③)
+        gap = latin_gap if latin_gap > EPS else 0.0
+        squeeze = max(0.0, gap - HAN_LATIN_MIN)
         for m in _CLUSTER.finditer(text):
             a, b = m.span()
             for i in range(a + 1, b):
@@ -132,16 +142,20 @@ class PreparedText:
                     if kv:  # the font's pair kerning inside Latin words and numbers
                         kern[i] = kv
                         special[i] = 1
-            if a > 0 and cjk.is_ideograph(text[a - 1]):
-                kern[a] = HAN_LATIN_GAP
-                shr[a] += HAN_LATIN_GAP - HAN_LATIN_MIN
+            if gap and a > 0 and cjk.is_ideograph(text[a - 1]):
+                kern[a] = gap
+                shr[a] += squeeze
                 special[a] = 1
             if b < n and cjk.is_ideograph(text[b]):
-                kern[b] = HAN_LATIN_GAP
-                shr[b] += HAN_LATIN_GAP - HAN_LATIN_MIN
-                special[b] = 1
+                if gap:
+                    kern[b] = gap
+                    shr[b] += squeeze
+                    special[b] = 1
                 if text[b - 1].isdigit():
-                    allowed[b] = 0  # house rule: a number keeps its measure word (82万, 2026年, 3天)
+                    # house rule: a number keeps its measure word (82万, 2026年, 3天); an
+                    # unbreakable sequence, so equal spacing (expansion ③) does not open it either
+                    allowed[b] = 0
+                    glue[b] = 1
         for m in _PAIRS.finditer(text):
             a, b = m.span()
             for i in range(a + 1, b):

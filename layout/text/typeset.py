@@ -20,6 +20,7 @@ from layout.model.edition import Where
 from layout.model.styles import Role, Style
 from layout.text import cjk
 from layout.text.linebreak import Line, PreparedText, Run, break_lines, line_runs
+from layout.text.spacing import NO_BREAK_SPACE, normalise_spaces
 
 
 # not frozen: built ~10^5 times per edition, and a frozen dataclass is several times dearer to construct; never mutated
@@ -68,11 +69,22 @@ def check_coverage(fonts: FontBook, role_face: str, text: str, story: str, page:
 
 
 class TextSetter:
-    """Sets the paragraphs of one text role; prepared paragraphs are reused per measure."""
+    """Sets the paragraphs of one text role; prepared paragraphs are reused per measure.
+
+    `paragraphs` are the copy as typed; the setter keeps them with the spaces typed between
+    Han and digits/Latin removed (spacing.py), so that cursors and line offsets index the
+    text that is set.  `latin_gap` is the role's Han–Latin gap in em (default: the style's
+    paragraph.latin_gap).
+    """
 
     def __init__(self, paragraphs: tuple[str, ...], metrics: RoleMetrics, size: float, style: Style,
-                 indent_chars: float | None = None, justify: bool = True, align: str = "left"):
+                 indent_chars: float | None = None, justify: bool = True, align: str = "left",
+                 latin_gap: float | None = None):
+        paragraphs = tuple(map(normalise_spaces, paragraphs))
+        if NO_BREAK_SPACE not in metrics.widths:  # a face without U+00A0: the kept space is a plain one
+            paragraphs = tuple(p.replace(NO_BREAK_SPACE, " ") for p in paragraphs)
         self.paragraphs = paragraphs
+        self.latin_gap = style.latin_gap if latin_gap is None else latin_gap
         self.metrics = metrics
         self.size = size
         self.level = style.kinsoku
@@ -87,7 +99,7 @@ class TextSetter:
         p = self._prepared.get(i)
         if p is None:
             p = self._prepared[i] = PreparedText(self.paragraphs[i], self.metrics.widths, self.level, self.trim,
-                                                 kerning=self.metrics.face.kerning)
+                                                 kerning=self.metrics.face.kerning, latin_gap=self.latin_gap)
         return p
 
     def _indent(self, para: int) -> float:
@@ -193,7 +205,8 @@ def set_block(text: str, role: Role, fonts: FontBook, measure: float, style: Sty
     check_coverage(fonts, face, text, story, page, where)
     metrics = fonts.metrics(face)
     just = role.align == "justify" if justify is None else justify
-    setter = TextSetter((text,), metrics, size, style, indent_chars=0.0, justify=just, align=role.align)
+    setter = TextSetter((text,), metrics, size, style, indent_chars=0.0, justify=just, align=role.align,
+                        latin_gap=role.latin_gap)
     lines, _ = setter.lines(Cursor(), measure, max_lines)
     leading = role.leading * size / role.size if role.leading else size * 1.2
     return SetBlock(tuple(lines), size, leading, metrics.face.key)
@@ -202,7 +215,8 @@ def set_block(text: str, role: Role, fonts: FontBook, measure: float, style: Sty
 def fits(text: str, role: Role, fonts: FontBook, measure: float, style: Style, size: float,
          face: str, max_lines: int) -> SetBlock | None:
     metrics = fonts.metrics(face)
-    setter = TextSetter((text,), metrics, size, style, indent_chars=0.0, justify=False, align=role.align)
+    setter = TextSetter((text,), metrics, size, style, indent_chars=0.0, justify=False, align=role.align,
+                        latin_gap=role.latin_gap)
     lines, cur = setter.lines(Cursor(), measure, max_lines + 1)
     if len(lines) > max_lines:
         return None
