@@ -11,11 +11,12 @@ page can be composed on its own.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 
 from layout.errors import Finding
 from layout.fonts.catalogue import FontBook, describe
-from layout.model.edition import Edition, Frame, Page, Story, Where
+from layout.model.edition import BylineStyle, Edition, Emphasis, Frame, Page, ParagraphKind, Story, Where
 from layout.model.styles import Style
 from layout.page.display import GlyphRun, Marker, Rule
 from layout.page.flow import Flow, Placed, Slot, pour
@@ -23,7 +24,14 @@ from layout.page.furniture import jump_name, short_name
 from layout.page.keys import StoryKey
 from layout.page.photo import compose_photo
 from layout.page.place import Placer, color
-from layout.text.typeset import Cursor, TextSetter, check_coverage, fit_headline_size, set_block, set_vertical
+from layout.text.typeset import (Cursor, FaceSpan, Intertitles, TextSetter, check_coverage, fit_headline_size,
+                                 set_block, set_vertical)
+
+# the faces of body markup, at the body size (model/markup.py)
+EMPHASIS_FACES = {Emphasis.BOLD: "hei", Emphasis.KAI: "kai"}
+# a 电头: "本报讯", "新华社北京8月18日电", with or without the reporters in parentheses; a
+# signature ("本报记者 陈静") is not one and is never run in
+DATELINE = re.compile(r"(?:讯|电)(?:（[^（）]*）)?$")
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,55 @@ class ComposedStory:
 
 def story_text(story: Story) -> str:
     return "".join(story.paragraphs)
+
+
+def run_in_byline(story: Story, house: BylineStyle) -> str:
+    """The byline to run into the first paragraph, or "" when it keeps its own line: only a
+    dateline (电头) runs in, and only into a body paragraph."""
+    how = story.byline_style or house
+    if (how is BylineStyle.RUN_IN and story.byline and DATELINE.search(story.byline) and story.paragraphs
+            and story.paragraph_markup(0).kind is ParagraphKind.BODY):
+        return story.byline
+    return ""
+
+
+def body_setter(story: Story, fonts: FontBook, style: Style, page: str = "") -> TextSetter:
+    """The setter of a story's body: its paragraphs with their markup (bold and kai runs,
+    intertitles) and, in the run-in byline style, the dateline run into the first paragraph
+    in the byline role's face at the body size (followed by an ideographic space unless it
+    ends with its closing parenthesis)."""
+    body = style.role("body")
+    texts = list(story.paragraphs)
+    spans: list[tuple[FaceSpan, ...]] = [()] * len(texts)
+    titles: set[int] = set()
+    faces: dict[str, list[str]] = {body.face: [story_text(story)]}
+    for i, mark in enumerate(story.markup):
+        if mark.kind is ParagraphKind.INTERTITLE:
+            titles.add(i)
+        elif mark.spans:
+            spans[i] = tuple(FaceSpan(sp.start, sp.end, fonts.metrics(EMPHASIS_FACES[sp.emphasis]))
+                             for sp in mark.spans)
+            for sp in mark.spans:
+                faces.setdefault(EMPHASIS_FACES[sp.emphasis], []).append(texts[i][sp.start:sp.end])
+    lead = run_in_byline(story, style.byline_style)
+    if lead:
+        lead += "" if lead.endswith("）") else "\u3000"
+        face = style.role("byline").face
+        faces.setdefault(face, []).append(lead)
+        n = len(lead)
+        texts[0] = lead + texts[0]
+        spans[0] = (FaceSpan(0, n, fonts.metrics(face), "byline"),) + tuple(
+            FaceSpan(sp.start + n, sp.end + n, sp.metrics) for sp in spans[0])
+    intertitles = None
+    if titles:
+        role = style.role("intertitle")
+        faces.setdefault(role.face, []).extend(texts[i] for i in titles)
+        intertitles = Intertitles(frozenset(titles), fonts.metrics(role.face), role, style.leading,
+                                  style.intertitle_space)
+    for face, parts in faces.items():
+        check_coverage(fonts, face, "".join(parts), story.id, page, story.where)
+    return TextSetter(tuple(texts), fonts.metrics(body.face), body.size, style,
+                      spans=tuple(spans) if any(spans) else (), intertitles=intertitles)
 
 
 class StoryMemo:
@@ -150,10 +207,7 @@ class StoryComposer:
     def setter(self, story: Story, page: Page) -> TextSetter:
         st = self._setters.get(story.id)
         if st is None:
-            text = story_text(story)
-            check_coverage(self.fonts, self.body_role.face, text, story.id, page.label, story.where)
-            st = self._setters[story.id] = TextSetter(story.paragraphs, self.body_metrics, self.body_role.size,
-                                                      self.style)
+            st = self._setters[story.id] = body_setter(story, self.fonts, self.style, page.label)
         return st
 
     # -- jumps -------------------------------------------------------------------
@@ -209,13 +263,20 @@ class StoryComposer:
                 its, used = placer.block(block, area_x, line, role, key, role_name)
                 items += its
                 line += used
-            if src.byline:
+            if src.byline and not run_in_byline(src, st.byline_style):
                 role = st.role("byline")
                 block = set_block(src.byline, role, self.fonts, area_w, st, story=key, page=page.label,
                                   where=src.where, justify=False)
                 its, used = placer.block(block, area_x, line, role, key, "byline")
                 items += its
                 line += used
+        elif story.headline is not None:  # 续题: the continuation's own headline, above the 上接 line
+            role = st.role("continuation_headline")
+            block = fit_headline_size(story.headline.text, role, self.fonts, area_w, st, story=key, page=page.label,
+                                      where=story.where)
+            its, used = placer.block(block, area_x, line, role, key, "continuation_headline")
+            items += its
+            line += used
         setter = self.setter(src, src_page)
         ncols = max(1, story.columns)
         if strip_cols and story.columns == story.frame.span:
@@ -256,7 +317,7 @@ class StoryComposer:
         if flow.overset_lines:
             items.append(Marker(area.x, area.bottom - st.leading, area.w, st.leading, "overset",
                                 f"{key}: 超出 {flow.overset_chars} 字 / {flow.overset_lines} 行"))
-        total = sum(len(p.replace(" ", "")) for p in src.paragraphs)
+        total = sum(len(p.replace(" ", "")) for p in setter.paragraphs)  # a run-in dateline included
         fit = StoryFit(
             story=skey, page=page.label,
             frame=story.frame,
@@ -293,18 +354,19 @@ class StoryComposer:
         out = []
         add = out.append
         kinds: dict[str, tuple] = {}  # per kind of line: role, ascent, size, colour, run role
-        baseline = self.grid.baseline
+        baseline, line_y = self.grid.baseline, self.grid.line_y
         for p in placed:
-            got = kinds.get(p.kind)
+            tl = p.text
+            name = "jump" if p.kind != "body" else tl.role  # body | intertitle | jump
+            got = kinds.get(name)
             if got is None:
-                role = self.body_role if p.kind == "body" else self.style.role("jump")
-                got = kinds[p.kind] = (role, self.fonts.metrics(role.face).face.ascent, role.size, color(role),
-                                       "body" if p.kind == "body" else "jump")
+                role = self.style.role(name)
+                got = kinds[name] = (role, self.fonts.metrics(role.face).face.ascent, role.size, color(role), name)
             role, asc, size, rgb, kind = got
-            base = baseline(p.line, size, asc)
+            base = line_y(p.line) + tl.drop if tl.drop else baseline(p.line, size, asc)
             x = p.x
-            for r in p.text.runs:
-                add(GlyphRun(x + r.x, base, r.face, size, r.text, r.tc, rgb, False, story, kind))
+            for r in tl.runs:
+                add(GlyphRun(x + r.x, base, r.face, size, r.text, r.tc, rgb, False, story, r.role or kind))
         return out
 
     def _vertical_headline(self, page: Page, story: Story, right: float, line: int, bottom: int
