@@ -11,27 +11,21 @@ page can be composed on its own.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, replace
 
 from layout.errors import Finding
 from layout.fonts.catalogue import FontBook, describe
-from layout.model.edition import BylineStyle, Edition, Emphasis, Frame, Page, ParagraphKind, Story, Where
+from layout.model.edition import Edition, Frame, Page, Story, Where
 from layout.model.styles import Style
+from layout.page.bodytext import body_setter, marked_texts, run_in_byline, story_text
 from layout.page.display import GlyphRun, Marker, Rule
 from layout.page.flow import Flow, Placed, Slot, pour
 from layout.page.furniture import jump_name, short_name
 from layout.page.keys import StoryKey
 from layout.page.photo import compose_photo
 from layout.page.place import Placer, color
-from layout.text.typeset import (Cursor, FaceSpan, Intertitles, TextSetter, check_coverage, fit_headline_size,
-                                 set_block, set_vertical)
+from layout.text.typeset import Cursor, TextSetter, fit_headline_size, set_block, set_vertical
 
-# the faces of body markup, at the body size (model/markup.py)
-EMPHASIS_FACES = {Emphasis.BOLD: "hei", Emphasis.KAI: "kai"}
-# a 电头: "本报讯", "新华社北京8月18日电", with or without the reporters in parentheses; a
-# signature ("本报记者 陈静") is not one and is never run in
-DATELINE = re.compile(r"(?:讯|电)(?:（[^（）]*）)?$")
 
 
 @dataclass(frozen=True)
@@ -65,58 +59,6 @@ class ComposedStory:
     fit: StoryFit
     findings: tuple[Finding, ...]
 
-
-def story_text(story: Story) -> str:
-    return "".join(story.paragraphs)
-
-
-def run_in_byline(story: Story, house: BylineStyle) -> str:
-    """The byline to run into the first paragraph, or "" when it keeps its own line: only a
-    dateline (电头) runs in, and only into a body paragraph."""
-    how = story.byline_style or house
-    if (how is BylineStyle.RUN_IN and story.byline and DATELINE.search(story.byline) and story.paragraphs
-            and story.paragraph_markup(0).kind is ParagraphKind.BODY):
-        return story.byline
-    return ""
-
-
-def body_setter(story: Story, fonts: FontBook, style: Style, page: str = "") -> TextSetter:
-    """The setter of a story's body: its paragraphs with their markup (bold and kai runs,
-    intertitles) and, in the run-in byline style, the dateline run into the first paragraph
-    in the byline role's face at the body size (followed by an ideographic space unless it
-    ends with its closing parenthesis)."""
-    body = style.role("body")
-    texts = list(story.paragraphs)
-    spans: list[tuple[FaceSpan, ...]] = [()] * len(texts)
-    titles: set[int] = set()
-    faces: dict[str, list[str]] = {body.face: [story_text(story)]}
-    for i, mark in enumerate(story.markup):
-        if mark.kind is ParagraphKind.INTERTITLE:
-            titles.add(i)
-        elif mark.spans:
-            spans[i] = tuple(FaceSpan(sp.start, sp.end, fonts.metrics(EMPHASIS_FACES[sp.emphasis]))
-                             for sp in mark.spans)
-            for sp in mark.spans:
-                faces.setdefault(EMPHASIS_FACES[sp.emphasis], []).append(texts[i][sp.start:sp.end])
-    lead = run_in_byline(story, style.byline_style)
-    if lead:
-        lead += "" if lead.endswith("）") else "\u3000"
-        face = style.role("byline").face
-        faces.setdefault(face, []).append(lead)
-        n = len(lead)
-        texts[0] = lead + texts[0]
-        spans[0] = (FaceSpan(0, n, fonts.metrics(face), "byline"),) + tuple(
-            FaceSpan(sp.start + n, sp.end + n, sp.metrics) for sp in spans[0])
-    intertitles = None
-    if titles:
-        role = style.role("intertitle")
-        faces.setdefault(role.face, []).extend(texts[i] for i in titles)
-        intertitles = Intertitles(frozenset(titles), fonts.metrics(role.face), role, style.leading,
-                                  style.intertitle_space)
-    for face, parts in faces.items():
-        check_coverage(fonts, face, "".join(parts), story.id, page, story.where)
-    return TextSetter(tuple(texts), fonts.metrics(body.face), body.size, style,
-                      spans=tuple(spans) if any(spans) else (), intertitles=intertitles)
 
 
 class StoryMemo:
@@ -396,12 +338,13 @@ def fallback_findings(edition: Edition, style: Style, fonts: FontBook) -> list[F
     out = []
     for page in edition.pages:
         for s in page.stories:
-            for role_name, text in (("kicker", s.kicker), ("headline", s.headline.text if s.headline else ""),
-                                    ("subhead", s.subhead), ("byline", s.byline)):
-                if not text:
-                    continue
-                face = (s.headline.face if role_name == "headline" and s.headline and s.headline.face
-                        else style.role(role_name).face)
+            texts = [(s.headline.face if role_name == "headline" and s.headline and s.headline.face
+                      else style.role(role_name).face, text)
+                     for role_name, text in (("kicker", s.kicker),
+                                             ("continuation_headline" if s.continued_from else "headline",
+                                              s.headline.text if s.headline else ""),
+                                             ("subhead", s.subhead), ("byline", s.byline)) if text]
+            for face, text in texts + marked_texts(s, style):
                 for ch in fonts.fallback_chars(face, text):
                     fb = fonts.metrics(face).fallback[ch]
                     out.append(Finding("warning", "font-fallback", f"{page.label}/{s.id}",

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from itertools import accumulate
 
 from layout.errors import CompositionError, FontError, Problem
 from layout.fonts.catalogue import FontBook, RoleMetrics, describe
@@ -21,6 +20,7 @@ from layout.model.edition import Where
 from layout.model.styles import Role, Style
 from layout.text import cjk
 from layout.text.linebreak import Line, PreparedText, Run, break_lines, line_runs
+from layout.text.marked import FaceSpan, Intertitles, reface, right_at
 
 
 # not frozen: built ~10^5 times per edition, and a frozen dataclass costs 6x as much to construct; never mutated
@@ -72,31 +72,6 @@ def check_coverage(fonts: FontBook, role_face: str, text: str, story: str, page:
                  f"{len(missing)} character(s); replace them or add a face in fonts/fonts.yaml"))
 
 
-@dataclass(frozen=True)
-class FaceSpan:
-    """Characters [start, end) of a paragraph set in another face at the setter's size: the
-    bold (hei) and kai runs of body markup, or a run-in dateline (`role` "byline", which is
-    not the story's text)."""
-
-    start: int
-    end: int
-    metrics: RoleMetrics
-    role: str = ""
-
-
-@dataclass(frozen=True)
-class Intertitles:
-    """Which paragraphs of a setter are intertitles (小标题) and how they are set: in their
-    role (face, size, leading, alignment), centred in whole grid lines of `grid` pt with
-    `space` grid lines added, and kept with the paragraph that follows them."""
-
-    indexes: frozenset[int]
-    metrics: RoleMetrics
-    role: Role
-    grid: float
-    space: int
-
-
 class TextSetter:
     """Sets the paragraphs of one text role; prepared paragraphs are reused per measure.
 
@@ -129,7 +104,7 @@ class TextSetter:
             p = self._prepared[i] = PreparedText(self.paragraphs[i], self.metrics.widths, self.level, self.trim,
                                                  kerning=self.metrics.face.kerning)
             if self.spans and self.spans[i]:
-                _reface(p, self.spans[i])
+                reface(p, self.spans[i])
         return p
 
     def _indent(self, para: int) -> float:
@@ -214,7 +189,7 @@ class TextSetter:
         spans = self.spans[para] if self.spans else ()
         shift = 0.0
         if not self.justify or ln.last:
-            natural = (_right_at(p, runs, ln.end, 1.0) if spans else _right(runs, self.metrics.widths, 1.0)) \
+            natural = (right_at(p, runs, ln.end, 1.0) if spans else _right(runs, self.metrics.widths, 1.0)) \
                 - ln.indent
             if self.align == "center":
                 shift = (ln.measure - natural) / 2 * size
@@ -222,7 +197,7 @@ class TextSetter:
                 shift = (ln.measure - natural) * size
         if spans:
             out = _span_runs(runs, p, ln.start, spans, self.metrics, size, shift)
-            width = _right_at(p, runs, ln.end, size) + shift
+            width = right_at(p, runs, ln.end, size) + shift
         else:
             out = _face_runs(runs, self.metrics, size, shift)
             width = _right(runs, self.metrics.widths, size) + shift
@@ -236,36 +211,6 @@ def _right(runs: list[Run], widths: dict[str, float], size: float) -> float:
     r = runs[-1]
     w = sum(map(widths.__getitem__, r.text)) + r.tc * (len(r.text) - 1)
     return (r.x + w) * size
-
-
-def _right_at(p: PreparedText, runs: list[Run], end: int, size: float) -> float:
-    """`_right` for a paragraph whose characters are not all in one face: the advances
-    come from the prepared paragraph (the runs end at character `end`)."""
-    if not runs:
-        return 0.0
-    r = runs[-1]
-    w = sum(p.fadv[end - len(r.text):end]) + r.tc * (len(r.text) - 1)
-    return (r.x + w) * size
-
-
-def _reface(p: PreparedText, spans: tuple[FaceSpan, ...]) -> None:
-    """Give the characters of marked spans their own face's advances.  Ideographs are 1 em
-    in every face, so only Latin, digits and a few marks change; the cumulative widths the
-    line breaker bisects are shifted by the differences, whatever else went into them."""
-    text, fadv, adv = p.text, p.fadv, p.adv
-    deltas: list[float] | None = None
-    for sp in spans:
-        widths = sp.metrics.widths
-        for k in range(sp.start, sp.end):
-            d = widths[text[k]] - fadv[k]
-            if d:
-                if deltas is None:
-                    deltas = [0.0] * p.n
-                deltas[k] = d
-                fadv[k] += d
-                adv[k] += d
-    if deltas is not None:
-        p.cum = [c + d for c, d in zip(p.cum, accumulate(deltas, initial=0.0))]
 
 
 def _span_runs(runs: list[Run], p: PreparedText, start: int, spans: tuple[FaceSpan, ...],
