@@ -286,6 +286,16 @@ def test_fidelity_compares_the_text_without_markup(composed, edition_path):
     assert display_fidelity(prep.edition, [broken, pages["A2"]])
 
 
+def test_fit_report_counts_the_story_text_not_the_dateline(edition_path):
+    prep = prepare(edition_path)
+    fits = {(f.page, str(f.story)): f for cp in compose_all(prep) for f in cp.fits}
+    plain = fits[("A1", "plain")]
+    assert plain.chars_total == plain.chars_set == len(SHORT) and plain.overset_chars == 0
+    lead, cont = fits[("A1", "lead")], fits[("A2", "lead~cont")]
+    assert lead.chars_total == sum(len(p.replace(" ", "")) for p in prep.edition.page("A1").stories[0].paragraphs)
+    assert lead.chars_set + cont.chars_set == lead.chars_total
+
+
 def _intertitles(display, story="lead"):
     return sorted({r.y for r in runs(display, story, "intertitle")})
 

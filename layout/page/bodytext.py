@@ -40,6 +40,13 @@ def run_in_byline(story: Story, house: BylineStyle) -> str:
     return ""
 
 
+def run_in_lead(story: Story, house: BylineStyle) -> str:
+    """What a run-in dateline puts before the first paragraph's text: the dateline, and an
+    ideographic space unless it ends with its closing parenthesis; "" when it does not run in."""
+    lead = run_in_byline(story, house)
+    return lead + ("" if not lead or lead.endswith("）") else "\u3000")
+
+
 def body_setter(story: Story, fonts: FontBook, style: Style, page: str = "") -> TextSetter:
     """The setter of a story's body: its paragraphs with their markup (bold and kai runs,
     intertitles) and, in the run-in byline style, the dateline run into the first paragraph
@@ -58,9 +65,8 @@ def body_setter(story: Story, fonts: FontBook, style: Style, page: str = "") -> 
                              for sp in mark.spans)
             for sp in mark.spans:
                 faces.setdefault(EMPHASIS_FACES[sp.emphasis], []).append(texts[i][sp.start:sp.end])
-    lead = run_in_byline(story, style.byline_style)
+    lead = run_in_lead(story, style.byline_style)
     if lead:
-        lead += "" if lead.endswith("）") else "\u3000"
         face = style.role("byline").face
         faces.setdefault(face, []).append(lead)
         n = len(lead)

@@ -69,7 +69,8 @@ def caption_rows(placer: Placer, page: Page, photo: Photo, w: float) -> list[lis
 
     House rule: the credit (本报记者 陈亮 摄) is set flush right on the caption's last line
     when at least one em of the caption's size is left between them, on a line of its
-    own (flush right) only when it does not fit there."""
+    own (aligned as the credit role says: flush right in the bundled styles) only when it
+    does not fit there."""
     st, fonts = placer.style, placer.fonts
     rows: list[list[tuple[TextLine, str]]] = []
     cap_role = st.role("caption")
@@ -78,10 +79,10 @@ def caption_rows(placer: Placer, page: Page, photo: Photo, w: float) -> list[lis
                         where=photo.where)
         rows += [[(tl, "caption")] for tl in blk.lines]
     if photo.credit:
-        credit = placer.line(photo.credit, "credit", w, photo.id, page.label, align="right")
-        left = credit.runs[0].x if credit.runs else w
+        flush = placer.line(photo.credit, "credit", w, photo.id, page.label, align="right")
+        left = flush.runs[0].x if flush.runs else w
         if rows and rows[-1][0][0].width + cap_role.size <= left + 1e-6:
-            rows[-1].append((credit, "credit"))
-        else:
-            rows.append([(credit, "credit")])
+            rows[-1].append((flush, "credit"))
+        else:  # its own line, aligned as its role says
+            rows.append([(placer.line(photo.credit, "credit", w, photo.id, page.label), "credit")])
     return rows

@@ -17,7 +17,7 @@ from layout.errors import Finding
 from layout.fonts.catalogue import FontBook, describe
 from layout.model.edition import Edition, Frame, Page, Story, Where
 from layout.model.styles import Style
-from layout.page.bodytext import body_setter, marked_texts, run_in_byline, story_text
+from layout.page.bodytext import body_setter, marked_texts, run_in_byline, run_in_lead, story_text
 from layout.page.display import GlyphRun, Marker, Rule
 from layout.page.flow import Flow, Placed, Slot, pour
 from layout.page.furniture import jump_name, short_name
@@ -259,14 +259,16 @@ class StoryComposer:
         if flow.overset_lines:
             items.append(Marker(area.x, area.bottom - st.leading, area.w, st.leading, "overset",
                                 f"{key}: 超出 {flow.overset_chars} 字 / {flow.overset_lines} 行"))
-        total = sum(len(p.replace(" ", "")) for p in setter.paragraphs)  # a run-in dateline included
+        total = sum(len(p.replace(" ", "")) for p in src.paragraphs)
+        lead_set, lead_left = _dateline_chars(flow, run_in_lead(src, st.byline_style))
         fit = StoryFit(
             story=skey, page=page.label,
             frame=story.frame,
             continued_from=story.continued_from,
             jump_to=src.continues if not story.continued_from else "",
             columns=ncols, capacity_lines=flow.capacity, lines_set=flow.lines_set, chars_total=total,
-            chars_set=flow.chars_set, overset_lines=flow.overset_lines, overset_chars=flow.overset_chars,
+            chars_set=flow.chars_set - lead_set, overset_lines=flow.overset_lines,
+            overset_chars=flow.overset_chars - lead_left,
             underset_lines=flow.empty_after if not story.balance else 0,
             headline=src.headline.text if src.headline else "")
         findings += self._fit_findings(fit, story)
@@ -331,6 +333,22 @@ class StoryComposer:
         rx = right - strip + st.gutter / 2
         items.append(Rule(rx, self.grid.line_y(line), rx, self.grid.line_y(bottom), st.rule_weight))
         return items, strip, strip_cols
+
+
+def _dateline_chars(flow: Flow, lead: str) -> tuple[int, int]:
+    """Characters of a run-in dateline (the first `len(lead)` of the first paragraph) that
+    the flow counted as set, and as left over: the fit report counts the story's own text,
+    as fidelity checks do."""
+    if not lead:
+        return 0, 0
+    n = len(lead)
+    done = sum(len(r.text) - r.text.count(" ") for p in flow.placed
+               if p.kind == "body" and p.text.para == 0 and p.text.start < n for r in p.text.runs if r.role)
+    left = 0
+    if flow.overset_chars and flow.end.para == 0 and flow.end.offset < n:
+        rest = lead[flow.end.offset:]
+        left = len(rest) - rest.count(" ")
+    return done, left
 
 
 def fallback_findings(edition: Edition, style: Style, fonts: FontBook) -> list[Finding]:
