@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image as PILImage
 
 from layout.build.pipeline import BuildOptions, build, compose_all, prepare
@@ -76,6 +78,23 @@ def test_plain_text_is_returned_as_is():
     paras = ("江城日报讯 8月18日，全市经济运行稳中有进。", "第二段。")
     texts, marks = parse_body(paras)
     assert texts is paras and marks == ()
+
+
+@given(st.text(st.sampled_from(list("江城日报ab1 *#\\\n")), max_size=60))
+def test_any_text_parses_into_ordered_spans_and_loses_only_markup_characters(raw):
+    paras = split_paragraphs(raw)
+    texts, marks = parse_body(paras)
+    assert len(texts) == len(paras) and (marks == () or len(marks) == len(texts))
+    drop = str.maketrans("", "", "*#\\ ")
+    assert "".join(texts).translate(drop) == "".join(paras).translate(drop)
+    for text, mark in zip(texts, marks):
+        assert text
+        end = 0
+        for sp in mark.spans:
+            assert end <= sp.start < sp.end <= len(text)
+            end = sp.end
+        if mark.kind is ParagraphKind.INTERTITLE:
+            assert not mark.spans
 
 
 # -- a small edition ------------------------------------------------------------------------
