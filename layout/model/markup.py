@@ -24,13 +24,12 @@ from layout.model.edition import Emphasis, Markup, ParagraphKind, Span
 
 INTERTITLE_MARK = "## "
 _ESCAPED_HASH = "\\#"
-_NO_MARKUP = ((), ())
 
 
 def parse_body(paragraphs: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[Markup, ...]]:
     """Plain paragraphs and their markup; the markup is () when no paragraph has any."""
     if not any("*" in p or p.startswith((INTERTITLE_MARK, _ESCAPED_HASH)) for p in paragraphs):
-        return paragraphs, _NO_MARKUP[1]
+        return paragraphs, ()
     texts: list[str] = []
     marks: list[Markup] = []
     for p in paragraphs:
@@ -56,7 +55,7 @@ def parse_paragraph(raw: str) -> tuple[str, Markup]:
 def _closer(text: str, start: int, mark: str) -> int:
     """Index of the first unescaped `mark` at or after `start` that closes a run begun just
     before `start` (preceded by a non-space, at least one character of content), or -1."""
-    n, k, m = len(text), start, len(mark)
+    n, k = len(text), start
     while k < n:
         c = text[k]
         if c == "\\" and text.startswith("*", k + 1):

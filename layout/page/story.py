@@ -17,7 +17,7 @@ from layout.errors import Finding
 from layout.fonts.catalogue import FontBook, describe
 from layout.model.edition import Edition, Frame, Page, Story, Where
 from layout.model.styles import Style
-from layout.page.bodytext import body_setter, marked_texts, run_in_byline, run_in_lead, story_text
+from layout.page.bodytext import body_setter, marked_texts, run_in_byline, run_in_lead
 from layout.page.display import GlyphRun, Marker, Rule
 from layout.page.flow import Flow, Placed, Slot, pour
 from layout.page.furniture import jump_name, short_name
@@ -25,7 +25,6 @@ from layout.page.keys import StoryKey
 from layout.page.photo import compose_photo
 from layout.page.place import Placer, color
 from layout.text.typeset import Cursor, TextSetter, fit_headline_size, set_block, set_vertical
-
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,6 @@ class ComposedStory:
     flow: Flow
     fit: StoryFit
     findings: tuple[Finding, ...]
-
 
 
 class StoryMemo:
@@ -140,8 +138,6 @@ class StoryComposer:
         self.memo = memo
         if memo is not None:
             memo.bind(self.style, self.fonts)
-        self.body_role = self.style.role("body")
-        self.body_metrics = self.fonts.metrics(self.body_role.face)
         self._setters: dict[str, TextSetter] = {}
         self._sources: dict[str, tuple[Page, Story]] = {
             s.id: (p, s) for p in self.edition.pages for s in p.stories if not s.continued_from}

@@ -43,7 +43,7 @@ class TextLine:
     next: int
     last: bool  # last line of its paragraph
     width: float  # set width in pt (from the left edge to the right end of the last glyph)
-    rows: int = 1  # grid lines the line advances the column by (an intertitle's lines: 0 ... 0, all of them)
+    rows: int = 1  # grid lines it advances the column by; an intertitle's last line carries all of its rows
     role: str = "body"  # body | intertitle
     drop: float = 0.0  # pt from the top of its grid line to its baseline; 0.0: the grid's own baseline
 
