@@ -220,8 +220,8 @@ def test_an_unknown_align_is_an_error_with_did_you_mean(tmp_path):
     assert (p.path, p.message, p.hint) == ("edition.style_overrides.roles.kicker.align", "unknown align 'centre'",
                                           "did you mean 'center'?")
     # in a style file too (reported by the style loader, at its key path)
-    bad = STYLE.read_text(encoding="utf-8").replace("byline:    {face: kai, size: 五号, leading: 13.5pt, align: left}",
-                                                    "byline:    {face: kai, size: 五号, leading: 13.5pt, align: lefft}")
+    bad = STYLE.read_text(encoding="utf-8").replace("byline:    {face: hei, size: 小五, leading: 13.5pt, align: left}",
+                                                    "byline:    {face: hei, size: 小五, leading: 13.5pt, align: lefft}")
     assert "lefft" in bad
     path = _styled(tmp_path / "f", "house.yaml", bad, "ed/house.yaml")
     with pytest.raises(StyleError) as info:

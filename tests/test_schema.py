@@ -119,6 +119,7 @@ def test_enums_match_loader(schema):
     builtin = [a for a in d["page"]["properties"]["template"]["anyOf"] if "enum" in a]
     assert builtin and tuple(builtin[0]["enum"]) == manifest.TEMPLATES
     assert tuple(d["headline"]["properties"]["face"]["enum"]) == manifest.FACES
+    assert tuple(d["story"]["properties"]["byline_style"]["enum"]) == manifest.BYLINE_STYLES
     assert set(d["fit"]["enum"]) == {"cover", "contain"}
     sizes = [a for a in d["headline"]["properties"]["size"]["anyOf"] if "enum" in a]
     assert sizes and set(sizes[0]["enum"]) == set(HAO_PT)

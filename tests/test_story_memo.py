@@ -10,11 +10,28 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from enum import Enum
 from pathlib import Path
 
 import pytest
 
-from layout.model.edition import Box, Edition, Frame, Headline, Page, PageSlot, Photo, Section, Story, Where
+from layout.model.edition import (
+    Box,
+    BylineStyle,
+    Edition,
+    Emphasis,
+    Frame,
+    Headline,
+    Markup,
+    Page,
+    PageSlot,
+    ParagraphKind,
+    Photo,
+    Section,
+    Span,
+    Story,
+    Where,
+)
 from layout.page.story import story_memo_key
 from layout.text.typeset import Cursor
 
@@ -23,6 +40,8 @@ def _other(value, name: str):
     """A different value of the same type."""
     if isinstance(value, bool):
         return not value
+    if isinstance(value, Enum):
+        return next(v for v in type(value) if v is not value)
     if isinstance(value, (int, float)):
         return value + 1
     if isinstance(value, str):
@@ -45,7 +64,9 @@ def _edition() -> tuple[Edition, Page, Story, Page, Story]:
     src = Story("lead", Frame(1, 3, 2, 20), 3, ("江城新闻第一段。", "第二段。"), kicker="引题",
                 headline=Headline("标题", 30.0, "hei", False, 2), subhead="副题", byline="记者",
                 continues="A3", see_also="A2", balance=True, photos=(photo,),
-                where=Where("edition.yaml", 10, 5, "pages.A1.stories[0]"))
+                where=Where("edition.yaml", 10, 5, "pages.A1.stories[0]"),
+                markup=(Markup(ParagraphKind.BODY, (Span(0, 2, Emphasis.BOLD),)), Markup(ParagraphKind.INTERTITLE)),
+                byline_style=BylineStyle.LINE)
     cont = Story("lead", Frame(1, 2, 1, 30), 2, continued_from="lead", where=Where("edition.yaml", 40, 5))
     slot = (PageSlot("rail", "rail", "", Frame(7, 2, 0, 10)),)
     a1 = Page("A1", "a", 1, "front", "编辑", "美编", (src,), (photo,), (box,), Where("edition.yaml", 8), slots=slot)

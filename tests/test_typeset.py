@@ -73,7 +73,7 @@ def test_fallback_face_splits_runs(env):
     style, fonts = env
     # 堃 (U+5803) is in GBK but not GB 2312: the kai face lacks it, song sets it
     assert not fonts.face("kai").covers("堃") and fonts.face("song").covers("堃")
-    blk = set_block("记者王堃报道", style.role("byline"), fonts, 300.0, style)
+    blk = set_block("记者王堃报道", style.role("caption"), fonts, 300.0, style)  # a kai role
     faces = [(r.text, r.face) for r in blk.lines[0].runs]
     assert ("堃", fonts.face("song").key) in faces
     assert any(f == fonts.face("kai").key for _, f in faces)

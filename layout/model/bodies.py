@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from layout.model.checker import CONTROL, Checker
+from layout.model.markup import INTERTITLE_MARK
 
 MAX_BODY_BYTES = 4 * 1024 * 1024  # a 4 MB story is a mistake, not a story
 TEXT_SUFFIXES = (".txt", ".md")  # a one-line body ending so is a file name (any case)
@@ -27,6 +28,8 @@ _WORD_SPACE = re.compile(r"[^\S\u3000\u00A0]+")
 def split_paragraphs(text: str) -> tuple[str, ...]:
     """Blank lines separate paragraphs; single newlines inside a paragraph are joined.
 
+    A line that starts with `## ` (an intertitle, see markup.py) is a paragraph of its own.
+
     A newline between two ideographs is dropped; between Latin words it becomes a space.
     Runs of other whitespace (tabs, thin, narrow no-break, NEL ...) become one space; the
     ideographic space U+3000 and the no-break space U+00A0 (the editor's escape for a space
@@ -37,22 +40,38 @@ def split_paragraphs(text: str) -> tuple[str, ...]:
     paras = []
     for block in _BLANK_LINE.split(text.replace("\r\n", "\n").replace("\r", "\n")):
         lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
-        if not lines:
-            continue
-        joined = lines[0]
-        for ln in lines[1:]:
-            sep = " " if (joined[-1].isascii() and joined[-1].isalnum() and ln[0].isascii()
-                          and ln[0].isalnum()) else ""
-            joined += sep + ln
-        # any whitespace but the ideographic space (U+3000) is a word space: thin and
-        # narrow no-break spaces, NEL ... are in no face and would reach the line breaker
-        paras.append(_WORD_SPACE.sub(" ", joined))
+        for group in _around_intertitles(lines):
+            joined = group[0]
+            for ln in group[1:]:
+                sep = " " if (joined[-1].isascii() and joined[-1].isalnum() and ln[0].isascii()
+                              and ln[0].isalnum()) else ""
+                joined += sep + ln
+            # any whitespace but the ideographic space (U+3000) is a word space: thin and
+            # narrow no-break spaces, NEL ... are in no face and would reach the line breaker
+            paras.append(_WORD_SPACE.sub(" ", joined))
     return tuple(paras)
 
 
 def is_file_name(value: str) -> bool:
     """A one-line string body that names a text file rather than being the text."""
     return "\n" not in value and value.strip().lower().endswith(TEXT_SUFFIXES)
+
+
+def _around_intertitles(lines: list[str]) -> list[list[str]]:
+    """The lines of one block as paragraphs: a `## ` line (an intertitle, markup.py) is a
+    paragraph of its own even when no blank line separates it from the text around it."""
+    if not any(ln.startswith(INTERTITLE_MARK) for ln in lines):
+        return [lines] if lines else []
+    groups: list[list[str]] = []
+    for ln in lines:
+        if ln.startswith(INTERTITLE_MARK):
+            groups.append([ln])
+            groups.append([])
+        elif groups:
+            groups[-1].append(ln)
+        else:
+            groups.append([ln])
+    return [g for g in groups if g]
 
 
 def body(ck: Checker, value: Any, path: str, sid: str) -> tuple[str, ...]:

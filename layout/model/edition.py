@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 
@@ -95,9 +96,55 @@ class Box:
     where: Where = field(default_factory=lambda: Where(""))
 
 
+class BylineStyle(Enum):
+    """Where a story's byline goes: run into the first paragraph (电头 style: 本报讯（记者…）
+    followed by the text without a break) or on a line of its own above the body."""
+
+    RUN_IN = "run-in"
+    LINE = "line"
+
+
+class ParagraphKind(Enum):
+    BODY = "body"
+    INTERTITLE = "intertitle"  # 小标题: `## ` in a body file; its own role, kept with the next paragraph
+
+
+class Emphasis(Enum):
+    """Marked runs inside a body paragraph, at the body size.  Chinese has no italic: the
+    second emphasis is 楷体, as newspapers set quoted or editorial passages."""
+
+    BOLD = "bold"  # **…**  -> the hei (黑体) face
+    KAI = "kai"  # *…*    -> the kai (楷体) face
+
+
+@dataclass(frozen=True)
+class Span:
+    """Characters [start, end) of a paragraph's text set with an emphasis."""
+
+    start: int
+    end: int
+    emphasis: Emphasis
+
+
+@dataclass(frozen=True)
+class Markup:
+    """What body markup says about one paragraph (its text is in Story.paragraphs)."""
+
+    kind: ParagraphKind = ParagraphKind.BODY
+    spans: tuple[Span, ...] = ()
+
+
+PLAIN = Markup()
+
+
 @dataclass(frozen=True)
 class Story:
-    """A story block, or (when `continued_from` is set) the resuming part of a jumped story."""
+    """A story block, or (when `continued_from` is set) the resuming part of a jumped story.
+
+    `paragraphs` is the text as printed, markup removed (what fidelity checks compare and
+    the archive hashes); `markup` says, per paragraph, what the body markup made of it
+    (intertitle or body, bold and kai runs), and is empty when the body has no markup.
+    On a continuation entry, `headline` is its 续题 (continuation headline)."""
 
     id: str
     frame: Frame
@@ -113,6 +160,11 @@ class Story:
     photos: tuple[Photo, ...] = ()
     continued_from: str = ""  # id of the story this entry continues
     where: Where = field(default_factory=lambda: Where(""))
+    markup: tuple[Markup, ...] = ()  # one per paragraph, or () when there is no markup
+    byline_style: BylineStyle | None = None  # None: the house style's default
+
+    def paragraph_markup(self, i: int) -> Markup:
+        return self.markup[i] if self.markup else PLAIN
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,10 @@ from layout.model import photos as photo_files
 from layout.model import yamlpos
 from layout.model.bodies import MAX_BODY_BYTES, TEXT_SUFFIXES, body, split_paragraphs
 from layout.model.checker import AUTO, FRAME_KEYS, Checker, kind
-from layout.model.edition import Box, Edition, Frame, Headline, Page, PendingFrame, Photo, Section, Story
+from layout.model.edition import Box, BylineStyle, Edition, Frame, Headline, Page, PendingFrame, Photo, Section, Story
 from layout.model.jumps import check_jumps
-from layout.model.styles import ALIGNS, ROLE_KEYS, ROLES, STYLE_KEYS, close_hint, is_path
+from layout.model.markup import parse_body
+from layout.model.styles import ALIGNS, OPTIONAL_ROLES, ROLE_KEYS, ROLES, STYLE_KEYS, close_hint, is_path
 from layout.model.templates import BUILT_IN, EntryKind, Template, Templates, check_below, page_slots, slot_assignments
 
 # the loader's interface; MAX_BODY_BYTES, TEXT_SUFFIXES and split_paragraphs are defined in bodies.py,
@@ -36,7 +37,7 @@ from layout.model.templates import BUILT_IN, EntryKind, Template, Templates, che
 __all__ = ["load_edition", "read_edition", "split_paragraphs", "MAX_BODY_BYTES", "MAX_MANIFEST_BYTES", "MAX_PAGES",
            "MAX_YAML_NODES", "TEXT_SUFFIXES", "EDITION_KEYS", "SECTION_KEYS", "PAGE_KEYS", "STORY_KEYS",
            "CONT_KEYS", "FRAME_KEYS", "HEADLINE_KEYS", "PAGE_PHOTO_KEYS", "BLOCK_PHOTO_KEYS", "BOX_KEYS",
-           "FACES", "TEMPLATES", "IMAGE_SUFFIXES"]
+           "FACES", "TEMPLATES", "IMAGE_SUFFIXES", "BYLINE_STYLES"]
 
 MAX_PAGES = 400  # a daily with more pages than this is a typo (10,000 declared pages)
 MAX_MANIFEST_BYTES = 8 * 1024 * 1024
@@ -45,9 +46,9 @@ MAX_YAML_NODES = 250_000  # after expanding aliases: a "billion laughs" manifest
 EDITION_KEYS = {"paper", "date", "number", "style", "style_overrides", "publisher"}
 SECTION_KEYS = {"id", "name", "label", "pages"}
 PAGE_KEYS = {"template", "slots", "editor", "designer", "stories", "photos", "boxes", "blank"}
-STORY_KEYS = {"id", "frame", "columns", "kicker", "headline", "subhead", "byline", "body",
+STORY_KEYS = {"id", "frame", "columns", "kicker", "headline", "subhead", "byline", "byline_style", "body",
               "continues", "see_also", "balance", "photos"}
-CONT_KEYS = {"continued", "frame", "columns", "balance"}
+CONT_KEYS = {"continued", "frame", "columns", "balance", "headline"}  # headline: the 续题
 HEADLINE_KEYS = {"text", "size", "face", "vertical", "lines"}
 PAGE_PHOTO_KEYS = {"id", "file", "frame", "caption", "credit", "fit"}
 BLOCK_PHOTO_KEYS = {"id", "file", "columns", "lines", "caption", "credit", "fit"}
@@ -55,6 +56,7 @@ BOX_KEYS = {"id", "frame", "text", "title"}
 FACES = ("song", "biaosong", "hei", "kai")
 TEMPLATES = BUILT_IN  # page shapes without a file; others are read from styles/templates/<name>.yaml
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
+BYLINE_STYLES = tuple(b.value for b in BylineStyle)
 
 
 def _label_for(section: Section, n: int) -> str:
@@ -263,10 +265,10 @@ def _check_overrides(ck: Checker, over: dict) -> None:
         if keys is not None and over.get(sec) is not None:
             ck.mapping(over[sec], f"{base}.{sec}", set(keys))
     roles = over.get("roles")
-    if roles is None or ck.mapping(roles, f"{base}.roles", set(ROLES)) is None:
+    if roles is None or ck.mapping(roles, f"{base}.roles", set(ROLES + OPTIONAL_ROLES)) is None:
         return
     for rname, role in roles.items():
-        if rname in ROLES and role is not None and ck.mapping(role, f"{base}.roles.{rname}", set(ROLE_KEYS)):
+        if rname in ROLES + OPTIONAL_ROLES and role is not None and ck.mapping(role, f"{base}.roles.{rname}", set(ROLE_KEYS)):
             align = role.get("align")
             if align is not None and align not in ALIGNS:
                 ck.err(f"{base}.roles.{rname}.align", f"unknown align {align!r}", close_hint(str(align), ALIGNS))
@@ -408,7 +410,9 @@ def _story(ck: Checker, v: Any, path: str, claim, slotted: Slotted) -> Story | N
         cols = ck.integer(m.get("columns"), f"{path}.columns", 1, 16, default=fr.span if fr else 1)
         if fr is None:
             return None
+        cont_head = ck.line(m.get("headline"), f"{path}.headline")
         return Story(id=src, frame=fr, columns=cols, continued_from=src,
+                     headline=Headline(cont_head) if cont_head else None,
                      balance=ck.boolean(m.get("balance"), f"{path}.balance"), where=ck.where(path))
     m = ck.mapping(v, path, STORY_KEYS, ("id", "body"))
     if m is None:
@@ -444,7 +448,15 @@ def _story(ck: Checker, v: Any, path: str, claim, slotted: Slotted) -> Story | N
                             ck.boolean(hm.get("vertical"), f"{path}.headline.vertical"), lines)
     elif h is not None:
         headline = Headline(ck.line(h, f"{path}.headline"))
-    paragraphs = body(ck, m.get("body"), f"{path}.body", sid)
+    paragraphs, markup = parse_body(body(ck, m.get("body"), f"{path}.body", sid))
+    byline_style = None
+    raw_style = m.get("byline_style")
+    if raw_style is not None:
+        name = ck.text(raw_style, f"{path}.byline_style")
+        if name in BYLINE_STYLES:
+            byline_style = BylineStyle(name)
+        elif name:
+            ck.err(f"{path}.byline_style", f"unknown byline style {name!r}", f"use one of {', '.join(BYLINE_STYLES)}")
     photos = []
     for i, pv in enumerate(ck.sequence(m.get("photos"), f"{path}.photos")):
         ph = _photo(ck, pv, f"{path}.photos[{i}]", page_level=False)
@@ -460,4 +472,5 @@ def _story(ck: Checker, v: Any, path: str, claim, slotted: Slotted) -> Story | N
                  subhead=ck.line(m.get("subhead"), f"{path}.subhead"), byline=ck.line(m.get("byline"), f"{path}.byline"),
                  continues=ck.text(m.get("continues"), f"{path}.continues"),
                  see_also=ck.text(m.get("see_also"), f"{path}.see_also"),
-                 balance=ck.boolean(m.get("balance"), f"{path}.balance"), photos=tuple(photos), where=ck.where(path))
+                 balance=ck.boolean(m.get("balance"), f"{path}.balance"), photos=tuple(photos), where=ck.where(path),
+                 markup=markup, byline_style=byline_style)

@@ -21,10 +21,14 @@ _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has
 from layout import paths
 from layout.errors import Problem, StyleError
 from layout.model import yamlpos
+from layout.model.edition import BylineStyle
 from layout.model.units import parse_length
 
 ROLES = ("masthead", "folio", "kicker", "headline", "subhead", "byline", "body", "caption",
          "credit", "jump", "box", "box_title", "dateline")
+# roles a style may leave out (style sheets written before they existed): derived from others
+OPTIONAL_ROLES = ("intertitle", "continuation_headline")
+BYLINE_STYLES = tuple(b.value for b in BylineStyle)
 KINSOKU_LEVELS = ("basic", "strict")
 ALIGNS = ("justify", "left", "center", "right")
 # The keys a style sheet may have (README "Styles"): section -> its keys; None for `name` (a
@@ -39,6 +43,7 @@ STYLE_KEYS: dict[str, frozenset[str] | None] = {
     "masthead": frozenset({"lines"}),
     "rules": frozenset({"weight", "folio_weight", "box_weight", "box_padding"}),
     "print": frozenset({"bleed"}),
+    "story": frozenset({"byline_style", "intertitle_space"}),
     "roles": None,
 }
 ROLE_KEYS = frozenset({"face", "size", "leading", "color", "align", "sizes", "max_lines", "latin_gap"})
@@ -95,6 +100,8 @@ class Style:
     box_padding_chars: float
     bleed: float
     roles: dict[str, Role] = field(hash=False, compare=False)
+    byline_style: BylineStyle = BylineStyle.LINE  # story.byline_style: the house's default
+    intertitle_space: int = 1  # story.intertitle_space: grid lines of space an intertitle adds
 
     @property
     def em(self) -> float:
@@ -175,7 +182,7 @@ def unknown_keys(data: dict[str, Any]) -> list[Problem]:
         if sub is not None:
             check(data[sec], sec, sub)
     roles = data.get("roles")
-    for rname in check(roles, "roles", ROLES):
+    for rname in check(roles, "roles", ROLES + OPTIONAL_ROLES):
         check(roles[rname], f"roles.{rname}", ROLE_KEYS)
     return out
 
@@ -365,6 +372,18 @@ def style_from_dict(data: dict[str, Any], source: str = "<style>") -> Style:
     for rname in ROLES:
         if rname not in roles:
             problems.append(Problem(f"missing text role {rname!r}", file=source, path="roles"))
+    if "body" in roles and "intertitle" not in roles:  # 小标题: 黑体 at the body size, centred
+        roles["intertitle"] = Role("hei", roles["body"].size, roles["body"].leading, align="center",
+                                  latin_gap=roles["body"].latin_gap)
+    if "subhead" in roles and "headline" in roles and "continuation_headline" not in roles:  # 续题
+        sub = roles["subhead"]
+        roles["continuation_headline"] = Role(roles["headline"].face, sub.size, sub.leading, align="center",
+                                             latin_gap=roles["headline"].latin_gap)
+    byline_style = str(get("story.byline_style", BylineStyle.LINE.value))
+    if byline_style not in BYLINE_STYLES:
+        problems.append(Problem(f"unknown byline style {byline_style!r}", file=source, path="story.byline_style",
+                                hint=f"use one of {', '.join(BYLINE_STYLES)}"))
+        byline_style = BylineStyle.LINE.value
     for rname, r in roles.items():
         if r.color not in COLORS:
             problems.append(Problem(f"unknown colour {r.color!r}", file=source, path=f"roles.{rname}.color",
@@ -400,6 +419,8 @@ def style_from_dict(data: dict[str, Any], source: str = "<style>") -> Style:
         box_padding_chars=number("rules.box_padding", 1),
         bleed=length("print.bleed", "3mm", positive=False),
         roles=roles,
+        byline_style=BylineStyle(byline_style),
+        intertitle_space=count("story.intertitle_space", 1, 0),
     )
     if not problems:
         if style.type_width > style.page_width or style.type_top + style.type_height > style.page_height:

@@ -17,6 +17,9 @@ from layout.page.keys import StoryKey
 from layout.text import cjk
 
 _WS = re.compile(r"\s+")
+# the runs that are a story's own text: its body (bold and kai runs included) and its
+# intertitles; a run-in dateline ("byline" runs) and the jump lines are not
+STORY_TEXT_ROLES = frozenset({"body", "intertitle"})
 
 
 _FROM_VERTICAL = str.maketrans(cjk.FROM_VERTICAL)
@@ -34,7 +37,10 @@ class PageText:
 
     Small enough to send back from a worker process instead of the whole display list.
     Body text and the generated jump lines are kept apart (by the runs' role, never by
-    pattern-matching the text), so a story that quotes "相关报道详见3版" is still checked.
+    pattern-matching the text), so a story that quotes "相关报道详见3版" is still checked;
+    so is a dateline run into the first paragraph, which is not the story's text.  The
+    story's text is compared as printed: Story.paragraphs hold it with the body markup
+    (model/markup.py) already removed, and bold, kai and intertitle runs are its text.
     """
 
     label: str
@@ -49,7 +55,7 @@ def page_text(d: PageDisplay) -> PageText:
     boxes: dict[str, list[float]] = {}
     for it in d.items:
         if isinstance(it, GlyphRun) and it.story:
-            if it.role == "body":
+            if it.role in STORY_TEXT_ROLES:
                 parts.setdefault(it.story, []).append(it.text)
             elif it.role == "jump":
                 jumps.setdefault((it.story, round(it.y, 2)), []).append(it.text)

@@ -73,10 +73,10 @@ def _fill(setter: TextSetter, start: Cursor, slots: list[Slot], caps: list[int],
             free -= 1
         if free > 0 and not body_done:
             lines, cur = setter.lines(cur, slot.width, free)
-            for ln in lines:
+            for ln in lines:  # an intertitle's lines take `rows` grid lines together (typeset.py)
                 placed.append(Placed(k, slot.first + used[k], slot.x, ln, "body"))
-                used[k] += 1
-            free -= len(lines)
+                used[k] += ln.rows
+                free -= ln.rows
             body_done = cur.para >= len(setter.paragraphs)
         while free > 0 and body_done and pending_tail:
             placed.append(Placed(k, slot.first + used[k], slot.x, pending_tail.pop(0), "tail"))
@@ -130,8 +130,8 @@ def pour(setter: TextSetter, start: Cursor, slots: list[Slot], head: list[TextLi
     # every line slot left empty when all the text is set: after the last line, and for a
     # balanced story also below its balanced columns (a hole all the same)
     empty_after = capacity - sum(used) if done and not jumped and any(used) else 0
-    return Flow(tuple(placed), cur, done, jumped, len(body), chars, over_lines, over_chars, capacity,
-                empty_after)
+    return Flow(tuple(placed), cur, done, jumped, sum(p.text.rows for p in body), chars, over_lines, over_chars,
+                capacity, empty_after)
 
 
 def fits_whole(setter: TextSetter, start: Cursor, slots: list[Slot], head: list[TextLine] | None = None,

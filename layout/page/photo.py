@@ -27,14 +27,8 @@ def compose_photo(placer: Placer, page: Page, photo: Photo, x: float, w: float, 
     caption and credit leave (at least two), cropped (`cover`) or letterboxed (`contain`)."""
     st, g, fonts = placer.style, placer.grid, placer.fonts
     findings: list[Finding] = []
-    cap_lines: list[TextLine] = []
     cap_role = st.role("caption")
-    if photo.caption:
-        blk = set_block(photo.caption, cap_role, fonts, w, st, story=photo.id, page=page.label,
-                        where=photo.where)
-        cap_lines += blk.lines
-    if photo.credit:
-        cap_lines.append(placer.line(photo.credit, "credit", w, photo.id, page.label))
+    cap_lines = caption_rows(placer, page, photo, w)
     pic_lines = bottom - first - len(cap_lines)
     if pic_lines < MIN_PICTURE_LINES:
         current = photo.frame.lines if photo.frame is not None else photo.lines
@@ -69,10 +63,34 @@ def compose_photo(placer: Placer, page: Page, photo: Photo, x: float, w: float, 
                                 f"(newsprint needs {MIN_PPI:.0f})", {"ppi": round(ppi, 1)}))
     items: list = [Image(bx, by, bw, bh, photo.file, crop, mode, round(ppi, 2), photo.id)]
     asc = fonts.metrics(cap_role.face).face.ascent
-    for i, tl in enumerate(cap_lines):
+    for i, row in enumerate(cap_lines):
         base = g.baseline(first + pic_lines + i, cap_role.size, asc)
-        kind = "credit" if (photo.credit and i == len(cap_lines) - 1) else "caption"
-        for r in tl.runs:
-            items.append(GlyphRun(x + r.x, base, r.face, cap_role.size, r.text, r.tc, BLACK, False, photo.id,
-                                  kind))
+        for tl, kind in row:
+            size = st.role(kind).size
+            for r in tl.runs:
+                items.append(GlyphRun(x + r.x, base, r.face, size, r.text, r.tc, BLACK, False, photo.id, kind))
     return items, findings
+
+
+def caption_rows(placer: Placer, page: Page, photo: Photo, w: float) -> list[list[tuple[TextLine, str]]]:
+    """The grid lines under a picture `w` pt wide: the caption's lines, then the credit.
+
+    House rule: the credit (本报记者 陈亮 摄) is set flush right on the caption's last line
+    when at least one em of the caption's size is left between them, on a line of its
+    own (aligned as the credit role says: flush right in the bundled styles) only when it
+    does not fit there."""
+    st, fonts = placer.style, placer.fonts
+    rows: list[list[tuple[TextLine, str]]] = []
+    cap_role = st.role("caption")
+    if photo.caption:
+        blk = set_block(photo.caption, cap_role, fonts, w, st, story=photo.id, page=page.label,
+                        where=photo.where)
+        rows += [[(tl, "caption")] for tl in blk.lines]
+    if photo.credit:
+        flush = placer.line(photo.credit, "credit", w, photo.id, page.label, align="right")
+        left = flush.runs[0].x if flush.runs else w
+        if rows and rows[-1][0][0].width + cap_role.size <= left + 1e-6:
+            rows[-1].append((flush, "credit"))
+        else:  # its own line, aligned as its role says
+            rows.append([(placer.line(photo.credit, "credit", w, photo.id, page.label), "credit")])
+    return rows

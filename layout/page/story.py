@@ -17,6 +17,7 @@ from layout.errors import Finding, LayoutError
 from layout.fonts.catalogue import FontBook, describe
 from layout.model.edition import Edition, Page, Story, Where
 from layout.model.styles import Style
+from layout.page.bodytext import body_setter, marked_texts, run_in_byline, run_in_lead
 from layout.page.display import GlyphRun, Marker, Rule
 from layout.page.fit import Reflow, StoryFit, fit_advice, frame_lines_for, plural
 from layout.page.flow import Flow, Placed, Slot, fits_whole, pour
@@ -25,7 +26,7 @@ from layout.page.grid import FrameArea
 from layout.page.keys import StoryKey
 from layout.page.photo import compose_photo
 from layout.page.place import Placer, color
-from layout.text.typeset import Cursor, TextSetter, check_coverage, fit_headline_size, set_block, set_vertical
+from layout.text.typeset import Cursor, TextSetter, fit_headline_size, set_block, set_vertical
 
 
 @dataclass(frozen=True)
@@ -53,10 +54,6 @@ class _Laid:
     min_lines: int  # the frame's lines the headline stack and in-story photos take
     line_chars: int  # characters in a full text line
     vertical: bool  # a vertical headline: its width depends on the frame's height
-
-
-def story_text(story: Story) -> str:
-    return "".join(story.paragraphs)
 
 
 class StoryMemo:
@@ -138,8 +135,6 @@ class StoryComposer:
         self.memo = memo
         if memo is not None:
             memo.bind(self.style, self.fonts)
-        self.body_role = self.style.role("body")
-        self.body_metrics = self.fonts.metrics(self.body_role.face)
         self._setters: dict[str, TextSetter] = {}
         self._sources: dict[str, tuple[Page, Story]] = {
             s.id: (p, s) for p in self.edition.pages for s in p.stories if not s.continued_from}
@@ -147,10 +142,7 @@ class StoryComposer:
     def setter(self, story: Story, page: Page) -> TextSetter:
         st = self._setters.get(story.id)
         if st is None:
-            text = story_text(story)
-            check_coverage(self.fonts, self.body_role.face, text, story.id, page.label, story.where)
-            st = self._setters[story.id] = TextSetter(story.paragraphs, self.body_metrics, self.body_role.size,
-                                                      self.style, latin_gap=self.body_role.latin_gap)
+            st = self._setters[story.id] = body_setter(story, self.fonts, self.style, page.label)
         return st
 
     # -- jumps -------------------------------------------------------------------
@@ -188,6 +180,7 @@ class StoryComposer:
             items.append(Marker(area.x, area.bottom - st.leading, area.w, st.leading, "overset",
                                 f"{key}: 超出 {flow.overset_chars} 字 / {flow.overset_lines} 行"))
         total = sum(len(p.replace(" ", "")) for p in src.paragraphs)
+        lead_set, lead_left = _dateline_chars(flow, run_in_lead(src, st.byline_style))  # not the story's text
         fits = lay.reflow.fits
         if lay.vertical:  # the headline strip's width depends on the frame's height: compose it again
             def fits(k: int) -> bool:
@@ -198,8 +191,8 @@ class StoryComposer:
             continued_from=story.continued_from,
             jump_to=src.continues if not story.continued_from else "",
             columns=lay.ncols, capacity_lines=flow.capacity, lines_set=flow.lines_set, chars_total=total,
-            chars_set=flow.chars_set, overset_lines=flow.overset_lines, overset_chars=flow.overset_chars,
-            underset_lines=flow.empty_after,
+            chars_set=flow.chars_set - lead_set, overset_lines=flow.overset_lines,
+            overset_chars=flow.overset_chars - lead_left, underset_lines=flow.empty_after,
             headline=src.headline.text if src.headline else "",
             lines_fit=frame_lines_for(flow, story.frame, lay.tops, lay.min_lines, fits, st.lines),
             line_chars=lay.line_chars)
@@ -251,13 +244,20 @@ class StoryComposer:
                 its, used = placer.block(block, area_x, line, role, key, role_name)
                 items += its
                 line += used
-            if src.byline:
+            if src.byline and not run_in_byline(src, st.byline_style):
                 role = st.role("byline")
                 block = set_block(src.byline, role, self.fonts, area_w, st, story=key, page=page.label,
                                   where=src.where, justify=False)
                 its, used = placer.block(block, area_x, line, role, key, "byline")
                 items += its
                 line += used
+        elif story.headline is not None:  # 续题: the continuation's own headline, above the 上接 line
+            role = st.role("continuation_headline")
+            block = fit_headline_size(story.headline.text, role, self.fonts, area_w, st, story=key, page=page.label,
+                                      where=story.where)
+            its, used = placer.block(block, area_x, line, role, key, "continuation_headline")
+            items += its
+            line += used
         setter = self.setter(src, src_page)
         ncols = max(1, story.columns)
         if strip_cols and story.columns == story.frame.span:
@@ -330,18 +330,19 @@ class StoryComposer:
         out = []
         add = out.append
         kinds: dict[str, tuple] = {}  # per kind of line: role, ascent, size, colour, run role
-        baseline = self.grid.baseline
+        baseline, line_y = self.grid.baseline, self.grid.line_y
         for p in placed:
-            got = kinds.get(p.kind)
+            tl = p.text
+            name = "jump" if p.kind != "body" else tl.role  # body | intertitle | jump
+            got = kinds.get(name)
             if got is None:
-                role = self.body_role if p.kind == "body" else self.style.role("jump")
-                got = kinds[p.kind] = (role, self.fonts.metrics(role.face).face.ascent, role.size, color(role),
-                                       "body" if p.kind == "body" else "jump")
+                role = self.style.role(name)
+                got = kinds[name] = (role, self.fonts.metrics(role.face).face.ascent, role.size, color(role), name)
             role, asc, size, rgb, kind = got
-            base = baseline(p.line, size, asc)
+            base = line_y(p.line) + tl.drop if tl.drop else baseline(p.line, size, asc)
             x = p.x
-            for r in p.text.runs:
-                add(GlyphRun(x + r.x, base, r.face, size, r.text, r.tc, rgb, False, story, kind))
+            for r in tl.runs:
+                add(GlyphRun(x + r.x, base, r.face, size, r.text, r.tc, rgb, False, story, r.role or kind))
         return out
 
     def _vertical_headline(self, page: Page, story: Story, right: float, line: int, bottom: int
@@ -366,17 +367,34 @@ class StoryComposer:
         return items, strip, strip_cols
 
 
+def _dateline_chars(flow: Flow, lead: str) -> tuple[int, int]:
+    """Characters of a run-in dateline (the first `len(lead)` of the first paragraph) that
+    the flow counted as set, and as left over: the fit report counts the story's own text,
+    as fidelity checks do."""
+    if not lead:
+        return 0, 0
+    n = len(lead)
+    done = sum(len(r.text) - r.text.count(" ") for p in flow.placed
+               if p.kind == "body" and p.text.para == 0 and p.text.start < n for r in p.text.runs if r.role)
+    left = 0
+    if flow.overset_chars and flow.end.para == 0 and flow.end.offset < n:
+        rest = lead[flow.end.offset:]
+        left = len(rest) - rest.count(" ")
+    return done, left
+
+
 def fallback_findings(edition: Edition, style: Style, fonts: FontBook) -> list[Finding]:
     """Characters a display face lacks and a fallback face sets: warned, never silent."""
     out = []
     for page in edition.pages:
         for s in page.stories:
-            for role_name, text in (("kicker", s.kicker), ("headline", s.headline.text if s.headline else ""),
-                                    ("subhead", s.subhead), ("byline", s.byline)):
-                if not text:
-                    continue
-                face = (s.headline.face if role_name == "headline" and s.headline and s.headline.face
-                        else style.role(role_name).face)
+            texts = [(s.headline.face if role_name == "headline" and s.headline and s.headline.face
+                      else style.role(role_name).face, text)
+                     for role_name, text in (("kicker", s.kicker),
+                                             ("continuation_headline" if s.continued_from else "headline",
+                                              s.headline.text if s.headline else ""),
+                                             ("subhead", s.subhead), ("byline", s.byline)) if text]
+            for face, text in texts + marked_texts(s, style):
                 for ch in fonts.fallback_chars(face, text):
                     fb = fonts.metrics(face).fallback[ch]
                     out.append(Finding("warning", "font-fallback", f"{page.label}/{s.id}",

@@ -49,3 +49,17 @@ def normalise_spaces(text: str) -> str:
     if " " not in text:  # nearly every paragraph of Chinese copy: no regex at all
         return text
     return _TYPED_GAP.sub("", text)
+
+
+def removed_spaces(text: str) -> list[int]:
+    """Indexes in `text` of the characters normalise_spaces drops, in order (empty for
+    nearly every paragraph): what offsets into the typed text (markup spans, a run-in
+    dateline) must be shifted by to index the text that is set."""
+    if " " not in text:
+        return []
+    return [i for m in _TYPED_GAP.finditer(text) for i in range(m.start(), m.end())]
+
+
+def shift_offset(offset: int, removed: list[int]) -> int:
+    """`offset` into the typed text as an offset into the text without `removed`."""
+    return offset - sum(1 for i in removed if i < offset)

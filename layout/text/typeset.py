@@ -11,6 +11,7 @@ whole number of em (the character grid) stays exact.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -20,7 +21,8 @@ from layout.model.edition import Where
 from layout.model.styles import Role, Style
 from layout.text import cjk
 from layout.text.linebreak import Line, PreparedText, Run, break_lines, line_runs
-from layout.text.spacing import NO_BREAK_SPACE, normalise_spaces
+from layout.text.marked import FaceSpan, Intertitles, reface, right_at
+from layout.text.spacing import NO_BREAK_SPACE, normalise_spaces, removed_spaces, shift_offset
 
 
 # not frozen: built ~10^5 times per edition, and a frozen dataclass is several times dearer to construct; never mutated
@@ -30,6 +32,7 @@ class LineRun:
     text: str
     tc: float  # pt
     face: str  # Face.key
+    role: str = ""  # "" = the line's own role; "byline" for a run-in dateline (not story text)
 
 
 # not frozen: built ~10^5 times per edition, and a frozen dataclass is several times dearer to construct; never mutated
@@ -42,6 +45,9 @@ class TextLine:
     next: int
     last: bool  # last line of its paragraph
     width: float  # set width in pt (from the left edge to the right end of the last glyph)
+    rows: int = 1  # grid lines it advances the column by; an intertitle's last line carries all of its rows
+    role: str = "body"  # body | intertitle
+    drop: float = 0.0  # pt from the top of its grid line to its baseline; 0.0: the grid's own baseline
 
     @property
     def text(self) -> str:
@@ -75,24 +81,39 @@ class TextSetter:
     Han and digits/Latin removed (spacing.py), so that cursors and line offsets index the
     text that is set.  `latin_gap` is the role's Han–Latin gap in em (default: the style's
     paragraph.latin_gap).
+
+    Body markup comes as `spans` (per paragraph, characters set in another face at the
+    same size: ideographs are 1 em in every face, so the lines stay on the character
+    grid) and `intertitles` (paragraphs set in their own role, in whole grid lines).
     """
 
     def __init__(self, paragraphs: tuple[str, ...], metrics: RoleMetrics, size: float, style: Style,
                  indent_chars: float | None = None, justify: bool = True, align: str = "left",
-                 latin_gap: float | None = None):
-        paragraphs = tuple(map(normalise_spaces, paragraphs))
+                 latin_gap: float | None = None, spans: tuple[tuple[FaceSpan, ...], ...] = (),
+                 intertitles: Intertitles | None = None):
+        removed = [removed_spaces(p) for p in paragraphs]
+        if any(removed):  # spans index the typed text: shift them past the dropped spaces
+            paragraphs = tuple(map(normalise_spaces, paragraphs))
+            spans = tuple(tuple(dataclasses.replace(sp, start=shift_offset(sp.start, gone), end=shift_offset(sp.end, gone))
+                                for sp in para) if gone else para
+                          for para, gone in zip(spans, removed)) if spans else spans
         if NO_BREAK_SPACE not in metrics.widths:  # a face without U+00A0: the kept space is a plain one
             paragraphs = tuple(p.replace(NO_BREAK_SPACE, " ") for p in paragraphs)
         self.paragraphs = paragraphs
         self.latin_gap = style.latin_gap if latin_gap is None else latin_gap
         self.metrics = metrics
         self.size = size
+        self.style = style
         self.level = style.kinsoku
         self.trim = style.trim_opening_at_line_start
         self.indent = style.indent_chars if indent_chars is None else indent_chars
         self.indent_first = style.indent_after_heading  # clreq: some houses set the first paragraph flush
         self.justify = justify
         self.align = align
+        self.spans = spans
+        self.intertitles = intertitles
+        self._titles = intertitles.indexes if intertitles is not None else frozenset()
+        self._title_lines: dict[tuple[int, float], list[TextLine]] = {}
         self._prepared: dict[int, PreparedText] = {}
 
     def prepared(self, i: int) -> PreparedText:
@@ -100,21 +121,42 @@ class TextSetter:
         if p is None:
             p = self._prepared[i] = PreparedText(self.paragraphs[i], self.metrics.widths, self.level, self.trim,
                                                  kerning=self.metrics.face.kerning, latin_gap=self.latin_gap)
+            if self.spans and self.spans[i]:
+                reface(p, self.spans[i])
         return p
 
     def _indent(self, para: int) -> float:
-        return 0.0 if para == 0 and not self.indent_first else self.indent
+        if self.indent_first:
+            return self.indent
+        return 0.0 if para == 0 or para - 1 in self._titles else self.indent
 
     def lines(self, cur: Cursor, measure: float, max_lines: int) -> tuple[list[TextLine], Cursor]:
-        """Up to max_lines lines from cur at `measure` pt; returns them and the next cursor."""
+        """Lines from cur at `measure` pt taking up to max_lines grid lines; returns them
+        and the next cursor.  An intertitle is set only with room for it and the first line
+        of the paragraph after it: it never ends a column."""
         out: list[TextLine] = []
         em = measure / self.size
         para, off = cur.para, cur.offset
-        while para < len(self.paragraphs) and len(out) < max_lines:
+        n = len(self.paragraphs)
+        rows = 0
+        while para < n and rows < max_lines:
+            if para in self._titles:
+                need, j = 0, para
+                while j < n and j in self._titles:  # a run of intertitles stays together too
+                    need += self._title_rows(j, measure)
+                    j += 1
+                if rows + need + (j < n) > max_lines:
+                    break
+                block = self._intertitle(para, measure)
+                out += block
+                rows += block[-1].rows
+                para, off = para + 1, 0
+                continue
             p = self.prepared(para)
-            brk = break_lines(p, em, self._indent(para), off, max_lines - len(out))
+            brk = break_lines(p, em, self._indent(para), off, max_lines - rows)
             for ln in brk:
                 out.append(self._text_line(p, para, ln, em))
+            rows += len(brk)
             if brk and brk[-1].last:
                 para, off = para + 1, 0
             elif brk:
@@ -124,26 +166,59 @@ class TextSetter:
         return out, Cursor(para, off)
 
     def count_lines(self, cur: Cursor, measure: float) -> int:
+        """Grid lines the text from `cur` needs at `measure` pt."""
         em = measure / self.size
         total = 0
         para, off = cur.para, cur.offset
         while para < len(self.paragraphs):
-            total += len(break_lines(self.prepared(para), em, self._indent(para), off))
+            if para in self._titles:
+                total += self._title_rows(para, measure)
+            else:
+                total += len(break_lines(self.prepared(para), em, self._indent(para), off))
             para, off = para + 1, 0
         return total
+
+    def _title_rows(self, para: int, measure: float) -> int:
+        return self._intertitle(para, measure)[-1].rows
+
+    def _intertitle(self, para: int, measure: float) -> list[TextLine]:
+        """An intertitle's lines, centred in whole grid lines: each line's `drop` is its
+        baseline below the top of the first, and the last line carries all the rows."""
+        key = (para, measure)
+        got = self._title_lines.get(key)
+        if got is None:
+            t = self.intertitles
+            assert t is not None
+            role = t.role
+            setter = TextSetter((self.paragraphs[para],), t.metrics, role.size, self.style, indent_chars=0.0,
+                                justify=False, align=role.align)
+            lines, _ = setter.lines(Cursor(), measure, 1 << 16)
+            k, lead, size = len(lines), role.leading, role.size
+            rows = math.ceil(k * lead / t.grid - 1e-6) + t.space
+            top = (rows * t.grid - k * lead) / 2 + (lead - size) / 2 + t.metrics.face.ascent * size
+            got = self._title_lines[key] = [
+                TextLine(tl.runs, para, tl.start, tl.end, tl.next, tl.last, tl.width, rows if i == k - 1 else 0,
+                         "intertitle", top + i * lead) for i, tl in enumerate(lines)]
+        return got
 
     def _text_line(self, p: PreparedText, para: int, ln: Line, em: float) -> TextLine:
         runs = line_runs(p, ln, self.justify)
         size = self.size
+        spans = self.spans[para] if self.spans else ()
         shift = 0.0
         if not self.justify or ln.last:
-            natural = _right(runs, self.metrics.widths, 1.0) - ln.indent
+            natural = (right_at(p, runs, ln.end, 1.0) if spans else _right(runs, self.metrics.widths, 1.0)) \
+                - ln.indent
             if self.align == "center":
                 shift = (ln.measure - natural) / 2 * size
             elif self.align == "right":
                 shift = (ln.measure - natural) * size
-        out = _face_runs(runs, self.metrics, size, shift)
-        width = _right(runs, self.metrics.widths, size) + shift
+        if spans:
+            out = _span_runs(runs, p, ln.start, spans, self.metrics, size, shift)
+            width = right_at(p, runs, ln.end, size) + shift
+        else:
+            out = _face_runs(runs, self.metrics, size, shift)
+            width = _right(runs, self.metrics.widths, size) + shift
         return TextLine(tuple(out), para, ln.start, ln.end, ln.next, ln.last, width)
 
 
@@ -154,6 +229,36 @@ def _right(runs: list[Run], widths: dict[str, float], size: float) -> float:
     r = runs[-1]
     w = sum(map(widths.__getitem__, r.text)) + r.tc * (len(r.text) - 1)
     return (r.x + w) * size
+
+
+def _span_runs(runs: list[Run], p: PreparedText, start: int, spans: tuple[FaceSpan, ...],
+               metrics: RoleMetrics, size: float, shift: float) -> list[LineRun]:
+    """Scale the runs of a line that starts at character `start` to pt and split them
+    where the face changes: a marked span begins or ends, or a fallback face takes over."""
+    text, fadv = p.text, p.fadv
+    out: list[LineRun] = []
+    si, nsp = 0, len(spans)
+    pos = start
+    for r in runs:
+        x = r.x * size + shift
+        tc = r.tc * size
+        end = pos + len(r.text)
+        seg, seg_x, seg_face, seg_role = pos, x, "", ""
+        for k in range(pos, end):
+            while si < nsp and spans[si].end <= k:
+                si += 1
+            sp = spans[si] if si < nsp and spans[si].start <= k else None
+            m, role = (sp.metrics, sp.role) if sp is not None else (metrics, "")
+            ch = text[k]
+            face = m.fallback[ch].key if ch in m.fallback else m.face.key
+            if face != seg_face or role != seg_role:
+                if k > seg:
+                    out.append(LineRun(seg_x, text[seg:k], tc, seg_face, seg_role))
+                seg, seg_x, seg_face, seg_role = k, x, face, role
+            x += fadv[k] * size + tc
+        out.append(LineRun(seg_x, text[seg:end], tc, seg_face, seg_role))
+        pos = end
+    return out
 
 
 def _face_runs(runs: list[Run], metrics: RoleMetrics, size: float, shift: float) -> list[LineRun]:

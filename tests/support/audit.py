@@ -4,6 +4,7 @@ kinsoku faults, justification, baseline grid.  Test-only.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from layout.pdf.verify import PdfChar, pdf_page_chars
@@ -127,9 +128,11 @@ def audit_pdf(pdf_bytes: bytes, body_size: float, widths: dict[str, float], leve
             if not nb:
                 continue
             for y, *_ in ls:
-                # as typo_audit: only where the next column has a body line within one body
-                # size; a gap there (a headline, a frame's empty last lines) is not a grid fault
-                near = min(abs(y - b) for b in nb)
+                # as typo_audit: only where the next column has a line within one body size;
+                # a line beside a gap (a byline's or an intertitle's grid lines, a photo) has no
+                # neighbour to be aligned with
+                k = bisect_left(nb, y)
+                near = min((abs(y - b) for b in nb[max(0, k - 1):k + 1]), default=1e9)
                 if near <= body_size:
                     out.grid_considered += 1
                     out.grid_aligned += near <= 0.5
