@@ -147,4 +147,17 @@ def test_body_forms(schema):
         assert re.search(file_form["pattern"], path_like) and manifest.PATH_LIKE.fullmatch(path_like)
     assert not re.search(file_form["pattern"], "每股收益0.5元/股")
     headline = schema["$defs"]["story"]["properties"]["headline"]["oneOf"]
-    assert {"#/$defs/text", "#/$defs/headline"} == {h["$ref"] for h in headline}
+    assert {"#/$defs/display", "#/$defs/headline"} == {h["$ref"] for h in headline}
+
+
+def test_display_texts_are_a_text_or_a_list_of_lines(schema):
+    """manifest.display_text reads kicker, headline (and headline.text) and subhead as a text
+    with | breaks or as a list of lines; the schema says the same."""
+    d = schema["$defs"]
+    forms = d["display"]["anyOf"]
+    assert {"$ref": "#/$defs/text"} in forms
+    lists = [f for f in forms if f.get("type") == "array"]
+    assert lists and lists[0]["items"] == {"$ref": "#/$defs/text"} and lists[0]["minItems"] == 1
+    story = d["story"]["properties"]
+    assert story["kicker"]["$ref"] == story["subhead"]["$ref"] == "#/$defs/display"
+    assert d["headline"]["properties"]["text"]["$ref"] == "#/$defs/display"

@@ -52,10 +52,13 @@ def test_vertical_setting_uses_vertical_forms_and_upright_digits(env):
 
 def test_vertical_headline_wraps_into_a_second_column_right_to_left(env):
     style, fonts = env
+    # 13 cells, 8 to a column: balanced between words (6 + 7), not filled (8 + 5: "…通车 / 十周年…")
     vb = set_vertical("江城长江大桥通车十周年纪念", style.role("headline"), fonts, 8 * 30.0, size=30.0)
-    first_col = [g for g in vb.glyphs[:8]]
-    second_col = [g for g in vb.glyphs[8:]]
-    assert min(g.x for g in first_col) > max(g.x for g in second_col)
+    columns: dict[float, str] = {}
+    for g in vb.glyphs:
+        columns[g.x] = columns.get(g.x, "") + g.text
+    assert [columns[x] for x in sorted(columns, reverse=True)] == ["江城长江大桥", "通车十周年纪念"]
+    assert vb.height == pytest.approx(7 * 30.0)
 
 
 def test_body_paragraphs_resume_at_a_cursor(env):

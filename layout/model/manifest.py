@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -276,6 +277,34 @@ def _photo(ck: Checker, v: Any, path: str, page_level: bool) -> Photo | None:
                  fit, frame, columns, lines, ck.where(path))
 
 
+_BREAK = re.compile(r"(?<!\\)\|")  # a | not preceded by a backslash
+
+
+def display_text(ck: Checker, value: Any, path: str, required: bool = False) -> tuple[str, tuple[int, ...]]:
+    """A kicker, headline or subhead: one text whose `|` marks a line break, or a list of lines.
+
+    Returns the text as printed (whitespace runs as one space, `\\|` as a literal |, no
+    marks) and the offsets in it where the editor broke the line.  Spaces around a break
+    are dropped: the break separates the phrases."""
+    if isinstance(value, list):
+        if not value:
+            ck.err(path, "empty list of lines", "give one text per line, or a single text")
+        raw = [(ck.text(v, f"{path}[{i}]", True), f"{path}[{i}]") for i, v in enumerate(value)]
+    else:
+        raw = [(ck.text(value, path, required), path)]
+    parts: list[str] = []
+    for text, where in raw:
+        pieces = [re.sub(r"\s+", " ", piece.replace("\\|", "|")).strip() for piece in _BREAK.split(text)]
+        if (len(pieces) > 1 or len(raw) > 1) and not all(pieces):
+            ck.err(where, f"empty line in {text!r}", "remove the extra | (write \\| to print a |)")
+        parts += [piece for piece in pieces if piece]
+    breaks, at = [], 0
+    for piece in parts[:-1]:
+        at += len(piece)
+        breaks.append(at)
+    return "".join(parts), tuple(breaks)
+
+
 def _story(ck: Checker, v: Any, path: str, claim) -> Story | None:
     if isinstance(v, dict) and "continued" in v:
         m = ck.mapping(v, path, CONT_KEYS, ("continued", "frame"))
@@ -314,10 +343,14 @@ def _story(ck: Checker, v: Any, path: str, claim) -> Story | None:
         lines = hm.get("lines")
         if lines is not None:
             lines = ck.integer(lines, f"{path}.headline.lines", 1, 6)
-        headline = Headline(ck.line(hm.get("text"), f"{path}.headline.text", True), size_pt, face,
-                            ck.boolean(hm.get("vertical"), f"{path}.headline.vertical"), lines)
+        text, breaks = display_text(ck, hm.get("text"), f"{path}.headline.text", True)
+        headline = Headline(text, size_pt, face, ck.boolean(hm.get("vertical"), f"{path}.headline.vertical"), lines,
+                            breaks)
     elif h is not None:
-        headline = Headline(ck.line(h, f"{path}.headline"))
+        text, breaks = display_text(ck, h, f"{path}.headline")
+        headline = Headline(text, breaks=breaks)
+    kicker, kicker_breaks = display_text(ck, m.get("kicker"), f"{path}.kicker")
+    subhead, subhead_breaks = display_text(ck, m.get("subhead"), f"{path}.subhead")
     paragraphs = body(ck, m.get("body"), f"{path}.body", sid)
     photos = []
     for i, pv in enumerate(ck.sequence(m.get("photos"), f"{path}.photos")):
@@ -330,8 +363,8 @@ def _story(ck: Checker, v: Any, path: str, claim) -> Story | None:
     if fr is None:
         return None
     return Story(id=sid, frame=fr, columns=cols, paragraphs=paragraphs,
-                 kicker=ck.line(m.get("kicker"), f"{path}.kicker"), headline=headline,
-                 subhead=ck.line(m.get("subhead"), f"{path}.subhead"), byline=ck.line(m.get("byline"), f"{path}.byline"),
+                 kicker=kicker, headline=headline, subhead=subhead, kicker_breaks=kicker_breaks,
+                 subhead_breaks=subhead_breaks, byline=ck.line(m.get("byline"), f"{path}.byline"),
                  continues=ck.text(m.get("continues"), f"{path}.continues"),
                  see_also=ck.text(m.get("see_also"), f"{path}.see_also"),
                  balance=ck.boolean(m.get("balance"), f"{path}.balance"), photos=tuple(photos), where=ck.where(path))
