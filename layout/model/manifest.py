@@ -289,13 +289,15 @@ def display_text(ck: Checker, value: Any, path: str, required: bool = False) -> 
     if isinstance(value, list):
         if not value:
             ck.err(path, "empty list of lines", "give one text per line, or a single text")
-        raw = [(ck.text(v, f"{path}[{i}]", True), f"{path}[{i}]") for i, v in enumerate(value)]
+        items = [(v, f"{path}[{i}]", True) for i, v in enumerate(value)]
     else:
-        raw = [(ck.text(value, path, required), path)]
+        items = [(value, path, required)]
     parts: list[str] = []
-    for text, where in raw:
+    for v, where, needed in items:
+        known = len(ck.problems)
+        text = ck.text(v, where, needed)
         pieces = [re.sub(r"\s+", " ", piece.replace("\\|", "|")).strip() for piece in _BREAK.split(text)]
-        if (len(pieces) > 1 or len(raw) > 1) and not all(pieces):
+        if (len(pieces) > 1 or len(items) > 1) and not all(pieces) and len(ck.problems) == known:
             ck.err(where, f"empty line in {text!r}", "remove the extra | (write \\| to print a |)")
         parts += [piece for piece in pieces if piece]
     breaks, at = [], 0

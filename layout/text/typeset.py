@@ -2,8 +2,9 @@
 
 In: paragraphs, the FontBook metrics of a text role, a size and a measure in pt.
 Out: `TextLine`s whose runs are positioned relative to the line's left edge and
-baseline; flow.py places them on the page grid.  Also headline copyfitting and
-vertical (竖排) setting.
+baseline; flow.py places them on the page grid.  Also display texts (kicker, headline,
+subhead: balanced lines broken between words, where phrasing.py chooses; the editor's
+explicit breaks kept), headline copyfitting and vertical (竖排) setting.
 
 All measuring is done in em by linebreak.py and scaled here, so a body measure that is a
 whole number of em (the character grid) stays exact.
@@ -249,7 +250,8 @@ class DisplayText:
                 and w - p.squeezable(s, e) <= em + EPS)
 
     def lines(self, size: float, measure: float, max_lines: int, characters: bool) -> list[TextLine] | None:
-        """The balanced phrase-broken lines at `size`, or None if they need more than max_lines."""
+        """Balanced lines at `size` broken between words (or, with `characters`, between
+        characters where no word break fits), or None if they need more than max_lines."""
         em = measure / size
         starts = phrasing.choose(self.text, self.breaks, self.p.allowed, self.width,
                                  lambda s, e: self.fits(s, e, em), max_lines, characters)
@@ -277,9 +279,9 @@ class DisplayText:
 def set_display(text: str, role: Role, fonts: FontBook, measure: float, style: Style, *,
                 breaks: tuple[int, ...] = (), size: float | None = None, face: str | None = None,
                 max_lines: int = 99, story: str = "", page: str = "", where: Where | None = None) -> SetBlock:
-    """A kicker or subhead at its role's size: explicit breaks kept, balanced lines broken at
-    phrases (at characters, never leaving one alone, if no phrase breaking fits; greedily
-    as a last resort, so a display text is never refused)."""
+    """A kicker or subhead at its role's size: explicit breaks kept, balanced lines broken
+    between words (between characters, never leaving one alone, if no word breaking fits;
+    greedily as a last resort, so a display text is never refused)."""
     face = face or role.face
     size = size or role.size
     check_coverage(fonts, face, text, story, page, where)
@@ -306,8 +308,8 @@ def fit_headline_size(text: str, role: Role, fonts: FontBook, measure: float, st
                       where: Where | None = None) -> SetBlock:
     """The largest size of the role's range that sets `text` within max_lines lines.
 
-    Phrase breaking first at every size, so a headline is set a size smaller rather than
-    broken inside a word; character breaks only if no size allows phrase breaks."""
+    Breaks between words are tried at every size first, so a headline is set a size smaller
+    rather than broken inside a word; character breaks only if no size allows word breaks."""
     face = face or role.face
     check_coverage(fonts, face, text, story, page, where)
     max_lines = max_lines or role.max_lines
