@@ -305,3 +305,35 @@ def test_broken_headlines_read_back_from_the_pdf_without_marks(tmp_path):
     assert read_back("c", "headline") == ["让城市更新既有", "“面子”更有“里子”"]
     assert "".join(read_back("c", "headline")) == c.headline.text
     assert page_text.count("|") == 1
+
+
+@pytest.mark.slow
+def test_the_dictionary_loads_only_when_a_display_text_wraps(tmp_path):
+    """jieba's dictionary costs ~110 ms: a process whose kickers, headlines and subheads all
+    fit on one line (copyfitting down from sizes at which they do not) never loads it."""
+    import os
+    import subprocess
+    import sys
+
+    probe = textwrap.dedent("""\
+        import sys
+        from layout.build.pipeline import compose_all, prepare
+        compose_all(prepare(sys.argv[1]))
+        print("rjieba" in sys.modules)
+        """)
+    root = Path(__file__).resolve().parent.parent
+    loaded = {}
+    for name, headline in (("one", "江城发布86项重大科技创新成果"), ("two", "{text: 江城发布86项重大科技创新成果, lines: 2}")):
+        folder = tmp_path / name
+        folder.mkdir()
+        path = write_manifest(folder, f"""
+            - id: a
+              frame: {{col: 1, span: 2, top: 0, lines: 30}}
+              kicker: 以科技创新引领产业创新
+              headline: {headline}
+              body: 正文。
+            """)
+        out = subprocess.run([sys.executable, "-c", probe, str(path)], cwd=root, capture_output=True, text=True,
+                             env={**os.environ, "PYTHONPATH": str(root)}, check=True)
+        loaded[name] = out.stdout.strip()
+    assert loaded == {"one": "False", "two": "True"}

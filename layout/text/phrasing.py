@@ -58,6 +58,7 @@ UNSURE = 0.1  # added when the two characters around the break also make a word
 QUOTED = 0.2  # added inside “…” and brackets
 TITLE = 0.6  # added inside 《…》
 TILT = 0.01  # between equally balanced choices, the shorter first line ("绿水青山 / 就是金山银山")
+SLACK = 4.0  # a bound on what a line can hold beyond the measure (3 squeezed marks) and lose at a break (trims)
 CHARACTER = 1.0  # cost of a break inside a word (fallback only)
 BREAK_AFTER = frozenset(" ，：；。！？,:;!?")
 NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两几第")
@@ -245,11 +246,13 @@ def _segment(a: int, z: int, cands: Mapping[int, float], width: Width, fits: Fit
 
 
 def choose(text: str, forced: Sequence[int], allowed: Sequence[int], width: Width, fits: Fits,
-           max_lines: int, characters: bool = False) -> list[int] | None:
+           max_lines: int, characters: bool = False, measure: float | None = None) -> list[int] | None:
     """Line starts (after 0) for `text`: every forced break, balanced phrase breaks between
     them; None if the text cannot be set in max_lines lines that way.
 
-    `max_lines` is raised to the number of explicit lines: the editor's breaks always stand."""
+    `max_lines` is raised to the number of explicit lines: the editor's breaks always stand.
+    `measure` (in width units), if given, lets a text far too long for its lines be refused
+    before its words are asked for."""
     n = len(text)
     bounds = [0] + [b for b in sorted(set(forced)) if 0 < b < n] + [n]
     segments = list(zip(bounds, bounds[1:]))
@@ -266,6 +269,8 @@ def choose(text: str, forced: Sequence[int], allowed: Sequence[int], width: Widt
         if fits(a, z):
             left -= 1
             continue
+        if room < 2 or (measure is not None and width(a, z) > room * (measure + SLACK)):
+            return None  # hopeless: the words are not even asked for (nor their dictionary loaded)
         got = _segment(a, z, candidates(text, allowed, a, z, characters), width, fits, single, room)
         if got is None:
             return None

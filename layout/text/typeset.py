@@ -254,7 +254,7 @@ class DisplayText:
         characters where no word break fits), or None if they need more than max_lines."""
         em = measure / size
         starts = phrasing.choose(self.text, self.breaks, self.p.allowed, self.width,
-                                 lambda s, e: self.fits(s, e, em), max_lines, characters)
+                                 lambda s, e: self.fits(s, e, em), max_lines, characters, em)
         if starts is None:
             return None
         setter = TextSetter((self.text,), self.metrics, size, self.style, indent_chars=0.0, justify=False,
@@ -368,7 +368,7 @@ def set_vertical(text: str, role: Role, fonts: FontBook, height: float, *, break
             if per_col < 1:
                 continue
             starts = phrasing.choose(text, breaks, allowed, count, lambda a, b: count(a, b) <= per_col,
-                                     max_lines or 2, characters)
+                                     max_lines or 2, characters, per_col)
             if starts is not None:
                 chosen = s, starts
                 break
