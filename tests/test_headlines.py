@@ -22,8 +22,7 @@ from layout.fonts.catalogue import load_fontbook
 from layout.model.manifest import load_edition
 from layout.model.styles import load_style
 from layout.text import cjk, phrasing
-from layout.text.typeset import (Cursor, DisplayText, TextSetter, fit_headline_size, set_display,
-                                 set_vertical)
+from layout.text.typeset import Cursor, DisplayText, TextSetter, fit_headline_size, set_display, set_vertical
 
 DATA = Path(__file__).parent / "data" / "headlines.yaml"
 CASES = yaml.safe_load(DATA.read_text(encoding="utf-8"))
@@ -296,7 +295,7 @@ def test_broken_headlines_read_back_from_the_pdf_without_marks(tmp_path):
     from layout.page.fidelity import normalise
 
     ed = load_edition(path)
-    a, b, c = ed.pages[0].stories
+    a, _, c = ed.pages[0].stories
     assert read_back("a", "kicker") == ["锚定“支点”目标", "奋力走在前列"]
     assert read_back("a", "headline") == ["江城全力建设", "中部战略支点"]
     assert "".join(read_back("a", "headline")) == a.headline.text

@@ -40,6 +40,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from layout.text import cjk
@@ -115,7 +116,7 @@ def words(text: str) -> Words:
     if sum(len(w) for w, _ in tagged) != len(text):  # never seen; then only structural and fallback breaks
         return Words(frozenset((0, len(text))), frozenset(), {})
     bounds, unsure, grammar, at = {0}, set(), {}, 0
-    for (w, tag), (after, nxt) in zip(tagged, tagged[1:]):
+    for (w, tag), (after, nxt) in pairwise(tagged):
         at += len(w)
         if NUMERALS.issuperset(w) and after[0] not in _PUNCT:
             continue  # a number keeps its measure word, as linebreak.py's digits do: "二十届", "三万户"
@@ -255,7 +256,7 @@ def choose(text: str, forced: Sequence[int], allowed: Sequence[int], width: Widt
     before its words are asked for."""
     n = len(text)
     bounds = [0] + [b for b in sorted(set(forced)) if 0 < b < n] + [n]
-    segments = list(zip(bounds, bounds[1:]))
+    segments = list(pairwise(bounds))
     left = max(max_lines, len(segments))  # lines still available
     out: list[int] = []
 
@@ -282,7 +283,7 @@ def choose(text: str, forced: Sequence[int], allowed: Sequence[int], width: Widt
 def lines_of(starts: Sequence[int], n: int) -> list[tuple[int, int]]:
     """(start, next start) of each line from the line starts after 0."""
     edges = [0, *starts, n]
-    return list(zip(edges, edges[1:]))
+    return list(pairwise(edges))
 
 
 __all__ = ["HOUSE_TERMS", "Words", "candidates", "choose", "lines_of", "lone", "words"]

@@ -12,7 +12,6 @@ whole number of em (the character grid) stays exact.
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
@@ -20,8 +19,7 @@ from layout.errors import CompositionError, FontError, Problem
 from layout.fonts.catalogue import FontBook, RoleMetrics, describe
 from layout.model.edition import Where
 from layout.model.styles import Role, Style
-from layout.text import cjk
-from layout.text import phrasing
+from layout.text import cjk, phrasing
 from layout.text.linebreak import EPS, SQUEEZE_LOOKAHEAD, Line, PreparedText, Run, break_lines, line_runs
 
 
@@ -367,7 +365,7 @@ def set_vertical(text: str, role: Role, fonts: FontBook, height: float, *, break
             per_col = int(height // s)
             if per_col < 1:
                 continue
-            starts = phrasing.choose(text, breaks, allowed, count, lambda a, b: count(a, b) <= per_col,
+            starts = phrasing.choose(text, breaks, allowed, count, lambda a, b, n=per_col: count(a, b) <= n,
                                      max_lines or 2, characters, per_col)
             if starts is not None:
                 chosen = s, starts
