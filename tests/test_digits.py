@@ -22,9 +22,10 @@ from layout.model.styles import load_style, parse_latin_gap
 from layout.page.fidelity import normalise
 from layout.pdf.verify import PdfChar, pdf_page_chars
 from layout.text import cjk
+from layout.text.headlines import fit_headline_size
 from layout.text.linebreak import PreparedText, break_lines, line_runs
 from layout.text.spacing import NO_BREAK_SPACE, normalise_spaces
-from layout.text.typeset import Cursor, TextSetter, fit_headline_size
+from layout.text.typeset import Cursor, TextSetter
 
 NBSP = NO_BREAK_SPACE
 TOL = 0.01  # pt

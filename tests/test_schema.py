@@ -155,7 +155,20 @@ def test_body_forms(schema):
     mapping = next(f for f in forms if f["title"] == "body file mapping")
     assert mapping["required"] == ["file"] and mapping["additionalProperties"] is False
     headline = schema["$defs"]["story"]["properties"]["headline"]["oneOf"]
-    assert {"#/$defs/text", "#/$defs/headline"} == {h["$ref"] for h in headline}
+    assert {"#/$defs/display", "#/$defs/headline"} == {h["$ref"] for h in headline}
+
+
+def test_display_texts_are_a_text_or_a_list_of_lines(schema):
+    """checker.display_text (used by the manifest loader) reads kicker, headline (and headline.text) and subhead as a text
+    with | breaks or as a list of lines; the schema says the same."""
+    d = schema["$defs"]
+    forms = d["display"]["anyOf"]
+    assert {"$ref": "#/$defs/text"} in forms
+    lists = [f for f in forms if f.get("type") == "array"]
+    assert lists and lists[0]["items"] == {"$ref": "#/$defs/text"} and lists[0]["minItems"] == 1
+    story = d["story"]["properties"]
+    assert story["kicker"]["$ref"] == story["subhead"]["$ref"] == "#/$defs/display"
+    assert d["headline"]["properties"]["text"]["$ref"] == "#/$defs/display"
 
 
 def test_style_override_keys_match_the_style_keys(schema):

@@ -62,7 +62,8 @@ def _edition() -> tuple[Edition, Page, Story, Page, Story]:
     photo = Photo("p1", Path("p1.jpg"), "说明", "摄", "cover", Frame(1, 1, 1, 1), 1, 5, Where("edition.yaml", 20))
     box = Box("b1", Frame(6, 1, 1, 10), "资料", "链接", Where("edition.yaml", 30))
     src = Story("lead", Frame(1, 3, 2, 20), 3, ("江城新闻第一段。", "第二段。"), kicker="引题",
-                headline=Headline("标题", 30.0, "hei", False, 2), subhead="副题", byline="记者",
+                headline=Headline("标题", 30.0, "hei", False, 2, (1,)), subhead="副题", byline="记者",
+                kicker_breaks=(1,), subhead_breaks=(1,),
                 continues="A3", see_also="A2", balance=True, photos=(photo,),
                 where=Where("edition.yaml", 10, 5, "pages.A1.stories[0]"),
                 markup=(Markup(ParagraphKind.BODY, (Span(0, 2, Emphasis.BOLD),)), Markup(ParagraphKind.INTERTITLE)),

@@ -7,7 +7,8 @@ import pytest
 from layout.errors import CompositionError, FontError
 from layout.fonts.catalogue import load_fontbook
 from layout.model.styles import load_style
-from layout.text.typeset import Cursor, TextSetter, check_coverage, fit_headline_size, set_block, set_vertical
+from layout.text.headlines import fit_headline_size, set_vertical
+from layout.text.typeset import Cursor, TextSetter, check_coverage, set_block
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +27,7 @@ def test_fit_headline_size_picks_the_largest_size_that_fits(env):
     # the next size up would not have fitted
     bigger = [s for s in role.sizes if s > narrow.size]
     assert bigger
-    from layout.text.typeset import fits
+    from layout.text.headlines import fits
 
     assert fits("江城发布86项重大科技创新成果", role, fonts, 243.0, style, min(bigger), "biaosong", 1) is None
 
@@ -52,10 +53,13 @@ def test_vertical_setting_uses_vertical_forms_and_upright_digits(env):
 
 def test_vertical_headline_wraps_into_a_second_column_right_to_left(env):
     style, fonts = env
+    # 13 cells, 8 to a column: balanced between words (6 + 7), not filled (8 + 5: "…通车 / 十周年…")
     vb = set_vertical("江城长江大桥通车十周年纪念", style.role("headline"), fonts, 8 * 30.0, size=30.0)
-    first_col = [g for g in vb.glyphs[:8]]
-    second_col = [g for g in vb.glyphs[8:]]
-    assert min(g.x for g in first_col) > max(g.x for g in second_col)
+    columns: dict[float, str] = {}
+    for g in vb.glyphs:
+        columns[g.x] = columns.get(g.x, "") + g.text
+    assert [columns[x] for x in sorted(columns, reverse=True)] == ["江城长江大桥", "通车十周年纪念"]
+    assert vb.height == pytest.approx(7 * 30.0)
 
 
 def test_body_paragraphs_resume_at_a_cursor(env):

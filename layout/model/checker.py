@@ -195,3 +195,31 @@ def kind(value: Any) -> str:
             float: "a number"}.get(type(value), type(value).__name__)
 
 
+_BREAK = re.compile(r"(?<!\\)\|")  # a | not preceded by a backslash
+
+
+def display_text(ck: Checker, value: Any, path: str, required: bool = False) -> tuple[str, tuple[int, ...]]:
+    """A kicker, headline or subhead: one text whose `|` marks a line break, or a list of lines.
+
+    Returns the text as printed (whitespace runs as one space, `\\|` as a literal |, no
+    marks) and the offsets in it where the editor broke the line.  Spaces around a break
+    are dropped: the break separates the phrases."""
+    if isinstance(value, list):
+        if not value:
+            ck.err(path, "empty list of lines", "give one text per line, or a single text")
+        items = [(v, f"{path}[{i}]", True) for i, v in enumerate(value)]
+    else:
+        items = [(value, path, required)]
+    parts: list[str] = []
+    for v, where, needed in items:
+        known = len(ck.problems)
+        text = ck.text(v, where, needed)
+        pieces = [re.sub(r"\s+", " ", piece.replace("\\|", "|")).strip() for piece in _BREAK.split(text)]
+        if (len(pieces) > 1 or len(items) > 1) and not all(pieces) and len(ck.problems) == known:
+            ck.err(where, f"empty line in {text!r}", "remove the extra | (write \\| to print a |)")
+        parts += [piece for piece in pieces if piece]
+    breaks, at = [], 0
+    for piece in parts[:-1]:
+        at += len(piece)
+        breaks.append(at)
+    return "".join(parts), tuple(breaks)

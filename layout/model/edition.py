@@ -66,11 +66,12 @@ class PendingFrame(Frame):
 
 @dataclass(frozen=True)
 class Headline:
-    text: str
+    text: str  # as printed: without the editor's break marks
     size: float | None = None  # pt; None = copyfit from the role's size range
     face: str | None = None  # role name of a face (song, biaosong, hei, kai)
     vertical: bool = False
     lines: int | None = None  # most lines allowed; None = the role's default
+    breaks: tuple[int, ...] = ()  # offsets in `text` where the editor broke the line (| or a list of lines)
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,8 @@ class Story:
     kicker: str = ""
     headline: Headline | None = None
     subhead: str = ""
+    kicker_breaks: tuple[int, ...] = ()  # explicit line breaks, as Headline.breaks
+    subhead_breaks: tuple[int, ...] = ()
     byline: str = ""
     continues: str = ""  # page label the rest jumps to
     see_also: str = ""  # page label of related coverage

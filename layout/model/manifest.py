@@ -25,7 +25,7 @@ from layout.errors import ManifestError, Problem
 from layout.model import photos as photo_files
 from layout.model import yamlpos
 from layout.model.bodies import MAX_BODY_BYTES, TEXT_SUFFIXES, body, split_paragraphs
-from layout.model.checker import AUTO, FRAME_KEYS, Checker, kind
+from layout.model.checker import AUTO, FRAME_KEYS, Checker, display_text, kind
 from layout.model.edition import Box, BylineStyle, Edition, Frame, Headline, Page, PendingFrame, Photo, Section, Story
 from layout.model.jumps import check_jumps
 from layout.model.markup import parse_body
@@ -444,10 +444,14 @@ def _story(ck: Checker, v: Any, path: str, claim, slotted: Slotted) -> Story | N
         lines = hm.get("lines")
         if lines is not None:
             lines = ck.integer(lines, f"{path}.headline.lines", 1, 6)
-        headline = Headline(ck.line(hm.get("text"), f"{path}.headline.text", True), size_pt, face,
-                            ck.boolean(hm.get("vertical"), f"{path}.headline.vertical"), lines)
+        text, breaks = display_text(ck, hm.get("text"), f"{path}.headline.text", True)
+        headline = Headline(text, size_pt, face, ck.boolean(hm.get("vertical"), f"{path}.headline.vertical"), lines,
+                            breaks)
     elif h is not None:
-        headline = Headline(ck.line(h, f"{path}.headline"))
+        text, breaks = display_text(ck, h, f"{path}.headline")
+        headline = Headline(text, breaks=breaks)
+    kicker, kicker_breaks = display_text(ck, m.get("kicker"), f"{path}.kicker")
+    subhead, subhead_breaks = display_text(ck, m.get("subhead"), f"{path}.subhead")
     paragraphs, markup = parse_body(body(ck, m.get("body"), f"{path}.body", sid))
     byline_style = None
     raw_style = m.get("byline_style")
@@ -468,8 +472,8 @@ def _story(ck: Checker, v: Any, path: str, claim, slotted: Slotted) -> Story | N
     if fr is None:
         return None
     return Story(id=sid, frame=fr, columns=cols, paragraphs=paragraphs,
-                 kicker=ck.line(m.get("kicker"), f"{path}.kicker"), headline=headline,
-                 subhead=ck.line(m.get("subhead"), f"{path}.subhead"), byline=ck.line(m.get("byline"), f"{path}.byline"),
+                 kicker=kicker, headline=headline, subhead=subhead, kicker_breaks=kicker_breaks,
+                 subhead_breaks=subhead_breaks, byline=ck.line(m.get("byline"), f"{path}.byline"),
                  continues=ck.text(m.get("continues"), f"{path}.continues"),
                  see_also=ck.text(m.get("see_also"), f"{path}.see_also"),
                  balance=ck.boolean(m.get("balance"), f"{path}.balance"), photos=tuple(photos), where=ck.where(path),

@@ -26,7 +26,8 @@ from layout.page.grid import FrameArea
 from layout.page.keys import StoryKey
 from layout.page.photo import compose_photo
 from layout.page.place import Placer, color
-from layout.text.typeset import Cursor, TextSetter, fit_headline_size, set_block, set_vertical
+from layout.text.headlines import fit_headline_size, set_display, set_vertical
+from layout.text.typeset import Cursor, TextSetter, set_block
 
 
 @dataclass(frozen=True)
@@ -229,18 +230,20 @@ class StoryComposer:
                 vitems, strip, strip_cols = self._vertical_headline(page, src, area.right, line, bottom)
                 items += vitems
                 area_w -= strip
-                vertical = True
-            for role_name, text in (("kicker", src.kicker), ("headline", h.text if h and not h.vertical else ""),
-                                    ("subhead", src.subhead)):
+            for role_name, text, breaks in (
+                    ("kicker", src.kicker, src.kicker_breaks),
+                    ("headline", h.text if h and not h.vertical else "", h.breaks if h else ()),
+                    ("subhead", src.subhead, src.subhead_breaks)):
                 if not text:
                     continue
                 role = st.role(role_name)
                 if role_name == "headline" and h is not None:
-                    block = fit_headline_size(text, role, self.fonts, area_w, st, size=h.size, face=h.face,
-                                              max_lines=h.lines, story=key, page=page.label, where=src.where)
+                    block = fit_headline_size(text, role, self.fonts, area_w, st, breaks=breaks, size=h.size,
+                                              face=h.face, max_lines=h.lines, story=key, page=page.label,
+                                              where=src.where)
                 else:
-                    block = set_block(text, role, self.fonts, area_w, st, story=key, page=page.label,
-                                      where=src.where, justify=False)
+                    block = set_display(text, role, self.fonts, area_w, st, breaks=breaks, story=key,
+                                        page=page.label, where=src.where)
                 its, used = placer.block(block, area_x, line, role, key, role_name)
                 items += its
                 line += used
@@ -352,8 +355,8 @@ class StoryComposer:
         assert h is not None
         role = st.role("headline")
         height = (bottom - line) * st.leading - st.leading
-        vb = set_vertical(h.text, role, self.fonts, height, size=h.size, face=h.face, story=story.id,
-                          page=page.label, where=story.where)
+        vb = set_vertical(h.text, role, self.fonts, height, breaks=h.breaks, size=h.size, face=h.face,
+                          max_lines=h.lines, story=story.id, page=page.label, where=story.where)
         # the strip takes whole basic columns, so the text beside it stays on the column grid
         pitch = st.column_width + st.gutter
         strip_cols = max(1, math.ceil((vb.width + 2 * st.em + st.gutter) / pitch - 1e-9))

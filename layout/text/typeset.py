@@ -2,8 +2,9 @@
 
 In: paragraphs, the FontBook metrics of a text role, a size and a measure in pt.
 Out: `TextLine`s whose runs are positioned relative to the line's left edge and
-baseline; flow.py places them on the page grid.  Also headline copyfitting and
-vertical (竖排) setting.
+baseline; flow.py places them on the page grid.  Also display texts (kicker, headline,
+subhead: balanced lines broken between words, where phrasing.py chooses; the editor's
+explicit breaks kept), headline copyfitting and vertical (竖排) setting.
 
 All measuring is done in em by linebreak.py and scaled here, so a body measure that is a
 whole number of em (the character grid) stays exact.
@@ -15,11 +16,10 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
-from layout.errors import CompositionError, FontError, Problem
+from layout.errors import FontError, Problem
 from layout.fonts.catalogue import FontBook, RoleMetrics, describe
 from layout.model.edition import Where
 from layout.model.styles import Role, Style
-from layout.text import cjk
 from layout.text.linebreak import Line, PreparedText, Run, break_lines, line_runs
 from layout.text.marked import FaceSpan, Intertitles, reface, right_at
 from layout.text.spacing import NO_BREAK_SPACE, normalise_spaces, removed_spaces, shift_offset
@@ -286,7 +286,7 @@ def _face_runs(runs: list[Run], metrics: RoleMetrics, size: float, shift: float)
     return out
 
 
-# -- headlines -------------------------------------------------------------------
+# -- headlines ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class SetBlock:
     """A small block of set lines (kicker, headline, byline, caption...)."""
@@ -305,6 +305,7 @@ def set_block(text: str, role: Role, fonts: FontBook, measure: float, style: Sty
               size: float | None = None, face: str | None = None, max_lines: int = 99,
               story: str = "", page: str = "", where: Where | None = None,
               justify: bool | None = None) -> SetBlock:
+    """Running text set greedily, like body text (bylines, captions, box text, jump lines)."""
     face = face or role.face
     size = size or role.size
     check_coverage(fonts, face, text, story, page, where)
@@ -315,112 +316,3 @@ def set_block(text: str, role: Role, fonts: FontBook, measure: float, style: Sty
     lines, _ = setter.lines(Cursor(), measure, max_lines)
     leading = role.leading * size / role.size if role.leading else size * 1.2
     return SetBlock(tuple(lines), size, leading, metrics.face.key)
-
-
-def fits(text: str, role: Role, fonts: FontBook, measure: float, style: Style, size: float,
-         face: str, max_lines: int) -> SetBlock | None:
-    metrics = fonts.metrics(face)
-    setter = TextSetter((text,), metrics, size, style, indent_chars=0.0, justify=False, align=role.align,
-                        latin_gap=role.latin_gap)
-    lines, cur = setter.lines(Cursor(), measure, max_lines + 1)
-    if len(lines) > max_lines:
-        return None
-    if len(lines) > 1 and any(len(ln.text) < 2 for ln in lines):
-        return None
-    leading = role.leading * size / role.size
-    return SetBlock(tuple(lines), size, leading, metrics.face.key)
-
-
-def fit_headline_size(text: str, role: Role, fonts: FontBook, measure: float, style: Style, *,
-                      size: float | None = None, face: str | None = None, max_lines: int | None = None,
-                      story: str = "", page: str = "", where: Where | None = None) -> SetBlock:
-    """The largest size of the role's range that sets `text` within max_lines lines."""
-    face = face or role.face
-    check_coverage(fonts, face, text, story, page, where)
-    max_lines = max_lines or role.max_lines
-    candidates = [size] if size else list(role.sizes or (role.size,))
-    for s in candidates:
-        block = fits(text, role, fonts, measure, style, s, face, max_lines)
-        if block is not None:
-            return block
-    smallest = candidates[-1]
-    raise CompositionError(Problem.at(
-        where, f"headline of story {story!r} on page {page} does not fit {measure:.0f} pt in {max_lines} line(s) "
-        f"even at {smallest:g} pt: {text!r}",
-        hint="shorten it, allow more lines (headline: {text: ..., lines: 2}) or widen the frame"))
-
-
-@dataclass(frozen=True, slots=True)
-class VGlyph:
-    x: float  # left of the cell, pt from the block's left
-    y: float  # baseline, pt from the block's top
-    text: str
-    face: str
-
-
-@dataclass(frozen=True)
-class VerticalBlock:
-    glyphs: tuple[VGlyph, ...]
-    width: float
-    height: float
-    size: float
-
-
-def set_vertical(text: str, role: Role, fonts: FontBook, height: float, *, size: float | None = None,
-                 face: str | None = None, story: str = "", page: str = "",
-                 where: Where | None = None) -> VerticalBlock:
-    """竖排: top to bottom, columns right to left, vertical punctuation forms, upright digits.
-
-    Two-digit numbers share one cell (纵中横); longer digit runs take a cell per digit.
-    """
-    face = face or role.face
-    candidates = [size] if size else list(role.sizes or (role.size,))
-    cells = _vertical_cells(text)
-    chosen = None
-    for s in candidates:
-        per_col = int(height // s)
-        if per_col >= 1 and math.ceil(len(cells) / per_col) <= 2:
-            chosen = s
-            break
-    if chosen is None:
-        raise CompositionError(Problem.at(
-            where, f"vertical headline of story {story!r} on page {page} does not fit {height:.0f} pt",
-            hint="shorten it or make the frame taller"))
-    s = chosen
-    all_text = "".join(cells)
-    check_coverage(fonts, face, all_text, story, page, where)
-    metrics = fonts.metrics(face)
-    per_col = int(height // s)
-    ncols = math.ceil(len(cells) / per_col)
-    gap = s * 0.25
-    width = ncols * s + (ncols - 1) * gap
-    asc = metrics.face.ascent
-    glyphs = []
-    for k, cell in enumerate(cells):
-        col, row = divmod(k, per_col)
-        left = width - (col + 1) * s - col * gap
-        top = row * s
-        w = sum(metrics.widths[c] for c in cell) * s
-        fk = metrics.fallback[cell[0]].key if cell[0] in metrics.fallback else metrics.face.key
-        glyphs.append(VGlyph(left + (s - w) / 2, top + asc * s, cell, fk))
-    rows = min(len(cells), per_col)
-    return VerticalBlock(tuple(glyphs), width, rows * s, s)
-
-
-def _vertical_cells(text: str) -> list[str]:
-    cells: list[str] = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch.isascii() and ch.isdigit():
-            j = i
-            while j < len(text) and text[j].isascii() and text[j].isdigit():
-                j += 1
-            run = text[i:j]
-            cells.extend([run] if len(run) == 2 else list(run))
-            i = j
-            continue
-        if not ch.isspace():
-            cells.append(cjk.VERTICAL_FORMS.get(ch, ch))
-        i += 1
-    return cells
