@@ -219,7 +219,7 @@ def break_lines(p: PreparedText, measure: float, indent: float = 0.0, start: int
         if e >= n:
             e = n
         elif e <= s:
-            e = s + 1  # not even one character fits: set it anyway (measure too narrow)
+            e = forced_end(p, s, s + 1)  # not even one character fits: set it anyway (measure too narrow)
         elif not allowed[e]:
             j = allowed.find(1, e + 1, n)
             if j < 0:
@@ -232,7 +232,8 @@ def break_lines(p: PreparedText, measure: float, indent: float = 0.0, start: int
                 k = allowed.rfind(1, 1, e)
                 if k > s:
                     e = k  # 后推出: push characters down, the line is stretched
-                # else: no legal break at all (a word longer than the measure): cut at e
+                else:  # no legal break at all (a word longer than the measure): cut it
+                    e = forced_end(p, s, e)
         end = _trim_end(text, s, e)
         nxt = e
         while nxt < n and text[nxt] == " ":
@@ -243,6 +244,26 @@ def break_lines(p: PreparedText, measure: float, indent: float = 0.0, start: int
     if lines and lines[-1].last and len(lines) >= 2:
         _no_lone_last_char(p, lines)
     return lines
+
+
+def forced_end(p: PreparedText, s: int, e: int) -> int:
+    """Where to cut a line that has no legal break (a word wider than the measure): at e,
+    moved back so that no mark that may not start a line starts the next one (5.2|% ->
+    5.|2%), or, failing that, at most SQUEEZE_LOOKAHEAD characters on."""
+    text, n, no_start = p.text, p.n, p.no_start
+
+    def may_start(k: int) -> bool:
+        while k < n and text[k] == " ":
+            k += 1
+        return k >= n or text[k] not in no_start
+
+    for k in range(e, s, -1):
+        if may_start(k):
+            return k
+    for k in range(e + 1, min(n, e + SQUEEZE_LOOKAHEAD) + 1):
+        if may_start(k):
+            return k
+    return e
 
 
 def _lone(text: str, s: int, e: int) -> bool:
