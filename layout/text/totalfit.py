@@ -44,7 +44,9 @@ WORST = 0.25  # em: above this only a token wider than the slack may force a lin
 BEAM = 4  # line starts kept per line: the cheapest few (active breakpoints)
 MARGIN = 300.0
 RETRY_ABOVE = 20000.0
-LOOK_BACK = 1000  # lines set greedily before the first costly one are searched again
+LOOK_BACK = 10  # lines before a costly one that a window searches again
+AHEAD = 2  # and lines after it
+CHUNK = 8  # lines the greedy breaker sets at a time, checked before it goes on
 MAX_CHARS = 12_000  # longer paragraphs (pathological copy) are broken greedily
 # costs, in demerits (a solid line costs 0)
 SQUEEZE_PER_EM = 8.0  # punctuation compression inside a line (clreq allows it on any line)
@@ -140,48 +142,77 @@ def total_fit(p: PreparedText, measure: float, indent: float = 0.0, start: int =
     return _fit(p, measure, indent, start, line_coster(p))
 
 
-def _fit(p: PreparedText, measure: float, indent: float, start: int, line_cost: Coster) -> list[Line] | None:
+def _fit(p: PreparedText, measure: float, indent: float, start: int, line_cost: Coster,
+         stop: int | None = None) -> list[Line] | None:
     """A first search keeps only line starts within MARGIN of the cheapest; when its best
     setting still holds a very loose line, a second one keeps the BEAM cheapest starts
     whatever their cost, so that a costlier start that avoids that line is not lost."""
-    got = _search(p, measure, indent, start, MARGIN, line_cost)
+    got = _search(p, measure, indent, start, MARGIN, line_cost, stop)
     if got is None or got[0] < RETRY_ABOVE:
         return None if got is None else got[1]
-    return _search(p, measure, indent, start, float("inf"), line_cost)[1]
+    lines = got[1]  # (nothing before the first line can relieve it: no second search for it alone)
+    if all((line_cost(ln.start, ln.end, ln.measure, p.start_trim(ln.start), ln.last) or 0.0) < VERY_LOOSE_PENALTY
+           for ln in lines[1:]):
+        return lines
+    got = _search(p, measure, indent, start, float("inf"), line_cost, stop)
+    assert got is not None
+    return got[1]
 
 
 def break_paragraph(p: PreparedText, measure: float, indent: float = 0.0, start: int = 0) -> list[Line]:
     """All the lines of p.text[start:], as the build sets justified text.
 
-    The greedy breaker's lines are kept up to LOOK_BACK lines before the first one it would
-    letter-space beyond LOOSE (or that is otherwise costly); from there on the paragraph is
-    set by total fit.  Most paragraphs have no such line, or have it late, so this costs a
-    fraction of a search from the first line, and the look-back is longer than the few lines
-    over which compression can absorb a pushed-down character.  Pathological paragraphs
-    (over MAX_CHARS characters) stay greedy."""
-    lines = break_lines(p, measure, indent, start)
-    if len(lines) < 2 or p.n - lines[0].start > MAX_CHARS:
-        return lines
+    Total fit where it matters: the greedy breaker sets the paragraph; from LOOK_BACK lines
+    before the first line it would letter-space beyond LOOSE (or that is otherwise costly),
+    the search re-sets the paragraph up to AHEAD lines past that line, and the greedy
+    breaker continues from the search's cheapest next line start; and so on, each window
+    starting further on.  Most paragraphs have no such line, and the lines between windows
+    are set solid anyway, so this costs a fraction of a search over every line, for the
+    same letter-spacing (the look-back is longer than the few lines over which compression
+    can absorb a pushed-down character).  Pathological paragraphs (over MAX_CHARS
+    characters) stay greedy."""
+    if p.n - start > MAX_CHARS:
+        return break_lines(p, measure, indent, start)
     line_cost = line_coster(p)
-    text = p.text
-    trouble = -1
-    for k, ln in enumerate(lines):
-        s = ln.start
-        trim = p.start_trim(s)
-        cost = line_cost(s, ln.end, ln.measure, trim, ln.last)
-        if cost is None or cost >= LOOSE_PENALTY or (ln.last and k and _lone(text, s, ln.end)):
-            trouble = k
-            break
-    if trouble < 0:
-        return lines
-    j = max(0, trouble - LOOK_BACK)
-    rest = _fit(p, measure, indent, lines[j].start, line_cost)
-    assert rest is not None
-    return lines[:j] + rest
+    text, kern, adv = p.text, p.kern, p.adv
+    trim_opening, blank_left = p.trim_opening, cjk.BLANK_LEFT
+    lines: list[Line] = []
+    floor = checked = 0  # windows start at `floor` or later; lines before `checked` are settled
+    while True:
+        if not lines or not lines[-1].last:  # the greedy breaker sets a few more lines
+            more = break_lines(p, measure, indent, lines[-1].next if lines else start, CHUNK)
+            if not more:
+                return lines
+            lines += more
+        trouble = -1
+        for k in range(checked, len(lines)):
+            ln = lines[k]
+            s = ln.start
+            trim = kern[s]  # PreparedText.start_trim, inlined
+            if trim_opening and text[s] in blank_left and adv[s] >= 0.99:
+                trim += 0.5
+            cost = line_cost(s, ln.end, ln.measure, trim, ln.last)
+            if cost is None or cost >= LOOSE_PENALTY or (ln.last and k and _lone(text, s, ln.end)):
+                trouble = k
+                break
+        if trouble < 0:
+            if lines[-1].last:
+                return lines
+            checked = len(lines)
+            continue
+        j = max(floor, trouble - LOOK_BACK)
+        window = _fit(p, measure, indent, lines[j].start, line_cost, trouble - j + 1 + AHEAD)
+        assert window is not None
+        lines[j:] = window
+        if window[-1].last:
+            return lines
+        checked, floor = len(lines), j + 1
 
 
-def _search(p: PreparedText, measure: float, indent: float, start: int, margin: float, line_cost: Coster
-            ) -> tuple[float, list[Line]] | None:
+def _search(p: PreparedText, measure: float, indent: float, start: int, margin: float, line_cost: Coster,
+            stop: int | None = None) -> tuple[float, list[Line]] | None:
+    """The search proper: line by line from `start`, to the paragraph's end, or for `stop`
+    lines only (then the lines to the cheapest start of the next line; `Line.last` False)."""
     text, n, cum = p.text, p.n, p.cum
     s0 = start
     while s0 < n and text[s0] == " ":
@@ -196,14 +227,21 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
         cand = bytearray(cand)
         for b in soft:
             cand[b] = 1
-    shr_cum, kern, adv = p.shr_cum, p.kern, p.adv
+    shr_cum, shr, kern, adv, special_cum = p.shr_cum, p.shr, p.kern, p.adv, p.special_cum
     trim_opening = p.trim_opening
+    blank_right = _BLANK_RIGHT
+    # with a margin below a loose line's cost, a start followed by ideographs only needs its
+    # natural end: nothing in it can be squeezed, and an end one character earlier would be
+    # letter-spaced beyond LOOSE, costlier than the natural end by more than the margin
+    plain_shortcut = margin < LOOSE_PENALTY
     blank_left = cjk.BLANK_LEFT
     inf = float("inf")
     best_final, final = inf, None
     layer: list[tuple[float, int]] = [(0.0, s0)]  # (cost, start) of this line's starts, cheapest first
     back: list[dict[int, tuple[int, int]]] = []  # per line: next start -> (its start, its end)
     while layer:
+        if stop is not None and len(back) == stop and (final is None or layer[0][0] + LINE < best_final):
+            return layer[0][0], _lines(p, back, (len(back), layer[0][1], -1), measure, indent, s0)
         nxt: dict[int, float] = {}
         came: dict[int, tuple[int, int]] = {}
         lasts: list[tuple[int, int, float, float, float, bool]] = []  # ends needing more care
@@ -231,11 +269,20 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
                     continue  # another line cannot be cheaper than none
                 e0 = n - 1
                 feasible = True
+            elif plain_shortcut and special_cum[e0 + 1] == special_cum[s]:
+                total = c + (line_cost(s, e0, avail, trim, False) if base + avail - cum[e0] > EPS else 0.0)
+                if total + margin < bound:
+                    bound = total + margin
+                if total < nxt.get(e0, inf):
+                    nxt[e0] = total
+                    came[e0] = (s, e0)
+                continue
             else:  # ends past the natural fit, while punctuation compression can take them
                 feasible = False
                 e = cand.find(1, e0 + 1, n + 1)
-                # (a quick bound first: at most the squeezable space and a line-end half em)
-                while e > 0 and cum[e] - base - avail <= shr_cum[e] - shr_cum[s] + 0.5 + EPS:
+                # (a quick bound first: the squeezable space, and half an em for a mark at the end)
+                while e > 0 and cum[e] - base - avail <= shr_cum[e] - shr_cum[s] + EPS + (
+                        0.5 - shr[e - 1] if text[e - 1] in blank_right else 0.0):
                     if e >= n or text[e] == " " or text[e - 1] == " ":  # the last line, or spaces
                         if line_cost(s, _trim(text, s, e), avail, trim, False) is not None:
                             lasts.append((s, e, c, avail, trim, False))  # costed below
@@ -262,6 +309,13 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
                     lasts.append((s, e, c, avail, trim, False))
                     e = cand.rfind(1, s + 1, e)
                     continue
+                if c + LOOSE_PENALTY > bound:  # then only a line spaced within LOOSE can be kept:
+                    d = avail - (cum[e] - base)  # not one short by more (even if gaps take ½ em)
+                    if d > LOOSE * (e - s - 1) + EPS:
+                        gaps = kern[s + 1:e]
+                        gaps = len(gaps) - gaps.count(0.0) + text.count(" ", s, e - 1)
+                        if d - gaps * (HAN_LATIN_MAX - HAN_LATIN_GAP) > LOOSE * (e - s - 1) + EPS:
+                            break
                 lc = line_cost(s, e, avail, trim, False)
                 total = c + lc
                 if total > bound:
@@ -324,7 +378,7 @@ def _lines(p: PreparedText, back: list[dict[int, tuple[int, int]]], final: tuple
            measure: float, indent: float, s0: int) -> list[Line]:
     text, cum, n = p.text, p.cum, p.n
     k, s, end = final
-    spans = [(s, end, n)]
+    spans = [(s, end, n)] if end >= 0 else []  # (end -1: the path to a next line's start s)
     while k > 0:
         k -= 1
         prev, e = back[k][s]
@@ -332,11 +386,12 @@ def _lines(p: PreparedText, back: list[dict[int, tuple[int, int]]], final: tuple
         s = prev
     spans.reverse()
     out = []
+    start_trim = p.start_trim
     for s, e, nx in spans:
         end = e
         while end > s and text[end - 1] == " ":
             end -= 1
         ind = indent if s == 0 else 0.0
-        out.append(Line(s, end, nx, cum[end] - cum[s] - p.start_trim(s), measure - ind, ind, nx >= n))
+        out.append(Line(s, end, nx, cum[end] - cum[s] - start_trim(s), measure - ind, ind, nx >= n))
     return out
 
