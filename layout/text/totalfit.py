@@ -55,13 +55,15 @@ SPACING = 60.0  # letter-spacing of LOOSE em; grows with its square
 LOOSE_PENALTY = 600.0
 VERY_LOOSE_PENALTY = 20_000.0
 WORST_PENALTY = 1_000_000.0
+UNFILLED = 10 * WORST_PENALTY  # a line that cannot reach the measure (nothing to space): ragged
 MEASURE_WORD_BREAK = 300.0  # 112|项: the last adjustment before letter-spacing beyond LOOSE
+DATE_BREAK = 500.0  # 2026|年, 8|月: read as one unit even more than a count, so later still
 LONE_LAST = 100_000.0  # 孤字不成行: a paragraph's last line holding one character
 LINE = 10.0  # per line: of two settings otherwise alike, the shorter one
 
 _HAN = "\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u3007"
-# a number and its measure word (112|项, 1000|元) may part at a cost; a date never (2026年8月19日)
-_DIGIT_HAN = re.compile(rf"\d(?=[{_HAN}])(?![年月日时分秒号])")
+_DIGIT_HAN = re.compile(rf"\d(?=[{_HAN}])")
+_DATE_UNITS = frozenset("年月日时分秒号")
 _BLANK_RIGHT = cjk.BLANK_RIGHT
 
 
@@ -115,7 +117,7 @@ def line_coster(p: PreparedText) -> Coster:
                 base += GAP_STRETCH
                 d -= room * gaps
         if slots <= 0:
-            return base + WORST_PENALTY + VERY_LOOSE_PENALTY
+            return base + UNFILLED
         tc = d / slots
         base += SPACING * (tc / LOOSE) ** 2
         if tc > LOOSE - EPS:  # (as the eye, and an audit, sees 0.05 em: loose)
@@ -129,11 +131,12 @@ def line_coster(p: PreparedText) -> Coster:
     return cost
 
 
-def _measure_word_breaks(p: PreparedText) -> set[int]:
-    """Positions between a digit and an ideograph (82|万, 112|项): no break for the greedy
-    breaker (house rule in `PreparedText`), a costed one here."""
-    glue = p.glue
-    return {m.end() for m in _DIGIT_HAN.finditer(p.text) if not glue[m.end()] and not p.allowed[m.end()]}
+def _measure_word_breaks(p: PreparedText) -> dict[int, float]:
+    """Positions between a number and an ideograph (82|万, 112|项, 2026|年) with their cost:
+    no break for the greedy breaker (a house rule in `PreparedText`), a costed one here."""
+    text, glue, allowed = p.text, p.glue, p.allowed
+    return {b: DATE_BREAK if text[b] in _DATE_UNITS else MEASURE_WORD_BREAK
+            for b in (m.end() for m in _DIGIT_HAN.finditer(text)) if not glue[b] and not allowed[b]}
 
 
 def total_fit(p: PreparedText, measure: float, indent: float = 0.0, start: int = 0) -> list[Line] | None:
@@ -292,7 +295,7 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
                     if lc is None:
                         break
                     feasible = True
-                    total = c + lc + (MEASURE_WORD_BREAK if e in soft else 0.0)
+                    total = c + lc + (soft.get(e, 0.0) if soft else 0.0)
                     if total > bound:
                         break
                     if total + margin < bound:
@@ -320,8 +323,8 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
                 total = c + lc
                 if total > bound:
                     break
-                if e in soft:
-                    total += MEASURE_WORD_BREAK
+                if soft and e in soft:
+                    total += soft[e]
                 if total <= bound:
                     if total + margin < bound:
                         bound = total + margin
@@ -342,10 +345,10 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
             if lc is None:  # too wide even squeezed: only a forced cut may be
                 if not forced:
                     continue
-                lc = WORST_PENALTY + VERY_LOOSE_PENALTY
+                lc = UNFILLED
             total = c + lc
-            if e in soft:
-                total += MEASURE_WORD_BREAK
+            if soft and e in soft:
+                total += soft[e]
             if nx >= n:
                 if s > s0 and _lone(text, s, end):
                     total += LONE_LAST
