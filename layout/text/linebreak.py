@@ -11,10 +11,13 @@ How (clreq §line_adjustment, "先挤进，后推出"):
    between ideographs and Latin/digits, the allowed break positions (kinsoku tables in
    cjk.py plus unbreakable clusters: Latin words, numbers with their units, ——, ……) and
    cumulative sums of widths and of squeezable space.
-2. `break_lines` finds each line end by bisection on the cumulative widths (cost per
-   line, not per character).  If the first character that does not fit may not start a
-   line, the line first tries to squeeze it in (compressing punctuation), and only then
-   pushes characters down to the previous allowed break.  Lines never overhang.
+2. `break_lines` (greedy, one line at a time) finds each line end by bisection on the
+   cumulative widths (cost per line, not per character).  If the first character that does
+   not fit may not start a line, the line first tries to squeeze it in (compressing
+   punctuation), and only then pushes characters down to the previous allowed break.  Lines
+   never overhang; a line with no legal break at all is cut where no closing or postfix
+   mark starts the next one (`forced_end`).  Justified body text is broken paragraph-wide
+   by totalfit.py, which keeps this breaker for ragged text and pathological paragraphs.
 3. A paragraph's last line never holds a single character (孤字不成行): one character is
    pulled down from the line above when that line can spare it.
 4. `line_runs` justifies a line: squeeze in clreq order (line-end mark, brackets and

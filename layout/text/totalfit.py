@@ -16,13 +16,19 @@ How:
     letter-spacing, whose cost rises steeply: a strong penalty above `LOOSE` (0.05 em
     between ideographs), a prohibitive one above `VERY_LOOSE` (0.15 em) and a still larger
     one above `WORST` (0.25 em), which only a token wider than the line's slack forces.
-* Breaks between a number and its measure word (112|项), which the greedy breaker never
-  takes, are candidates here with a `MEASURE_WORD_BREAK` cost: a last resort, taken only to
-  avoid a very loose line.
+* Breaks between a number and its measure word (112|项, 2026|年), which the greedy breaker
+  never takes, are candidates here with a `MEASURE_WORD_BREAK` (`DATE_BREAK`) cost: the last
+  adjustment before letter-spacing beyond LOOSE.
 * The search runs line by line and keeps the `BEAM` cheapest line starts of each line
-  ("active breakpoints"), so its cost is linear in the paragraph: a few candidate ends per
-  start, each costed in constant time.  Paragraphs over `MAX_CHARS` characters are left to
-  the greedy breaker (bounded time and memory for pathological copy).
+  ("active breakpoints") within `MARGIN` of the cheapest, so its cost is linear in the
+  paragraph: a few candidate ends per start, each costed in constant time.  When the best
+  setting it finds still holds a very loose line after the first, it searches once more
+  without the margin.
+* `break_paragraph` (what the build uses) runs the search in windows: from `LOOK_BACK`
+  lines before each line the greedy breaker would letter-space beyond LOOSE to `AHEAD`
+  lines after it, the greedy breaker setting the lines in between; that keeps breaking at
+  more than a million characters a second (benchmarks/typeset.py).  Paragraphs over
+  `MAX_CHARS` characters are left to the greedy breaker (bounded time and memory).
 
 Kinsoku is not a cost: only positions `PreparedText.allowed` permits (plus the measure-word
 breaks) are candidates, so no solution can start a line with a closing mark.
@@ -42,8 +48,8 @@ LOOSE = 0.05  # em between ideographs: above this a line reads as letter-spaced
 VERY_LOOSE = 0.15  # em: above this a line is a typographic fault
 WORST = 0.25  # em: above this only a token wider than the slack may force a line
 BEAM = 4  # line starts kept per line: the cheapest few (active breakpoints)
-MARGIN = 300.0
-RETRY_ABOVE = 20000.0
+MARGIN = 300.0  # demerits: starts costlier than the cheapest by more are dropped (see _fit)
+RETRY_ABOVE = 20_000.0  # a best setting costing this much holds a very loose line: search again
 LOOK_BACK = 10  # lines before a costly one that a window searches again
 AHEAD = 2  # and lines after it
 CHUNK = 8  # lines the greedy breaker sets at a time, checked before it goes on
@@ -272,7 +278,7 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
                     continue  # another line cannot be cheaper than none
                 e0 = n - 1
                 feasible = True
-            elif plain_shortcut and special_cum[e0 + 1] == special_cum[s]:
+            elif plain_shortcut and e0 > s and special_cum[e0 + 1] == special_cum[s]:
                 total = c + (line_cost(s, e0, avail, trim, False) if base + avail - cum[e0] > EPS else 0.0)
                 if total + margin < bound:
                     bound = total + margin
