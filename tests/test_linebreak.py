@@ -212,3 +212,14 @@ def test_a_number_keeps_its_measure_word():
         assert len(lines) > 2  # breaks to check
         for a, b in zip(lines, lines[1:]):
             assert not (text[a.end - 1].isdigit() and cjk.is_ideograph(text[b.start])), text[a.start:b.end]
+
+
+@pytest.mark.parametrize("k", range(3, 14))
+def test_a_word_wider_than_the_measure_is_cut_where_no_postfix_mark_starts_a_line(k):
+    # no legal break inside "ABC…" and the marks after it: the cut moves back into the word,
+    # never leaving ".", "%" or ")" at the start of the next line (the "。." and "。%")
+    text = "中国" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[:k] + ".%)" + "城市发展" * 3
+    p, w, lines = set_all(text, measure=4.0, indent=0.0)
+    assert "".join(text[ln.start:ln.next] for ln in lines) == text
+    for ln in lines[1:]:
+        assert text[ln.start] not in ".%)", [text[x.start:x.end] for x in lines]

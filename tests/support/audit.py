@@ -4,6 +4,7 @@ kinsoku faults, justification, baseline grid, letter-spacing.  Test-only.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from layout.pdf.verify import PdfChar, pdf_page_chars
@@ -136,7 +137,11 @@ def audit_pdf(pdf_bytes: bytes, body_size: float, widths: dict[str, float], leve
             if not nb:
                 continue
             for y, *_ in ls:
-                if nb[0] - 0.5 <= y <= nb[-1] + 0.5:
+                # as typo_audit: only where the next column has a body line within one body
+                # size (a column left short, or a gap between two stories, is not counted)
+                k = bisect_left(nb, y)
+                near = min(abs(y - b) for b in nb[max(0, k - 1):k + 1])
+                if near <= body_size:
                     out.grid_considered += 1
-                    out.grid_aligned += any(abs(y - b) <= 0.5 for b in nb)
+                    out.grid_aligned += near <= 0.5
     return out
