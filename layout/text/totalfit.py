@@ -152,18 +152,19 @@ def total_fit(p: PreparedText, measure: float, indent: float = 0.0, start: int =
 
 
 def _fit(p: PreparedText, measure: float, indent: float, start: int, line_cost: Coster,
-         stop: int | None = None) -> list[Line] | None:
+         stop: int | None = None, cands: tuple[bytearray, dict[int, float]] | None = None) -> list[Line] | None:
     """A first search keeps only line starts within MARGIN of the cheapest; when its best
     setting still holds a very loose line, a second one keeps the BEAM cheapest starts
     whatever their cost, so that a costlier start that avoids that line is not lost."""
-    got = _search(p, measure, indent, start, MARGIN, line_cost, stop)
+    cands = cands or _candidates(p)
+    got = _search(p, measure, indent, start, MARGIN, line_cost, stop, cands)
     if got is None or got[0] < RETRY_ABOVE:
         return None if got is None else got[1]
     lines = got[1]  # (nothing before the first line can relieve it: no second search for it alone)
     if all((line_cost(ln.start, ln.end, ln.measure, p.start_trim(ln.start), ln.last) or 0.0) < VERY_LOOSE_PENALTY
            for ln in lines[1:]):
         return lines
-    got = _search(p, measure, indent, start, float("inf"), line_cost, stop)
+    got = _search(p, measure, indent, start, float("inf"), line_cost, stop, cands)
     assert got is not None
     return got[1]
 
@@ -186,6 +187,7 @@ def break_paragraph(p: PreparedText, measure: float, indent: float = 0.0, start:
     text, kern, adv = p.text, p.kern, p.adv
     trim_opening, blank_left = p.trim_opening, cjk.BLANK_LEFT
     lines: list[Line] = []
+    cands = None
     floor = checked = 0  # windows start at `floor` or later; lines before `checked` are settled
     while True:
         if not lines or not lines[-1].last:  # the greedy breaker sets a few more lines
@@ -196,6 +198,8 @@ def break_paragraph(p: PreparedText, measure: float, indent: float = 0.0, start:
         trouble = -1
         for k in range(checked, len(lines)):
             ln = lines[k]
+            if -EPS <= ln.measure - ln.width <= EPS and not ln.last:
+                continue  # set solid: costs nothing
             s = ln.start
             trim = kern[s]  # PreparedText.start_trim, inlined
             if trim_opening and text[s] in blank_left and adv[s] >= 0.99:
@@ -210,7 +214,8 @@ def break_paragraph(p: PreparedText, measure: float, indent: float = 0.0, start:
             checked = len(lines)
             continue
         j = max(floor, trouble - LOOK_BACK)
-        window = _fit(p, measure, indent, lines[j].start, line_cost, trouble - j + 1 + AHEAD)
+        cands = cands or _candidates(p)
+        window = _fit(p, measure, indent, lines[j].start, line_cost, trouble - j + 1 + AHEAD, cands)
         assert window is not None
         lines[j:] = window
         if window[-1].last:
@@ -218,8 +223,20 @@ def break_paragraph(p: PreparedText, measure: float, indent: float = 0.0, start:
         checked, floor = len(lines), j + 1
 
 
+def _candidates(p: PreparedText) -> tuple[bytearray, dict[int, float]]:
+    """Where a line may end: the legal breaks, and the costed measure-word breaks."""
+    soft = _measure_word_breaks(p)
+    cand = p.allowed
+    if soft:
+        cand = bytearray(cand)
+        for b in soft:
+            cand[b] = 1
+    return cand, soft
+
+
 def _search(p: PreparedText, measure: float, indent: float, start: int, margin: float, line_cost: Coster,
-            stop: int | None = None) -> tuple[float, list[Line]] | None:
+            stop: int | None = None, cands: tuple[bytearray, dict[int, float]] | None = None
+            ) -> tuple[float, list[Line]] | None:
     """The search proper: line by line from `start`, to the paragraph's end, or for `stop`
     lines only (then the lines to the cheapest start of the next line; `Line.last` False)."""
     text, n, cum = p.text, p.n, p.cum
@@ -230,12 +247,7 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
         return 0.0, []
     if n - s0 > MAX_CHARS:
         return None
-    soft = _measure_word_breaks(p)
-    cand = p.allowed
-    if soft:
-        cand = bytearray(cand)
-        for b in soft:
-            cand[b] = 1
+    cand, soft = cands or _candidates(p)
     shr_cum, shr, kern, adv, special_cum = p.shr_cum, p.shr, p.kern, p.adv, p.special_cum
     trim_opening = p.trim_opening
     blank_right = _BLANK_RIGHT
@@ -254,11 +266,12 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
         nxt: dict[int, float] = {}
         came: dict[int, tuple[int, int]] = {}
         lasts: list[tuple[int, int, float, float, float, bool]] = []  # ends needing more care
+        line = LINE
         # a candidate costing more than the cheapest one of this line + margin is not kept;
         # the cheapest starts go first, so that the bound is tight early
         bound = inf
         for c, s in layer:
-            c += LINE
+            c += line
             if c >= best_final or c > bound:
                 break
             avail = measure - indent if s == 0 else measure
@@ -325,7 +338,8 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
                         gaps = len(gaps) - gaps.count(0.0) + text.count(" ", s, e - 1)
                         if d - gaps * (HAN_LATIN_MAX - HAN_LATIN_GAP) > LOOSE * (e - s - 1) + EPS:
                             break
-                lc = line_cost(s, e, avail, trim, False)
+                d = avail - (cum[e] - base)
+                lc = 0.0 if -EPS <= d <= EPS else line_cost(s, e, avail, trim, False)  # (solid: free)
                 total = c + lc
                 if total > bound:
                     break
@@ -364,10 +378,13 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
                 nxt[nx] = total
                 came[nx] = (s, e)
         back.append(came)
-        layer = sorted([(v, k) for k, v in nxt.items()])[:BEAM] if len(nxt) > 1 else [(v, k) for k, v in nxt.items()]
-        if len(layer) > 1:
+        if len(nxt) > 1:
+            layer = sorted([(v, k) for k, v in nxt.items()])[:BEAM]
             floor = layer[0][0] + margin
-            layer = [node for node in layer if node[0] <= floor]
+            if layer[-1][0] > floor:
+                layer = [node for node in layer if node[0] <= floor]
+        else:
+            layer = [(v, k) for k, v in nxt.items()]
     assert final is not None  # every start has a candidate end, and the last line always fits
     return best_final, _lines(p, back, final, measure, indent, s0)
 
