@@ -234,7 +234,7 @@ def test_letter_spacing_of_the_built_sample(sample_build, sample_prepared, sampl
     measurements("paragraph breaking (built sample PDF)",
                  f"{len(gaps)} full body lines: {100 * loose:.2f} % loose (> 0.05 em), {100 * very:.2f} % very loose "
                  f"(> 0.15 em), median {statistics.median(gaps):.3f} em, {len(worst)} looser than 0.25 em")
-    assert loose <= 0.03  # greedy breaking: 7.6 %; the rest are mostly first lines (nothing before them)
+    assert loose <= 0.025  # greedy breaking: 7.6 %; about half the rest are first lines (nothing before them)
     assert very <= 0.002  # greedy: 1.4 %
     exceptions, _ = sample_exceptions
     assert all(t in exceptions for _, t in worst), (worst, list(exceptions))

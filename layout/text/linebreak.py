@@ -21,8 +21,9 @@ How (clreq §line_adjustment, "先挤进，后推出"):
 3. A paragraph's last line never holds a single character (孤字不成行): one character is
    pulled down from the line above when that line can spare it.
 4. `line_runs` justifies a line: squeeze in clreq order (line-end mark, brackets and
-   commas, Han–Latin gaps, stops) or stretch (Han–Latin gaps and spaces up to ½ em,
-   then equal spacing between characters, never inside unbreakable clusters).
+   commas, Han–Latin gaps, stops) or stretch (a line-end mark that was compressed against
+   the opening mark now starting the next line back to full width, Han–Latin gaps and
+   spaces up to ½ em, then equal spacing between characters, never inside clusters).
 """
 
 from __future__ import annotations
@@ -349,7 +350,14 @@ def _runs_slow(p: PreparedText, line: Line, delta: float, x0: float) -> list[Run
             need -= total * f
         slots = 0
         tc = 0.0
-    else:  # stretch: ① ② Han–Latin gaps and spaces up to ½ em, ③ equal spacing
+    else:  # stretch: ⓪ line-end mark, ① ② Han–Latin gaps and spaces up to ½ em, ③ equal spacing
+        give = fadv[e - 1] - adv[-1]
+        if EPS < give <= delta + EPS and text[e - 1] in cjk.BLANK_RIGHT:
+            # ⓪ a mark compressed against the opening mark that now starts the next line
+            # (，“ ：“ ）（) stands alone at the line end: it takes its full width again (all
+            # of it or nothing, so that the line still ends on the measure, as ① does)
+            adv[-1] += give
+            delta -= give
         if delta > EPS:
             idx = [i for i in range(1, e - s) if gap[i] > EPS or text[s + i - 1] == " "]
             if idx:

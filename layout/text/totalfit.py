@@ -12,8 +12,9 @@ How:
   arrays of `PreparedText`, mirroring what `line_runs` will do to set it:
   - too wide: clreq compression (先挤进) — the line-end mark to half width, then brackets,
     commas, Han–Latin gaps and stops inside the line — cheap, proportional to the squeeze;
-  - too narrow: Han–Latin gaps and spaces widen up to ½ em (cheap), then the remainder is
-    letter-spacing, whose cost rises steeply: a strong penalty above `LOOSE` (0.05 em
+  - too narrow: a line-end mark compressed against the next line's opening mark (，“)
+    takes its full width (free), Han–Latin gaps and spaces widen up to ½ em (cheap), then
+    the remainder is letter-spacing, whose cost rises steeply: a strong penalty above `LOOSE` (0.05 em
     between ideographs), a prohibitive one above `VERY_LOOSE` (0.15 em) and a still larger
     one above `WORST` (0.25 em), which only a token wider than the line's slack forces.
 * Breaks between a number and its measure word (112|项, 2026|年), which the greedy breaker
@@ -84,7 +85,7 @@ def line_coster(p: PreparedText) -> Coster:
     Mirrors `line_runs`: a line-end mark gives its whole half em first; then squeeze, or
     widen gaps and spaces to ½ em and letter-space the rest over the non-glued slots.
     """
-    text, cum, shr, shr_cum, adv = p.text, p.cum, p.shr, p.shr_cum, p.adv
+    text, cum, shr, shr_cum, adv, fadv = p.text, p.cum, p.shr, p.shr_cum, p.adv, p.fadv
     special_cum, kern, count_glue, count = p.special_cum, p.kern, p.glue.count, text.count
     blank_right = _BLANK_RIGHT
     room = HAN_LATIN_MAX - HAN_LATIN_GAP
@@ -110,7 +111,14 @@ def line_coster(p: PreparedText) -> Coster:
                 return -d * SQUEEZE_PER_EM
         if d <= EPS:
             return base
-        # stretch by d em: gaps and spaces up to ½ em, then letter-spacing
+        # stretch by d em: a line-end mark compressed against the opening mark after it takes
+        # its full width again (free: a full-width mark at a line end is the norm), then gaps
+        # and spaces up to ½ em, then letter-spacing
+        i = end - 1
+        if EPS < fadv[i] - adv[i] <= d + EPS and text[i] in blank_right:
+            d -= fadv[i] - adv[i]
+            if d <= EPS:
+                return base
         slots = end - s - 1
         if special_cum[end] != special_cum[s + 1]:  # not ideographs only: gaps, glued clusters
             slots -= count_glue(1, s + 1, end)
