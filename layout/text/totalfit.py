@@ -52,7 +52,7 @@ BEAM = 4  # line starts kept per line: the cheapest few (active breakpoints)
 MARGIN = 300.0  # demerits: starts costlier than the cheapest by more are dropped (see _fit)
 RETRY_ABOVE = 20_000.0  # a best setting costing this much holds a very loose line: search again
 LOOK_BACK = 10  # lines before a costly one that a window searches again
-AHEAD = 1  # and lines after it
+AHEAD = 2  # and lines after it
 CHUNK = 8  # lines the greedy breaker sets at a time, checked before it goes on
 MAX_CHARS = 12_000  # longer paragraphs (pathological copy) are broken greedily
 # costs, in demerits (a solid line costs 0)
