@@ -294,7 +294,7 @@ def test_body_digits_are_solid_in_the_pdf(built, fonts, broadsheet):
     widths = fonts.metrics(broadsheet.role("body").face).widths
     size = broadsheet.role("body").size
     solid = pairs(chars, "8", "月", size) + pairs(chars, "8", "日", size) + pairs(chars, "8", "亩", size)
-    assert len(solid) >= 18  # 6 paragraphs x 3
+    assert len(solid) >= 16  # 6 paragraphs x 3, less the odd number parted from its unit at a line end (totalfit)
     for p, q in solid:  # the advance from the digit to its measure word is the digit's advance
         assert abs(step(p, q, widths)) < TOL, (p, q)
     # before a number: no gap, only the letter-spacing of its line (the step 北京 = the step 京8)

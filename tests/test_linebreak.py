@@ -212,3 +212,25 @@ def test_a_number_keeps_its_measure_word():
         assert len(lines) > 2  # breaks to check
         for a, b in zip(lines, lines[1:]):
             assert not (text[a.end - 1].isdigit() and cjk.is_ideograph(text[b.start])), text[a.start:b.end]
+
+
+@pytest.mark.parametrize("k", range(3, 14))
+def test_a_word_wider_than_the_measure_is_cut_where_no_postfix_mark_starts_a_line(k):
+    # no legal break inside "ABC…" and the marks after it: the cut moves back into the word,
+    # never leaving ".", "%" or ")" at the start of the next line (the "。." and "。%")
+    text = "中国" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[:k] + ".%)" + "城市发展" * 3
+    p, w, lines = set_all(text, measure=4.0, indent=0.0)
+    assert "".join(text[ln.start:ln.next] for ln in lines) == text
+    for ln in lines[1:]:
+        assert text[ln.start] not in ".%)", [text[x.start:x.end] for x in lines]
+
+
+def test_a_mark_compressed_against_the_next_lines_opening_mark_is_full_width_at_the_line_end():
+    # "：“" is set 1.5 em inside a line; broken between the two, the colon stands alone at the
+    # end of a line that must be spread: it takes its whole em back before any letter-spacing
+    text = "中" * 10 + "：“" + "ABCDEFGH" + "”" + "城市" * 10
+    p, w, lines = set_all(text, measure=12.0, indent=0.0)
+    assert text[lines[0].start:lines[0].end] == "中" * 10 + "："
+    runs = line_runs(p, lines[0])
+    assert abs(right_edge(runs, w) - 12.0) < 1e-9  # the colon's full em ends on the measure
+    assert [r.tc for r in runs] == [pytest.approx(0.1)]  # (12 - 11 em) over 10 spaces, not 1.5 em

@@ -85,6 +85,30 @@ def _fill(setter: TextSetter, start: Cursor, slots: list[Slot], caps: list[int],
     return placed, cur, body_done, not pending_tail and not pending_head, used
 
 
+def _even_out(setter: TextSetter, start: Cursor, slots: list[Slot], caps: list[int], head: list[TextLine],
+              tail: list[TextLine], best: tuple) -> tuple:
+    """Balanced columns filled in order leave the last one short by up to columns - 1 lines
+    (19, 19, 17): move lines from earlier columns onward, one at a time from the right,
+    while the text still fits, so that no column ends more than a line above another."""
+    caps = caps[:]
+    for _ in range(len(slots) * 2):
+        used = best[4]
+        if max(used) - min(used) <= 1:
+            break
+        moved = False
+        for k in range(len(slots) - 2, -1, -1):
+            if used[k] - used[-1] > 1 and caps[k] > 0:
+                trial = caps[:]
+                trial[k] = used[k] - 1
+                got = _fill(setter, start, slots, trial, head, tail)
+                if got[2] and got[3]:
+                    caps, best, moved = trial, got, True
+                    break
+        if not moved:
+            break
+    return best
+
+
 def pour(setter: TextSetter, start: Cursor, slots: list[Slot], head: list[TextLine] | None = None,
          tail: list[TextLine] | None = None, jump: TextLine | None = None, balance: bool = False) -> Flow:
     head, tail = head or [], tail or []
@@ -117,6 +141,9 @@ def pour(setter: TextSetter, start: Cursor, slots: list[Slot], head: list[TextLi
         if best is None:
             caps_b = [max(0, min(s.last, lo) - s.first) for s in slots]
             best = _fill(setter, start, slots, caps_b, head, tail)
+        else:
+            best = _even_out(setter, start, slots, [max(0, min(s.last, hi) - s.first) for s in slots], head, tail,
+                             best)
         placed, cur, done, extras, used = best
     body = [p for p in placed if p.kind == "body"]
     chars = sum(_chars(p.text) for p in body)

@@ -14,15 +14,17 @@ on the left half of their em box (blank right half), opening marks on the right 
 from __future__ import annotations
 
 # cl-01 opening brackets and quotes: blank LEFT half in GB fonts.
-OPENING = frozenset("‘“（〔［｛〈《「『【〖〘｟(［[{")
+OPENING = frozenset("‘“（〔［｛〈《「『【〖〘｟〝«(［[{")
 # cl-02 closing brackets and quotes: blank RIGHT half.
-CLOSING_BRACKETS = frozenset("’”）〕］｝〉》」』】〗〙｠)]}")
+CLOSING_BRACKETS = frozenset("’”）〕］｝〉》」』】〗〙｠〟»)]}")
 # cl-06/07 + GB §5.1.1–5.1.3: pause and stop marks; GB places them bottom-left, blank right half.
 COMMAS = frozenset("，、；")  # clreq compression step ⑤
 STOPS = frozenset("。．？！：")  # clreq compression step ⑦ (colon positioned like a stop in GB)
-HALFWIDTH_STOPS = frozenset(",.;:?!")
+# ASCII closing and postfix marks obey the same line-start rule as their full-width forms,
+# wherever they stand (after a Latin run too: "5.2%", "。.", "GDP."), see _BASIC_NO_START
+HALFWIDTH_STOPS = frozenset(",.;:?!‼⁇⁈⁉")
 # cl-05 middle dots; GB §5.1.7.  Fixed width, never at a line start.
-MIDDLE_DOTS = frozenset("·・‧")
+MIDDLE_DOTS = frozenset("·・‧•")
 # cl-03 connectors (GB §5.1.6): never at a line start.
 CONNECTORS = frozenset("–～〜‐")
 SOLIDUS = frozenset("/／")
@@ -40,7 +42,8 @@ BLANK_LEFT = OPENING
 
 # --- kinsoku levels (clreq table, typesetting.md §1.1) ---------------------------
 _BASIC_NO_START = (CLOSING_BRACKETS | COMMAS | STOPS | HALFWIDTH_STOPS | MIDDLE_DOTS | CONNECTORS
-                   | SOLIDUS | SUFFIX_SYMBOLS | frozenset("々〻ー゠"))
+                   | SOLIDUS | SUFFIX_SYMBOLS | frozenset("‥々〻ー゠ヽヾゝゞ")
+                   | frozenset("ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ"))  # cl-09/10/11 (JLREQ)
 _BASIC_NO_END = OPENING | PREFIX_SYMBOLS
 
 NO_START = {

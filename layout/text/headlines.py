@@ -17,7 +17,6 @@ from layout.text.linebreak import EPS, SQUEEZE_LOOKAHEAD, Line, PreparedText
 from layout.text.spacing import normalise_spaces, removed_spaces, shift_offset
 from layout.text.typeset import SetBlock, TextLine, TextSetter, check_coverage, set_block
 
-
 _EDGE_SPACES = " \u3000"  # a space at a break (a clause space, U+3000, too) is not set
 
 

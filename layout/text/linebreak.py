@@ -12,15 +12,19 @@ How (clreq §line_adjustment, "先挤进，后推出"):
    is an ordinary character boundary), the allowed break positions (kinsoku tables in
    cjk.py plus unbreakable clusters: Latin words, numbers with their units, ——, ……) and
    cumulative sums of widths and of squeezable space.
-2. `break_lines` finds each line end by bisection on the cumulative widths (cost per
-   line, not per character).  If the first character that does not fit may not start a
-   line, the line first tries to squeeze it in (compressing punctuation), and only then
-   pushes characters down to the previous allowed break.  Lines never overhang.
+2. `break_lines` (greedy, one line at a time) finds each line end by bisection on the
+   cumulative widths (cost per line, not per character).  If the first character that does
+   not fit may not start a line, the line first tries to squeeze it in (compressing
+   punctuation), and only then pushes characters down to the previous allowed break.  Lines
+   never overhang; a line with no legal break at all is cut where no closing or postfix
+   mark starts the next one (`forced_end`).  Justified body text is broken paragraph-wide
+   by totalfit.py, which keeps this breaker for ragged text and pathological paragraphs.
 3. A paragraph's last line never holds a single character (孤字不成行): one character is
    pulled down from the line above when that line can spare it.
 4. `line_runs` justifies a line: squeeze in clreq order (line-end mark, brackets and
-   commas, Han–Latin gaps, stops) or stretch (Han–Latin gaps and spaces up to ½ em,
-   then equal spacing between characters, never inside unbreakable clusters).
+   commas, Han–Latin gaps, stops) or stretch (a line-end mark that was compressed against
+   the opening mark now starting the next line back to full width, Han–Latin gaps and
+   spaces up to ½ em, then equal spacing between characters, never inside clusters).
 """
 
 from __future__ import annotations
@@ -233,7 +237,7 @@ def break_lines(p: PreparedText, measure: float, indent: float = 0.0, start: int
         if e >= n:
             e = n
         elif e <= s:
-            e = s + 1  # not even one character fits: set it anyway (measure too narrow)
+            e = forced_end(p, s, s + 1)  # not even one character fits: set it anyway (measure too narrow)
         elif not allowed[e]:
             j = allowed.find(1, e + 1, n)
             if j < 0:
@@ -246,7 +250,8 @@ def break_lines(p: PreparedText, measure: float, indent: float = 0.0, start: int
                 k = allowed.rfind(1, 1, e)
                 if k > s:
                     e = k  # 后推出: push characters down, the line is stretched
-                # else: no legal break at all (a word longer than the measure): cut at e
+                else:  # no legal break at all (a word longer than the measure): cut it
+                    e = forced_end(p, s, e)
         end = _trim_end(text, s, e)
         nxt = e
         while nxt < n and text[nxt] == " ":
@@ -257,6 +262,26 @@ def break_lines(p: PreparedText, measure: float, indent: float = 0.0, start: int
     if lines and lines[-1].last and len(lines) >= 2:
         _no_lone_last_char(p, lines)
     return lines
+
+
+def forced_end(p: PreparedText, s: int, e: int) -> int:
+    """Where to cut a line that has no legal break (a word wider than the measure): at e,
+    moved back so that no mark that may not start a line starts the next one (5.2|% ->
+    5.|2%), or, failing that, at most SQUEEZE_LOOKAHEAD characters on."""
+    text, n, no_start = p.text, p.n, p.no_start
+
+    def may_start(k: int) -> bool:
+        while k < n and text[k] == " ":
+            k += 1
+        return k >= n or text[k] not in no_start
+
+    for k in range(e, s, -1):
+        if may_start(k):
+            return k
+    for k in range(e + 1, min(n, e + SQUEEZE_LOOKAHEAD) + 1):
+        if may_start(k):
+            return k
+    return e
 
 
 def _lone(text: str, s: int, e: int) -> bool:
@@ -297,10 +322,21 @@ def line_runs(p: PreparedText, line: Line, justify: bool = True) -> list[Run]:
     trim = p.start_trim(s) - p.kern[s]
     x0 = line.indent - trim
     k = e - s
-    if delta >= -EPS and p.special_cum[e] - p.special_cum[s + 1 if k > 1 else s] == 0 and not trim:
+    if delta >= -EPS and not trim and (p.special_cum[e] - p.special_cum[s + 1 if k > 1 else s] == 0
+                                       or _regular(p, s, e)):
         tc = delta / (k - 1) if k > 1 and delta > EPS else 0.0
         return [Run(x0, text[s:e], tc)]
     return _runs_slow(p, line, delta, x0)
+
+
+def _regular(p: PreparedText, s: int, e: int) -> bool:
+    """Every character of [s, e) at its font's advance, no gap or kerning after the first,
+    nothing glued, no space: spread like a line of ideographs, with one text operator (most
+    lines with punctuation are; a few C-level list operations instead of the per-character
+    loop of `_runs_slow`)."""
+    kern = p.kern[s + 1:e]
+    return (kern.count(0.0) == len(kern) and p.adv[s:e] == p.fadv[s:e] and not p.glue.count(1, s + 1, e)
+            and " " not in p.text[s:e - 1])
 
 
 def _runs_slow(p: PreparedText, line: Line, delta: float, x0: float) -> list[Run]:
@@ -339,7 +375,14 @@ def _runs_slow(p: PreparedText, line: Line, delta: float, x0: float) -> list[Run
             need -= total * f
         slots = 0
         tc = 0.0
-    else:  # stretch: ① ② Han–Latin gaps and spaces up to ½ em, ③ equal spacing
+    else:  # stretch: ⓪ line-end mark, ① ② Han–Latin gaps and spaces up to ½ em, ③ equal spacing
+        give = fadv[e - 1] - adv[-1]
+        if EPS < give <= delta + EPS and text[e - 1] in cjk.BLANK_RIGHT:
+            # ⓪ a mark compressed against the opening mark that now starts the next line
+            # (，“ ：“ ）（) stands alone at the line end: it takes its full width again (all
+            # of it or nothing, so that the line still ends on the measure, as ① does)
+            adv[-1] += give
+            delta -= give
         if delta > EPS:
             idx = [i for i in range(1, e - s) if gap[i] > EPS or text[s + i - 1] == " "]
             if idx:

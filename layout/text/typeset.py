@@ -23,6 +23,7 @@ from layout.model.styles import Role, Style
 from layout.text.linebreak import Line, PreparedText, Run, break_lines, line_runs
 from layout.text.marked import FaceSpan, Intertitles, reface, right_at
 from layout.text.spacing import NO_BREAK_SPACE, normalise_spaces, removed_spaces, shift_offset
+from layout.text.totalfit import break_paragraph
 
 
 # not frozen: built ~10^5 times per edition, and a frozen dataclass is several times dearer to construct; never mutated
@@ -115,6 +116,10 @@ class TextSetter:
         self._titles = intertitles.indexes if intertitles is not None else frozenset()
         self._title_lines: dict[tuple[int, float], list[TextLine]] = {}
         self._prepared: dict[int, PreparedText] = {}
+        # justified paragraphs are broken whole (total fit) once per measure and start; a flow
+        # that resumes a paragraph at one of those lines (the next column) continues the same
+        # setting: (para, measure, line start) -> (that setting, index of the line)
+        self._broken: dict[tuple[int, float, int], tuple[list[Line], int]] = {}
 
     def prepared(self, i: int) -> PreparedText:
         p = self._prepared.get(i)
@@ -153,7 +158,7 @@ class TextSetter:
                 para, off = para + 1, 0
                 continue
             p = self.prepared(para)
-            brk = break_lines(p, em, self._indent(para), off, max_lines - rows)
+            brk = self._break(p, para, em, off, max_lines - rows)
             for ln in brk:
                 out.append(self._text_line(p, para, ln, em))
             rows += len(brk)
@@ -174,9 +179,23 @@ class TextSetter:
             if para in self._titles:
                 total += self._title_rows(para, measure)
             else:
-                total += len(break_lines(self.prepared(para), em, self._indent(para), off))
+                total += len(self._break(self.prepared(para), para, em, off, None))
             para, off = para + 1, 0
         return total
+
+    def _break(self, p: PreparedText, para: int, em: float, off: int, max_lines: int | None) -> list[Line]:
+        """Lines of paragraph `para` from `off`: the whole paragraph's total fit when justified
+        (computed once, then sliced), greedy for ragged settings (headlines, captions)."""
+        if not self.justify:
+            return break_lines(p, em, self._indent(para), off, max_lines)
+        got = self._broken.get((para, em, off))
+        if got is None:
+            lines = break_paragraph(p, em, self._indent(para), off)
+            for i, ln in enumerate(lines):
+                self._broken[(para, em, ln.start)] = (lines, i)
+            got = self._broken[(para, em, off)] = (lines, 0)
+        lines, i = got
+        return lines[i:] if max_lines is None else lines[i:i + max_lines]
 
     def _title_rows(self, para: int, measure: float) -> int:
         return self._intertitle(para, measure)[-1].rows

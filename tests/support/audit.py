@@ -1,5 +1,5 @@
 """The typographic audit of a written PDF, mirroring ../shared/tools/typo_audit.py:
-kinsoku faults, justification, baseline grid.  Test-only.
+kinsoku faults, justification, baseline grid, letter-spacing.  Test-only.
 """
 
 from __future__ import annotations
@@ -19,6 +19,9 @@ class PdfAudit:
     spreads: list[float] = field(default_factory=list)  # per column: spread of justified right edges
     grid_considered: int = 0
     grid_aligned: int = 0
+    # per full body line (not a paragraph's last) with at least 4 pairs of adjacent ideographs:
+    # the median space between them in em (0 = set solid), and the line's text
+    spacing: list[tuple[float, str]] = field(default_factory=list)
 
     @property
     def grid_share(self) -> float:
@@ -95,20 +98,21 @@ def audit_pdf(pdf_bytes: bytes, body_size: float, widths: dict[str, float], leve
                         col = -1  # wider than its column (a merged text column): not measured, as typo_audit
                     lines.append((col, y, seg))
                     start = i
-        bycol: dict[int, list[tuple[float, float, float, str]]] = {}
+        bycol: dict[int, list[tuple[float, float, float, str, list[PdfChar]]]] = {}
         for col, y, cs in lines:
             text = "".join(c.ch for c in cs)
             x1 = cs[-1].x + widths.get(cs[-1].ch, 1.0) * body_size
-            bycol.setdefault(col, []).append((y, cs[0].x, x1, text))
+            bycol.setdefault(col, []).append((y, cs[0].x, x1, text, cs))
         out.lines += len(lines)
         bycol.pop(-1, None)
         for col, ls in bycol.items():
             ls.sort()
-            right = max(set(round(x1 * 2) / 2 for _, _, x1, _ in ls), key=[round(x1 * 2) / 2 for _, _, x1, _ in ls].count)
-            lefts = [round(x0 * 2) / 2 for _, x0, _, _ in ls]
+            right = max(set(round(x1 * 2) / 2 for _, _, x1, _, _ in ls),
+                        key=[round(x1 * 2) / 2 for _, _, x1, _, _ in ls].count)
+            lefts = [round(x0 * 2) / 2 for _, x0, _, _, _ in ls]
             lmode = max(set(lefts), key=lefts.count)
             edges = []
-            for i, (y, x0, x1, text) in enumerate(ls):
+            for i, (y, x0, x1, text, cs) in enumerate(ls):
                 if text[0] in no_start:
                     out.kinsoku.append(f"p{pno + 1} col {col + 1}: starts {text[:6]}")
                 if text[-1] in no_end:
@@ -121,6 +125,11 @@ def audit_pdf(pdf_bytes: bytes, body_size: float, widths: dict[str, float], leve
                     shifts = (0.0, 0.5, 1.0) if text[-1] in cjk.BLANK_RIGHT else (0.0,)
                     k = min(shifts, key=lambda s: abs(x1 - s * body_size - right))
                     edges.append(x1 - k * body_size)
+                    gaps = sorted((b.x - a.x - widths.get(a.ch, 1.0) * body_size) / body_size
+                                  for a, b in zip(cs, cs[1:]) if cjk.is_ideograph(a.ch) and cjk.is_ideograph(b.ch))
+                    if len(gaps) >= 4:
+                        mid = len(gaps) // 2
+                        out.spacing.append((gaps[mid] if len(gaps) % 2 else (gaps[mid - 1] + gaps[mid]) / 2, text))
             if len(edges) > 1:
                 out.spreads.append(max(edges) - min(edges))
         for col, ls in bycol.items():
