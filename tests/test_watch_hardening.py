@@ -239,7 +239,9 @@ def test_cli_watch_with_output_inside_the_edition_folder_does_not_loop(tmp_path)
         assert not _wait_for(q, "built", 0.3, seen), f"a build with no edit: {seen}"
         lead = folder / "lead.txt"
         lead.write_text("江城新闻稿开头改写。" + lead.read_text(encoding="utf-8"), encoding="utf-8")
-        _, stderr = proc.communicate(timeout=120)
+        # not communicate(): the reader thread owns stdout (both reading it, lines were lost)
+        proc.wait(timeout=120)
+        stderr = proc.stderr.read()
     finally:
         if proc.poll() is None:
             proc.kill()
