@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from test_compose import write_edition
 
 from layout.build.pipeline import BuildOptions, build
+
+# builds and writes whole (small) editions, or runs processes: not the fast core
+pytestmark = pytest.mark.slow
 
 
 def test_rebuild_reuses_unchanged_pages_and_stays_byte_identical(tmp_path):

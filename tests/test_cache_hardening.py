@@ -25,6 +25,9 @@ from layout.build.session import BuildSession
 from layout.page.compose import Composer
 from layout.pdf.verify import pdf_text
 
+# builds and writes whole (small) editions, or runs processes: not the fast core
+pytestmark = pytest.mark.slow
+
 LABELS = ["A1", "A2", "A3", "T1"]
 SEEN = {"A1": "江城发布112项核心医疗技术成果", "A2": "城市更新激活发展新动能"}  # headlines set on those pages
 

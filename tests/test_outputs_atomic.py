@@ -23,6 +23,9 @@ from layout.build import staging
 from layout.build.pipeline import BuildOptions, build
 from layout.cli import app
 
+# builds and writes whole (small) editions, or runs processes: not the fast core
+pytestmark = pytest.mark.slow
+
 EDITION_PDF = "江城日报-2026-08-19.pdf"
 PAGES = ("A1", "A2", "A3", "T1")
 

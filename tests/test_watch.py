@@ -17,6 +17,9 @@ from layout.model.filler import filler_text
 from layout.page.fidelity import normalise
 from layout.pdf.verify import pdf_text
 
+# builds and writes whole (small) editions, or runs processes: not the fast core
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -21,6 +21,9 @@ from test_compose import write_edition
 from layout.build.pipeline import BuildOptions
 from layout.build.watch import Watcher
 
+# builds and writes whole (small) editions, or runs processes: not the fast core
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 EDITION_PDF = "江城日报-2026-08-19.pdf"
 LABELS = ("A1", "A2", "A3", "T1")
