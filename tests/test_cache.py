@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from test_compose import write_edition
 
 from layout.build.pipeline import BuildOptions, build
+from tests.support.editions import write_edition
 
 # builds and writes whole (small) editions, or runs processes: not the fast core
 pytestmark = pytest.mark.slow

@@ -17,13 +17,13 @@ from dataclasses import fields, is_dataclass
 from pathlib import Path
 
 import pytest
-from test_compose import write_edition
 
 from layout.build.cache import MAGIC, PageCache, PageKeyMemo, decode_entry, encode_entry
 from layout.build.pipeline import BuildOptions, build, prepare
 from layout.build.session import BuildSession
 from layout.page.compose import Composer
 from layout.pdf.verify import pdf_text
+from tests.support.editions import write_edition
 
 # builds and writes whole (small) editions, or runs processes: not the fast core
 pytestmark = pytest.mark.slow

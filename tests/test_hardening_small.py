@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 from PIL import Image as PILImage
-from test_compose import write_edition
 from typer.testing import CliRunner
 
 from layout.build.pipeline import BuildOptions, build, compose_all, prepare
@@ -26,6 +25,7 @@ from layout.errors import CompositionError, ManifestError, StyleError
 from layout.model.manifest import load_edition
 from layout.page.display import GlyphRun
 from layout.page.furniture import FLOOR
+from tests.support.editions import write_edition
 
 ROOT = Path(__file__).resolve().parent.parent
 STYLE = ROOT / "styles" / "broadsheet.yaml"

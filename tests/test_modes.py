@@ -8,11 +8,11 @@ import json
 import pytest
 from PIL import Image as PILImage
 from pypdf import PdfReader
-from test_compose import write_edition
 
 from layout.build.pipeline import BuildOptions, build
 from layout.pdf.preflight import ContentScan, content_key, preflight
 from layout.pdf.verify import pdf_text
+from tests.support.editions import write_edition
 
 
 @pytest.fixture(scope="module")

@@ -16,12 +16,12 @@ import signal
 from pathlib import Path
 
 import pytest
-from test_compose import write_edition
 from typer.testing import CliRunner
 
 from layout.build import staging
 from layout.build.pipeline import BuildOptions, build
 from layout.cli import app
+from tests.support.editions import write_edition
 
 # builds and writes whole (small) editions, or runs processes: not the fast core
 pytestmark = pytest.mark.slow

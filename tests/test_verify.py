@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from test_compose import write_edition
 
 from layout.build.pipeline import compose_all, prepare
 from layout.page.display import GlyphRun
@@ -18,6 +17,7 @@ from layout.page.fidelity import normalise, page_text
 from layout.page.keys import StoryKey
 from layout.pdf.draw import render_page
 from layout.pdf.verify import verify_pdf
+from tests.support.editions import write_edition
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -9,13 +9,13 @@ import time
 from pathlib import Path
 
 import pytest
-from test_compose import write_edition
 
 from layout.build.pipeline import BuildOptions, build
 from layout.build.watch import Watcher
 from layout.model.filler import filler_text
 from layout.page.fidelity import normalise
 from layout.pdf.verify import pdf_text
+from tests.support.editions import write_edition
 
 # builds and writes whole (small) editions, or runs processes: not the fast core
 pytestmark = pytest.mark.slow

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 from PIL import Image as PILImage
-from test_compose import write_edition
 
 from layout.build.pipeline import BuildOptions
 from layout.build.watch import Watcher
+from tests.support.editions import write_edition
 
 # builds and writes whole (small) editions, or runs processes: not the fast core
 pytestmark = pytest.mark.slow

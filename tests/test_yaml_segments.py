@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_compose import write_edition
 
 from layout.model import yamlpos
+from tests.support.editions import write_edition
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = (ROOT / "editions" / "sample" / "edition.yaml").read_text(encoding="utf-8")
