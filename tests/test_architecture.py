@@ -18,9 +18,13 @@ RANK = {
     "text": 3,     # clreq classes, line breaking, paragraph/headline setting, dates
     "page": 4,     # grid, flow, display lists, composition, display-list fidelity
     "pdf": 5,      # drawing, images, assembly, preflight, read-back
-    "build": 6,    # pipeline, staged writes, cache, watch, reports
-    "tools": 7,    # not the pipeline: font preparation, copyfit, scaffold
-    "console": 8, "cli_fonts": 8, "cli": 8, "__main__": 9,   # the command line and its streams
+    "build": 6,    # pipeline, staged writes, cache, watch, reports, the desk-output hook
+    # outputs for each desk, made from a build (build/desk.py's hook) or from its output folder
+    "proof": 7,    # proof rounds (revisions), `layout diff`
+    "archive": 7,  # ALTO, METS/MODS: the archive package
+    "flatplan": 8,  # page previews, the flatplan page, the live server (shows proof rounds' changes)
+    "tools": 9,    # not the pipeline: font preparation, copyfit, scaffold
+    "console": 10, "cli_fonts": 10, "cli": 10, "__main__": 11,   # the command line and its streams
 }
 # modules that may not be imported by anything in the pipeline at all
 OUTSIDE_THE_PIPELINE = {"tools", "console", "cli_fonts", "cli", "__main__"}

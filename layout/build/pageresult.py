@@ -27,6 +27,7 @@ from layout.page.compose import ComposedPage, StoryFit
 from layout.page.display import Bookmark, PageDisplay
 from layout.page.fidelity import PageText
 from layout.page.keys import StoryKey
+from layout.page.record import FrameKind, FrameRecord, PageRecord, PictureRecord, RunRecord
 from layout.pdf.draw import CONTENT_FILTER, PageDrawing
 from layout.pdf.preflight import ContentScan, content_key
 
@@ -40,6 +41,7 @@ class PageResult:
     drawing: PageDrawing  # for the edition document
     pdf: bytes  # the page's own PDF
     scan: tuple[bytes, ContentScan]  # its content stream's content_key and preflight scan
+    record: PageRecord  # every run, frame and picture placed (for the desks' outputs)
 
 
 class Malformed(ValueError):
@@ -83,8 +85,16 @@ def to_plain(r: PageResult) -> tuple[dict, list[bytes]]:
                     "packed": [blob(dr.packed[0]), blob(dr.packed[1])]},
         "pdf": blob(r.pdf),
         "scan": [blob(r.scan[0]), {"rgb": r.scan[1].rgb, "placements": r.scan[1].placements}],
+        "record": _record_plain(r.record),
     }
     return plain, blobs
+
+
+def _record_plain(rec: PageRecord) -> dict:
+    return {"label": rec.label, "width": rec.width, "height": rec.height,
+            "runs": [[r.story, r.role, r.x, r.y, r.face, r.size, r.text, r.tc, r.vertical] for r in rec.runs],
+            "frames": [[f.kind.value, f.owner, f.x, f.y, f.w, f.h] for f in rec.frames],
+            "pictures": [[p.owner, p.x, p.y, p.w, p.h, p.file, list(p.crop)] for p in rec.pictures]}
 
 
 # -- reading: every value checked ------------------------------------------------------
@@ -183,7 +193,7 @@ def from_plain(plain: Any, blobs: Sequence[bytes]) -> PageResult:
             raise Malformed("bad blob reference")
         return blobs[i]
 
-    top = _obj(plain, ("page", "text", "drawing", "pdf", "scan"))
+    top = _obj(plain, ("page", "text", "drawing", "pdf", "scan", "record"))
     pg = _obj(top["page"], ("display", "fits", "findings"))
     dd = _obj(pg["display"], ("label", "width", "height", "bookmarks", "section", "title"))
     display = PageDisplay(_str(dd["label"]), _num(dd["width"]), _num(dd["height"]), (),
@@ -218,6 +228,35 @@ def from_plain(plain: Any, blobs: Sequence[bytes]) -> PageResult:
     scan = (blob(key, 32), ContentScan(_bool(sc["rgb"]), _map(sc["placements"], _num)))
     if scan[0] != content_key(CONTENT_FILTER, drawing.packed[1]):
         raise Malformed("content scan is not of the stored content stream")
-    if not display.label == text.label == drawing.label:
+    record = _record(top["record"])
+    if not display.label == text.label == drawing.label == record.label:
         raise Malformed("parts of different pages")
-    return PageResult(page, text, drawing, pdf, scan)
+    return PageResult(page, text, drawing, pdf, scan, record)
+
+
+def _run(v: Any) -> RunRecord:
+    story, role, x, y, face, size, text, tc, vertical = _list(v, 9)
+    return RunRecord(_str(story), _str(role), _num(x), _num(y), _str(face), _num(size), _str(text), _num(tc),
+                     _bool(vertical))
+
+
+def _frame(v: Any) -> FrameRecord:
+    kind, owner, x, y, w, h = _list(v, 6)
+    try:
+        fk = FrameKind(_str(kind))
+    except ValueError:
+        raise Malformed(f"unknown frame kind {kind!r}") from None
+    return FrameRecord(fk, _str(owner), _num(x), _num(y), _num(w), _num(h))
+
+
+def _picture(v: Any) -> PictureRecord:
+    owner, x, y, w, h, file, crop = _list(v, 7)
+    c = tuple(_int(n) for n in _list(crop, 4))
+    return PictureRecord(_str(owner), _num(x), _num(y), _num(w), _num(h), _str(file), (c[0], c[1], c[2], c[3]))
+
+
+def _record(v: Any) -> PageRecord:
+    rec = _obj(v, ("label", "width", "height", "runs", "frames", "pictures"))
+    return PageRecord(_str(rec["label"]), _num(rec["width"]), _num(rec["height"]),
+                      tuple(_run(r) for r in _list(rec["runs"])), tuple(_frame(f) for f in _list(rec["frames"])),
+                      tuple(_picture(p) for p in _list(rec["pictures"])))

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from layout.build.cache import PageCache
+from layout.build.desk import DeskOutput, FinishedEdition
 from layout.build.pageresult import PageResult
 from layout.build.report import archive_sidecar, fit_report
 from layout.build.session import BuildSession
@@ -36,6 +37,7 @@ from layout.model.yamlpos import Located
 from layout.page.autosize import place_frames
 from layout.page.compose import ComposedPage, Composer
 from layout.page.fidelity import display_fidelity
+from layout.page.record import PageRecord
 from layout.page.grid import check_frames
 from layout.page.story import fallback_findings
 from layout.pdf.assemble import assemble
@@ -57,6 +59,7 @@ class BuildOptions:
     allow_outside: bool = False
     verify: bool = False
     cache: bool = True  # reuse unchanged pages from <out_dir>/.cache
+    desk_outputs: tuple[DeskOutput, ...] = ()  # more files for the desks, written with the PDFs (desk.py)
 
     def __post_init__(self) -> None:
         self.mode = output_profile(self.mode).mode  # a name given as a plain string is checked here
@@ -83,6 +86,8 @@ class BuildResult:
     # --pages only: why the edition could not be made whole ([]: it is whole).  Then
     # `edition_pdf` holds the named pages only, under a name that says so.
     partial: list[str] = field(default_factory=list)
+    records: list[PageRecord] = field(default_factory=list)  # what was placed on each page, in `pages` order
+    desk_files: list[Path] = field(default_factory=list)  # what the desk outputs wrote
 
 
 def prepare(manifest: Path, allow_outside: bool = False, yaml_memo: dict[str, Located] | None = None
@@ -226,6 +231,9 @@ def build(manifest: Path, opts: BuildOptions, session: BuildSession | None = Non
     try:
         with BuildLock(opts.out_dir):
             written = stage_outputs(staged, prep.edition, results, edition_pdf, profile, opts.out_dir / name, job)
+            written.desk = stage_desk_outputs(staged, opts, FinishedEdition(
+                prep.edition, prep.style, prep.fonts, profile, opts.out_dir, results, written.pages,
+                written.edition, edition_pdf, list(findings), bool(missing)))
             staged.commit()
             findings += after_commit("the page cache could not be updated", opts.out_dir, lambda: remember(
                 job, labels, done, written, every, session))
@@ -249,7 +257,8 @@ def result(prep: Prepared, written: Written, results: list[PageResult], findings
     return BuildResult(written.edition, written.pages, [r.page for r in results], findings,
                        [lab for lab in labels if lab in known], clock.total(),
                        Path(path_of(prep.style.source)).resolve(),
-                       [str(r) for r in job.cache.rejected] if job.cache is not None else [], missing)
+                       [str(r) for r in job.cache.rejected] if job.cache is not None else [], missing,
+                       [r.record for r in results], written.desk)
 
 
 def complete_edition(job: PageJob, every: list[str], labels: list[str], jobs: int, done: dict[str, PageResult],
@@ -382,6 +391,21 @@ def write_report(path: Path, report: dict) -> None:
 class Written:
     edition: Path
     pages: dict[str, Path]  # label -> page PDF
+    desk: list[Path] = field(default_factory=list)  # the desk outputs' files
+
+
+def stage_desk_outputs(staged: StagedWrites, opts: BuildOptions, finished: FinishedEdition) -> list[Path]:
+    """Each desk output's files, staged with the PDFs (desk.py); a path outside the output
+    folder is a programming error, refused rather than written."""
+    paths: list[Path] = []
+    root = opts.out_dir.resolve()
+    for desk in opts.desk_outputs:
+        for path, data in desk.files(finished).items():
+            if not path.resolve().is_relative_to(root):
+                raise ValueError(f"{desk.name}: {path} is outside the output folder {opts.out_dir}")
+            staged.add(path, data)
+            paths.append(path)
+    return paths
 
 
 def page_path(out: Path, profile: OutputProfile, edition: Edition, label: str) -> Path:

@@ -28,6 +28,7 @@ from layout.model.modes import OutputProfile
 from layout.page.compose import ComposedPage, Composer
 from layout.page.display import PageDisplay
 from layout.page.fidelity import page_text
+from layout.page.record import record_of
 from layout.pdf.draw import CONTENT_FILTER, draw_page, render_pages
 from layout.pdf.preflight import content_key, scan_content
 from layout.text.dates import pdf_date
@@ -53,7 +54,8 @@ class PageJob:
         """Compose and draw one page and render its own PDF; return only what the build
         needs (the display list's items stay behind)."""
         ed = self.edition
-        cp = self.composer.compose_page(ed.page(label), self.cursors)
+        page = ed.page(label)
+        cp = self.composer.compose_page(page, self.cursors)
         drawing = draw_page(cp.display, self.fonts, self.profile.mode, self.bleed, ed.sha256, self.embedded)
         pdf = render_pages([drawing], self.fonts, font_level=1, author=ed.paper, date=pdf_date(ed.date),
                            embedded=self.embedded)
@@ -61,7 +63,8 @@ class PageJob:
         slim = PageDisplay(d.label, d.width, d.height, (), d.bookmarks, d.section, d.title)
         packed = drawing.packed[1]  # the stream as both PDFs store it (draw._pack)
         scan = (content_key(CONTENT_FILTER, packed), scan_content(zlib.decompress(packed)))
-        result = PageResult(ComposedPage(slim, cp.fits, cp.findings), page_text(d), drawing, pdf, scan)
+        result = PageResult(ComposedPage(slim, cp.fits, cp.findings), page_text(d), drawing, pdf, scan,
+                            record_of(page, d))
         if self.cache is not None:  # deterministic results: stored as soon as made
             self.cache.put(self.keys[label], result)
         return result

@@ -1,0 +1,53 @@
+"""Outputs for the desks, made by the build from what it knows and written with its files.
+
+In: a `FinishedEdition` (a build's pages, texts, records and PDFs before anything is
+written).  Out: more files (proof revisions, previews, a flatplan, ALTO and METS ...),
+staged with the build's own and renamed into place with them: all old or all new, never
+an edition PDF without its archive package or the other way round.
+
+Why a hook and not calls: the desks' outputs live in later stages (layout/proof,
+layout/flatplan, layout/archive), which may use the build but not be used by it.  The
+command line chooses which outputs a build makes and hands them in through
+`BuildOptions.desk_outputs`; the pipeline knows only this protocol.  A desk output that
+raises a LayoutError stops the build before anything is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from layout.build.pageresult import PageResult
+from layout.errors import Finding
+from layout.fonts.catalogue import FontBook
+from layout.model.edition import Edition
+from layout.model.modes import OutputProfile
+from layout.model.styles import Style
+
+
+@dataclass(frozen=True)
+class FinishedEdition:
+    """A build whose outputs are ready but not yet written."""
+
+    edition: Edition
+    style: Style
+    fonts: FontBook
+    profile: OutputProfile
+    out_dir: Path  # the output folder (the build holds its lock while desk outputs run)
+    pages: list[PageResult]  # the pages the edition PDF holds, in edition order
+    page_files: dict[str, Path]  # page label -> where its page PDF is being written
+    edition_file: Path  # where the edition PDF is being written
+    edition_pdf: bytes
+    findings: list[Finding]  # warnings and notes of this build (errors have stopped it)
+    partial: bool  # --pages built an edition that is not whole
+
+
+class DeskOutput(Protocol):
+    """Something a desk needs from every build: files to write beside the PDFs."""
+
+    name: str  # for messages: "proof revision", "ALTO", ...
+
+    def files(self, finished: FinishedEdition) -> dict[Path, bytes]:
+        """Path (inside `finished.out_dir`) -> the bytes to write there."""
+        ...

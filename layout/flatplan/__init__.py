@@ -1,0 +1,1 @@
+"""Page previews and the flatplan (a static page, or served live by `layout watch --serve`)."""

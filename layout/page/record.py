@@ -1,0 +1,120 @@
+"""The page record: what the desks' outputs need to know of a composed page, kept with it.
+
+In: a composed page's display list.  Out: a `PageRecord`, plain data small enough to come
+back from a worker process and to live in the page cache (layout/build/pageresult.py),
+so that a page taken from the cache still has it.
+
+Why a record beside the display list: the build keeps only a slim display (its items
+stay in the worker that drew the page), but the proofreaders' diff, the flatplan and the
+archive's ALTO need every line's position, every frame and every picture, for all pages,
+rebuilt or not.  The record keeps exactly that, in the display list's coordinates (points,
+origin at the trim's top left, y down; a run's y is its baseline), and nothing of styles.
+Widths are not stored: `advances` gives them from the fonts when a consumer needs them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from layout.fonts.catalogue import Face
+from layout.model.edition import Page
+from layout.page.display import GlyphRun, Image, Marker, PageDisplay
+from layout.page.keys import StoryKey
+
+
+class FrameKind(str, Enum):
+    """What a recorded frame holds."""
+
+    STORY = "story"  # a story entry's frame (its key: id, or id~cont for a continuation)
+    PICTURE = "picture"  # a photo's or graphic's frame (its id)
+    BOX = "box"  # a box (导读, 相关报道) (its id)
+    OTHER = "other"  # any other outlined frame a later stage adds (e.g. an ad: its id)
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """One glyph run as set: the characters of `text` from (x, y) on, in `face` at `size`,
+    each advancing by its width plus `tc`; `vertical` runs stack downwards, one em each."""
+
+    story: str  # owner: a story key, a photo/box id, or furniture ("masthead", "folio", ...)
+    role: str  # body, intertitle, headline, kicker, subhead, byline, caption, credit, jump, ...
+    x: float
+    y: float  # baseline
+    face: str  # Face.key
+    size: float
+    text: str
+    tc: float = 0.0
+    vertical: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FrameRecord:
+    kind: FrameKind
+    owner: str  # story key, picture id or box id
+    x: float
+    y: float  # top
+    w: float
+    h: float
+
+
+@dataclass(frozen=True, slots=True)
+class PictureRecord:
+    owner: str  # the photo's id
+    x: float
+    y: float  # top
+    w: float
+    h: float
+    file: str  # the source file as the manifest named it (resolved path)
+    crop: tuple[int, int, int, int]  # source pixels shown (left, top, right, bottom)
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    label: str
+    width: float
+    height: float
+    runs: tuple[RunRecord, ...]  # in drawing order (a story's runs in reading order)
+    frames: tuple[FrameRecord, ...] = ()
+    pictures: tuple[PictureRecord, ...] = ()
+
+    def runs_of(self, owner: str) -> list[RunRecord]:
+        return [r for r in self.runs if r.story == owner]
+
+
+def record_of(page: Page, d: PageDisplay) -> PageRecord:
+    """The record of `page` as composed into `d`."""
+    return page_record(d, {str(StoryKey.of(s)) for s in page.stories}, {p.id for p in page.photos},
+                       {b.id for b in page.boxes})
+
+
+def page_record(d: PageDisplay, stories: set[str], pictures: set[str], boxes: set[str]) -> PageRecord:
+    """The record of a composed page.  `stories`, `pictures` and `boxes`: the owner names
+    of the page's story entries, photos and boxes, which tell frame markers apart."""
+    runs: list[RunRecord] = []
+    frames: list[FrameRecord] = []
+    pics: list[PictureRecord] = []
+    for it in d.items:
+        if isinstance(it, GlyphRun):
+            runs.append(RunRecord(it.story, it.role, it.x, it.y, it.face, it.size, it.text, it.tc, it.vertical))
+        elif isinstance(it, Marker) and it.kind == "frame":
+            kind = (FrameKind.STORY if it.text in stories else FrameKind.PICTURE if it.text in pictures
+                    else FrameKind.BOX if it.text in boxes else FrameKind.OTHER)
+            frames.append(FrameRecord(kind, it.text, it.x, it.y, it.w, it.h))
+        elif isinstance(it, Image):
+            pics.append(PictureRecord(it.id, it.x, it.y, it.w, it.h, str(it.file), tuple(it.crop)))
+    return PageRecord(d.label, d.width, d.height, tuple(runs), tuple(frames), tuple(pics))
+
+
+def advances(run: RunRecord, faces: dict[str, Face]) -> list[float]:
+    """Each character's advance in points as drawn (its width at `size` plus `tc`; one em
+    down for a vertical run).  `faces`: Face.key -> Face (FontBook.faces by key)."""
+    if run.vertical:
+        return [run.size] * len(run.text)
+    widths = faces[run.face].widths
+    return [widths.get(ch, 1.0) * run.size + run.tc for ch in run.text]
+
+
+def faces_by_key(faces: dict[str, Face]) -> dict[str, Face]:
+    """FontBook.faces (by role) re-keyed by Face.key, as runs name them."""
+    return {f.key: f for f in faces.values()}

@@ -1,0 +1,95 @@
+"""The page record (page/record.py) and the desk-output hook (build/desk.py): what the
+desks' outputs read of every page, cached or not, and written with the build's files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from layout.build.desk import FinishedEdition
+from layout.build.pageresult import from_plain, to_plain
+from layout.build.pipeline import BuildOptions, build
+from layout.errors import LayoutError, Problem
+from layout.page.fidelity import STORY_TEXT_ROLES
+from layout.page.record import FrameKind, advances, faces_by_key
+from tests.support.editions import write_edition
+
+
+class _Listing:
+    """A desk output that lists each page's stories, and remembers what it was given."""
+
+    name = "listing"
+
+    def __init__(self, fail: bool = False):
+        self.fail = fail
+        self.seen: FinishedEdition | None = None
+
+    def files(self, finished: FinishedEdition) -> dict[Path, bytes]:
+        self.seen = finished
+        if self.fail:
+            raise LayoutError(Problem("the listing cannot be made"))
+        lines = [f"{r.record.label}: {' '.join(sorted({f.owner for f in r.record.frames}))}" for r in finished.pages]
+        return {finished.out_dir / "desk" / "listing.txt": "\n".join(lines).encode()}
+
+
+@pytest.mark.slow
+def test_records_hold_every_story_line_and_survive_the_cache(tmp_path):
+    man = write_edition(tmp_path / "ed")
+    out = tmp_path / "out"
+    first = build(man, BuildOptions(out_dir=out))
+    a1 = first.records[0]
+    assert a1.label == "A1"
+    kinds = {f.owner: f.kind for f in a1.frames}
+    assert kinds["lead"] == kinds["vert"] == FrameKind.STORY
+    # the body text of each story, from the record, is the text the fidelity check saw
+    from layout.build.pipeline import prepare
+    prep = prepare(man)
+    faces = faces_by_key(prep.fonts.faces)
+    body = "".join(r.text for r in a1.runs_of("lead") if r.role in STORY_TEXT_ROLES)
+    source = "".join(prep.edition.page("A1").stories[0].paragraphs)
+    assert len(body) > 500 and source.startswith(body)  # the start of the jumped story, as set
+    # every body line ends inside its frame: the widths come from the fonts as drawn
+    frame = next(f for f in a1.frames if f.owner == "lead")
+    for r in a1.runs_of("lead"):
+        if r.role == "body":
+            assert frame.x - 0.01 <= r.x and r.x + sum(advances(r, faces)) - r.tc <= frame.x + frame.w + 0.5
+    assert any(p.owner == "ph" for p in a1.pictures)
+    # a rebuild takes every page from the cache: the records are the same
+    again = build(man, BuildOptions(out_dir=out))
+    assert again.reused == [r.label for r in again.records]
+    assert again.records == first.records
+
+
+def test_a_record_round_trips_through_the_plain_form(tmp_path):
+    man = write_edition(tmp_path / "ed", lead_chars=600)
+    from layout.build.pipeline import plan_pages, prepare
+    from layout.model.modes import output_profile
+
+    prep = prepare(man)
+    job = plan_pages(prep, BuildOptions(out_dir=tmp_path / "o", cache=False), output_profile("print"), ["A1"], None)
+    result = job.run("A1")
+    plain, blobs = to_plain(result)
+    back = from_plain(plain, blobs)
+    assert back.record == result.record and len(back.record.runs) > 50
+    plain["record"]["frames"][0][0] = "spaceship"
+    with pytest.raises(ValueError):
+        from_plain(plain, blobs)
+
+
+@pytest.mark.slow
+def test_desk_outputs_are_written_with_the_build_or_not_at_all(tmp_path):
+    man = write_edition(tmp_path / "ed", lead_chars=600)
+    out = tmp_path / "out"
+    listing = _Listing()
+    res = build(man, BuildOptions(out_dir=out, desk_outputs=(listing,)))
+    text = (out / "desk" / "listing.txt").read_text()
+    assert text.startswith("A1: ") and "lead" in text.splitlines()[0] and len(text.splitlines()) == 4
+    assert res.desk_files == [out / "desk" / "listing.txt"]
+    assert listing.seen is not None and listing.seen.edition_pdf.startswith(b"%PDF-")
+    # a failing desk output stops the build before anything is written
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*.pdf")}
+    (tmp_path / "ed" / "lead.txt").write_text("改过的导语。" * 80, encoding="utf-8")
+    with pytest.raises(LayoutError):
+        build(man, BuildOptions(out_dir=out, desk_outputs=(_Listing(fail=True),)))
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.pdf")} == before
