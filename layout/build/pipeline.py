@@ -33,6 +33,7 @@ from layout.model.modes import OutputMode, OutputProfile, output_profile
 from layout.model.styles import Style, load_style, path_of
 from layout.model.templates import empty_slot_findings
 from layout.model.yamlpos import Located
+from layout.page.ads import place_ads
 from layout.page.autosize import place_frames
 from layout.page.compose import ComposedPage, Composer
 from layout.page.fidelity import display_fidelity
@@ -98,7 +99,8 @@ def prepare(manifest: Path, allow_outside: bool = False, yaml_memo: dict[str, Lo
         if not problems:
             raise
         raise ManifestError(problems + e.problems) from None
-    problems = problems + check_frames(edition, style)  # frames with lines: auto / top: below: once placed
+    edition, ad_problems = place_ads(edition, style)  # booked ads on the grid, artwork sizes checked
+    problems = problems + ad_problems + check_frames(edition, style)  # lines: auto / top: below: once placed
     if problems:
         raise ManifestError(problems)
     fonts = load_fontbook()
