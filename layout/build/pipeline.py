@@ -39,6 +39,7 @@ from layout.page.compose import ComposedPage, Composer
 from layout.page.fidelity import display_fidelity
 from layout.page.grid import check_frames
 from layout.page.story import fallback_findings
+from layout.pdf.adcheck import check_ads
 from layout.pdf.assemble import assemble
 from layout.pdf.draw import render_pages
 from layout.pdf.verify import verify_pdf
@@ -196,6 +197,7 @@ def build(manifest: Path, opts: BuildOptions, session: BuildSession | None = Non
     clock = _Clock()
     profile = output_profile(opts.mode)
     prep = prepare(manifest, opts.allow_outside, session.yaml if session is not None else None)
+    prep.findings += check_ads(prep.edition, prep.style, profile)  # print: ads that cannot print as they are
     every = [p.label for p in prep.edition.pages]
     labels = select_pages(prep.edition, opts.pages)
     clock.lap("load")
