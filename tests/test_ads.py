@@ -20,7 +20,7 @@ from layout.errors import ManifestError
 from layout.model.ads import parse_size
 from layout.model.modes import OutputMode, output_profile
 from layout.page.ads import TOLERANCE
-from layout.page.display import Form, GlyphRun, Image
+from layout.page.display import Form, GlyphRun, Image, Marker
 from layout.page.grid import Grid
 from layout.pdf.adcheck import check_ads
 from layout.pdf.verify import pdf_page_chars
@@ -58,6 +58,8 @@ def test_bottom_ad_sits_on_the_foot_and_copy_keeps_clear(tmp_path):
     assert form.x == pytest.approx(grid.col_x(1)) and form.w == pytest.approx(EIGHT)
     body = [it for it in items if isinstance(it, GlyphRun) and it.story == "s1"]
     assert body and max(r.y for r in body) < form.y  # every line of copy above the ad
+    marks = [it for it in items if isinstance(it, Marker) and "JC-AD-001" in it.text]
+    assert [(m.kind, m.text) for m in marks] == [("frame", "广告 bank 订单 JC-AD-001")]  # on proofs only
 
 
 def test_copy_overlapping_an_ad_is_an_error_naming_both(tmp_path):
@@ -98,6 +100,20 @@ def test_damaged_or_encrypted_ad_is_a_manifest_error_with_id_and_line(tmp_path, 
     assert p.message.startswith("ad 'bank': PDF ad.pdf ") and p.line == 12
     assert p.path == "pages.A1.ads[0].file"
     assert {"encrypted": "encrypted", "truncated": "damaged", "not-pdf": "not a PDF"}[damage] in p.message
+
+
+def test_a_pdf_of_several_pages_is_refused(tmp_path):
+    from pypdf import PdfWriter
+
+    pdf_ad(tmp_path / "one.pdf")
+    w = PdfWriter()
+    for _ in range(2):
+        w.add_page(PdfReader(tmp_path / "one.pdf").pages[0])
+    w.write(tmp_path / "ad.pdf")
+    with pytest.raises(ManifestError) as e:
+        prepare(ad_edition(tmp_path, STRIP, story_lines=65))
+    (p,) = _problems(e)
+    assert "has 2 pages" in p.message and "'bank'" in p.message and p.line == 12
 
 
 def test_ad_entry_errors_name_the_key_and_what_to_do(tmp_path):

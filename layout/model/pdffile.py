@@ -112,6 +112,9 @@ def _inspect(file: Path) -> PdfInfo | PdfFileError:
         return PdfFileError(f"cannot be read: {e.strerror or e}", "check the name and permissions")
     try:
         reader = open_pdf(data)
+        if len(reader.pages) > 1:
+            return PdfFileError(f"has {len(reader.pages)} pages; an ad or a graphic is one page",
+                                "export the one page that is to print")
         page = reader.pages[0]
         rotate = int(page.get("/Rotate", 0) or 0) % 360
         if rotate:

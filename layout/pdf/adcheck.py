@@ -23,12 +23,13 @@ Results are kept per (file digest, scale, limit): `layout watch` checks an ad on
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from layout.errors import Finding, ManifestError, Problem
 from layout.model.edition import Edition
 from layout.model.modes import OutputProfile
-from layout.model.pdffile import open_pdf
+from layout.model.pdffile import inspect_pdf, open_pdf
 from layout.model.styles import Style
 
 MIN_PPI = 200.0
@@ -82,7 +83,10 @@ def _archive_findings(edition: Edition) -> list[Finding]:
         for name, pid, file in placed:
             if file.suffix.lower() != ".pdf":
                 continue
-            blockers = archive_blockers(file.read_bytes())
+            digest = inspect_pdf(file).sha256
+            blockers = _BLOCKERS.get(digest)
+            if blockers is None:
+                blockers = _BLOCKERS[digest] = archive_blockers(file.read_bytes())
             if blockers:
                 out.append(Finding("warning", "archive-ad", f"{page.label}/{pid}",
                                    f"{name} ({file.name}) on {page.label} keeps the archive from PDF/A-2b: it has "
@@ -92,22 +96,19 @@ def _archive_findings(edition: Edition) -> list[Finding]:
 
 _HINT = "ask for a PDF/X-1a file (CMYK, fonts embedded, no transparency) within the style's ink limit"
 _MEMO: dict[tuple, list[str]] = {}
+_BLOCKERS: dict[str, list[str]] = {}  # file digest -> what the archive cannot convert
 
 
 def _file_problems(file: str, sha256: str, scale: float, limit: float) -> list[str]:
     """Problems of one file (`scale` 0: a graphic, scaled to fit, whose images are not
     judged by ppi here)."""
-    from pathlib import Path
-
     path = Path(file)
-    data = path.read_bytes()
-    import hashlib
-
-    digest = sha256 or hashlib.sha256(data).hexdigest()
+    digest = sha256 or inspect_pdf(path).sha256  # a graphic: its digest, kept per file version
     key = (digest, scale, limit)
     got = _MEMO.get(key)
     if got is None:
-        got = _pdf_problems(data, scale, limit) if path.suffix.lower() == ".pdf" else _image_problems(path, limit)
+        pdf = path.suffix.lower() == ".pdf"
+        got = _pdf_problems(path.read_bytes(), scale, limit) if pdf else _image_problems(path, limit)
         if len(_MEMO) > 256:
             _MEMO.clear()
         _MEMO[key] = got
