@@ -81,12 +81,13 @@ class _Ref:
 
 
 class _Raw(pdfdoc.PDFObject):
-    """An object serialised ahead of time: bytes, with references resolved at format time."""
+    """An object serialised ahead of time: bytes, with references resolved at format time
+    (the parts are shared by every document the file is imported into)."""
 
     __RefOnly__ = 1
 
-    def __init__(self) -> None:
-        self.parts: list[bytes | _Ref] = []
+    def __init__(self, parts: list[bytes | _Ref]) -> None:
+        self.parts = parts
 
     def format(self, document: Any) -> bytes:
         out = []
@@ -99,12 +100,13 @@ class _Raw(pdfdoc.PDFObject):
 
 
 class _Importer:
-    """Copies the objects reachable from one source page into a ReportLab document."""
+    """Serialises the objects reachable from one source page, each named `prefix` + its
+    number in the source, in the order they are reached."""
 
-    def __init__(self, doc: Any, prefix: str, convert: Any = None):
-        self.doc = doc
+    def __init__(self, prefix: str, convert: Any = None):
         self.prefix = prefix
         self.names: dict[int, str] = {}
+        self.objects: list[tuple[str, list]] = []
         self.convert = convert  # archive: a function (stream object, data) -> (dict, data) in RGB
 
     def ser(self, obj: Any, out: list) -> None:
@@ -138,9 +140,9 @@ class _Importer:
         if got is not None:
             return got
         name = self.names[ref.idnum] = f"{self.prefix}{ref.idnum}"
-        raw = _Raw()
-        self.doc.Reference(raw, name)  # registered before its parts: cycles resolve by name
-        self.body(ref.get_object(), raw.parts)
+        parts: list = []
+        self.objects.append((name, parts))  # listed before its parts: cycles resolve by name
+        self.body(ref.get_object(), parts)
         return name
 
     def body(self, obj: Any, out: list) -> None:
@@ -164,8 +166,27 @@ def _leaf(obj: Any) -> bytes:
     return buf.getvalue()
 
 
+_PREPARED: dict[tuple[str, bool], list[tuple[str, list]]] = {}  # (sha256, rgb) -> objects, the form last
+_PREPARED_SIZE = 64
+
+
 def import_page(doc: Any, name: str, file: Path, sha256: str, rgb: bool) -> None:
-    """The first page of `file` as Form XObject `name` of `doc` (its placed box as BBox)."""
+    """The first page of `file` as Form XObject `name` of `doc` (its placed box as BBox).
+    The serialised objects are kept per file version: a resident process renders the
+    edition document on every build, and an ad is read and converted once."""
+    key = (sha256, rgb)
+    objects = _PREPARED.get(key)
+    if objects is None:
+        objects = _prepare(name, file, sha256, rgb)
+        if len(_PREPARED) >= _PREPARED_SIZE:
+            del _PREPARED[next(iter(_PREPARED))]
+        _PREPARED[key] = objects
+    for oname, parts in objects[:-1]:
+        doc.Reference(_Raw(parts), oname)
+    doc.Reference(_Raw(objects[-1][1]), pdfdoc.xObjectName(name))
+
+
+def _prepare(name: str, file: Path, sha256: str, rgb: bool) -> list[tuple[str, list]]:
     from pypdf.generic import DictionaryObject
 
     try:
@@ -189,21 +210,20 @@ def import_page(doc: Any, name: str, file: Path, sha256: str, rgb: bool) -> None
             conv = RgbConverter()
             content = conv.content(content, resources)
             convert = conv.stream
-        importer = _Importer(doc, f"{name}.", convert)
-        form = _Raw()
-        form.parts.append(b"<< /Type /XObject /Subtype /Form /FormType 1 /BBox [" + fp_str(*box).encode()
-                          + b"]\n/Resources ")
-        importer.ser(resources, form.parts)
+        importer = _Importer(f"{name}.", convert)
+        form: list = [b"<< /Type /XObject /Subtype /Form /FormType 1 /BBox [" + fp_str(*box).encode()
+                      + b"]\n/Resources "]
+        importer.ser(resources, form)
         group = page.get("/Group")
         if group is not None:
-            form.parts.append(b"\n/Group ")
-            importer.ser(group, form.parts)
+            form.append(b"\n/Group ")
+            importer.ser(group, form)
         packed = zlib.compress(content, 6)
-        form.parts += [b"\n/Filter /FlateDecode /Length %d >>\nstream\n" % len(packed), packed, b"\nendstream"]
+        form += [b"\n/Filter /FlateDecode /Length %d >>\nstream\n" % len(packed), packed, b"\nendstream"]
     except PdfFileError as e:
         raise RenderError(Problem(f"PDF {file.name} {e.message}", str(file), hint=e.hint)) from None
     except RenderError:
         raise
     except Exception as e:  # damage found only now (the file passed the manifest's check)
         raise RenderError(Problem(f"PDF {file.name} cannot be placed: {e}", str(file))) from None
-    doc.Reference(form, pdfdoc.xObjectName(name))
+    return importer.objects + [("", form)]
