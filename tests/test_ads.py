@@ -80,6 +80,13 @@ def test_ad_of_the_wrong_size_is_refused_with_both_sizes(tmp_path):
     assert p.line == 12 and p.path == "pages.A1.ads[0].frame"
 
 
+def test_a_booking_taller_than_the_type_area_is_an_error(tmp_path):
+    pdf_ad(tmp_path / "ad.pdf")
+    with pytest.raises(ManifestError) as e:
+        prepare(ad_edition(tmp_path, STRIP.replace("17cm", "60cm"), story_lines=65))
+    assert any("8栏×60cm needs 127 grid lines; the type area has 102" in p.message for p in _problems(e))
+
+
 def test_ad_within_half_a_millimetre_is_accepted(tmp_path):
     pdf_ad(tmp_path / "ad.pdf", w=EIGHT + TOLERANCE * 0.9, h=17 * CM - TOLERANCE * 0.9)
     prepare(ad_edition(tmp_path, STRIP, story_lines=65))

@@ -79,6 +79,11 @@ def place_ads(edition: Edition, style: Style) -> tuple[Edition, list[Problem]]:
         ads = []
         for ad in page.ads:
             ad = _placed(ad, style)
+            if ad.frame.top < 0:  # taller than the type area: the frame check would call it the masthead
+                problems.append(ad_problem(
+                    ad, f"the booked size {ad.size.describe() if ad.size else ''} needs {ad.frame.lines} grid lines; "
+                    f"the type area has {style.lines}", "check the booking's height", "frame.size"))
+                continue
             ads.append(ad)
             problems += _size_problems(ad, grid)
         pages.append(replace(page, ads=tuple(ads)) if page.ads else page)
