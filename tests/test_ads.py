@@ -266,3 +266,22 @@ def test_graphic_is_scaled_to_fit_with_caption_and_stays_vector(tmp_path):
         if x.get_object()["/Subtype"] == "/Form":
             data = x.get_object().get_data()
             assert b" rg" in data and not re.search(rb"\sk\s", data)
+
+
+def test_a_photo_entry_may_name_a_pdf_and_a_graphic_must_be_one(tmp_path):
+    pdf_ad(tmp_path / "ad.pdf")
+    pdf_ad(tmp_path / "map.pdf", w=400, h=300)
+    jpeg_ad(tmp_path / "pic.jpg", w_pt=400, h_pt=300, ppi=72, mode="RGB")
+    extra = ("    photos:\n      - {id: map, file: map.pdf, frame: {col: 1, span: 4, top: 0, lines: 30}, fit: cover}\n"
+             "    graphics:\n      - {id: pic, file: pic.jpg, frame: {col: 5, span: 4, top: 0, lines: 30}}\n")
+    manifest = ad_edition(tmp_path, STRIP, story_lines=65, extra=extra)
+    with pytest.raises(ManifestError) as e:
+        prepare(manifest)
+    assert any("graphic 'pic.jpg' is not a PDF" in p.message and p.path == "pages.A1.graphics[0].file"
+               for p in _problems(e))
+    text = manifest.read_text(encoding="utf-8").replace("    graphics:\n      - {id: pic, file: pic.jpg, frame: "
+                                                        "{col: 5, span: 4, top: 0, lines: 30}}\n", "")
+    manifest.write_text(text.replace("top: 0, lines: 65}", "top: 30, lines: 35}"), encoding="utf-8")
+    items = compose_all(prepare(manifest))[0].display.items
+    (form,) = [it for it in items if isinstance(it, Form) and it.id == "map"]
+    assert form.clip is not None and form.h == pytest.approx(form.clip[3])  # cover: fills the height, clipped
