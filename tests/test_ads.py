@@ -258,6 +258,8 @@ def test_graphic_is_scaled_to_fit_with_caption_and_stays_vector(tmp_path):
     assert caption and min(r.y for r in caption) > form.y + form.h
     for mode in ("print", "archive"):
         build(manifest, BuildOptions(out_dir=tmp_path / mode, jobs=1, mode=OutputMode(mode)))
+    sidecar = json.loads(next((tmp_path / "archive").glob("*.json")).read_text(encoding="utf-8"))
+    assert [(a["id"], a["booking"], a["page"]) for a in sidecar["ads"]] == [("bank", "JC-AD-001", "A1")]
     archive = next((tmp_path / "archive").rglob("A1.pdf")).read_bytes()
     text = "".join(c.ch for c in pdf_page_chars(archive))
     assert AD_TEXT in text  # still text in the archive (converted to RGB, not rasterised)
