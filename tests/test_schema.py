@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from layout.model import manifest
+from layout.model import ads, manifest
 from layout.model.bodies import is_file_name
 from layout.model.styles import STYLE_KEYS
 from layout.model.units import HAO_PT
@@ -31,6 +31,10 @@ DEF_KEYS = {
     "page_photo": manifest.PAGE_PHOTO_KEYS,
     "block_photo": manifest.BLOCK_PHOTO_KEYS,
     "box": manifest.BOX_KEYS,
+    "ad": ads.AD_KEYS,
+    "ad_frame": ads.AD_FRAME_KEYS,
+    "ad_size": ads.AD_SIZE_KEYS,
+    "graphic": manifest.PAGE_PHOTO_KEYS,
 }
 # key sets the loader spells inline rather than as constants
 INLINE_KEYS = [{"edition", "sections", "pages"}, {"filler"}, {"file"}, {"seed", "chars"}]
@@ -46,6 +50,10 @@ REQUIRED = {
     "page_photo": {"id", "file"},
     "block_photo": {"id", "file", "lines"},
     "box": {"id", "text"},
+    "ad": {"id", "file", "frame", "booking"},
+    "ad_frame": set(),
+    "ad_size": {"columns", "height"},
+    "graphic": {"id", "file"},
 }
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from layout.model.edition import (
+    Ad,
     Box,
     BylineStyle,
     Edition,
@@ -70,8 +71,11 @@ def _edition() -> tuple[Edition, Page, Story, Page, Story]:
                 byline_style=BylineStyle.LINE)
     cont = Story("lead", Frame(1, 2, 1, 30), 2, continued_from="lead", where=Where("edition.yaml", 40, 5))
     slot = (PageSlot("rail", "rail", "", Frame(7, 2, 0, 10)),)
-    a1 = Page("A1", "a", 1, "front", "编辑", "美编", (src,), (photo,), (box,), Where("edition.yaml", 8), slots=slot)
-    a3 = Page("A3", "a", 3, "normal", "编辑", "美编", (cont,), (photo,), (box,), Where("edition.yaml", 38), slots=slot)
+    ad = (Ad("ad1", Path("ad.pdf"), Frame(1, 8, 80, 22), "JC-AD-1", "江城银行", sha256="0" * 64),)
+    a1 = Page("A1", "a", 1, "front", "编辑", "美编", (src,), (photo,), (box,), Where("edition.yaml", 8), slots=slot,
+              ads=ad)
+    a3 = Page("A3", "a", 3, "normal", "编辑", "美编", (cont,), (photo,), (box,), Where("edition.yaml", 38), slots=slot,
+              ads=ad)
     pages = (a1, Page("A2", "a", 2), a3, Page("A2x", "a", 5), Page("A3x", "a", 6), Page("T1", "t", 1))
     sections = (Section("a", "要闻", "A{n}", 6), Section("t", "特刊", "T{n}", 1))
     edition = Edition("江城日报", dt.date(2026, 8, 18), "broadsheet", sections, pages, Path("edition.yaml"), "0" * 64)
@@ -116,7 +120,7 @@ def test_the_pages_own_fields_are_in_the_key_but_not_their_contents(which):
         if f.name == "label":
             continue  # a page's label names it in the edition: changed below with the edition
         new = story_memo_key(edition, args[0], cont, args[1], src, CURSORS)
-        assert (new == key) == (f.name in ("stories", "photos", "boxes", "slots", "where")), f"{which} Page.{f.name}"
+        assert (new == key) == (f.name in ("stories", "photos", "boxes", "slots", "ads", "where")), f"{which} Page.{f.name}"
 
 
 def test_the_printed_jump_names_are_in_the_key():

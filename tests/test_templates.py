@@ -111,7 +111,8 @@ def test_the_sample_special_sections_use_templates():
     ed = load_edition(paths.sample_edition())
     special = [p for p in ed.pages if p.section in ("T", "S")]
     assert len(special) == 32
-    assert all(p.template in ("photo-lead", "photo-lead-halves", "banner-lead", "banner-lead-quarters")
+    assert all(p.template in ("photo-lead", "photo-lead-halves", "banner-lead", "banner-lead-quarters",
+                              "banner-lead-strip")
                for p in special)
     assert all(p.slots and not p.empty_slots for p in special)
     t1 = ed.page("T1")

@@ -82,7 +82,7 @@ def to_plain(r: PageResult) -> tuple[dict, list[bytes]]:
         "drawing": {"label": dr.label, "title": dr.title, "width": dr.width, "height": dr.height,
                     "bleed": dr.bleed, "cmyk": dr.cmyk, "images": [[*im[:4], blob(im[4])] for im in dr.images],
                     "content": blob(dr.content.encode("utf-8")), "chars": dr.chars,
-                    "packed": [blob(dr.packed[0]), blob(dr.packed[1])]},
+                    "packed": [blob(dr.packed[0]), blob(dr.packed[1])], "forms": [list(f) for f in dr.forms]},
         "pdf": blob(r.pdf),
         "scan": [blob(r.scan[0]), {"rgb": r.scan[1].rgb, "placements": r.scan[1].placements}],
         "record": _record_plain(r.record),
@@ -206,7 +206,7 @@ def from_plain(plain: Any, blobs: Sequence[bytes]) -> PageResult:
                     tuple(_pair(j) for j in _list(tt["jumps"])), _map(tt["bboxes"], _box))
 
     dr = _obj(top["drawing"], ("label", "title", "width", "height", "bleed", "cmyk", "images", "content", "chars",
-                               "packed"))
+                               "packed", "forms"))
     images = []
     for im in _list(dr["images"]):
         x, y, w, h, data = _list(im, 5)
@@ -218,7 +218,8 @@ def from_plain(plain: Any, blobs: Sequence[bytes]) -> PageResult:
     digest, packed = _list(dr["packed"], 2)
     drawing = PageDrawing(_str(dr["label"]), _str(dr["title"]), _num(dr["width"]), _num(dr["height"]),
                           _num(dr["bleed"]), _bool(dr["cmyk"]), images, content, _map(dr["chars"], _str),
-                          (blob(digest, 32), blob(packed)))
+                          (blob(digest, 32), blob(packed)),
+                          [(_str(n), _str(f), _str(h), _bool(r)) for n, f, h, r in (_list(u, 4) for u in _list(dr["forms"]))])
 
     pdf = blob(top["pdf"])
     if not pdf.startswith(b"%PDF-"):

@@ -34,12 +34,14 @@ from layout.model.modes import OutputMode, OutputProfile, output_profile
 from layout.model.styles import Style, load_style, path_of
 from layout.model.templates import empty_slot_findings
 from layout.model.yamlpos import Located
+from layout.page.ads import place_ads
 from layout.page.autosize import place_frames
 from layout.page.compose import ComposedPage, Composer
 from layout.page.fidelity import display_fidelity
 from layout.page.record import PageRecord
 from layout.page.grid import check_frames
 from layout.page.story import fallback_findings
+from layout.pdf.adcheck import check_ads
 from layout.pdf.assemble import assemble
 from layout.pdf.draw import render_pages
 from layout.pdf.verify import verify_pdf
@@ -103,7 +105,8 @@ def prepare(manifest: Path, allow_outside: bool = False, yaml_memo: dict[str, Lo
         if not problems:
             raise
         raise ManifestError(problems + e.problems) from None
-    problems = problems + check_frames(edition, style)  # frames with lines: auto / top: below: once placed
+    edition, ad_problems = place_ads(edition, style)  # booked ads on the grid, artwork sizes checked
+    problems = problems + ad_problems + check_frames(edition, style)  # lines: auto / top: below: once placed
     if problems:
         raise ManifestError(problems)
     fonts = load_fontbook()
@@ -199,6 +202,7 @@ def build(manifest: Path, opts: BuildOptions, session: BuildSession | None = Non
     clock = _Clock()
     profile = output_profile(opts.mode)
     prep = prepare(manifest, opts.allow_outside, session.yaml if session is not None else None)
+    prep.findings += check_ads(prep.edition, prep.style, profile)  # print: ads that cannot print as they are
     every = [p.label for p in prep.edition.pages]
     labels = select_pages(prep.edition, opts.pages)
     clock.lap("load")

@@ -14,6 +14,7 @@ from layout import __version__
 from layout.errors import Finding
 from layout.model.edition import Edition
 from layout.model.modes import OutputMode
+from layout.page.ads import ad_entries
 from layout.page.compose import ComposedPage
 from layout.page.fidelity import PageText
 
@@ -43,6 +44,7 @@ def fit_report(edition: Edition, pages: list[ComposedPage], findings: list[Findi
                      "chars_room": f.chars_room} for f in fits],
         "findings": [{"severity": f.severity, "code": f.code, "where": f.where, "message": f.message,
                       **({"data": f.data} if f.data else {})} for f in findings],
+        "ads": ad_entries(edition),  # booked ads: page, booking id, advertiser, frame, file digest
     }
 
 
@@ -64,4 +66,4 @@ def archive_sidecar(edition: Edition, pages: list[ComposedPage], texts: list[Pag
             stories[sid]["placements"].append({"page": pt.label, "frame": asdict(fit.frame), "bbox_pt": bbox,
                                                "chars_set": fit.chars_set})
     return {"edition": {"paper": edition.paper, "date": edition.date.isoformat(),
-                        "manifest_sha256": edition.sha256}, "stories": stories}
+                        "manifest_sha256": edition.sha256}, "stories": stories, "ads": ad_entries(edition)}

@@ -89,6 +89,38 @@ class Photo:
 
 
 @dataclass(frozen=True)
+class AdSize:
+    """An ad's size as ad sales book it: whole columns (栏) by a height (`8栏×17cm`)."""
+
+    columns: int
+    height: float  # pt
+
+    def describe(self) -> str:
+        return f"{self.columns}栏×{self.height / 72 * 2.54:g}cm"
+
+
+@dataclass(frozen=True)
+class Ad:
+    """A booked advertisement: a finished file placed at 100 % in a frame of grid cells.
+
+    The ad's box is the frame's area, or, with `size`, the booked width (its columns) by
+    the booked height, sitting on the frame's foot.  `bottom`: the frame ends on the last
+    line of the type area (its top is -1 in a PendingFrame until layout.page.ads places it,
+    like a frame whose lines come from `size`).  `sha256` is of the file's bytes: an edited
+    ad changes the page's cache key."""
+
+    id: str
+    file: Path
+    frame: Frame
+    booking: str  # the ad order id, printed on proofs
+    advertiser: str = ""
+    size: AdSize | None = None
+    bottom: bool = False
+    sha256: str = ""
+    where: Where = field(default_factory=lambda: Where(""))
+
+
+@dataclass(frozen=True)
 class Box:
     id: str
     frame: Frame
@@ -206,6 +238,7 @@ class Page:
     where: Where = field(default_factory=lambda: Where(""))
     blank: bool = False  # left empty on purpose (`blank: true`): proofs mark it 本版空白
     slots: tuple[PageSlot, ...] = ()  # the template's slots, in the template's order
+    ads: tuple[Ad, ...] = ()  # booked ads (layout.model.ads), placed like any frame
 
     @property
     def empty_slots(self) -> tuple[PageSlot, ...]:

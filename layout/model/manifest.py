@@ -24,6 +24,7 @@ import yaml
 from layout.errors import ManifestError, Problem
 from layout.model import photos as photo_files
 from layout.model import yamlpos
+from layout.model.ads import GRAPHIC_SUFFIXES, graphic_suffix_problem, read_ads
 from layout.model.bodies import MAX_BODY_BYTES, TEXT_SUFFIXES, body, split_paragraphs
 from layout.model.checker import AUTO, FRAME_KEYS, Checker, display_text, kind
 from layout.model.edition import Box, BylineStyle, Edition, Frame, Headline, Page, PendingFrame, Photo, Section, Story
@@ -45,7 +46,7 @@ MAX_YAML_NODES = 250_000  # after expanding aliases: a "billion laughs" manifest
 
 EDITION_KEYS = {"paper", "date", "number", "style", "style_overrides", "publisher"}
 SECTION_KEYS = {"id", "name", "label", "pages"}
-PAGE_KEYS = {"template", "slots", "editor", "designer", "stories", "photos", "boxes", "blank"}
+PAGE_KEYS = {"template", "slots", "editor", "designer", "stories", "photos", "graphics", "boxes", "ads", "blank"}
 STORY_KEYS = {"id", "frame", "columns", "kicker", "headline", "subhead", "byline", "byline_style", "body",
               "continues", "see_also", "balance", "photos"}
 CONT_KEYS = {"continued", "frame", "columns", "balance", "headline"}  # headline: the 续题
@@ -299,8 +300,8 @@ Slotted = dict[str, tuple[str, Frame]]  # entry id -> (slot name, the slot's fra
 def _page(ck: Checker, m: dict, pp: str, lab: str, sec: Section, n: int, claim, templates: Templates
           ) -> Page | None:
     blank = ck.boolean(m.get("blank"), f"{pp}.blank")
-    if blank and any(m.get(k) for k in ("stories", "photos", "boxes")):
-        ck.err(f"{pp}.blank", f"page {lab} is marked blank: true but has stories, photos or boxes",
+    if blank and any(m.get(k) for k in ("stories", "photos", "graphics", "boxes", "ads")):
+        ck.err(f"{pp}.blank", f"page {lab} is marked blank: true but has stories, photos, boxes or ads",
                "remove blank: true, or the page's contents")
     template_name = ck.text(m.get("template", "normal"), f"{pp}.template") or "normal"
     template: Template | None = None
@@ -323,13 +324,14 @@ def _page(ck: Checker, m: dict, pp: str, lab: str, sec: Section, n: int, claim, 
             entries[st.id] = (EntryKind.STORY, f"{pp}.stories[{i}]")
             frames[st.id] = (st.frame, f"{pp}.stories[{i}]")
     photos = []
-    for i, v in enumerate(ck.sequence(m.get("photos"), f"{pp}.photos")):
-        ph = _photo(ck, v, f"{pp}.photos[{i}]", page_level=True, slotted=slotted)
+    for key, i, v in [(k, i, v) for k in ("photos", "graphics") for i, v in enumerate(ck.sequence(m.get(k), f"{pp}.{k}"))]:
+        ph = _photo(ck, v, f"{pp}.{key}[{i}]", page_level=True, slotted=slotted, graphic=key == "graphics")
         if ph:
-            claim(ph.id, f"{pp}.photos[{i}]")
+            claim(ph.id, f"{pp}.{key}[{i}]")
             photos.append(ph)
-            entries[ph.id] = (EntryKind.PHOTO, f"{pp}.photos[{i}]")
-            frames[ph.id] = (ph.frame, f"{pp}.photos[{i}]")  # type: ignore[assignment]
+            entries[ph.id] = (EntryKind.PHOTO, f"{pp}.{key}[{i}]")
+            frames[ph.id] = (ph.frame, f"{pp}.{key}[{i}]")  # type: ignore[assignment]
+    ads = read_ads(ck, m.get("ads"), pp, claim)  # booked ads (model/ads.py): not names for top: below
     boxes = []
     for i, v in enumerate(ck.sequence(m.get("boxes"), f"{pp}.boxes")):
         bp = f"{pp}.boxes[{i}]"
@@ -344,7 +346,7 @@ def _page(ck: Checker, m: dict, pp: str, lab: str, sec: Section, n: int, claim, 
             boxes.append(Box(bid, fr, txt, ck.line(bm.get("title"), f"{bp}.title"), ck.where(bp)))
             entries[bid] = (EntryKind.BOX, bp)
             frames[bid] = (fr, bp)
-    written = [str(v.get("id", v.get("continued", ""))) for key in ("stories", "photos", "boxes")
+    written = [str(v.get("id", v.get("continued", ""))) for key in ("stories", "photos", "graphics", "boxes")
                for v in (m.get(key) if isinstance(m.get(key), list) else []) if isinstance(v, dict)]
     slots = page_slots(ck, pp, template, assigned, entries, written)
     for slot in slots:
@@ -359,7 +361,7 @@ def _page(ck: Checker, m: dict, pp: str, lab: str, sec: Section, n: int, claim, 
     check_below(ck, frames, f"the frames and slots of {lab}")
     return Page(lab, sec.id, n, template_name, ck.line(m.get("editor"), f"{pp}.editor"),
                 ck.line(m.get("designer"), f"{pp}.designer"), tuple(stories), tuple(photos), tuple(boxes),
-                ck.where(pp), blank, slots)
+                ck.where(pp), blank, slots, tuple(ads))
 
 
 def _frame(ck: Checker, m: dict, path: str, id_: str, slotted: Slotted) -> Frame | None:
@@ -375,7 +377,8 @@ def _frame(ck: Checker, m: dict, path: str, id_: str, slotted: Slotted) -> Frame
     return None
 
 
-def _photo(ck: Checker, v: Any, path: str, page_level: bool, slotted: Slotted | None = None) -> Photo | None:
+def _photo(ck: Checker, v: Any, path: str, page_level: bool, slotted: Slotted | None = None, graphic: bool = False
+           ) -> Photo | None:
     keys = PAGE_PHOTO_KEYS if page_level else BLOCK_PHOTO_KEYS
     req = ("id", "file") if page_level else ("id", "file", "lines")
     m = ck.mapping(v, path, keys, req)
@@ -383,11 +386,13 @@ def _photo(ck: Checker, v: Any, path: str, page_level: bool, slotted: Slotted | 
         return None
     pid = ck.text(m.get("id"), f"{path}.id", True)
     file = ck.path_in_edition(m.get("file"), f"{path}.file", "photo")
-    if file is not None and file.suffix.lower() not in IMAGE_SUFFIXES:
-        ck.err(f"{path}.file", f"unsupported image type {file.suffix!r}", "use JPEG, PNG or TIFF")
+    if file is not None and graphic and graphic_suffix_problem(file, f"{path}.file", ck):
+        file = None
+    elif file is not None and file.suffix.lower() not in IMAGE_SUFFIXES + GRAPHIC_SUFFIXES:
+        ck.err(f"{path}.file", f"unsupported image type {file.suffix!r}", "use JPEG, PNG or TIFF (or PDF for a graphic)")
     elif file is not None:  # readable to the end, printable, not too many pixels (model/photos.py)
         ck.problems += photo_files.problems(pid, file, ck.where(path))
-    fit = ck.text(m.get("fit", "cover"), f"{path}.fit") or "cover"
+    fit = ck.text(m.get("fit", "contain" if graphic else "cover"), f"{path}.fit") or "cover"
     if fit not in ("cover", "contain"):
         ck.err(f"{path}.fit", f"unknown fit {fit!r}", "use cover or contain")
     frame = _frame(ck, m, path, pid, slotted or {}) if page_level else None

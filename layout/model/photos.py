@@ -41,6 +41,7 @@ from PIL import UnidentifiedImageError
 
 from layout.errors import Finding, ManifestError, Problem
 from layout.model.edition import Where
+from layout.model.pdffile import PdfFileError, inspect_pdf
 
 MAX_PIXELS = 200_000_000  # README "Rules the loader enforces"; a broadsheet page at 300 ppi is ~30 MP
 PILImage.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow's guard agrees with ours (else it raises from 179 MP)
@@ -227,6 +228,12 @@ def inspect(file: Path) -> PhotoInfo:
 
 
 def _inspect(file: Path) -> PhotoInfo | PhotoError:
+    if file.suffix.lower() == ".pdf":  # a vector graphic: its size in pt stands for pixels (aspect ratio)
+        try:
+            pdf = inspect_pdf(file)
+        except PdfFileError as e:
+            return PhotoError(e.message, e.hint, False)
+        return PhotoInfo(pdf.width, pdf.height, "PDF", "PDF")  # type: ignore[arg-type]
     try:
         with open_image(file) as im:
             w, h, mode, fmt = *im.size, im.mode, im.format or "?"

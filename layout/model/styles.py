@@ -42,7 +42,7 @@ STYLE_KEYS: dict[str, frozenset[str] | None] = {
     "paragraph": frozenset({"indent", "indent_after_heading", "kinsoku", "trim_opening_at_line_start", "latin_gap"}),
     "masthead": frozenset({"lines"}),
     "rules": frozenset({"weight", "folio_weight", "box_weight", "box_padding"}),
-    "print": frozenset({"bleed"}),
+    "print": frozenset({"bleed", "ink_limit"}),
     "story": frozenset({"byline_style", "intertitle_space"}),
     "roles": None,
 }
@@ -102,6 +102,7 @@ class Style:
     roles: dict[str, Role] = field(hash=False, compare=False)
     byline_style: BylineStyle = BylineStyle.LINE  # story.byline_style: the house's default
     intertitle_space: int = 1  # story.intertitle_space: grid lines of space an intertitle adds
+    ink_limit: float = 2.2  # print.ink_limit (percent in the file): total ink booked ads may reach
 
     @property
     def em(self) -> float:
@@ -421,6 +422,7 @@ def style_from_dict(data: dict[str, Any], source: str = "<style>") -> Style:
         roles=roles,
         byline_style=BylineStyle(byline_style),
         intertitle_space=count("story.intertitle_space", 1, 0),
+        ink_limit=number("print.ink_limit", 220) / 100,
     )
     if not problems:
         if style.type_width > style.page_width or style.type_top + style.type_height > style.page_height:

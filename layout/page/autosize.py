@@ -37,7 +37,7 @@ from layout.model.edition import Box, Edition, Frame, Page, PageSlot, PendingFra
 from layout.model.photos import photo_info
 from layout.model.styles import Style
 from layout.page.box import compose_box
-from layout.page.display import GlyphRun, Image
+from layout.page.display import Form, GlyphRun, Image
 from layout.page.grid import check_frames
 from layout.page.photo import compose_photo
 from layout.page.place import Placer
@@ -251,8 +251,8 @@ class FramePlacer:
             if got.fit.overset_lines:
                 return False
             bottom = self.grid.line_y(top + k) + 0.01  # in-story photos and captions inside the frame too
-            return all((it.y + it.h if isinstance(it, Image) else it.y) <= bottom for it in got.items
-                       if isinstance(it, (Image, GlyphRun)))
+            return all((it.y + it.h if isinstance(it, (Image, Form)) else it.y) <= bottom for it in got.items
+                       if isinstance(it, (Image, Form, GlyphRun)))
 
         hi_fits = fits(hi)
         guess = _guess(last[hi], top) if hi_fits else hi
@@ -274,7 +274,7 @@ class FramePlacer:
         out = []
         for ph in story.photos:
             if ph.auto:
-                img = next((it for it in composed.items if isinstance(it, Image) and it.id == ph.id), None)
+                img = next((it for it in composed.items if isinstance(it, (Image, Form)) and it.id == ph.id), None)
                 lines = 3
                 if img is not None:
                     lines = max(3, self._photo_lines(page, ph, img.x, img.w, 0, composed.items)[0])

@@ -1,9 +1,9 @@
-"""Compose pages: furniture, story blocks, photos and boxes -> PageDisplay.
+"""Compose pages: furniture, story blocks, photos, boxes and booked ads -> PageDisplay.
 
 In: Edition, Style, FontBook.  Out: one PageDisplay per page (display.py), a StoryFit
 per story entry (the fit report) and Findings (overset, underset, low ppi).  Nothing here
 writes files.  The parts of a page are set by their own modules (furniture.py, story.py,
-photo.py, box.py) on a shared Placer (place.py); this module puts them on the page in
+photo.py, box.py, ads.py) on a shared Placer (place.py); this module puts them on the page in
 drawing order.  Jumps are resolved before pages are composed (`resolve_jumps`), so every
 page can be composed on its own.
 """
@@ -16,6 +16,7 @@ from layout.errors import Finding
 from layout.fonts.catalogue import FontBook
 from layout.model.edition import Edition, Frame, Page
 from layout.model.styles import Style
+from layout.page.ads import compose_ad
 from layout.page.box import compose_box
 from layout.page.display import Bookmark, Marker, PageDisplay
 from layout.page.furniture import Furniture, folio_label
@@ -74,6 +75,8 @@ class Composer:
             its, findings = compose_box(placer, page, bx)
             items += its
             out.findings += findings
+        for ad in page.ads:  # booked ads at 100 % (ads.py), with their booking id on proofs
+            items += compose_ad(placer, page, ad)
         if page.blank:  # left empty on purpose: say so on the proof
             area = self.grid.frame_area(Frame(1, st.columns, self.grid.first_line(page), st.lines))
             items.append(Marker(area.x, area.y, area.w, area.h, "blank", "本版空白"))

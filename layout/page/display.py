@@ -1,7 +1,7 @@
 """The display list: what a composed page is, in points, origin at the trim's top left.
 
 In: nothing (plain data).  Out: `PageDisplay(width, height, items)` where items are
-GlyphRun, Rule, Rect and Image.  The renderer draws these and knows nothing of styles;
+GlyphRun, Rule, Rect, Image and Form.  The renderer draws these and knows nothing of styles;
 tests read them without writing a PDF.  Coordinates: x to the right, y DOWN; a glyph
 run's y is its baseline.
 """
@@ -68,6 +68,24 @@ class Image:
 
 
 @dataclass(frozen=True, slots=True)
+class Form:
+    """A page of a PDF placed as vector artwork (a booked ad, a graphics-desk graphic):
+    the source page's `box` (in its own space) drawn into x, y, w, h, clipped to `clip`
+    (x, y, w, h) when the picture is cropped.  `sha256` names the file's version: the
+    renderer imports that page once per document (layout.pdf.adform)."""
+
+    x: float
+    y: float  # top
+    w: float
+    h: float
+    file: Path
+    sha256: str
+    box: tuple[float, float, float, float]
+    id: str = ""
+    clip: tuple[float, float, float, float] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Marker:
     """Proof-only annotation (frame outlines, line numbers, overset flags); not printed."""
 
@@ -79,7 +97,7 @@ class Marker:
     text: str = ""
 
 
-Item = GlyphRun | Rule | Rect | Image | Marker
+Item = GlyphRun | Rule | Rect | Image | Form | Marker
 
 
 @dataclass(frozen=True)

@@ -66,12 +66,14 @@ class Grid:
 
 def frame_items(page: Page) -> list[tuple[str, Frame, Where]]:
     """Every frame of a page with the name messages give it: stories ("<id> (continued)" for
-    a continuation), page photos, boxes and the template slots nothing fills."""
+    a continuation), page photos, boxes, booked ads ("ad <id>") and the template slots
+    nothing fills."""
     items: list[tuple[str, Frame, Where]] = []
     items += [(s.id if not s.continued_from else f"{s.continued_from} (continued)", s.frame, s.where)
               for s in page.stories]
     items += [(p.id, p.frame, p.where) for p in page.photos if p.frame]
     items += [(b.id, b.frame, b.where) for b in page.boxes]
+    items += [(f"ad {a.id}", a.frame, a.where) for a in page.ads]
     items += [(f"slot {s.name} (empty)", s.frame, s.where) for s in page.empty_slots]
     return items
 

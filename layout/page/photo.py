@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from layout.errors import Finding, ManifestError, Problem
 from layout.model.edition import Page, Photo
-from layout.model.photos import photo_findings, photo_info
-from layout.page.display import BLACK, GlyphRun, Image
+from layout.model.pdffile import inspect_pdf
+from layout.model.photos import PhotoInfo, photo_findings, photo_info
+from layout.page.display import BLACK, Form, GlyphRun, Image
 from layout.page.fit import lines_advice, plural
 from layout.page.place import Placer
 from layout.text.typeset import TextLine, set_block
@@ -40,10 +41,38 @@ def compose_photo(placer: Placer, page: Page, photo: Photo, x: float, w: float, 
             hint=f"make it {lines_advice(current, fit)}, or shorten the caption",
             key="frame.lines" if photo.frame is not None else "lines"))
     info = photo_info(photo.id, photo.file, photo.where)  # checked at load; size as printed (EXIF turned)
-    src_w, src_h, mode = info.width, info.height, info.mode
     findings += photo_findings(info, page.label, photo.id)
     top = g.line_y(first) + 2.0
     h = pic_lines * st.leading - 4.0
+    if info.format == "PDF":  # a vector graphic (graphics desk): no pixels, no ppi
+        items: list = [graphic(photo, x, top, w, h)]
+    else:
+        items, findings = _picture(page, photo, info, x, top, w, h, findings)
+    asc = fonts.metrics(cap_role.face).face.ascent
+    for i, row in enumerate(cap_lines):
+        base = g.baseline(first + pic_lines + i, cap_role.size, asc)
+        for tl, kind in row:
+            size = st.role(kind).size
+            for r in tl.runs:
+                items.append(GlyphRun(x + r.x, base, r.face, size, r.text, r.tc, BLACK, False, photo.id, kind))
+    return items, findings
+
+
+def graphic(photo: Photo, x: float, top: float, w: float, h: float) -> Form:
+    """A PDF graphic scaled to fit the picture area (contain: whole, centred) or to fill it
+    (cover: centred, clipped to the area)."""
+    pdf = inspect_pdf(photo.file)  # checked at load
+    fit = max if photo.fit == "cover" else min
+    scale = fit(w / pdf.width, h / pdf.height)
+    dw, dh = pdf.width * scale, pdf.height * scale
+    clip = (x, top, w, h) if photo.fit == "cover" else None
+    return Form(x + (w - dw) / 2, top + (h - dh) / 2, dw, dh, photo.file, pdf.sha256, pdf.box, photo.id, clip)
+
+
+def _picture(page: Page, photo: Photo, info: PhotoInfo, x: float, top: float, w: float, h: float,
+             findings: list[Finding]) -> tuple[list, list[Finding]]:
+    """A photo's Image item, cropped (cover) or letterboxed (contain), and its ppi finding."""
+    src_w, src_h, mode = info.width, info.height, info.mode
     bx, by, bw, bh = x, top, w, h
     if photo.fit == "cover":
         scale = max(bw / src_w, bh / src_h)
@@ -61,15 +90,7 @@ def compose_photo(placer: Placer, page: Page, photo: Photo, x: float, w: float, 
         findings.append(Finding("warning", "low-ppi", f"{page.label}/{photo.id}",
                                 f"photo {photo.id!r} on {page.label} is {ppi:.0f} ppi at its printed size "
                                 f"(newsprint needs {MIN_PPI:.0f})", {"ppi": round(ppi, 1)}))
-    items: list = [Image(bx, by, bw, bh, photo.file, crop, mode, round(ppi, 2), photo.id)]
-    asc = fonts.metrics(cap_role.face).face.ascent
-    for i, row in enumerate(cap_lines):
-        base = g.baseline(first + pic_lines + i, cap_role.size, asc)
-        for tl, kind in row:
-            size = st.role(kind).size
-            for r in tl.runs:
-                items.append(GlyphRun(x + r.x, base, r.face, size, r.text, r.tc, BLACK, False, photo.id, kind))
-    return items, findings
+    return [Image(bx, by, bw, bh, photo.file, crop, mode, round(ppi, 2), photo.id)], findings
 
 
 def caption_rows(placer: Placer, page: Page, photo: Photo, w: float) -> list[list[tuple[TextLine, str]]]:

@@ -19,7 +19,7 @@ from enum import Enum
 
 from layout.fonts.catalogue import Face
 from layout.model.edition import Page
-from layout.page.display import GlyphRun, Image, Marker, PageDisplay
+from layout.page.display import Form, GlyphRun, Image, Marker, PageDisplay
 from layout.page.keys import StoryKey
 
 
@@ -29,7 +29,7 @@ class FrameKind(str, Enum):
     STORY = "story"  # a story entry's frame (its key: id, or id~cont for a continuation)
     PICTURE = "picture"  # a photo's or graphic's frame (its id)
     BOX = "box"  # a box (导读, 相关报道) (its id)
-    OTHER = "other"  # any other outlined frame a later stage adds (e.g. an ad: its id)
+    AD = "ad"  # a booked ad (its id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +66,7 @@ class PictureRecord:
     w: float
     h: float
     file: str  # the source file as the manifest named it (resolved path)
-    crop: tuple[int, int, int, int]  # source pixels shown (left, top, right, bottom)
+    crop: tuple[int, int, int, int]  # source pixels shown (left, top, right, bottom); 0s for vector art
 
 
 @dataclass(frozen=True)
@@ -85,12 +85,14 @@ class PageRecord:
 def record_of(page: Page, d: PageDisplay) -> PageRecord:
     """The record of `page` as composed into `d`."""
     return page_record(d, {str(StoryKey.of(s)) for s in page.stories}, {p.id for p in page.photos},
-                       {b.id for b in page.boxes})
+                       {b.id for b in page.boxes}, {a.id for a in page.ads})
 
 
-def page_record(d: PageDisplay, stories: set[str], pictures: set[str], boxes: set[str]) -> PageRecord:
+def page_record(d: PageDisplay, stories: set[str], pictures: set[str], boxes: set[str],
+                ads: set[str] | frozenset[str] = frozenset()) -> PageRecord:
     """The record of a composed page.  `stories`, `pictures` and `boxes`: the owner names
-    of the page's story entries, photos and boxes, which tell frame markers apart."""
+    of the page's story entries, photos and boxes, which tell frame markers apart; `ads`:
+    the page's ads (vector or image artwork placed as booked, each recorded as a frame)."""
     runs: list[RunRecord] = []
     frames: list[FrameRecord] = []
     pics: list[PictureRecord] = []
@@ -99,10 +101,15 @@ def page_record(d: PageDisplay, stories: set[str], pictures: set[str], boxes: se
             runs.append(RunRecord(it.story, it.role, it.x, it.y, it.face, it.size, it.text, it.tc, it.vertical))
         elif isinstance(it, Marker) and it.kind == "frame":
             kind = (FrameKind.STORY if it.text in stories else FrameKind.PICTURE if it.text in pictures
-                    else FrameKind.BOX if it.text in boxes else FrameKind.OTHER)
-            frames.append(FrameRecord(kind, it.text, it.x, it.y, it.w, it.h))
+                    else FrameKind.BOX if it.text in boxes else None)
+            if kind is not None:  # an ad's proof label is not its name: ads are recorded by their artwork
+                frames.append(FrameRecord(kind, it.text, it.x, it.y, it.w, it.h))
+        elif isinstance(it, (Image, Form)) and it.id in ads:
+            frames.append(FrameRecord(FrameKind.AD, it.id, it.x, it.y, it.w, it.h))
         elif isinstance(it, Image):
             pics.append(PictureRecord(it.id, it.x, it.y, it.w, it.h, str(it.file), tuple(it.crop)))
+        elif isinstance(it, Form):
+            pics.append(PictureRecord(it.id, it.x, it.y, it.w, it.h, str(it.file), (0, 0, 0, 0)))
     return PageRecord(d.label, d.width, d.height, tuple(runs), tuple(frames), tuple(pics))
 
 

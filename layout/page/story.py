@@ -102,7 +102,7 @@ def _sans_where(story: Story) -> Story:
 def _page_shell(page: Page) -> Page:
     """The page's own values (label, section, number, template, ...) without its contents or
     source position: what a story's composition may read of the page it is on."""
-    return replace(page, stories=(), photos=(), boxes=(), slots=(), where=_NOWHERE)
+    return replace(page, stories=(), photos=(), boxes=(), slots=(), ads=(), where=_NOWHERE)
 
 
 def story_memo_key(edition: Edition, page: Page, story: Story, src_page: Page, src: Story,

@@ -42,7 +42,8 @@ from layout.fonts.catalogue import Face, FontBook
 from layout.fonts.embed import EmbeddedFonts
 from layout.model.modes import OutputMode, output_profile
 from layout.model.photos import PhotoError
-from layout.page.display import GlyphRun, Image, Marker, PageDisplay, Rect, Rule
+from layout.page.display import Form, GlyphRun, Image, Marker, PageDisplay, Rect, Rule
+from layout.pdf.adform import FormUse, place_form, use_forms
 from layout.pdf.imaging import encoded_image
 
 CONTENT_FILTER = "/FlateDecode"  # of every page's content stream (PageDrawing.packed)
@@ -65,6 +66,7 @@ class PageDrawing:
     content: str = ""  # text and vector operators after the photos
     chars: dict[str, str] = field(default_factory=dict)  # face key -> the characters it draws
     packed: tuple[bytes, bytes] | None = None  # (sha256, zlib) of the page's whole content stream
+    forms: list[FormUse] = field(default_factory=list)  # PDF artwork the content places (adform.py)
 
 
 def _rgb(c: tuple[float, float, float, float]) -> tuple[float, float, float]:
@@ -158,6 +160,8 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.
         if isinstance(it, Image):
             d.images.append((b + it.x, top - it.y - it.h, it.w, it.h, _photo(it, cmyk)))
     ops = _Ops(fonts, cmyk, embedded if embedded is not None else EmbeddedFonts())
+    ops.code += [place_form(it, b, top, not cmyk and profile.pdfa, d.forms) for it in page.items
+                 if isinstance(it, Form)]  # ads and graphics: over the photos, under the text
     if profile.proof_marks:  # under the text, so that it never hides a character
         _watermark(ops, page, fonts, stamp)
     ops.text([it for it in page.items if isinstance(it, GlyphRun)], b, top)
@@ -237,6 +241,7 @@ def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "", 
             c.setOverprintMask(True)
         for x, y, w, h, data in d.images:
             c.drawImage(_JpegReader(data), x, y, w, h)
+        use_forms(c, d.forms)
         for key, chars in d.chars.items():
             faces[key].use(doc, chars, font_level)
         c.addLiteral(d.content)

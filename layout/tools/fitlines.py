@@ -18,6 +18,7 @@ from layout.model import yamlpos
 from layout.model.edition import PendingFrame
 from layout.model.manifest import load_edition
 from layout.model.styles import load_style
+from layout.page.ads import place_ads
 from layout.page.autosize import fit_lines
 from layout.page.grid import check_frames
 
@@ -46,7 +47,8 @@ def plan_fit(manifest: Path, allow_outside: bool = False) -> FitPlan:
     """The fitting lines: of every frame.  Raises LayoutError for an edition that does not load."""
     ed = load_edition(manifest, allow_outside=allow_outside)
     style = load_style(ed.style, ed.source.parent, ed.style_overrides)
-    problems = check_frames(ed, style)
+    ed, problems = place_ads(ed, style)  # booked ads are frames the new lines must keep clear of
+    problems += check_frames(ed, style)
     if problems:
         raise ManifestError(problems)
     placements, _, problems = fit_lines(ed, style, load_fontbook())
