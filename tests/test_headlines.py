@@ -320,7 +320,7 @@ def test_the_dictionary_loads_only_when_a_display_text_wraps(tmp_path):
         import sys
         from layout.build.pipeline import compose_all, prepare
         compose_all(prepare(sys.argv[1]))
-        print("rjieba" in sys.modules)
+        print("layout.text.segment" in sys.modules)
         """)
     root = Path(__file__).resolve().parent.parent
     loaded = {}
