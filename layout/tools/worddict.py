@@ -115,20 +115,26 @@ def render_hmm(finalseg: Path) -> bytes:
     return ("\n".join(head) + "\n").encode() + b"".join(rows)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1 or not (Path(args[0]) / "dict.txt").is_file():
-        print("usage: python -m layout.tools.worddict JIEBA_PACKAGE_DIR   (the folder holding dict.txt and "
-              "finalseg/, e.g. from `pip download --no-deps --no-binary :all: jieba==0.42.1`)", file=sys.stderr)
-        return 2
-    src = Path(args[0])
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+def write_data(src: Path, out: Path = DATA_DIR) -> None:
+    """words.txt and hmm.txt in `out` from jieba's package folder `src` (dict.txt, finalseg/)."""
     words = parse_dict((src / "dict.txt").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
         words = with_house_terms(words, Path(tmp))
-    (DATA_DIR / WORDS_FILE).write_bytes(render_words(words))
-    (DATA_DIR / HMM_FILE).write_bytes(render_hmm(src / "finalseg"))
-    print(f"wrote {DATA_DIR / WORDS_FILE} and {DATA_DIR / HMM_FILE}")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / WORDS_FILE).write_bytes(render_words(words))
+    (out / HMM_FILE).write_bytes(render_hmm(src / "finalseg"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) not in (1, 2) or not (Path(args[0]) / "dict.txt").is_file():
+        print("usage: python -m layout.tools.worddict JIEBA_PACKAGE_DIR [OUT_DIR]   (the folder holding dict.txt "
+              "and finalseg/, e.g. from `pip download --no-deps --no-binary :all: jieba==0.42.1`; OUT_DIR defaults "
+              "to layout/text/data)", file=sys.stderr)
+        return 2
+    out = Path(args[1]) if len(args) == 2 else DATA_DIR
+    write_data(Path(args[0]), out)
+    print(f"wrote {out / WORDS_FILE} and {out / HMM_FILE}")
     return 0
 
 
