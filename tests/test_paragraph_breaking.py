@@ -217,7 +217,7 @@ def test_lines_looser_than_a_quarter_em_only_before_a_token_wider_than_the_slack
     measurements("paragraph breaking (sample paragraphs at 13 em)",
                  f"{lines} full lines: {100 * loose / lines:.2f} % loose, {100 * very / lines:.2f} % very loose, "
                  f"{len(exceptions)} looser than {totalfit.WORST} em, each before a token wider than its slack")
-    assert very / lines <= 0.002
+    assert loose / lines <= 0.02 and very / lines <= 0.002  # (the widest gap of a line, not its median)
 
 
 @pytest.mark.slow
