@@ -310,8 +310,9 @@ def test_broken_headlines_read_back_from_the_pdf_without_marks(tmp_path):
 
 @pytest.mark.slow
 def test_the_dictionary_loads_only_when_a_display_text_wraps(tmp_path):
-    """jieba's dictionary costs ~110 ms: a process whose kickers, headlines and subheads all
-    fit on one line (copyfitting down from sizes at which they do not) never loads it."""
+    """The words cost little now (segment.py reads jieba's dictionary lazily), but still
+    nothing is read for them by a process whose kickers, headlines and subheads all fit on
+    one line (copyfitting down from sizes at which they do not): the segmenter is never imported."""
     import os
     import subprocess
     import sys
@@ -320,7 +321,7 @@ def test_the_dictionary_loads_only_when_a_display_text_wraps(tmp_path):
         import sys
         from layout.build.pipeline import compose_all, prepare
         compose_all(prepare(sys.argv[1]))
-        print("rjieba" in sys.modules)
+        print("layout.text.segment" in sys.modules)
         """)
     root = Path(__file__).resolve().parent.parent
     loaded = {}

@@ -217,7 +217,7 @@ def test_lines_looser_than_a_quarter_em_only_before_a_token_wider_than_the_slack
     measurements("paragraph breaking (sample paragraphs at 13 em)",
                  f"{lines} full lines: {100 * loose / lines:.2f} % loose, {100 * very / lines:.2f} % very loose, "
                  f"{len(exceptions)} looser than {totalfit.WORST} em, each before a token wider than its slack")
-    assert very / lines <= 0.002
+    assert loose / lines <= 0.02 and very / lines <= 0.002  # (the widest gap of a line, not its median)
 
 
 @pytest.mark.slow
@@ -234,10 +234,10 @@ def test_letter_spacing_of_the_built_sample(sample_build, sample_prepared, sampl
     measurements("paragraph breaking (built sample PDF)",
                  f"{len(gaps)} full body lines: {100 * loose:.2f} % loose (> 0.05 em), {100 * very:.2f} % very loose "
                  f"(> 0.15 em), median {statistics.median(gaps):.3f} em, {len(worst)} looser than 0.25 em")
-    # Greedy breaking with ¼-em digit gaps: 7.6 %; total fit alone: 2.25 %.  With the broadsheet's digits
-    # set solid the fonts' proportional digits (0.47-0.60 em) leave slack that only letter-spacing
-    # can take: 4.5 % here.  The issue's 2 % needs half-width digits in the fonts (fontprep).
-    assert loose <= 0.05
-    assert very <= 0.002  # greedy: 1.4 %
+    # The issue's targets, as the shared audit measures them.  History: greedy breaking with ¼-em
+    # digit gaps 7.6 % loose, 1.4 % very loose; total fit 2.25 %; digits set solid in proportional
+    # widths 4.4 %; half-width digits (fontprep) 3.1 %; hung pauses and stops (点号悬挂) 1.3 %.
+    assert loose <= 0.02
+    assert very <= 0.002
     exceptions, _ = sample_exceptions
     assert all(t in exceptions for _, t in worst), (worst, list(exceptions))

@@ -6,13 +6,14 @@ reads as a typo, and a long line over a short one looks like an accident.  This 
 chooses where a display text breaks, knowing nothing of fonts: widths come from the
 caller (em of a PreparedText for horizontal lines, cells for 竖排 columns).
 
-Which words: rjieba (jieba-rs: jieba's 350,000-word dictionary with parts of speech, and
-its HMM for unknown words), plus HOUSE_TERMS that the 2013 dictionary lacks.  BudouX's
-Simplified Chinese phrase model was tried first (6 ms to load against ~110 ms) and
-rejected: on this paper's headlines about one two-line break in ten that it allowed fell
-inside a word ("公交线 / 路明起", "人 / 才", "示 / 范区"), and its scores do not separate
-those from good boundaries.  The dictionary is loaded by the first display text that
-needs more than one line, once per process: a text that fits on one line never asks.
+Which words: segment.py (jieba's 350,000-word dictionary with parts of speech and its HMM
+for unknown words, the segmentation of jieba-rs/rjieba, read lazily so that the first
+answer costs a few ms instead of rjieba's ~110 ms), plus HOUSE_TERMS that the 2013
+dictionary lacks.  BudouX's Simplified Chinese phrase model was tried first and rejected:
+on this paper's headlines about one two-line break in ten that it allowed fell inside a
+word ("公交线 / 路明起", "人 / 才", "示 / 范区"), and its scores do not separate those
+from good boundaries.  The words are asked for by the first display text that needs more
+than one line: a text that fits on one line never asks.
 
 Break candidates and their costs (added to the balance cost below):
 * after a space (the editor's own phrase separator: "十个方面发力 打造发展新引擎") or a
@@ -86,24 +87,23 @@ def _noun(tag: str) -> bool:
 
 
 # Terms of the paper's copy that jieba's dictionary (2013) splits ("中国式/现代化", "营商/环境"):
-# a headline never breaks inside them unless nothing else fits.
+# a headline never breaks inside them unless nothing else fits.  They are baked into
+# text/data/words.txt by layout/tools/worddict.py (as rjieba's add_word(term, None, "nz")):
+# regenerate it after changing them (tests/test_segment.py checks).
 HOUSE_TERMS = (
     "中国式现代化", "新质生产力", "高质量发展", "中国特色社会主义", "全过程人民民主", "人类命运共同体",
     "一带一路", "长江经济带", "新发展理念", "新发展格局", "营商环境", "乡村振兴", "碳达峰", "碳中和",
     "放管服", "河湖长制", "专精特新", "十五五", "两个确立", "两个维护", "城市更新", "以旧换新",
-    "数字经济", "实体经济", "低空经济", "银发经济", "首发经济", "稳中有进", "稳中向好",
+    "数字经济", "实体经济", "低空经济", "银发经济", "首发经济", "稳中有进", "稳中向好", "科技创新",
 )
 
 
-@lru_cache(maxsize=1)
-def _jieba() -> Any:
-    """rjieba with the house terms: imported here, not at module load, because its dictionary
-    costs ~110 ms, paid only by a process that sets a display text on more than one line."""
-    import rjieba
+def _segmenter() -> Any:
+    """The word segmenter (segment.py: jieba's words, read lazily, a few ms to start); the
+    house terms are in its dictionary (layout/tools/worddict.py adds them)."""
+    from layout.text import segment
 
-    for term in HOUSE_TERMS:
-        rjieba.add_word(term, None, "nz")
-    return rjieba
+    return segment.segmenter()
 
 
 @lru_cache(maxsize=4096)  # copyfitting asks again at every size; a resident process at every build
@@ -111,8 +111,8 @@ def words(text: str) -> Words:
     """Word boundaries of `text` (spaces and marks are words of their own) and their grammar:
     a break between a noun and the verb after it (subject | predicate: "公共卫生体系 / 加快
     完善") costs less, one between two nouns (inside a compound: "公共卫生 / 体系") more."""
-    rjieba = _jieba()
-    tagged = rjieba.tag(text)
+    seg = _segmenter()
+    tagged = seg.tag(text)
     if sum(len(w) for w, _ in tagged) != len(text):  # never seen; then only structural and fallback breaks
         return Words(frozenset((0, len(text))), frozenset(), {})
     bounds, unsure, grammar, at = {0}, set(), {}, 0
@@ -121,7 +121,7 @@ def words(text: str) -> Words:
         if NUMERALS.issuperset(w) and after[0] not in _PUNCT:
             continue  # a number keeps its measure word, as linebreak.py's digits do: "二十届", "三万户"
         bounds.add(at)
-        if rjieba.has_word(text[at - 1:at + 1]):
+        if seg.has_word(text[at - 1:at + 1]):
             unsure.add(at)
         if _noun(tag) and (nxt[:1] in ("v", "d", "p") or nxt == "vn"):
             grammar[at] = -SUBJECT_PREDICATE

@@ -17,6 +17,12 @@ How:
     the remainder is letter-spacing, whose cost rises steeply: a strong penalty above `LOOSE` (0.05 em
     between ideographs), a prohibitive one above `VERY_LOOSE` (0.15 em) and a still larger
     one above `WORST` (0.25 em), which only a token wider than the line's slack forces.
+* A pause or stop (，、；。？！：) that does not fit even at half width may hang past the
+  measure (点号悬挂, one of clreq's three ways of meeting the line-start rule, with 先挤进
+  and 先推出) at a `HANG` cost: when the line before it is solid Han, nothing else but
+  letter-spacing a whole em could set it ("…作为重要抓 / 手。").  The line is set as usual
+  on its measure plus `HANG_WIDTH`, so the mark, compressed to half width, ends half an
+  em past the column edge.
 * Breaks between a number and its measure word (112|项, 2026|年), which the greedy breaker
   never takes, are candidates here with a `MEASURE_WORD_BREAK` (`DATE_BREAK`) cost: the last
   adjustment before letter-spacing beyond LOOSE.
@@ -73,6 +79,10 @@ WORST_PENALTY = 1_000_000.0
 UNFILLED = 10 * WORST_PENALTY  # a line that cannot reach the measure (nothing to space): ragged
 MEASURE_WORD_BREAK = 300.0  # 112|项: the last adjustment before letter-spacing beyond LOOSE
 DATE_BREAK = 500.0  # 2026|年, 8|月: read as one unit even more than a count, so later still
+HANG = 250.0  # a pause or stop hung past the measure (点号悬挂): dearer than any compression,
+# cheaper than letter-spacing beyond LOOSE
+HANG_WIDTH = 0.5  # em: a hung mark is set half width (its ink just past the last character)
+HANG_MARKS = cjk.COMMAS | cjk.STOPS  # 点号 only: brackets and quotes never hang
 LONE_LAST = 100_000.0  # 孤字不成行: a paragraph's last line holding one character
 LINE = 10.0  # per line: of two settings otherwise alike, the shorter one
 
@@ -269,6 +279,7 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
     shr_cum, shr, kern, adv, special_cum = p.shr_cum, p.shr, p.kern, p.adv, p.special_cum
     trim_opening = p.trim_opening
     blank_right = _BLANK_RIGHT
+    hang_marks = HANG_MARKS
     # with a margin below a loose line's cost, a start followed by ideographs only needs its
     # natural end: nothing in it can be squeezed, and an end one character earlier would be
     # letter-spaced beyond LOOSE, costlier than the natural end by more than the margin
@@ -276,11 +287,12 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
     blank_left = cjk.BLANK_LEFT
     inf = float("inf")
     best_final, final = inf, None
+    hung: set[tuple[int, int]] = set()  # (start, end) of lines whose end mark hangs
     layer: list[tuple[float, int]] = [(0.0, s0)]  # (cost, start) of this line's starts, cheapest first
     back: list[dict[int, tuple[int, int]]] = []  # per line: next start -> (its start, its end)
     while layer:
         if stop is not None and len(back) == stop and (final is None or layer[0][0] + LINE < best_final):
-            return layer[0][0], _lines(p, back, (len(back), layer[0][1], -1), measure, indent, s0)
+            return layer[0][0], _lines(p, back, (len(back), layer[0][1], -1), measure, indent, s0, hung)
         nxt: dict[int, float] = {}
         came: dict[int, tuple[int, int]] = {}
         lasts: list[tuple[int, int, float, float, float, bool]] = []  # ends needing more care
@@ -319,6 +331,22 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
                 continue
             else:  # ends past the natural fit, while punctuation compression can take them
                 feasible = False
+                h = e0 + 1  # a pause or stop that does not fit even squeezed may hang
+                while h <= n and cum[h - 1] - base - avail <= shr_cum[h - 1] - shr_cum[s] + EPS:
+                    if text[h - 1] in hang_marks and (h == n or cand[h] and text[h] != " ") and h - 1 > s \
+                            and line_cost(s, h, avail, trim, h == n) is None:
+                        lc = line_cost(s, h - 1, avail, trim, False)
+                        if lc is not None:
+                            total = c + lc + HANG + (soft.get(h, 0.0) if soft else 0.0)
+                            if h == n:
+                                if total < best_final:
+                                    best_final, final = total, (len(back), s, h)
+                                    hung.add((s, h))
+                            elif total <= bound and total < nxt.get(h, inf):
+                                nxt[h] = total
+                                came[h] = (s, h)
+                                hung.add((s, h))
+                    h += 1
                 e = cand.find(1, e0 + 1, n + 1)
                 # (a quick bound first: the squeezable space, and half an em for a mark at the end)
                 while e > 0 and cum[e] - base - avail <= shr_cum[e] - shr_cum[s] + EPS + (
@@ -404,7 +432,7 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
         else:
             layer = [(v, k) for k, v in nxt.items()]
     assert final is not None  # every start has a candidate end, and the last line always fits
-    return best_final, _lines(p, back, final, measure, indent, s0)
+    return best_final, _lines(p, back, final, measure, indent, s0, hung)
 
 
 def _trim(text: str, s: int, e: int) -> int:
@@ -419,7 +447,7 @@ def _lone(text: str, s: int, end: int) -> bool:
 
 
 def _lines(p: PreparedText, back: list[dict[int, tuple[int, int]]], final: tuple[int, int, int],
-           measure: float, indent: float, s0: int) -> list[Line]:
+           measure: float, indent: float, s0: int, hung: set[tuple[int, int]]) -> list[Line]:
     text, cum, n = p.text, p.cum, p.n
     k, s, end = final
     spans = [(s, end, n)] if end >= 0 else []  # (end -1: the path to a next line's start s)
@@ -436,6 +464,7 @@ def _lines(p: PreparedText, back: list[dict[int, tuple[int, int]]], final: tuple
         while end > s and text[end - 1] == " ":
             end -= 1
         ind = indent if s == 0 else 0.0
-        out.append(Line(s, end, nx, cum[end] - cum[s] - start_trim(s), measure - ind, ind, nx >= n))
+        hang = HANG_WIDTH if (s, e) in hung else 0.0  # set on the measure plus the hung half em
+        out.append(Line(s, end, nx, cum[end] - cum[s] - start_trim(s), measure - ind + hang, ind, nx >= n))
     return out
 

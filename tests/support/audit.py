@@ -146,3 +146,41 @@ def audit_pdf(pdf_bytes: bytes, body_size: float, widths: dict[str, float], leve
                     out.grid_considered += 1
                     out.grid_aligned += near <= 0.5
     return out
+
+
+def loose_exceptions(paragraphs, widths: dict[str, float], measure: float, indent: float,
+                     worst: float) -> tuple[dict[str, tuple[float, float, float]], list[float]]:
+    """Set each paragraph as the build sets body text (paragraph-wide breaking) at `measure` em
+    with a first-line `indent`: (lines looser than `worst` em between ideographs -> (their
+    spacing, their slack, the width of what must come next)), and the median spacing of every
+    full line with at least 4 pairs of adjacent ideographs, as typo_audit measures it.  A line
+    looser than `worst` is only excused when what must come next is wider than its slack."""
+    from statistics import median
+
+    from layout.text.linebreak import PreparedText, line_runs
+    from layout.text.totalfit import break_paragraph
+
+    out: dict[str, tuple[float, float, float]] = {}
+    spacings: list[float] = []
+    for text in paragraphs:
+        p = PreparedText(text, widths, "strict")
+        for ln in break_paragraph(p, measure, indent):
+            if ln.last:
+                continue
+            xs = []
+            for r in line_runs(p, ln):
+                x = r.x
+                for ch in r.text:
+                    xs.append((ch, x))
+                    x += widths[ch] + r.tc
+            gaps = [b - a - widths[c] for (c, a), (d, b) in zip(xs, xs[1:])
+                    if cjk.is_ideograph(c) and cjk.is_ideograph(d)]
+            if len(gaps) < 4:
+                continue
+            s = median(gaps)
+            spacings.append(s)
+            if s > worst + 1e-9:
+                e = p.allowed.find(1, ln.next + 1)  # what must come next: up to the next place a line may end
+                token = p.cum[e if e > 0 else p.n] - p.cum[ln.next] - p.start_trim(ln.next)
+                out[text[ln.start:ln.end]] = (s, ln.measure - ln.width, token)
+    return out, spacings

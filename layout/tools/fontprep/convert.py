@@ -10,6 +10,7 @@ from typing import Callable, Iterable
 
 from fontTools import subset
 from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.transformPen import TransformPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont, newTable
 
@@ -17,6 +18,7 @@ from layout.tools.fontprep.naming import set_names
 from layout.tools.fontprep.sources import open_face
 from layout.tools.fontprep.spec import (
     FULLWIDTH_REQUIRED,
+    HALF_WIDTH,
     KEEP_LANGSYS,
     LAYOUT_FEATURES,
     MAX_ERR,
@@ -101,6 +103,15 @@ def _remap_mainland_punctuation(font: TTFont, spec: FaceSpec, log: Callable[[str
         alt = fwid.get(g)
         if alt is not None and hmtx[alt][0] == upem:
             remap[cp] = alt
+    # 3. half-width (tabular, ½-em) digits and number marks: the designer's `hwid` forms where
+    #    the source has them, so that a number fills whole half-em cells and sits on the
+    #    character grid, as in mainland newspaper faces (Noto CJK's default digits are
+    #    proportional, 0.47-0.60 em; its % 0.92 em, its . 0.33 em).
+    hwid = _feature_subst(font, "hwid", None)
+    for cp in HALF_WIDTH:
+        g = cmap.get(cp)
+        if g is not None and hmtx[g][0] * 2 != upem and g in hwid and hmtx[hwid[g]][0] * 2 == upem:
+            remap[cp] = hwid[g]
     changes = []
     for cp, new in sorted(remap.items()):
         old = cmap[cp]
@@ -211,6 +222,36 @@ def _cff_to_glyf(font: TTFont, max_err: float) -> None:
     font.sfntVersion = "\x00\x01\x00\x00"
 
 
+def _halfwidth_glyphs(font: TTFont) -> list[str]:
+    """Half-width digits and number marks in a glyf face that has no `hwid` forms (LXGW
+    WenKai's digits are tabular at 0.6 em, its % 0.8 em, its . 0.35 em): a glyph wider than
+    ½ em is condensed horizontally to it, a narrower one keeps its shape; both are centred
+    in the ½-em advance as the wider glyph was in its own.  Only glyphs that no other code
+    point uses are touched.  Returns a change log."""
+    cmap = font.getBestCmap()
+    hmtx, glyf = font["hmtx"], font["glyf"]
+    half = font["head"].unitsPerEm // 2
+    users: dict[str, int] = {}
+    for g in cmap.values():
+        users[g] = users.get(g, 0) + 1
+    glyph_set = font.getGlyphSet()
+    changes = []
+    for cp in HALF_WIDTH:
+        name = cmap.get(cp)
+        if name is None or users[name] != 1 or hmtx[name][0] == half:
+            continue
+        adv = hmtx[name][0]
+        scale = min(1.0, half / adv)
+        pen = TTGlyphPen(None)
+        glyph_set[name].draw(TransformPen(pen, (scale, 0, 0, 1, (half - adv * scale) / 2, 0)))
+        glyph = pen.glyph(dropImpliedOnCurves=True)
+        glyph.recalcBounds(glyf)
+        glyf[name] = glyph
+        hmtx[name] = (half, glyph.xMin if glyph.numberOfContours else 0)
+        changes.append(f"U+{cp:04X} {name}({adv}) {'condensed' if scale < 1 else 'centred'} to {half}")
+    return changes
+
+
 def _set_post(font: TTFont) -> None:
     post = font["post"]
     post.formatType = 3.0
@@ -246,6 +287,8 @@ def build_face(spec: FaceSpec, src_path: Path, log: Callable[[str], None]) -> tu
     t_sub = time.perf_counter()
     if spec.convert:
         _cff_to_glyf(font, MAX_ERR)
+    for c in _halfwidth_glyphs(font):
+        log(f"  {spec.role}: {c}")
     _set_post(font)
     set_names(font, spec, src_copyright, src_version)
     head = font["head"]

@@ -89,6 +89,12 @@ KEEP_LANGSYS = ("ZHS ",)
 # full-width (GB positioning) in the Noto-based faces.
 FULLWIDTH_REQUIRED = (0x201C, 0x201D, 0x2018, 0x2019, 0x2014, 0x2026)
 MIDDLE_DOT = 0x00B7  # kept as the font has it (reported only)
+# Set half-width (½ em, tabular) in every face, as mainland newspaper faces set them: the
+# digits and the marks that go inside and around numbers (15.0%, 027-8555, 1/4, +3, 8:30),
+# so that a number fills whole half-em cells of the character grid.
+DIGITS = tuple(range(0x30, 0x3A))
+NUMBER_MARKS = tuple(map(ord, "%.,:-/+"))
+HALF_WIDTH = DIGITS + NUMBER_MARKS
 
 
 def _decode_table(codec: str, leads: Iterable[int], trails: Iterable[int]) -> frozenset[int]:
