@@ -1,0 +1,219 @@
+"""What changed on each page since the previous build: the flatplan's "changed" badges and line highlights.
+
+In: this build's pages (record, drawing's images) and the state the previous build left
+(`STATE`, JSON in the previews folder).  Out: per page a `PageChange` (unchanged,
+changed, added; the boxes of the lines whose text is new; when each story on it last
+changed), and the state to leave for the next build.
+
+Why its own module with a small interface: the proofreaders' revision records
+(layout/proof) are the project's real account of what changed between proof rounds; this
+module is the flatplan's stand-in until the flatplan reads them, and the only place that
+would change then (`compare` is the seam: the flatplan asks it for `PageChange`s only).
+
+Rules.  A page is changed when what is placed on it changed: its runs, frames, pictures
+or picture data (not its PDF bytes, which a proof stamp may change on every page).  Its
+changed lines are found story by story (an owner: a story key, a box, the folio ...): the
+lines, as set, are compared as a sequence of texts with the previous build's, and the
+lines that are new or replaced are highlighted.  Text that re-broke is therefore shown
+where its lines now read differently, which is what a proofreader has to read again.
+The state keeps only hashes of line texts, never the text.  The revision number goes up
+only when something changed, so that building the same input twice writes the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from enum import Enum
+from typing import Iterable
+
+from layout.fonts.catalogue import Face
+from layout.page.record import PageRecord, RunRecord
+
+STATE = "changes.json"  # in the previews folder, written with the build's outputs
+VERSION = 1
+
+
+class PageStatus(str, Enum):
+    FIRST = "first"  # no previous build to compare with
+    UNCHANGED = "unchanged"
+    CHANGED = "changed"
+    ADDED = "added"  # not in the previous build
+
+
+@dataclass(frozen=True)
+class LineBox:
+    """A changed line, in the record's coordinates (points from the trim's top left, y down)."""
+
+    x: float
+    y: float  # top
+    w: float
+    h: float
+    story: str  # the line's owner (story key, box or picture id, furniture)
+    kind: str  # "changed": replaces a line that read differently; "added": no line stood there
+
+    def plain(self) -> dict:
+        return {"x": round(self.x, 2), "y": round(self.y, 2), "w": round(self.w, 2), "h": round(self.h, 2),
+                "story": self.story, "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class PageChange:
+    status: PageStatus
+    lines: tuple[LineBox, ...] = ()
+    last_change: dict[str, int] = field(default_factory=dict)  # owner -> revision its lines last changed
+
+
+@dataclass(frozen=True)
+class PageInput:
+    """What `compare` needs of a page."""
+
+    record: PageRecord
+    images: tuple[bytes, ...] = ()  # the picture data drawn on it (a photo replaced under its name)
+
+
+@dataclass(frozen=True)
+class Line:
+    owner: str
+    text: str
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+def lines_of(record: PageRecord, faces: dict[str, Face]) -> list[Line]:
+    """The record's runs joined into lines: consecutive runs of one owner on one baseline,
+    left to right.  `faces`: Face.key -> Face, for the widths as drawn."""
+    out: list[Line] = []
+    group: list[RunRecord] = []
+
+    def close() -> None:
+        if group:
+            out.append(_line(group, faces))
+            group.clear()
+
+    for r in record.runs:
+        prev = group[-1] if group else None
+        if prev is None or r.vertical or prev.vertical or r.story != prev.story or abs(r.y - prev.y) > 0.01 \
+                or r.x < prev.x:
+            close()
+        group.append(r)
+    close()
+    return out
+
+
+def _line(runs: list[RunRecord], faces: dict[str, Face]) -> Line:
+    first = runs[0]
+    face = faces.get(first.face)
+    asc, desc = (face.ascent, face.descent) if face is not None else (0.88, 0.12)
+    size = max(r.size for r in runs)
+    if first.vertical:  # one em per character, downwards from the top
+        return Line(first.story, first.text, first.x, first.y - asc * size, size, len(first.text) * size)
+    end = first.x
+    for r in runs:
+        f = faces.get(r.face)
+        widths = f.widths if f is not None else {}
+        end = max(end, r.x + sum(widths.get(ch, 1.0) * r.size + r.tc for ch in r.text) - r.tc)
+    return Line(first.story, "".join(r.text for r in runs), first.x, first.y - asc * size, end - first.x,
+                (asc + desc) * size)
+
+
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
+
+
+def fingerprint(page: PageInput) -> str:
+    """A hash of everything placed on the page (not of its PDF bytes)."""
+    h = hashlib.sha256()
+    rec = page.record
+    h.update(repr((rec.label, rec.width, rec.height)).encode())
+    for run in rec.runs:
+        h.update(repr((run.story, run.role, run.x, run.y, run.face, run.size, run.text, run.tc, run.vertical)).encode())
+    for fr in rec.frames:
+        h.update(repr((fr.kind.value, fr.owner, fr.x, fr.y, fr.w, fr.h)).encode())
+    for p in rec.pictures:
+        h.update(repr((p.owner, p.x, p.y, p.w, p.h, p.file, p.crop)).encode())
+    for data in page.images:
+        h.update(hashlib.sha256(data).digest())
+    return h.hexdigest()
+
+
+def load_state(data: bytes | None) -> dict | None:
+    """The previous build's state from its file's bytes; None when there is none or it is not
+    one this version wrote (then every page is compared as if there were no previous build)."""
+    if data is None:
+        return None
+    try:
+        state = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    ok = (isinstance(state, dict) and state.get("version") == VERSION and isinstance(state.get("revision"), int)
+          and isinstance(state.get("pages"), dict))
+    return state if ok else None
+
+
+def dump_state(state: dict) -> bytes:
+    return json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def compare(previous: dict | None, pages: Iterable[PageInput], faces: dict[str, Face]
+            ) -> tuple[dict[str, PageChange], dict, int]:
+    """Each page's change since `previous` (load_state's), the state to leave and this
+    build's revision number (1 for a first build; one more than the previous build's when
+    anything changed, else the same)."""
+    old_pages = previous["pages"] if previous else {}
+    old_rev = previous["revision"] if previous else 0
+    rev = old_rev + 1
+    changes: dict[str, PageChange] = {}
+    state_pages: dict[str, dict] = {}
+    any_change = previous is None
+    for page in pages:
+        label = page.record.label
+        lines = lines_of(page.record, faces)
+        by_owner: dict[str, list[Line]] = {}
+        for ln in lines:
+            by_owner.setdefault(ln.owner, []).append(ln)
+        hashes = {o: [_hash(ln.text) for ln in ls] for o, ls in by_owner.items()}
+        fp = fingerprint(page)
+        old = old_pages.get(label)
+        old = old if isinstance(old, dict) else None
+        if previous is None:
+            status = PageStatus.FIRST
+        elif old is None:
+            status = PageStatus.ADDED
+        else:
+            status = PageStatus.UNCHANGED if old.get("fingerprint") == fp else PageStatus.CHANGED
+        any_change |= status in (PageStatus.CHANGED, PageStatus.ADDED)
+        old_lines = old.get("lines", {}) if old else {}
+        old_when = old.get("last_change", {}) if old else {}
+        boxes: list[LineBox] = []
+        when: dict[str, int] = {}
+        for owner, ls in by_owner.items():
+            marked = [] if status in (PageStatus.FIRST, PageStatus.UNCHANGED) else _changed(
+                old_lines.get(owner), hashes[owner])
+            boxes += [LineBox(ls[i].x, ls[i].y, ls[i].w, ls[i].h, owner, kind) for i, kind in marked]
+            prior = old_when.get(owner)
+            when[owner] = rev if (marked or not isinstance(prior, int)) else prior
+        changes[label] = PageChange(status, tuple(boxes), when)
+        state_pages[label] = {"fingerprint": fp, "lines": hashes, "last_change": when}
+    if not any_change and len(state_pages) == len(old_pages):
+        rev = old_rev
+        for label, ch in changes.items():  # nothing changed: the same revision, the same record
+            state_pages[label]["last_change"] = {o: min(r, old_rev) for o, r in ch.last_change.items()}
+            changes[label] = PageChange(ch.status, ch.lines, state_pages[label]["last_change"])
+    return changes, {"version": VERSION, "revision": rev, "pages": state_pages}, rev
+
+
+def _changed(old: object, new: list[str]) -> list[tuple[int, str]]:
+    """Indexes of the lines of `new` that are not in `old` in sequence, with their kind."""
+    if not isinstance(old, list):
+        return [(i, "added") for i in range(len(new))]
+    marked: list[tuple[int, str]] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag in ("replace", "insert"):
+            kind = "changed" if tag == "replace" else "added"
+            marked += [(j, kind) for j in range(j1, j2)]
+    return marked
