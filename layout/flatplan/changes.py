@@ -198,13 +198,24 @@ def compare(previous: dict | None, pages: Iterable[PageInput], faces: dict[str, 
             prior = old_when.get(owner)
             when[owner] = rev if (marked or not isinstance(prior, int)) else prior
         changes[label] = PageChange(status, tuple(boxes), when)
-        state_pages[label] = {"fingerprint": fp, "lines": hashes, "last_change": when}
+        state_pages[label] = {"fingerprint": fp, "lines": hashes, "last_change": when, "status": status.value,
+                              "changed_lines": [b.plain() for b in boxes]}
     if not any_change and len(state_pages) == len(old_pages):
-        rev = old_rev
-        for label, ch in changes.items():  # nothing changed: the same revision, the same record
-            state_pages[label]["last_change"] = {o: min(r, old_rev) for o, r in ch.last_change.items()}
-            changes[label] = PageChange(ch.status, ch.lines, state_pages[label]["last_change"])
+        # nothing changed: this is the previous revision again, shown as it was (what changed
+        # in it since the one before), so the same input writes the same bytes
+        return {label: _as_recorded(old_pages[label]) for label in changes}, previous, old_rev
     return changes, {"version": VERSION, "revision": rev, "pages": state_pages}, rev
+
+
+def _as_recorded(page: dict) -> PageChange:
+    """A page's change as the state recorded it."""
+    try:
+        boxes = tuple(LineBox(float(b["x"]), float(b["y"]), float(b["w"]), float(b["h"]), str(b["story"]),
+                              str(b["kind"])) for b in page.get("changed_lines", []))
+        when = {str(o): int(r) for o, r in page.get("last_change", {}).items()}
+        return PageChange(PageStatus(page.get("status", PageStatus.UNCHANGED.value)), boxes, when)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return PageChange(PageStatus.UNCHANGED)
 
 
 def _changed(old: object, new: list[str]) -> list[tuple[int, str]]:

@@ -98,6 +98,14 @@ def _page(page: Page, title: str, record, pdf: Path, folder: Path, preview: Prev
                        "changed_at": change.last_change.get(fr.owner, 0),
                        "jumps": {"to": s["jump_to"] if s else "", "from": s["continued_from"] if s else "",
                                  "see_also": entry.see_also if entry is not None else ""}})
+    framed = {f["owner"] for f in frames}
+    for pic in record.pictures:  # a photo inside a story's frame has no frame of its own: its picture
+        if pic.owner not in framed:
+            framed.add(pic.owner)
+            frames.append({"kind": "picture", "owner": pic.owner, "x": round(pic.x, 2), "y": round(pic.y, 2),
+                           "w": round(pic.w, 2), "h": round(pic.h, 2), "fit": "",
+                           "changed_at": change.last_change.get(pic.owner, 0),
+                           "jumps": {"to": "", "from": "", "see_also": ""}})
     overset = sum(1 for s in story_rows if s["overset_lines"]) + sum(
         1 for f in findings if f["code"] == "overset" and f["where"].split("/")[-1] not in by_key)
     return {

@@ -1,7 +1,7 @@
 """The flatplan as a desk output: previews, `flatplan.json` and `index.html`, written with every build.
 
 In: a `FinishedEdition` (through BuildOptions.desk_outputs, layout/build/desk.py).  Out,
-beside the edition PDF (the output folder, or its proof/ or archive/ folder):
+beside the page PDFs' folder (the output folder, or its proof/ or archive/ folder):
 
     index.html      the flatplan: one self-contained page (its CSS, script and data inside),
                     opened from disk with no server and no network
@@ -56,8 +56,9 @@ def index_html(data: dict) -> str:
 
 
 def flatplan_folder(finished: FinishedEdition) -> Path:
-    """Where the flatplan of a build goes: beside its edition PDF."""
-    return finished.edition_file.parent
+    """Where the flatplan of a build goes: beside its pages/ folder (the output folder, or
+    its proof/ or archive/ folder), so that each mode's flatplan and previews stay apart."""
+    return finished.out_dir / finished.profile.folder
 
 
 class FlatplanOutput:
