@@ -9,9 +9,9 @@ an unchanged one the same, so the browser's own cache is always right).
 Why from the page PDF and not the display list: the preview must show what the press and
 the proofreader get, photos, fonts and proof marks included; pypdfium2 is already how the
 project reads PDFs.  Why PNG with 256 colours: the view must stay sharp for text (no JPEG
-ringing around ideographs), and an adaptive 256-colour palette makes it a quarter of the
-size and half the encoding time of a true-colour PNG while the anti-aliased grey type
-keeps its levels.  Rendering and encoding are deterministic (same PDF, same library
+ringing around ideographs), and an adaptive 256-colour palette makes it half the size of a
+true-colour PNG while the anti-aliased grey type keeps its levels (photos band a little:
+a preview, not a proof of the photo).  Rendering and encoding are deterministic (same PDF, same library
 versions: same bytes): no timestamps, no text chunks, a fixed compression level.
 """
 
@@ -26,7 +26,10 @@ from pathlib import Path
 
 VIEW_PX_PER_PT = 1.4  # the readable view: body type (~9 pt) about 12-13 px high, enough for 汉字
 THUMB_WIDTH = 200  # px: the flatplan's page cards
-PNG_LEVEL = 6  # zlib level; fixed, so the bytes are too
+# zlib levels, fixed (so the bytes are too).  The view's: level 3 takes a third of level 6's
+# time for 10 % more bytes (benchmarks/previews.py); the thumbnail is small either way.
+VIEW_LEVEL = 3
+THUMB_LEVEL = 6
 FOLDER = "previews"  # beside the flatplan's index.html
 
 
@@ -69,13 +72,14 @@ def render(pdf: bytes) -> tuple[bytes, bytes, tuple[int, int], tuple[int, int]]:
 
 
 def _png(image, colours: bool = True) -> bytes:
-    """`image` as PNG bytes; `colours`: reduced to an adaptive 256-colour palette first."""
+    """`image` as PNG bytes; `colours`: the view, reduced to an adaptive 256-colour palette
+    first; else the thumbnail, in true colour."""
     from PIL import Image
 
     if colours:
         image = image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buf = io.BytesIO()
-    image.save(buf, "PNG", compress_level=PNG_LEVEL)
+    image.save(buf, "PNG", compress_level=VIEW_LEVEL if colours else THUMB_LEVEL)
     return buf.getvalue()
 
 
