@@ -27,7 +27,6 @@ import json
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from enum import Enum
-from typing import Iterable
 
 from layout.fonts.catalogue import Face
 from layout.page.record import PageRecord, RunRecord
@@ -87,21 +86,19 @@ class Line:
 def lines_of(record: PageRecord, faces: dict[str, Face]) -> list[Line]:
     """The record's runs joined into lines: consecutive runs of one owner on one baseline,
     left to right.  `faces`: Face.key -> Face, for the widths as drawn."""
-    out: list[Line] = []
-    group: list[RunRecord] = []
+    return [_line(group, faces) for group in _groups(record)]
 
-    def close() -> None:
-        if group:
-            out.append(_line(group, faces))
-            group.clear()
 
+def _groups(record: PageRecord) -> list[list[RunRecord]]:
+    """The runs of each line (as `lines_of` joins them)."""
+    out: list[list[RunRecord]] = []
+    prev: RunRecord | None = None
     for r in record.runs:
-        prev = group[-1] if group else None
         if prev is None or r.vertical or prev.vertical or r.story != prev.story or abs(r.y - prev.y) > 0.01 \
                 or r.x < prev.x:
-            close()
-        group.append(r)
-    close()
+            out.append([])
+        out[-1].append(r)
+        prev = r
     return out
 
 
@@ -122,20 +119,17 @@ def _line(runs: list[RunRecord], faces: dict[str, Face]) -> Line:
 
 
 def _hash(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=4).hexdigest()  # told apart within one story
 
 
 def fingerprint(page: PageInput) -> str:
     """A hash of everything placed on the page (not of its PDF bytes)."""
-    h = hashlib.sha256()
     rec = page.record
-    h.update(repr((rec.label, rec.width, rec.height)).encode())
-    for run in rec.runs:
-        h.update(repr((run.story, run.role, run.x, run.y, run.face, run.size, run.text, run.tc, run.vertical)).encode())
-    for fr in rec.frames:
-        h.update(repr((fr.kind.value, fr.owner, fr.x, fr.y, fr.w, fr.h)).encode())
-    for p in rec.pictures:
-        h.update(repr((p.owner, p.x, p.y, p.w, p.h, p.file, p.crop)).encode())
+    h = hashlib.sha256(repr((
+        rec.label, rec.width, rec.height,
+        [(r.story, r.role, r.x, r.y, r.face, r.size, r.text, r.tc, r.vertical) for r in rec.runs],
+        [(f.kind.value, f.owner, f.x, f.y, f.w, f.h) for f in rec.frames],
+        [(p.owner, p.x, p.y, p.w, p.h, p.file, p.crop) for p in rec.pictures])).encode("utf-8"))
     for data in page.images:
         h.update(hashlib.sha256(data).digest())
     return h.hexdigest()
@@ -159,25 +153,39 @@ def dump_state(state: dict) -> bytes:
     return json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def compare(previous: dict | None, pages: Iterable[PageInput], faces: dict[str, Face]
-            ) -> tuple[dict[str, PageChange], dict, int]:
+class Fingerprints:
+    """Fingerprints of the records seen in the last build: a resident process (`layout
+    watch`) hands the same record objects back for the pages it did not rebuild, and those
+    are not hashed again.  The records are held, so an id is never another object's."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, tuple[PageInput, str]] = {}
+
+    def of(self, pages: list[PageInput]) -> list[str]:
+        seen: dict[int, tuple[PageInput, str]] = {}
+        for page in pages:
+            hit = self._seen.get(id(page.record))
+            if hit is None or hit[0].images != page.images:
+                hit = (page, fingerprint(page))
+            seen[id(page.record)] = hit
+        self._seen = seen
+        return [seen[id(p.record)][1] for p in pages]
+
+
+def compare(previous: dict | None, pages: list[PageInput], faces: dict[str, Face],
+            fingerprints: Fingerprints | None = None) -> tuple[dict[str, PageChange], dict, int]:
     """Each page's change since `previous` (load_state's), the state to leave and this
     build's revision number (1 for a first build; one more than the previous build's when
-    anything changed, else the same)."""
+    anything changed, else the same).  Only the pages whose fingerprint changed have their
+    lines compared; the others keep what the previous state says of them."""
     old_pages = previous["pages"] if previous else {}
     old_rev = previous["revision"] if previous else 0
     rev = old_rev + 1
     changes: dict[str, PageChange] = {}
     state_pages: dict[str, dict] = {}
     any_change = previous is None
-    for page in pages:
+    for page, fp in zip(pages, (fingerprints or Fingerprints()).of(pages)):
         label = page.record.label
-        lines = lines_of(page.record, faces)
-        by_owner: dict[str, list[Line]] = {}
-        for ln in lines:
-            by_owner.setdefault(ln.owner, []).append(ln)
-        hashes = {o: [_hash(ln.text) for ln in ls] for o, ls in by_owner.items()}
-        fp = fingerprint(page)
         old = old_pages.get(label)
         old = old if isinstance(old, dict) else None
         if previous is None:
@@ -186,17 +194,28 @@ def compare(previous: dict | None, pages: Iterable[PageInput], faces: dict[str, 
             status = PageStatus.ADDED
         else:
             status = PageStatus.UNCHANGED if old.get("fingerprint") == fp else PageStatus.CHANGED
-        any_change |= status in (PageStatus.CHANGED, PageStatus.ADDED)
+        if status is PageStatus.UNCHANGED and isinstance(old_lines := old.get("lines"), dict):
+            when = _as_recorded(old).last_change
+            changes[label] = PageChange(status, (), when)
+            state_pages[label] = {"fingerprint": fp, "lines": old_lines, "last_change": when,
+                                  "status": status.value, "changed_lines": []}
+            continue
+        any_change = True
+        groups: dict[str, list[list[RunRecord]]] = {}
+        for g in _groups(page.record):
+            groups.setdefault(g[0].story, []).append(g)
+        hashes = {o: [_hash("".join(r.text for r in g)) for g in gs] for o, gs in groups.items()}
         old_lines = old.get("lines", {}) if old else {}
-        old_when = old.get("last_change", {}) if old else {}
+        old_when = _as_recorded(old).last_change if old else {}
         boxes: list[LineBox] = []
         when: dict[str, int] = {}
-        for owner, ls in by_owner.items():
-            marked = [] if status in (PageStatus.FIRST, PageStatus.UNCHANGED) else _changed(
-                old_lines.get(owner), hashes[owner])
-            boxes += [LineBox(ls[i].x, ls[i].y, ls[i].w, ls[i].h, owner, kind) for i, kind in marked]
+        for owner, gs in groups.items():
+            marked = [] if status is PageStatus.FIRST else _changed(old_lines.get(owner), hashes[owner])
+            for i, kind in marked:
+                ln = _line(gs[i], faces)
+                boxes.append(LineBox(ln.x, ln.y, ln.w, ln.h, owner, kind))
             prior = old_when.get(owner)
-            when[owner] = rev if (marked or not isinstance(prior, int)) else prior
+            when[owner] = rev if (marked or prior is None) else prior
         changes[label] = PageChange(status, tuple(boxes), when)
         state_pages[label] = {"fingerprint": fp, "lines": hashes, "last_change": when, "status": status.value,
                               "changed_lines": [b.plain() for b in boxes]}

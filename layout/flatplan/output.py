@@ -25,7 +25,7 @@ from importlib import resources
 from pathlib import Path
 
 from layout.build.desk import FinishedEdition
-from layout.flatplan.changes import STATE, PageInput, compare, dump_state, load_state
+from layout.flatplan.changes import STATE, Fingerprints, PageInput, compare, dump_state, load_state
 from layout.flatplan.data import flatplan_data
 from layout.flatplan.previews import FOLDER, PreviewStore
 from layout.page.record import faces_by_key
@@ -73,6 +73,8 @@ class FlatplanOutput:
         self.jobs = jobs
         self.data: dict | None = None  # the flatplan of the last build that got this far
         self.rendered = 0  # pages whose previews the last build rendered (the others were found)
+        self._state: tuple[bytes, dict] | None = None  # the last state written, and its bytes
+        self.fingerprints = Fingerprints()  # of the last build's pages (watch hands the same ones back)
 
     def files(self, finished: FinishedEdition) -> dict[Path, bytes]:
         folder = flatplan_folder(finished)
@@ -81,13 +83,15 @@ class FlatplanOutput:
         self.rendered = store.rendered
         if finished.partial:  # the named pages only: their previews, and the flatplan as it was
             return files
-        previous = load_state(_read(folder / FOLDER / STATE))
+        raw = _read(folder / FOLDER / STATE)
+        previous = self._state[1] if self._state is not None and self._state[0] == raw else load_state(raw)
         pages = [PageInput(r.record, tuple(im[4] for im in r.drawing.images)) for r in finished.pages]
-        changes, state, revision = compare(previous, pages, faces_by_key(finished.fonts.faces))
+        changes, state, revision = compare(previous, pages, faces_by_key(finished.fonts.faces), self.fingerprints)
         data = flatplan_data(finished, folder, previews, changes, revision)
-        files[folder / DATA] = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+        files[folder / DATA] = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         files[folder / INDEX] = index_html(data).encode("utf-8")
-        files[folder / FOLDER / STATE] = dump_state(state)
+        files[folder / FOLDER / STATE] = state_bytes = dump_state(state)
+        self._state = (state_bytes, state)  # what the next build will most likely find there
         keep = {p.key for p in previews.values()} | _shown_keys(_read(folder / DATA))
         for path in store.stale(keep):
             _unlink(path)
