@@ -104,7 +104,7 @@ def test_changes_mark_the_lines_that_read_differently_and_only_on_changed_pages(
     assert rev3 == 2
     assert (changes["A1"].status, changes["A2"].status, changes["T1"].status) == (
         PageStatus.CHANGED, PageStatus.UNCHANGED, PageStatus.ADDED)
-    assert [(round(b.y + 8.8), b.story, b.kind) for b in changes["A1"].lines] == [(34, "s", "changed"), (76, "s", "added")]
+    assert [(round(b.y + 8.8), b.story, b.kind) for b in changes["A1"].lines] == [(34, "s", "replace"), (76, "s", "insert")]
     assert changes["A1"].last_change == {"s": 2} and changes["A2"].last_change == {"u": 1}
     assert all("改" not in json.dumps(p) for p in state3["pages"].values())  # hashes, never the text
 

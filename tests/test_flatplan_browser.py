@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from layout.build.pipeline import BuildOptions, build
 from layout.flatplan.output import FlatplanOutput
@@ -47,8 +48,10 @@ def _expected_badges(page: dict) -> list[str]:
 
 
 def _edition_with_every_badge(root: Path) -> Path:
-    """The small test edition with an overset story (A2), a blank page (T1) and underset warnings."""
+    """The small test edition with an overset story (A2), a blank page (T1), underset frames
+    and a photo too small for print (a warning)."""
     man = write_edition(root)
+    Image.new("RGB", (120, 90), (90, 120, 160)).save(root / "photos" / "p.jpg", quality=80)
     text = man.read_text(encoding="utf-8")
     text = text.replace("top: 0, lines: 20}, headline: 城市更新", "top: 0, lines: 3}, headline: 城市更新")
     text = text.replace("  T1:\n    editor: 赵敏", "  T1:\n    editor: 赵敏\n    blank: true")
@@ -131,7 +134,6 @@ def test_the_sample_flatplan_shows_all_36_pages_without_console_errors(tmp_path,
         assert labels == [p["label"] for p in data["pages"]] and len(set(labels)) == 36
         for page in data["pages"]:
             assert _badges(driver, page["label"]) == _expected_badges(page), page["label"]
-        driver.execute_script("window.scrollTo(0, document.body.scrollHeight)")  # lazy thumbnails load
         _wait(driver, lambda d: d.execute_script(
             "return [...document.querySelectorAll('article.page img')].every(i => i.complete && i.naturalWidth > 0)"), 60)
         assert console_errors(driver) == []

@@ -51,7 +51,8 @@ class LineBox:
     w: float
     h: float
     story: str  # the line's owner (story key, box or picture id, furniture)
-    kind: str  # "changed": replaces a line that read differently; "added": no line stood there
+    kind: str  # "replace": replaces a line that read differently; "insert": no line stood there
+    # (the kinds of layout.proof's highlights, which also has delete, reflow, frame, picture ...)
 
     def plain(self) -> dict:
         return {"x": round(self.x, 2), "y": round(self.y, 2), "w": round(self.w, 2), "h": round(self.h, 2),
@@ -240,10 +241,9 @@ def _as_recorded(page: dict) -> PageChange:
 def _changed(old: object, new: list[str]) -> list[tuple[int, str]]:
     """Indexes of the lines of `new` that are not in `old` in sequence, with their kind."""
     if not isinstance(old, list):
-        return [(i, "added") for i in range(len(new))]
+        return [(i, "insert") for i in range(len(new))]
     marked: list[tuple[int, str]] = []
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if tag in ("replace", "insert"):
-            kind = "changed" if tag == "replace" else "added"
-            marked += [(j, kind) for j in range(j1, j2)]
+            marked += [(j, tag) for j in range(j1, j2)]
     return marked

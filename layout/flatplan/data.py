@@ -117,7 +117,9 @@ def _page(page: Page, title: str, record, pdf: Path, folder: Path, preview: Prev
         "view_size": list(preview.view_size), "thumb_size": list(preview.thumb_size),
         "status": {"overset": overset,
                    "underset": sum(1 for f in findings if f["code"] == "underset"),
-                   "warnings": sum(1 for f in findings if f["severity"] == "warning"),
+                   # other warnings than the fit's (which have their own badges)
+                   "warnings": sum(1 for f in findings if f["severity"] == "warning"
+                                   and f["code"] not in ("overset", "underset")),
                    "errors": sum(1 for f in findings if f["severity"] == "error"),
                    "blank": page.blank, "change": change.status.value},
         "stories": story_rows,

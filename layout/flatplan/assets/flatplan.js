@@ -91,7 +91,7 @@
   }
   function newCard(p) {
     var card = el("article", {cls: "page", tabindex: "0", "data-label": p.label},
-                  [el("div", {cls: "thumb"}, [el("img", {loading: "lazy", decoding: "async"})]),
+                  [el("div", {cls: "thumb"}, [el("img", {decoding: "async"})]),
                    el("div", {cls: "meta"})]);
     card.addEventListener("click", function () { open(p.label); });
     card.addEventListener("keydown", function (e) { if (e.key === "Enter") open(p.label); });
