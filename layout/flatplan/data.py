@@ -8,7 +8,7 @@ because the desks' tools may read it too:
      "edition": {paper, date, mode, manifest_sha256, layout_version, pdf},   # the fit report's keys
      "totals": {pages, overset, underset, warnings, changed},
      "sections": [{id, name, pages: [label, ...]}, ...],                     # edition order
-     "pages": [{label, section, number, title, editor, designer, template, blank,
+     "pages": [{label, section, section_name, number, title, editor, designer, template, blank,
                 width, height,                      # pt (the trim)
                 pdf,                                # the page PDF, relative to the flatplan
                 view, thumb, view_size, thumb_size, # previews/<hash>.png, px
@@ -55,12 +55,13 @@ def flatplan_data(finished: FinishedEdition, folder: Path, previews: dict[str, P
     for f in report["findings"]:
         findings_of.setdefault(f["where"].split("/")[0], []).append(
             {k: f[k] for k in ("severity", "code", "where", "message")})
+    names = {s.id: s.name for s in ed.sections}
     pages = []
     for r in finished.pages:
         d = r.page.display
         page = ed.page(d.label)
         change = changes.get(d.label, PageChange(PageStatus.FIRST))
-        pages.append(_page(page, d.title, r.record, finished.page_files[d.label], folder, previews[d.label], change,
+        pages.append(_page(page, names.get(page.section, page.section), d.title, r.record, finished.page_files[d.label], folder, previews[d.label], change,
                            stories_of.get(d.label, []), findings_of.get(d.label, [])))
     shown = {p["label"] for p in pages}
     sections = [{"id": s.id, "name": s.name, "pages": [p.label for p in ed.pages if p.section == s.id
@@ -84,7 +85,7 @@ def _fit(s: dict) -> str:
     return "overset" if s["overset_lines"] else "underset" if s["underset_lines"] else "ok"
 
 
-def _page(page: Page, title: str, record, pdf: Path, folder: Path, preview: Preview, change: PageChange,
+def _page(page: Page, section: str, title: str, record, pdf: Path, folder: Path, preview: Preview, change: PageChange,
           stories: list[dict], findings: list[dict]) -> dict:
     entries = {p.id: p for p in page.stories}
     story_rows = [{**s, "fit": _fit(s), "changed_at": change.last_change.get(s["story"], 0)} for s in stories]
@@ -109,7 +110,7 @@ def _page(page: Page, title: str, record, pdf: Path, folder: Path, preview: Prev
     overset = sum(1 for s in story_rows if s["overset_lines"]) + sum(
         1 for f in findings if f["code"] == "overset" and f["where"].split("/")[-1] not in by_key)
     return {
-        "label": page.label, "section": page.section, "number": page.number, "title": title,
+        "label": page.label, "section": page.section, "section_name": section, "number": page.number, "title": title,
         "editor": page.editor, "designer": page.designer, "template": page.template, "blank": page.blank,
         "width": round(record.width, 2), "height": round(record.height, 2),
         "pdf": _rel(pdf, folder),

@@ -213,7 +213,7 @@
     } else {
       info.appendChild(el("h3", {text: "Page " + p.label}));
       var dl2 = el("dl");
-      row(dl2, "section", p.section + " " + p.number);
+      row(dl2, "section", p.section_name + " \u00b7 " + p.number);
       row(dl2, "editor", p.editor || "\u2014");
       if (p.designer) row(dl2, "designer", p.designer);
       row(dl2, "change", p.status.change);
