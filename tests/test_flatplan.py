@@ -19,6 +19,7 @@ from PIL import Image
 
 from layout.build.pipeline import BuildOptions, build
 from layout.cli import _serve_port
+from layout.errors import OutputError
 from layout.flatplan.changes import PageInput, PageStatus, compare, dump_state, lines_of, load_state
 from layout.flatplan.output import FlatplanOutput, embedded_json, index_html
 from layout.flatplan.previews import THUMB_WIDTH, VIEW_PX_PER_PT, PreviewStore, file_names, render
@@ -165,6 +166,17 @@ def test_the_server_serves_the_flatplan_folder_only_and_to_this_machine_only(tmp
         assert _get(live, "/", host="evil.example:80")[0] == 403
     finally:
         live.stop()
+
+
+def test_a_port_in_use_is_an_error_that_says_what_to_do(tmp_path):
+    first = LiveFlatplan(tmp_path, 0)
+    first.start()
+    try:
+        with pytest.raises(OutputError) as e:
+            LiveFlatplan(tmp_path, first.port).start()
+        assert f"127.0.0.1:{first.port}" in str(e.value.problems[0]) and "--serve 0" in e.value.problems[0].hint
+    finally:
+        first.stop()
 
 
 def test_the_event_stream_sends_the_current_flatplan_then_each_build(tmp_path):
