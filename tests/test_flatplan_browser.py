@@ -188,6 +188,12 @@ def test_watch_serve_replaces_the_saved_pages_preview_in_the_open_page(tmp_path,
             marks = driver.execute_script("return [...document.querySelectorAll(\"article.page .marks .chg\")]"
                                           ".map(m => [m.closest('article').dataset.label, m.dataset.story])")
             assert 1 <= len(marks) <= 2 and all(m == ["A1", "lead"] for m in marks)
+            # a build that fails is said on the page, which keeps showing the last good flatplan
+            man.write_text(man.read_text(encoding="utf-8").replace("lines: 40}", "lines: 40", 1), encoding="utf-8")
+            _wait(driver, lambda d: d.execute_script("return document.getElementById('live').className") == "error", 60)
+            assert "build failed" in driver.find_element("id", "live").text
+            assert driver.execute_script("return Object.fromEntries([...document.querySelectorAll('article.page')]"
+                                         ".map(a => [a.dataset.label, a.querySelector('img').getAttribute('src')]))") == now
             assert console_errors(driver) == []
     finally:
         proc.terminate()
