@@ -135,7 +135,11 @@ def _desk_outputs(mode: OutputMode, previews: bool, jobs: int) -> tuple:
     if previews or mode is OutputMode.PROOF:
         from layout.flatplan.output import FlatplanOutput
 
-        outputs.append(FlatplanOutput(jobs))
+        def rendering(n: int) -> None:
+            if n > 4 and not STATE["quiet"]:  # a few are rendered in a blink; 36 take a while
+                err.print(f"rendering {n} page previews", markup=False)
+
+        outputs.append(FlatplanOutput(jobs, rendering))
     return tuple(outputs)
 
 
@@ -230,6 +234,8 @@ def _summary(res) -> None:
         out.print(f"built {plural(len(res.pages), 'page')}{reused}, {plural(len(stories), 'story block')}, "
                   f"{chars} body characters set in {res.timings['total']:.2f} s", soft_wrap=True)
         out.print(f"edition: {shown(res.edition_pdf)}", markup=False, soft_wrap=True)
+        for page in (p for p in res.desk_files if p.name == "index.html"):  # the flatplan (--previews, proofs)
+            out.print(f"flatplan: {shown(page)}", markup=False, soft_wrap=True)
         if res.partial:
             out.print(f"  warning: the edition is partial (only {', '.join(cp.display.label for cp in res.pages)}) "
                       f"and named so; the whole edition's file was not replaced, because another page "

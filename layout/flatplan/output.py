@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 from pathlib import Path
+from typing import Callable
 
 from layout.build.desk import FinishedEdition
 from layout.flatplan.changes import STATE, Fingerprints, PageInput, compare, dump_state, load_state
@@ -69,8 +70,9 @@ class FlatplanOutput:
 
     name = "flatplan"
 
-    def __init__(self, jobs: int = 1):
+    def __init__(self, jobs: int = 1, notify: Callable[[int], None] | None = None):
         self.jobs = jobs
+        self.notify = notify  # told how many previews a build is about to render (it takes a while)
         self.data: dict | None = None  # the flatplan of the last build that got this far
         self.rendered = 0  # pages whose previews the last build rendered (the others were found)
         self._state: tuple[bytes, dict] | None = None  # the last state written, and its bytes
@@ -78,7 +80,7 @@ class FlatplanOutput:
 
     def files(self, finished: FinishedEdition) -> dict[Path, bytes]:
         folder = flatplan_folder(finished)
-        store = PreviewStore(folder / FOLDER, self.jobs)
+        store = PreviewStore(folder / FOLDER, self.jobs, self.notify)
         previews, files = store.previews({r.page.display.label: r.pdf for r in finished.pages})
         self.rendered = store.rendered
         if finished.partial:  # the named pages only: their previews, and the flatplan as it was

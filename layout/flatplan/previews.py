@@ -23,6 +23,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 VIEW_PX_PER_PT = 1.4  # the readable view: body type (~9 pt) about 12-13 px high, enough for 汉字
 THUMB_WIDTH = 200  # px: the flatplan's page cards
@@ -92,9 +93,10 @@ class PreviewStore:
     and the images of those that do not, rendered (in `jobs` processes when there are
     several to make)."""
 
-    def __init__(self, folder: Path, jobs: int = 1):
+    def __init__(self, folder: Path, jobs: int = 1, notify: Callable[[int], None] | None = None):
         self.folder = folder
         self.jobs = max(1, jobs)
+        self.notify = notify  # told how many pages are about to be rendered (none: nothing told)
         self.rendered = 0  # pages rendered by the last `previews` call (the others were found)
 
     def existing(self, key: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
@@ -119,6 +121,8 @@ class PreviewStore:
             else:
                 todo[key] = pdfs[lab]
         files: dict[Path, bytes] = {}
+        if todo and self.notify is not None:
+            self.notify(len(todo))
         for key, (view, thumb, vs, ts) in zip(todo, self._render_all(list(todo.values()))):
             vn, tn = file_names(key)
             files[self.folder / vn] = view
