@@ -17,7 +17,14 @@ lines, as set, are compared as a sequence of texts with the previous build's, an
 lines that are new or replaced are highlighted.  Text that re-broke is therefore shown
 where its lines now read differently, which is what a proofreader has to read again.
 The state keeps only hashes of line texts, never the text.  The revision number goes up
-only when something changed, so that building the same input twice writes the same bytes.
+only when something changed; a build in which nothing changed is that revision again and
+shows what changed in it (so building the same input twice writes the same bytes).  Under
+`layout watch` every rebuild is compared with the one before, so the pages marked are
+those the last save changed.
+
+At the merge with layout/proof: a proof build's `PageChange`s come from its rounds
+(`changed_pages(old, new)` gives the statuses, its diff's highlights the boxes, which have
+the same fields and kinds); other builds keep this comparison.
 """
 
 from __future__ import annotations
