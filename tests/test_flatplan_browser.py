@@ -89,6 +89,19 @@ def test_the_flatplan_opens_from_disk_and_shows_pages_badges_and_frames(tmp_path
                                       ".map(m => [m.closest('article').dataset.label, m.dataset.story])")
         assert marks and all(m == ["A1", "lead"] for m in marks)
 
+        # the desk's filters: the pages to look at now
+        from selenium.webdriver.support.ui import Select
+
+        visible = "return [...document.querySelectorAll('article.page')].filter(a => a.offsetParent).map(a => a.dataset.label)"
+        Select(driver.find_element("id", "filter")).select_by_value("changed")
+        assert driver.execute_script(visible) == ["A1"]
+        Select(driver.find_element("id", "filter")).select_by_value("problems")
+        assert driver.execute_script(visible) == [p for p in pages if pages[p]["status"]["overset"]
+                                                  or pages[p]["status"]["warnings"] or pages[p]["status"]["errors"]]
+        assert "A2" in driver.execute_script(visible) and "T1" not in driver.execute_script(visible)
+        Select(driver.find_element("id", "filter")).select_by_value("all")
+        assert driver.execute_script(visible) == labels
+
         # a page's view: its preview with every frame outlined; a frame tells its story's fit
         driver.find_element("css selector", "article.page[data-label='A1']").click()
         _wait(driver, lambda d: d.execute_script("return !document.getElementById('view').hidden"))

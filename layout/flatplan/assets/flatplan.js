@@ -122,14 +122,29 @@
     } else {
       data.pages.forEach(function (p) { if (cards[p.label]) fillCard(cards[p.label], p, before[p.label]); });
     }
+    applyFilter();
     var e = data.edition, t = data.totals;
     document.getElementById("title").textContent = e.paper + " " + e.date + " \u00b7 " + e.mode;
+    document.getElementById("edition-pdf").href = e.pdf;
     document.title = e.paper + " " + e.date + " flatplan";
     var totals = document.getElementById("totals");
     totals.textContent = "";
     [[t.pages + " pages"], [t.overset + " overset", "fit-overset"], [t.underset + " underset", "fit-underset"],
      [t.warnings + " warnings"], [t.changed + " changed"], ["revision " + data.revision]].forEach(function (x) {
       totals.appendChild(el("span", {cls: x[1] || "", text: x[0]}));
+    });
+  }
+
+  function shown(p, filter) {
+    var st = p.status;
+    if (filter === "problems") return st.overset + st.errors + st.warnings > 0;
+    if (filter === "changed") return st.change === "changed" || st.change === "added";
+    return true;
+  }
+  function applyFilter() {
+    var filter = document.getElementById("filter").value;
+    data.pages.forEach(function (p) {
+      if (cards[p.label]) cards[p.label].classList.toggle("filtered", !shown(p, filter));
     });
   }
 
@@ -236,6 +251,7 @@
   }
 
   // -- wiring ----------------------------------------------------------------------------
+  document.getElementById("filter").addEventListener("change", applyFilter);
   document.getElementById("view-close").addEventListener("click", close);
   document.getElementById("view-prev").addEventListener("click", function () { step(-1); });
   document.getElementById("view-next").addEventListener("click", function () { step(1); });
