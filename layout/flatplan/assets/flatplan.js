@@ -63,7 +63,7 @@
     return el("ul", {cls: "stories"}, p.stories.map(function (s) {
       return el("li", {"data-story": s.story}, [
         el("span", {cls: "name", text: s.story + (s.headline ? " " + s.headline : ""), title: s.headline || s.story}),
-        el("span", {cls: "fit fit-" + s.fit, text: s.fit === "ok" ? "fits" : s.fit === "overset"
+        el("span", {cls: "fit fit-" + s.fit, title: fitText(s), text: s.fit === "ok" ? "fits" : s.fit === "overset"
           ? "+" + s.overset_lines : "\u2212" + s.underset_lines})]);
     }));
   }
