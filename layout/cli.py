@@ -64,8 +64,22 @@ class _Layout(TyperGroup):
     def parse_args(self, ctx, args: list[str]) -> list[str]:
         cut = args.index("--") if "--" in args else len(args)
         flags = [a for a in args[:cut] if a in GLOBAL_FLAGS]
-        rest = [a for a in args[:cut] if a not in GLOBAL_FLAGS]
+        rest = _serve_port([a for a in args[:cut] if a not in GLOBAL_FLAGS])
         return super().parse_args(ctx, flags + rest + args[cut:])
+
+
+def _serve_port(args: list[str]) -> list[str]:
+    """`watch --serve [PORT]`: an optional value, which click options cannot have, taken
+    as `--serve --port PORT` (`--serve=PORT` too)."""
+    out: list[str] = []
+    for i, a in enumerate(args):
+        if a.startswith("--serve="):
+            out += ["--serve", "--port", a.split("=", 1)[1]]
+        elif a == "--serve" and i + 1 < len(args) and args[i + 1].isdigit():
+            out += ["--serve", "--port"]
+        else:
+            out.append(a)
+    return out
 
 
 app = typer.Typer(cls=_Layout, add_completion=False, no_args_is_help=True, help=APP_HELP,
@@ -112,6 +126,23 @@ def _out_dir(out_dir: Optional[Path], edition: Optional[Path]) -> Path:
     return (edition if edition.is_dir() else edition.parent) / "output"
 
 
+PREVIEWS_HELP = "Also write page previews (PNG) and the flatplan (index.html); always for --mode proof."
+
+
+def _desk_outputs(mode: OutputMode, previews: bool, jobs: int) -> tuple:
+    """The desks' outputs a build makes besides the PDFs (layout/build/desk.py)."""
+    outputs: list = []
+    if previews or mode is OutputMode.PROOF:
+        from layout.flatplan.output import FlatplanOutput
+
+        def rendering(n: int) -> None:
+            if n > 4 and not STATE["quiet"]:  # a few are rendered in a blink; 36 take a while
+                err.print(f"rendering {n} page previews", markup=False)
+
+        outputs.append(FlatplanOutput(jobs, rendering))
+    return tuple(outputs)
+
+
 OUT_HELP = "Output folder (default: output/ beside the edition's manifest; ./output for the sample)."
 REPORT_HELP = "Write the fit report (JSON: every story's fit and every finding) to this file."
 
@@ -128,6 +159,7 @@ def build(
     allow_outside: bool = typer.Option(False, "--allow-outside", help="Allow files outside the edition folder."),
     verify: bool = typer.Option(False, "--verify", help="Read the PDFs back and check every story's text."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Compose and draw every page, ignoring DIR/.cache."),
+    previews: bool = typer.Option(False, "--previews", help=PREVIEWS_HELP),
 ) -> None:
     """Build the edition PDF and one PDF per page."""
     output_mode = _output_mode(mode)
@@ -137,8 +169,10 @@ def build(
         from layout.build.pipeline import BuildOptions
         from layout.build.pipeline import build as run_build
 
-        opts = BuildOptions(out_dir, output_mode, [pages] if pages else None, jobs or os.cpu_count() or 1, report,
-                            allow_overset, allow_outside, verify, cache=not no_cache)
+        workers = jobs or os.cpu_count() or 1
+        opts = BuildOptions(out_dir, output_mode, [pages] if pages else None, workers, report,
+                            allow_overset, allow_outside, verify, cache=not no_cache,
+                            desk_outputs=_desk_outputs(output_mode, previews, workers))
         res = _with_progress(lambda cb: run_build(manifest_of(edition), opts, progress=cb))
     except KeyboardInterrupt as e:  # (the pipeline may not even be imported yet: no name to catch by)
         committed = getattr(e, "result", None)  # pipeline.InterruptedAfterCommit: the outputs are new
@@ -200,6 +234,8 @@ def _summary(res) -> None:
         out.print(f"built {plural(len(res.pages), 'page')}{reused}, {plural(len(stories), 'story block')}, "
                   f"{chars} body characters set in {res.timings['total']:.2f} s", soft_wrap=True)
         out.print(f"edition: {shown(res.edition_pdf)}", markup=False, soft_wrap=True)
+        for page in (p for p in res.desk_files if p.name == "index.html"):  # the flatplan (--previews, proofs)
+            out.print(f"flatplan: {shown(page)}", markup=False, soft_wrap=True)
         if res.partial:
             out.print(f"  warning: the edition is partial (only {', '.join(cp.display.label for cp in res.pages)}) "
                       f"and named so; the whole edition's file was not replaced, because another page "
@@ -230,6 +266,10 @@ def watch(
     allow_outside: bool = typer.Option(False, "--allow-outside", help="Allow files outside the edition folder."),
     interval: float = typer.Option(0.1, "--interval", min=0.02, max=10.0, help="Seconds between looks at the files."),
     max_builds: int = typer.Option(0, "--max-builds", min=0, help="Stop after this many builds (0 = never)."),
+    previews: bool = typer.Option(False, "--previews", help=PREVIEWS_HELP),
+    serve: bool = typer.Option(False, "--serve", help="Serve the flatplan on http://127.0.0.1:PORT/ and push every "
+                               "rebuild to the open pages (--serve PORT, or --port; implies --previews)."),
+    port: int = typer.Option(8765, "--port", min=0, max=65535, help="Port for --serve (0 = any free port)."),
 ) -> None:
     """One resident process: fonts, code and unchanged pages stay in memory, so a rebuild
     composes only the pages that changed.  After every build it prints the fit (overset
@@ -240,15 +280,27 @@ def watch(
     from layout.build.watch import Watcher
 
     manifest = manifest_of(edition)
-    opts = BuildOptions(_out_dir(out_dir, edition), output_mode, None, jobs or os.cpu_count() or 1, report,
-                        allow_overset, allow_outside)
+    workers = jobs or os.cpu_count() or 1
+    opts = BuildOptions(_out_dir(out_dir, edition), output_mode, None, workers, report,
+                        allow_overset, allow_outside, desk_outputs=_desk_outputs(output_mode, previews or serve, workers))
     watcher = Watcher(manifest, opts)
+    live = None
+    if serve:
+        from layout.flatplan.serve import LiveFlatplan
+
+        live = LiveFlatplan.for_watch(opts, port)
+        try:
+            out.print(f"flatplan: {live.start()} (live; only this machine can open it)", markup=False)
+        except LayoutError as e:
+            fail(e)
 
     def report(ev) -> None:
         changed = ""
         if ev.changed:
             names = [Path(c).name for c in ev.changed]
             changed = f" after a change to {', '.join(names[:3])}{' …' if len(names) > 3 else ''}"
+        if live is not None:
+            live.after(ev)
         if ev.error is not None:
             if ev.error.findings and not STATE["quiet"]:
                 print_warnings(ev.error.findings)
@@ -283,6 +335,9 @@ def watch(
         raise typer.Exit(INTERRUPTED) from None
     except Exception as e:  # noqa: BLE001 - never a bare traceback for users
         fail(e)
+    finally:
+        if live is not None:
+            live.stop()
 
 
 @app.command(help="Check the manifest, fonts and fit: compose every page and report every problem; "

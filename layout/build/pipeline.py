@@ -38,8 +38,8 @@ from layout.page.ads import place_ads
 from layout.page.autosize import place_frames
 from layout.page.compose import ComposedPage, Composer
 from layout.page.fidelity import display_fidelity
-from layout.page.record import PageRecord
 from layout.page.grid import check_frames
+from layout.page.record import PageRecord
 from layout.page.story import fallback_findings
 from layout.pdf.adcheck import check_ads
 from layout.pdf.assemble import assemble
