@@ -25,6 +25,8 @@ try:
 
     from layout import __version__
     from layout.cli_fonts import fonts_app
+    from layout.cli_proof import ROUND_HELP, proof_outputs
+    from layout.cli_proof import diff as diff_command
     from layout.console import (
         EDITION_HELP,
         INTERRUPTED,
@@ -71,6 +73,9 @@ class _Layout(TyperGroup):
 app = typer.Typer(cls=_Layout, add_completion=False, no_args_is_help=True, help=APP_HELP,
                   context_settings={"help_option_names": ["-h", "--help"]})
 app.add_typer(fonts_app, name="fonts")
+app.command(name="diff", help="Compare two proof rounds story by story: OLD and NEW are output folders of proof "
+                              "builds (their last round) or FOLDER@N (round N); only OLD: its last two rounds. "
+                              "Exit status 0 same, 1 different, 2 trouble.")(diff_command)
 MODES_HELP = " | ".join(m.value for m in OutputMode)
 
 
@@ -128,17 +133,19 @@ def build(
     allow_outside: bool = typer.Option(False, "--allow-outside", help="Allow files outside the edition folder."),
     verify: bool = typer.Option(False, "--verify", help="Read the PDFs back and check every story's text."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Compose and draw every page, ignoring DIR/.cache."),
+    proof_round: Optional[int] = typer.Option(None, "--round", min=1, help=ROUND_HELP),
 ) -> None:
     """Build the edition PDF and one PDF per page."""
     output_mode = _output_mode(mode)
     out_dir = _out_dir(out_dir, edition)
+    rounds = proof_outputs(output_mode, proof_round)
 
     try:
         from layout.build.pipeline import BuildOptions
         from layout.build.pipeline import build as run_build
 
         opts = BuildOptions(out_dir, output_mode, [pages] if pages else None, jobs or os.cpu_count() or 1, report,
-                            allow_overset, allow_outside, verify, cache=not no_cache)
+                            allow_overset, allow_outside, verify, cache=not no_cache, **rounds)
         res = _with_progress(lambda cb: run_build(manifest_of(edition), opts, progress=cb))
     except KeyboardInterrupt as e:  # (the pipeline may not even be imported yet: no name to catch by)
         committed = getattr(e, "result", None)  # pipeline.InterruptedAfterCommit: the outputs are new
@@ -230,18 +237,20 @@ def watch(
     allow_outside: bool = typer.Option(False, "--allow-outside", help="Allow files outside the edition folder."),
     interval: float = typer.Option(0.1, "--interval", min=0.02, max=10.0, help="Seconds between looks at the files."),
     max_builds: int = typer.Option(0, "--max-builds", min=0, help="Stop after this many builds (0 = never)."),
+    proof_round: Optional[int] = typer.Option(None, "--round", min=1, help=ROUND_HELP),
 ) -> None:
     """One resident process: fonts, code and unchanged pages stay in memory, so a rebuild
     composes only the pages that changed.  After every build it prints the fit (overset
     and underset in the manifest's units), as `layout build` does."""
     output_mode = _output_mode(mode)
+    rounds = proof_outputs(output_mode, proof_round)
 
     from layout.build.pipeline import BuildOptions, InterruptedAfterCommit
     from layout.build.watch import Watcher
 
     manifest = manifest_of(edition)
     opts = BuildOptions(_out_dir(out_dir, edition), output_mode, None, jobs or os.cpu_count() or 1, report,
-                        allow_overset, allow_outside)
+                        allow_overset, allow_outside, **rounds)
     watcher = Watcher(manifest, opts)
 
     def report(ev) -> None:

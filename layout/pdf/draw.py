@@ -14,8 +14,9 @@ Modes (what each profile asks for):
 * print   - page = trim + bleed (TrimBox/BleedBox), crop marks in the bleed, everything
             in DeviceCMYK, text and rules 100 % K overprinting, photos converted to CMYK
             with grey component replacement under the newsprint ink limit.
-* proof   - RGB, with a light 校样 watermark carrying the manifest hash, frame outlines
-            labelled with ids, grid line numbers in the gutters and overset flags in red.
+* proof   - RGB, with a light 校样 watermark carrying the proof round and the page's revision
+            id, frame outlines labelled with ids, grid line numbers in the gutters and margins
+            (never over type), and overset flags with the overset text in red in the margin.
 * archive - RGB (sRGB output intent added at assembly), no bleed, nothing that PDF/A-2b
             forbids.
 Output is deterministic: ReportLab's invariant mode, no dates, fixed ids.
@@ -143,8 +144,8 @@ class _Ops:
 def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.PRINT, bleed: float = 0.0,
               stamp: str = "", embedded: EmbeddedFonts | None = None) -> PageDrawing:
     """A display list as content operators (no ReportLab objects: picklable, cacheable).
-    `bleed` is the style's (used when the mode has bleed); `stamp` is the proof watermark's
-    build id (manifest hash); `embedded`: the caller's registry of embedded faces (else a
+    `bleed` is the style's (used when the mode has bleed); `stamp` is the proof's round and
+    revision id; `embedded`: the caller's registry of embedded faces (else a
     registry of its own for this page)."""
     try:
         profile = output_profile(mode)
@@ -294,13 +295,16 @@ def _crop_marks(b: float, w: float, h: float) -> str:
 
 
 def _watermark(ops: _Ops, page: PageDisplay, fonts: FontBook, stamp: str) -> None:
-    """校样 and the manifest hash, large, light and diagonal across the page."""
+    """校样 large, light and diagonal across the page; the stamp (the proof round and the
+    page's revision id, layout/proof/rounds.py) under it and in the top margin."""
     face = _first_face(page, fonts)
     grey = (0.0, 0.0, 0.0, 0.18)
     ops.label(face, 160, "校样", page.width / 2, page.height / 2, grey, angle=35, align="centre")
-    a = math.radians(35)
-    ops.label(face, 14, f"manifest {stamp[:16]}", page.width / 2 + 40 * math.sin(a), page.height / 2 - 40 * math.cos(a),
-              grey, angle=35, align="centre")
+    if stamp:
+        a = math.radians(35)
+        ops.label(face, 14, stamp, page.width / 2 + 40 * math.sin(a), page.height / 2 - 40 * math.cos(a),
+                  grey, angle=35, align="centre")
+        ops.label(face, 9, stamp, page.width - 12, page.height - 18, (0.0, 0.0, 0.0, 0.6), align="right")
 
 
 def _proof_marks(ops: _Ops, page: PageDisplay, fonts: FontBook, top: float) -> None:
