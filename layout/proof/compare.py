@@ -84,6 +84,7 @@ def write_outputs(d: EditionDiff, out_dir: Path) -> list[Path]:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     pdfs = highlighted_pages(d)
+    _remove_stale(out_dir, {safe_file(label) + ".pdf" for label in pdfs})
     names: dict[str, str] = {}
     written: list[Path] = []
     for label, data in pdfs.items():
@@ -94,6 +95,20 @@ def write_outputs(d: EditionDiff, out_dir: Path) -> list[Path]:
     target = out_dir / "diff.json"
     write_atomic(target, json.dumps(diff_json(d, names), ensure_ascii=False, indent=1).encode("utf-8"))
     return [target, *written]
+
+
+def _remove_stale(out_dir: Path, keep: set[str]) -> None:
+    """The page PDFs an earlier diff into the same folder wrote (its diff.json names them)
+    and this one does not: removed, so that the folder shows only this diff's pages.  No
+    other file is touched."""
+    try:
+        old = json.loads((out_dir / "diff.json").read_text(encoding="utf-8"))
+        names = [p.get("pdf") for p in old.get("pages", []) if isinstance(p, dict)]
+    except (OSError, ValueError, AttributeError):
+        return
+    for name in names:
+        if isinstance(name, str) and name not in keep and name == Path(name).name and name.endswith(".pdf"):
+            (out_dir / name).unlink(missing_ok=True)
 
 
 def safe_file(label: str) -> str:

@@ -108,7 +108,7 @@ class Picture:
     sha256: str  # of the file's bytes ("" when it could not be read)
 
 
-@dataclass(frozen=True)
+@dataclass
 class PageRevision:
     label: str
     file: str  # the page PDF, relative to the mode folder
@@ -117,9 +117,21 @@ class PageRevision:
     id: str
     width: float
     height: float
-    blocks: tuple[Block, ...]
     frames: tuple[FrameRecord, ...]
     pictures: tuple[Picture, ...]
+    made: tuple[Block, ...] | None = None  # the blocks (None until `raw` is read)
+    raw: Any = None  # the blocks as stored, read on first use: a diff reads only the pages that changed
+    source: str = ""  # the record file (for messages)
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        if self.made is None:
+            try:
+                self.made = _blocks(self.raw, f"page {self.label}")
+            except _Bad as e:
+                raise RevisionError(Problem(f"not a revision record: {e}", self.source)) from None
+            self.raw = None
+        return self.made
 
     def block(self, key: str) -> Block | None:
         for b in self.blocks:
@@ -204,7 +216,7 @@ def page_revision(rec: PageRecord, file: str, pdf: bytes, input_key: str, faces:
     pics = tuple(Picture(p.owner, p.x, p.y, p.w, p.h, p.file, p.crop, file_digest(p.file, digests))
                  for p in rec.pictures)
     return PageRevision(rec.label, file, hashlib.sha256(pdf).hexdigest(), input_key, short_id(input_key),
-                        rec.width, rec.height, blocks_of(rec, faces), rec.frames, pics)
+                        rec.width, rec.height, rec.frames, pics, blocks_of(rec, faces))
 
 
 def short_id(input_key: str) -> str:
@@ -258,12 +270,9 @@ def _n(v: Any, what: str) -> float:
     return float(v)
 
 
-def _page(d: Any) -> PageRevision:
-    _t(d, dict, "page")
-    label = _t(d.get("label"), str, "page label")
-    where = f"page {label}"
+def _blocks(raw: Any, where: str) -> tuple[Block, ...]:
     blocks = []
-    for b in _t(d.get("blocks"), list, f"{where}: blocks"):
+    for b in _t(raw, list, f"{where}: blocks"):
         _t(b, dict, f"{where}: block")
         lines = []
         for ln in _t(b.get("lines"), list, f"{where}: lines"):
@@ -273,6 +282,14 @@ def _page(d: Any) -> PageRevision:
                               _n(ln[4], where), _t(ln[5], str, where), _t(ln[6], bool, where)))
         blocks.append(Block(_t(b.get("key"), str, where), _t(b.get("kind"), str, where), tuple(lines),
                             _t(b.get("text_hash"), str, where)))
+    return tuple(blocks)
+
+
+def _page(d: Any, source: str) -> PageRevision:
+    _t(d, dict, "page")
+    label = _t(d.get("label"), str, "page label")
+    where = f"page {label}"
+    _t(d.get("blocks"), list, f"{where}: blocks")
     frames = []
     for f in _t(d.get("frames"), list, f"{where}: frames"):
         if not isinstance(f, list) or len(f) != 6:
@@ -291,7 +308,7 @@ def _page(d: Any) -> PageRevision:
                             (crop[0], crop[1], crop[2], crop[3]), _t(q[7], str, where)))
     return PageRevision(label, _t(d.get("file"), str, where), _t(d.get("pdf_sha256"), str, where),
                         _t(d.get("input"), str, where), _t(d.get("id"), str, where), _n(d.get("width"), where),
-                        _n(d.get("height"), where), tuple(blocks), tuple(frames), tuple(pics))
+                        _n(d.get("height"), where), tuple(frames), tuple(pics), None, d["blocks"], source)
 
 
 def read_revision(path: Path) -> Revision:
@@ -308,7 +325,7 @@ def read_revision(path: Path) -> Revision:
         if data.get("format") != FORMAT:
             raise _Bad(f"format {data.get('format')!r}, not {FORMAT!r}")
         rnd = _t(data.get("round"), int, "round")
-        pages = tuple(_page(p) for p in _t(data.get("pages"), list, "pages"))
+        pages = tuple(_page(p, str(path)) for p in _t(data.get("pages"), list, "pages"))
         return Revision(rnd, _t(data.get("name"), str, "name"), _t(data.get("paper"), str, "paper"),
                         _t(data.get("date"), str, "date"), _t(data.get("mode"), str, "mode"), pages,
                         path.parent.parent)

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from layout.build.desk import FinishedEdition
 from layout.model.modes import OutputProfile
 from layout.page.record import faces_by_key
 from layout.proof.revision import (
@@ -42,6 +42,9 @@ from layout.proof.revision import (
     round_files,
     short_id,
 )
+
+if TYPE_CHECKING:  # (the build is not imported by `layout diff`: it only reads records)
+    from layout.build.desk import FinishedEdition
 
 DIGITS = "〇一二三四五六七八九"
 
@@ -124,7 +127,7 @@ class RevisionRecorder:
         self.opened = last + 1
         return self.opened
 
-    def files(self, finished: FinishedEdition) -> dict[Path, bytes]:
+    def files(self, finished: "FinishedEdition") -> dict[Path, bytes]:
         if finished.partial or not self.round:
             return {}  # an edition that is not whole is no round (and a build without stamps none)
         folder = mode_folder(finished.out_dir, finished.profile)
