@@ -45,6 +45,7 @@ from layout.model.modes import OutputMode, output_profile
 from layout.model.photos import PhotoError
 from layout.page.display import GlyphRun, Image, Marker, PageDisplay, Rect, Rule
 from layout.pdf.imaging import encoded_image
+from layout.pdf.proofmarks import NOTE_LEAD, NOTE_SIZE, clear_line_numbers, margin_notes
 
 CONTENT_FILTER = "/FlateDecode"  # of every page's content stream (PageDrawing.packed)
 PROOF_BLUE = (0.2, 0.45, 0.85)
@@ -313,14 +314,15 @@ def _proof_marks(ops: _Ops, page: PageDisplay, fonts: FontBook, top: float) -> N
     blue = _cmyk_of(PROOF_BLUE)
     red = _cmyk_of(PROOF_RED)
     add = ops.code.append
+    for it in clear_line_numbers(page, ops.faces):  # in gutters and margins, never over type
+        ops.label(face, 4, it.text, it.x + it.w - 1, top - it.y - it.h + 4.5, _cmyk_of(PROOF_GREY), align="right")
+    _overset_notes(ops, page, face, top, red)
     for it in page.items:
         if not isinstance(it, Marker):
             continue
         if it.kind == "frame":
             add(f"q {ops.stroke(blue)} 0.4 w [2 2] 0 d {fp_str(it.x, top - it.y - it.h, it.w, it.h)} re S Q")
             ops.label(face, 6, it.text, it.x + 1, top - it.y - 6, blue)
-        elif it.kind == "lineno":
-            ops.label(face, 4, it.text, it.x + it.w - 1, top - it.y - it.h + 4.5, _cmyk_of(PROOF_GREY), align="right")
         elif it.kind == "blank":  # a page left empty on purpose (`blank: true`)
             ops.label(face, 36, it.text, it.x + it.w / 2, top - it.y - it.h / 2, _cmyk_of(PROOF_GREY), align="centre")
         elif it.kind == "empty":  # an empty template slot: grey, with 空 in its middle
@@ -329,9 +331,26 @@ def _proof_marks(ops: _Ops, page: PageDisplay, fonts: FontBook, top: float) -> N
             size = max(6.0, min(72.0, it.w / 2, it.h / 2))
             ops.label(face, size, "空", it.x + it.w / 2, top - it.y - it.h / 2 - size * 0.35, grey, align="centre")
             ops.label(face, 6, f"slot {it.text}", it.x + 1, top - it.y - 6, grey)
-        elif it.kind == "overset":
-            add(f"{ops.stroke(red)} 1.5 w {fp_str(it.x, top - it.y - it.h, it.w, it.h)} re S")
-            ops.label(face, 8, it.text, it.x + 2, top - it.y - it.h + 3, red)
+
+
+def _overset_notes(ops: _Ops, page: PageDisplay, face: Face, top: float, red) -> None:
+    """Each overset frame: a red rule under its bottom and, in the nearer margin, the flag
+    and the text left over in small red type, joined to the frame by a hairline (without a
+    margin: the flag over the frame's last line, as before)."""
+    flags = [(it, *it.text.partition("\n")[::2]) for it in page.items if isinstance(it, Marker) and it.kind == "overset"]
+    notes = margin_notes(page, [(m, f"{flag}\n{rest}") for m, flag, rest in flags])
+    add = ops.code.append
+    for (m, flag, _), note in zip(flags, notes):
+        bottom = top - m.y - m.h - 0.75
+        add(f"{ops.stroke(red)} 1.5 w {fp_str(m.x, bottom)} m {fp_str(m.x + m.w, bottom)} l S")
+        if note is None:
+            ops.label(face, 8, flag, m.x + 2, top - m.y - m.h + 3, red)
+            continue
+        end = note.x + note.width if note.x < m.x else note.x
+        add(f"{ops.stroke(red)} 0.3 w {fp_str(note.anchor[0], top - note.anchor[1])} m "
+            f"{fp_str(end, top - note.y - NOTE_SIZE / 2)} l S")
+        for i, text in enumerate(note.lines):
+            ops.label(face, NOTE_SIZE, text, note.x, top - note.y - NOTE_SIZE * 0.88 - i * NOTE_LEAD, red)
 
 
 def _cmyk_of(rgb: tuple[float, float, float]) -> tuple[float, float, float, float]:
