@@ -33,7 +33,6 @@ from layout.model.modes import OutputProfile
 from layout.page.record import faces_by_key
 from layout.proof.revision import (
     Revision,
-    RevisionError,
     dump_page,
     page_revision,
     read_revision,
@@ -150,4 +149,3 @@ class RevisionRecorder:
         return {round_file(folder, self.round): revision_json(rev, pages)}
 
 
-__all__ = ["RevisionError", "RevisionRecorder", "load_revisions", "round_name"]
