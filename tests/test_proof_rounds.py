@@ -131,3 +131,26 @@ def test_the_round_is_chosen_from_the_last_record_and_kept_by_a_resident_process
     assert RevisionRecorder(7).choose(tmp_path / "proof", {}) == 7
     with pytest.raises(ValueError):
         RevisionRecorder(0)
+
+
+@pytest.mark.slow
+def test_one_changed_sentence_on_the_sample(tmp_path):
+    root = Path(__file__).resolve().parent.parent / "editions" / "sample"
+    ed = tmp_path / "ed"
+    shutil.copytree(root, ed)
+    out = tmp_path / "out"
+    _build(ed, out, "-j", "2")
+    story = ed / "stories" / "air-quality.txt"
+    story.write_text(story.read_text(encoding="utf-8").replace("同比上升4.2个百分点", "同比提高4.2个百分点", 1),
+                     encoding="utf-8")
+    _build(ed, out, "-j", "2")
+    code, output = _run("diff", f"{out}@1", f"{out}@2", "-o", str(tmp_path / "d"))
+    assert code == 1, output
+    data = json.loads((tmp_path / "d" / "diff.json").read_text(encoding="utf-8"))
+    assert len(data["pages"]) == 36 and data["counts"]["unchanged"] == 35
+    (page,) = [p for p in data["pages"] if p["status"] != "unchanged"]
+    (st,) = page["stories"]
+    assert (page["status"], st["key"]) == ("changed", "air-quality")
+    assert [(c["op"], c["old"], c["new"]) for c in st["changes"]] == [("replace", "上升", "提高")]
+    assert not st["reflow"] and st["frame"] == "" and st["picture"] == ""
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == [f"{page['label']}.pdf", "diff.json"]

@@ -45,14 +45,16 @@ NOTE = 6.0  # pt: margin notes
 @lru_cache(maxsize=1)
 def _font() -> str:
     """A CJK face for the notes, registered with ReportLab once (the bundled Hei)."""
+    import yaml
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    from layout.fonts.catalogue import load_fontbook
+    from layout import paths
 
-    book = load_fontbook()
-    face = book.faces.get("hei") or next(iter(book.faces.values()))
-    pdfmetrics.registerFont(TTFont("LayoutDiffNote", str(face.file)))
+    catalogue = paths.fonts_dir() / "fonts.yaml"  # (only a file name is needed: not the whole FontBook)
+    faces = {f["role"]: f["file"] for f in yaml.safe_load(catalogue.read_text(encoding="utf-8"))["faces"]}
+    file = faces.get("hei") or next(iter(faces.values()))
+    pdfmetrics.registerFont(TTFont("LayoutDiffNote", str(catalogue.parent / file)))
     return "LayoutDiffNote"
 
 
