@@ -25,7 +25,7 @@ try:
 
     from layout import __version__
     from layout.cli_fonts import fonts_app
-    from layout.cli_proof import ROUND_HELP, proof_outputs
+    from layout.cli_proof import ROUND_HELP, proof_outputs, round_line
     from layout.cli_proof import diff as diff_command
     from layout.console import (
         EDITION_HELP,
@@ -162,6 +162,8 @@ def build(
         return
     try:
         _summary(res)
+        if rounds and not STATE["quiet"]:
+            out.print(round_line(rounds), markup=False, soft_wrap=True)
     except KeyboardInterrupt:  # the outputs are written: only the summary was cut short
         _interrupted_after_commit(res)
 

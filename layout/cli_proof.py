@@ -36,6 +36,17 @@ def proof_outputs(mode: OutputMode, round: int | None) -> dict:
     return {"desk_outputs": (recorder,), "stamper": recorder}
 
 
+def round_line(rounds: dict) -> str:
+    """After a proof build: which round it was and where its record is ("" for other modes)."""
+    recorder = rounds.get("stamper")
+    if recorder is None or recorder.last is None:
+        return ""
+    from layout.proof.revision import round_file
+
+    rev = recorder.last
+    return f"proof round: {rev.name} (round {rev.round}), recorded in {round_file(rev.folder, rev.round)}"
+
+
 def diff(
     old: str = typer.Argument(..., metavar="OLD", help="Output folder, or FOLDER@N for its round N."),
     new: Optional[str] = typer.Argument(None, metavar="[NEW]", help="Output folder, or FOLDER@N."),

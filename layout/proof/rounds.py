@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from layout.model.modes import OutputProfile
 from layout.page.record import faces_by_key
 from layout.proof.revision import (
+    PageRevision,
     Revision,
     dump_page,
     page_revision,
@@ -106,7 +107,9 @@ class RevisionRecorder:
         self.round = 0  # of the current build
         self.inputs: dict[str, str] = {}
         self._digests: dict[tuple, str] = {}  # photo file signature -> sha256
-        self._pages: dict[tuple, str] = {}  # (label, input, stamp, pdf digest) -> the page's JSON
+        self._pages: dict[tuple, tuple[PageRevision, str]] = {}  # (label, input, file, pdf) -> page, its JSON
+        self._order: list[tuple] = []
+        self.last: Revision | None = None  # the last build's round (for a resident process's flatplan)
 
     def stamps(self, out_dir: Path, profile: OutputProfile, inputs: dict[str, str]) -> dict[str, str]:
         """Page label -> what the page is stamped with, from the pages' input keys."""
@@ -126,26 +129,30 @@ class RevisionRecorder:
         self.opened = last + 1
         return self.opened
 
-    def files(self, finished: "FinishedEdition") -> dict[Path, bytes]:
+    def files(self, finished: FinishedEdition) -> dict[Path, bytes]:
         if finished.partial or not self.round:
             return {}  # an edition that is not whole is no round (and a build without stamps none)
+        self.last = self.revision_of(finished)
+        return {round_file(mode_folder(finished.out_dir, finished.profile), self.round):
+                revision_json(self.last, [self._pages[k][1] for k in self._order])}
+
+    def revision_of(self, finished: FinishedEdition) -> Revision:
+        """This build's round as a Revision (its pages made again only where they changed)."""
         folder = mode_folder(finished.out_dir, finished.profile)
         faces = faces_by_key(finished.fonts.faces)
-        pages, memo = [], {}
+        memo: dict[tuple, tuple[PageRevision, str]] = {}
+        order = []
         for r in finished.pages:
             label = r.record.label
             rel = finished.page_files[label].relative_to(folder).as_posix()
-            key = (label, self.inputs.get(label, ""), self.round, rel, len(r.pdf), hash(r.pdf))
+            key = (label, self.inputs.get(label, ""), rel, len(r.pdf), hash(r.pdf))
             got = self._pages.get(key)
             if got is None:
-                got = dump_page(page_revision(r.record, rel, r.pdf, self.inputs.get(label, ""), faces,
-                                              self._digests))
+                page = page_revision(r.record, rel, r.pdf, self.inputs.get(label, ""), faces, self._digests)
+                got = (page, dump_page(page))
             memo[key] = got
-            pages.append(got)
-        self._pages = memo  # only this build's pages: a resident process does not grow
+            order.append(key)
+        self._pages, self._order = memo, order  # only this build's pages: a resident process does not grow
         ed = finished.edition
-        rev = Revision(self.round, round_name(self.round), ed.paper, ed.date.isoformat(),
-                       finished.profile.mode.value, ())
-        return {round_file(folder, self.round): revision_json(rev, pages)}
-
-
+        return Revision(self.round, round_name(self.round), ed.paper, ed.date.isoformat(), finished.profile.mode.value,
+                        tuple(memo[k][0] for k in order), folder)
