@@ -207,3 +207,30 @@ def test_a_record_round_trips_and_a_damaged_one_is_named(tmp_path):
     path.write_text('{"format": "layout-revision 1", "round": "x"}')
     with pytest.raises(RevisionError, match="round"):
         read_revision(path)
+
+
+def test_text_pushed_over_a_jump_is_reflow_on_the_continuation_page():
+    text = "".join(TEXT) * 2
+    new_text = text[:15] + "和鱼塘" + text[15:]
+
+    def rev(n: int, t: str) -> Revision:
+        lines = [t[i:i + 11] for i in range(0, len(t), 11)]
+        front, back = lines[:5], lines[5:]
+        return revision(n, [page("A1", [block("lead", front)], [frame("lead")]),
+                            page("A3", [block("lead~cont", back)], [frame("lead~cont")])])
+
+    d = diff_revisions(rev(1, text), rev(2, new_text))
+    a1, a3 = d.pages
+    (s1,) = a1.stories
+    (c,) = s1.changes["text"]
+    assert (c.op, c.new, c.new_lines, c.old_page) == ("insert", "和鱼塘", (2, 2), "")
+    (s3,) = a3.stories
+    assert s3.key == "lead~cont" and s3.changes == {} and s3.reflow  # no words changed on A3: they moved there
+    assert {h.kind for h in a3.highlights} == {"reflow"}
+    # a deletion on the continuation page is reported there, with its line on that page
+    cut = text[:70] + text[74:]
+    d = diff_revisions(rev(1, text), rev(2, cut))
+    a1, a3 = d.pages
+    assert a1.status == Status.UNCHANGED
+    (c,) = a3.stories[0].changes["text"]
+    assert (c.op, c.old, c.old_lines) == ("delete", text[70:74], (2, 2))

@@ -154,3 +154,29 @@ def test_one_changed_sentence_on_the_sample(tmp_path):
     assert [(c["op"], c["old"], c["new"]) for c in st["changes"]] == [("replace", "上升", "提高")]
     assert not st["reflow"] and st["frame"] == "" and st["picture"] == ""
     assert sorted(p.name for p in (tmp_path / "d").iterdir()) == [f"{page['label']}.pdf", "diff.json"]
+
+
+@pytest.mark.slow
+def test_a_resident_process_keeps_its_round_and_reuses_unchanged_pages(tmp_path):
+    from layout.build.pipeline import BuildOptions, build
+    from layout.build.session import BuildSession
+    from layout.model.modes import OutputMode
+
+    ed = _edition(tmp_path / "ed")
+    out = tmp_path / "out"
+    _build(ed, out)  # 一校, by another process
+    rec, session = RevisionRecorder(), BuildSession()
+    opts = BuildOptions(out, OutputMode.PROOF, desk_outputs=(rec,), stamper=rec)
+    res = build(ed, opts, session)
+    assert rec.round == 1 and len(res.reused) == 4  # nothing changed: 一校 again, every page from the cache
+    a2 = ed.parent / "a2.txt"
+    for n, word in enumerate(("五万", "六万", "七万")):
+        a2.write_text(a2.read_text(encoding="utf-8").replace("四万" if not n else "五六"[n - 1] + "万", word, 1),
+                      encoding="utf-8")
+        res = build(ed, opts, session)
+        assert rec.round == 2  # opened by this process at the first change, kept for the next saves
+        if n:
+            assert sorted(res.reused) == ["A1", "A3", "T1"]  # only the edited page is drawn again
+    assert [r.round for r in load_revisions(out)] == [1, 2]
+    assert "七万余户" in pdf_text(_pages(out)["A2"]) and "二校" in pdf_text(_pages(out)["A2"])
+    assert rec.last is not None and rec.last.round == 2 and rec.last.page("A2").id != load_revisions(out)[0].page("A2").id

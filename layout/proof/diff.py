@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from layout.page.record import FrameRecord
+from layout.page.keys import StoryKey
+from layout.page.record import FrameKind, FrameRecord
 from layout.proof.revision import Block, Line, PageRevision, Picture, Revision
 from layout.proof.textdiff import Change, FieldDiff, char_range, diff_lines
 
@@ -131,11 +132,12 @@ def _line_boxes(lines: list[Line], key: str, kind: str, spans: list[tuple[int, i
     return out
 
 
-def diff_block(key: str, kind: str, old: Block | None, new: Block | None) -> tuple[dict[str, FieldDiff], list[Highlight]]:
+def diff_block(key: str, kind: str, old: Block | None, new: Block | None, which: tuple[str, ...] = FIELDS
+               ) -> tuple[dict[str, FieldDiff], list[Highlight]]:
     """Each field's changes from `old` to `new` and the highlights on the new lines."""
     fields: dict[str, FieldDiff] = {}
     marks: list[Highlight] = []
-    for fld in FIELDS:
+    for fld in which:
         ol, nl = _field_lines(old, fld), _field_lines(new, fld)
         if [ln.text for ln in ol] == [ln.text for ln in nl]:
             continue
@@ -152,7 +154,9 @@ def diff_block(key: str, kind: str, old: Block | None, new: Block | None) -> tup
     return fields, marks
 
 
-def diff_page(old: PageRevision | None, new: PageRevision | None) -> PageDiff:
+def diff_page(old: PageRevision | None, new: PageRevision | None, jumped: frozenset[str] = frozenset()) -> PageDiff:
+    """One page's changes.  The text of the stories in `jumped` (ids of stories that run
+    over more than one page) is left to `diff_jumped`, which compares it whole."""
     if new is None:
         assert old is not None
         return PageDiff(old.label, Status.REMOVED, [StoryDiff(b.key, b.kind, Status.REMOVED,
@@ -169,8 +173,9 @@ def diff_page(old: PageRevision | None, new: PageRevision | None) -> PageDiff:
     oblk, nblk = {b.key: b for b in old.blocks}, {b.key: b for b in new.blocks}
     keys = list(dict.fromkeys([*nblk, *nfr, *npic, *oblk, *ofr, *opic]))
     for key in keys:
+        which = FIELDS[1:] if StoryKey.parse(key).story_id in jumped else FIELDS
         sd = _diff_owner(key, oblk.get(key), nblk.get(key), ofr.get(key), nfr.get(key), opic.get(key),
-                         npic.get(key), pd.highlights)
+                         npic.get(key), pd.highlights, which)
         if sd is not None:
             pd.stories.append(sd)
     if pd.stories:
@@ -190,7 +195,8 @@ def _kind(*things) -> str:
 
 
 def _diff_owner(key: str, ob: Block | None, nb: Block | None, of: FrameRecord | None, nf: FrameRecord | None,
-                op: Picture | None, np: Picture | None, marks: list[Highlight]) -> StoryDiff | None:
+                op: Picture | None, np: Picture | None, marks: list[Highlight], which: tuple[str, ...] = FIELDS
+                ) -> StoryDiff | None:
     kind = _kind(nb, nf, np, ob, of, op)
     present_old, present_new = bool(ob or of or op), bool(nb or nf or np)
     sd = StoryDiff(key, kind, Status.CHANGED, old_lines=len(ob.lines) if ob else 0,
@@ -225,7 +231,7 @@ def _diff_owner(key: str, ob: Block | None, nb: Block | None, of: FrameRecord | 
         if sd.picture and np is not None:
             marks.append(Highlight(*_box(np), key, "picture", sd.picture))
     if (ob.text_hash if ob else "") != (nb.text_hash if nb else "") or _breaks(ob) != _breaks(nb):
-        fields, found = diff_block(key, kind, ob, nb)
+        fields, found = diff_block(key, kind, ob, nb, which)
         sd.changes = {f: d.changes for f, d in fields.items() if d.changes}
         sd.reflowed = fields["text"].reflowed if "text" in fields else ()
         marks += found
@@ -256,7 +262,11 @@ def diff_revisions(old: Revision, new: Revision) -> EditionDiff:
     """Every page of either round compared; a story that left one page for another is
     marked as moved on both."""
     labels = [p.label for p in new.pages] + [p.label for p in old.pages if new.page(p.label) is None]
-    pages = [diff_page(old.page(lab), new.page(lab)) for lab in labels]
+    jumped = frozenset(_jumped_ids(old) | _jumped_ids(new))
+    pages = [diff_page(old.page(lab), new.page(lab), jumped) for lab in labels]
+    by_label = {p.label: p for p in pages}
+    for sid in sorted(jumped):
+        diff_jumped(sid, old, new, by_label)
     gone = {s.key: p.label for p in pages for s in p.stories if s.status == Status.REMOVED and s.kind == "story"}
     came = {s.key: p.label for p in pages for s in p.stories if s.status == Status.ADDED and s.kind == "story"}
     for p in pages:
@@ -271,3 +281,80 @@ def diff_revisions(old: Revision, new: Revision) -> EditionDiff:
 def changed_pages(old: Revision, new: Revision) -> dict[str, str]:
     """Page label -> unchanged | changed | added | removed (the flatplan's badges)."""
     return {p.label: p.status for p in diff_revisions(old, new).pages}
+
+
+# -- stories that run over more than one page -------------------------------------------
+# Text inserted on the front page pushes text over the jump: on the continuation page it
+# re-broke, it was not written anew.  So a jumped story's text is compared whole (its
+# parts in page order), and each change is reported on the page and line where it sits.
+
+def _jumped_ids(rev: Revision) -> set[str]:
+    keys = (StoryKey.parse(f.owner) for p in rev.pages for f in p.frames if f.kind == FrameKind.STORY)
+    return {k.story_id for k in keys if k.continuation}
+
+
+def _parts(rev: Revision, sid: str, labels: set[str]) -> list[tuple[str, str, list[Line]]]:
+    """(page, block key, text lines) of each part of story `sid`, in page order."""
+    out = []
+    for p in rev.pages:
+        if p.label in labels and any(StoryKey.parse(f.owner).story_id == sid for f in p.frames):
+            out += [(p.label, b.key, _field_lines(b, "text")) for b in p.blocks
+                    if b.kind == "story" and StoryKey.parse(b.key).story_id == sid]
+    return out
+
+
+def _where(parts: list[tuple[str, str, list[Line]]]) -> list[tuple[int, int, int]]:
+    """For each line of the story, in order: (part index, its line number in the part, the
+    part's first character in the whole story's text)."""
+    out, start = [], 0
+    for i, (_, _, lines) in enumerate(parts):
+        out += [(i, k, start) for k in range(1, len(lines) + 1)]
+        start += sum(len(ln.text) for ln in lines)
+    return out
+
+
+def _story(pages: dict[str, PageDiff], label: str, key: str) -> StoryDiff:
+    pd = pages[label]
+    for sd in pd.stories:
+        if sd.key == key:
+            return sd
+    sd = StoryDiff(key, "story", Status.CHANGED)
+    pd.stories.append(sd)
+    pd.status = Status.CHANGED
+    return sd
+
+
+def diff_jumped(sid: str, old: Revision, new: Revision, pages: dict[str, PageDiff]) -> None:
+    both = {p.label for p in new.pages} & {p.label for p in old.pages}
+    op, np_ = _parts(old, sid, both), _parts(new, sid, both)
+    old_text = [ln.text for _, _, lines in op for ln in lines]
+    new_text = [ln.text for _, _, lines in np_ for ln in lines]
+    if old_text == new_text or not np_:
+        return
+    fd = diff_lines(old_text, new_text)
+    ow, nw = _where(op), _where(np_)
+    for c in fd.changes:
+        part, first, off = nw[max(c.new_lines[0], 1) - 1]
+        last = nw[c.new_lines[1] - 1][1] if c.new_lines[1] and nw[c.new_lines[1] - 1][0] == part else first
+        label, key, lines = np_[part]
+        opart, ofirst, ooff = ow[c.old_lines[0] - 1] if c.old_lines[0] else (part, 0, off)
+        olast = ow[c.old_lines[1] - 1][1] if c.old_lines[1] and ow[c.old_lines[1] - 1][0] == opart else ofirst
+        olabel = op[opart][0] if op else label
+        local = Change(c.op, c.old, c.new, c.old_at - ooff, c.new_at - off, (ofirst, olast), (first, last), c.context,
+                       olabel if olabel != label else "")
+        sd = _story(pages, label, key)
+        sd.changes["text"] = (*sd.changes.get("text", ()), local)
+        kind, span, note = ("delete", (c.new_at, c.new_at), c.old) if c.op == "delete" else \
+            (c.op, (c.new_at, c.new_at + len(c.new)), "")
+        targets = [part] if c.op == "delete" else range(len(np_))
+        start = 0
+        for i, (lab, k, ls) in enumerate(np_):
+            if i in targets:
+                pages[lab].highlights.extend(_line_boxes(ls, k, kind, [(span[0] - start, span[1] - start)], note))
+            start += sum(len(ln.text) for ln in ls)
+    for n in fd.reflowed:
+        part, k, _ = nw[n - 1]
+        label, key, lines = np_[part]
+        sd = _story(pages, label, key)
+        sd.reflowed = (*sd.reflowed, k)
+        pages[label].highlights.extend(_line_boxes([lines[k - 1]], key, "reflow"))

@@ -26,8 +26,11 @@ def highlight_json(h: Highlight) -> dict:
 
 
 def change_json(c: Change) -> dict:
-    return {"op": c.op, "old": c.old, "new": c.new, "old_lines": list(c.old_lines), "new_lines": list(c.new_lines),
-            "context": c.context}
+    out = {"op": c.op, "old": c.old, "new": c.new, "old_lines": list(c.old_lines), "new_lines": list(c.new_lines),
+           "context": c.context}
+    if c.old_page:
+        out["old_page"] = c.old_page
+    return out
 
 
 def story_json(s: StoryDiff) -> dict:

@@ -31,6 +31,7 @@ class Change:
     old_lines: tuple[int, int]  # first and last line (1-based) of the old text it touches; (0, 0) if none
     new_lines: tuple[int, int]
     context: str = ""  # a few characters of the new text on either side, «…» marking the place
+    old_page: str = ""  # a jumped story's change whose old text was on another page: that page
 
 
 @dataclass(frozen=True)
