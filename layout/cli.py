@@ -25,7 +25,7 @@ try:
 
     from layout import __version__
     from layout.cli_fonts import fonts_app
-    from layout.cli_proof import ROUND_HELP, proof_outputs, round_line
+    from layout.cli_proof import DIFF_HELP, ROUND_HELP, proof_outputs, round_line
     from layout.cli_proof import diff as diff_command
     from layout.console import (
         EDITION_HELP,
@@ -73,9 +73,7 @@ class _Layout(TyperGroup):
 app = typer.Typer(cls=_Layout, add_completion=False, no_args_is_help=True, help=APP_HELP,
                   context_settings={"help_option_names": ["-h", "--help"]})
 app.add_typer(fonts_app, name="fonts")
-app.command(name="diff", help="Compare two proof rounds story by story: OLD and NEW are output folders of proof "
-                              "builds (their last round) or FOLDER@N (round N); only OLD: its last two rounds. "
-                              "Exit status 0 same, 1 different, 2 trouble.")(diff_command)
+app.command(name="diff", help=DIFF_HELP)(diff_command)
 MODES_HELP = " | ".join(m.value for m in OutputMode)
 
 

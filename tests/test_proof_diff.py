@@ -234,3 +234,9 @@ def test_text_pushed_over_a_jump_is_reflow_on_the_continuation_page():
     assert a1.status == Status.UNCHANGED
     (c,) = a3.stories[0].changes["text"]
     assert (c.op, c.old, c.old_lines) == ("delete", text[70:74], (2, 2))
+
+
+def test_the_same_photo_built_from_another_folder_is_not_replaced():
+    here = Picture("ph", 60.0, 120.0, 200.0, 150.0, "/night/photos/a.jpg", (0, 0, 1200, 900), "aa" * 32)
+    there = Picture("ph", 60.0, 120.0, 200.0, 150.0, "/copy/photos/a.jpg", (0, 0, 1200, 900), "aa" * 32)
+    assert not two([block("s", TEXT)], [block("s", TEXT)], (), (), [here], [there]).changed

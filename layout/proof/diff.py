@@ -248,7 +248,9 @@ def _picture_change(op: Picture | None, np: Picture | None) -> str:
     if op is None or np is None:
         return "added" if op is None else "removed"
     what = []
-    if op.file != np.file or op.sha256 != np.sha256:
+    # by content when both files could be read (the same photo built from another folder
+    # is the same photo), else by name
+    if (op.sha256 != np.sha256) if op.sha256 and np.sha256 else (op.file != np.file):
         what.append("replaced")
     elif op.crop != np.crop:
         what.append("recropped")
