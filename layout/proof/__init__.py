@@ -10,8 +10,9 @@ The flatplan uses `load_revisions`, `changed_pages` and `diff_revisions` (a late
 """
 
 from layout.proof.diff import EditionDiff, Highlight, changed_pages, diff_revisions
+from layout.proof.report import diff_json
 from layout.proof.revision import PageRevision, Revision, RevisionError
 from layout.proof.rounds import RevisionRecorder, load_revisions, round_name
 
 __all__ = ["EditionDiff", "Highlight", "PageRevision", "Revision", "RevisionError", "RevisionRecorder",
-           "changed_pages", "diff_revisions", "load_revisions", "round_name"]
+           "changed_pages", "diff_json", "diff_revisions", "load_revisions", "round_name"]

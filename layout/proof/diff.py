@@ -123,7 +123,7 @@ def _line_boxes(lines: list[Line], key: str, kind: str, spans: list[tuple[int, i
             hit = a < end and b > start if b > a else start <= a < end or (a == total and i == len(lines) - 1)
             if not hit:
                 continue
-            f0, f1 = char_range(start, n, a, b)
+            f0, f1 = char_range(ln.text, start, a, b)
             if ln.vertical:
                 out.append(Highlight(x, y + h * f0, w, max(1.5, h * (f1 - f0)), key, kind, note))
             else:

@@ -13,6 +13,7 @@ is not a word: a space that only moved with a line break is not reported.
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -113,11 +114,21 @@ def diff_lines(old: list[str], new: list[str]) -> FieldDiff:
     return FieldDiff(tuple(changes), reflowed, tuple(sorted(touched)))
 
 
-def char_range(line_start: int, line_len: int, a: int, b: int) -> tuple[float, float]:
-    """Which fraction of a line of `line_len` characters starting at text offset
-    `line_start` the text span [a, b) covers: (from, to) in 0..1."""
-    if line_len <= 0:
+def _weight(ch: str) -> float:
+    """A character's share of a line's width: ideographs and full-width forms take an em,
+    Latin letters and digits about half (close enough to place a highlight)."""
+    return 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55
+
+
+def char_range(text: str, line_start: int, a: int, b: int) -> tuple[float, float]:
+    """Which fraction of a line holding `text`, starting at text offset `line_start`, the
+    span [a, b) covers: (from, to) in 0..1."""
+    n = len(text)
+    if n <= 0:
         return (0.0, 1.0)
     lo = max(0, a - line_start)
-    hi = min(line_len, max(b, a) - line_start)
-    return (lo / line_len, max(lo, hi) / line_len)
+    hi = max(lo, min(n, max(b, a) - line_start))
+    weights = [_weight(ch) for ch in text]
+    total = sum(weights)
+    before = sum(weights[:lo])
+    return (before / total, (before + sum(weights[lo:hi])) / total)
