@@ -240,3 +240,23 @@ def test_the_same_photo_built_from_another_folder_is_not_replaced():
     here = Picture("ph", 60.0, 120.0, 200.0, 150.0, "/night/photos/a.jpg", (0, 0, 1200, 900), "aa" * 32)
     there = Picture("ph", 60.0, 120.0, 200.0, 150.0, "/copy/photos/a.jpg", (0, 0, 1200, 900), "aa" * 32)
     assert not two([block("s", TEXT)], [block("s", TEXT)], (), (), [here], [there]).changed
+
+
+def test_marks_without_the_rounds_page_pdf_are_drawn_on_a_blank_page_that_says_so():
+    import io
+
+    from pypdf import PdfReader
+
+    from layout.pdf.verify import pdf_text
+    from layout.proof.overlay import highlighted_pages
+
+    dele = list(TEXT)
+    dele[2] = "边的湿地迎来了候鸟。"
+    d = two([block("s", TEXT)], [block("s", dele)])  # hand-made rounds: no folder, no page PDFs
+    pdfs = highlighted_pages(d)
+    assert list(pdfs) == ["A1"]
+    page = PdfReader(io.BytesIO(pdfs["A1"])).pages[0]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == (1000.0, 1400.0)
+    text = pdf_text(pdfs["A1"])
+    assert "一校→二校·A1·changed" in text and "nolongerinthefolder" in text
+    assert "删：生态" in text  # the deleted words, in the margin
