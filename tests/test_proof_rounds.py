@@ -64,6 +64,11 @@ def test_one_changed_sentence_is_one_page_one_story_and_its_words(tmp_path):
     assert all(a == b for lab, (a, b) in ids.items() if lab != "A2"), ids  # per page: only A2's changed
     pages = _pages(out)
     assert all("二校" in pdf_text(pdf) for pdf in pages.values())  # the round is on every page of the round
+    # the record reuses the unchanged pages of round 1: byte for byte what a fresh build of round 2 records
+    _build(ed, tmp_path / "fresh", "--round", "2", "--no-cache")
+    assert (tmp_path / "fresh" / "proof" / "revisions" / "round-02.json").read_bytes() == \
+        (out / "proof" / "revisions" / "round-02.json").read_bytes()
+    assert _pages(tmp_path / "fresh") == pages
 
     code, output = _run("diff", str(out), "-o", str(tmp_path / "d"))
     assert code == 1, output
@@ -121,8 +126,8 @@ def test_the_round_is_chosen_from_the_last_record_and_kept_by_a_resident_process
     assert rec.round == 1  # the round this process opened: saving again is still 一校
     folder = tmp_path / "proof" / "revisions"
     folder.mkdir(parents=True)
-    (folder / "round-01.json").write_text(json.dumps({"pages": [{"label": "A1", "input": "a" * 64},
-                                                                {"label": "A2", "input": "b" * 64}]}))
+    pages = [json.dumps({"label": "A1", "input": "a" * 64}), json.dumps({"label": "A2", "input": "b" * 64})]
+    (folder / "round-01.json").write_text('{"format":"layout-revision 1","pages":[\n' + ",\n".join(pages) + "\n]}\n")
     fresh = RevisionRecorder()
     fresh.stamps(tmp_path, profile, {"A1": "a" * 64, "A2": "b" * 64})
     assert fresh.round == 1 and fresh.opened is None  # nothing changed: the same round, not reopened

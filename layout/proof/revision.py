@@ -30,7 +30,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from layout.errors import LayoutError, Problem
 from layout.fonts.catalogue import Face
@@ -62,8 +62,10 @@ class RevisionError(LayoutError):
     """A revision record that is missing, unreadable or not one."""
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
+    """One line as set (a tuple: tens of thousands are made per edition, and it is written
+    to JSON as the array it is: [role, x, y, w, size, text, vertical], rounded to 0.01 pt)."""
+
     role: str  # the role of its first run
     x: float
     y: float  # baseline
@@ -164,7 +166,11 @@ def _width(run: RunRecord, faces: dict[str, Face]) -> float:
         return run.size * len(run.text)
     face = faces.get(run.face)
     widths = face.widths if face is not None else {}
-    return sum(widths.get(ch, 1.0) for ch in run.text) * run.size + run.tc * len(run.text)
+    try:  # (every character of a run is its face's: the build checked coverage)
+        em = sum(map(widths.__getitem__, run.text))
+    except KeyError:
+        em = sum(widths.get(ch, 1.0) for ch in run.text)
+    return em * run.size + run.tc * len(run.text)
 
 
 def blocks_of(rec: PageRecord, faces: dict[str, Face]) -> tuple[Block, ...]:
@@ -185,7 +191,7 @@ def blocks_of(rec: PageRecord, faces: dict[str, Face]) -> tuple[Block, ...]:
             owned.append([r.role, r.x, r.y, r.x + w, r.size, [r.text], r.vertical])
     out = []
     for owner, raw in lines.items():
-        made = tuple(Line(role, x, y, (end - x) if not v else end - x, size, "".join(texts), v)
+        made = tuple(Line(role, round(x, 2), round(y, 2), round(end - x, 2), round(size, 2), "".join(texts), v)
                      for role, x, y, end, size, texts, v in raw)
         digest = hashlib.sha256("".join(ln.text for ln in made).encode("utf-8")).hexdigest()
         out.append(Block(owner, kinds.get(owner, "furniture"), made, digest))
@@ -232,9 +238,8 @@ def _r(v: float) -> float:
 def page_plain(p: PageRevision) -> dict:
     return {"label": p.label, "file": p.file, "pdf_sha256": p.pdf_sha256, "input": p.input, "id": p.id,
             "width": _r(p.width), "height": _r(p.height),
-            "blocks": [{"key": b.key, "kind": b.kind, "text_hash": b.text_hash,
-                        "lines": [[ln.role, _r(ln.x), _r(ln.y), _r(ln.w), _r(ln.size), ln.text, ln.vertical]
-                                  for ln in b.lines]} for b in p.blocks],
+            "blocks": [{"key": b.key, "kind": b.kind, "text_hash": b.text_hash, "lines": b.lines}
+                       for b in p.blocks],  # (lines are tuples, rounded when made: arrays as they are)
             "frames": [[f.kind.value, f.owner, _r(f.x), _r(f.y), _r(f.w), _r(f.h)] for f in p.frames],
             "pictures": [[q.owner, _r(q.x), _r(q.y), _r(q.w), _r(q.h), q.file, list(q.crop), q.sha256]
                          for q in p.pictures]}
@@ -252,6 +257,24 @@ def revision_json(rev: Revision, pages: list[str] | None = None) -> bytes:
 
 def dump_page(p: PageRevision) -> str:
     return json.dumps(page_plain(p), ensure_ascii=False, separators=(",", ":"))
+
+
+def reuse_page(line: str, data: dict, pdf: bytes, source: str) -> tuple[PageRevision, str] | None:
+    """A page of the last recorded round made from the same inputs (so set the same:
+    builds are deterministic), with this build's page PDF: its record without setting its
+    lines out again, and its line of JSON with only the head fields written anew.  None
+    when the stored page is not as `dump_page` writes it."""
+    cut = line.find(',"blocks":[')
+    if cut < 0 or not line.endswith("}"):
+        return None
+    data = dict(data, pdf_sha256=hashlib.sha256(pdf).hexdigest())
+    try:
+        page = _page(data, source)
+    except _Bad:
+        return None
+    head = json.dumps({k: data[k] for k in ("label", "file", "pdf_sha256", "input", "id", "width", "height")},
+                      ensure_ascii=False, separators=(",", ":"))
+    return page, head[:-1] + line[cut:]
 
 
 class _Bad(ValueError):

@@ -37,6 +37,7 @@ from layout.proof.revision import (
     dump_page,
     page_revision,
     read_revision,
+    reuse_page,
     revision_json,
     round_file,
     round_files,
@@ -79,18 +80,27 @@ def load_revisions(out_dir: Path) -> list[Revision]:
     return [read_revision(p) for _, p in sorted(round_files(folder).items())]
 
 
-def last_inputs(folder: Path) -> tuple[int, dict[str, str]]:
-    """The last recorded round and its pages' input keys (0, {} when there is none).  Read
-    without checking the rest of the record: only to decide the next round."""
+def last_record(folder: Path) -> tuple[int, dict[str, tuple[str, dict]]]:
+    """The last recorded round and its pages (label -> (the page's line of JSON, its
+    value)); (0, {}) when there is none.  Only to decide the next round and to reuse the
+    pages whose inputs did not change: the rest of the record is not checked here, and a
+    record not laid out as `revision_json` writes it (one page per line) is as good as none."""
     files = round_files(folder)
     if not files:
         return 0, {}
     last = max(files)
+    pages: dict[str, tuple[str, dict]] = {}
     try:
-        data = json.loads(files[last].read_bytes())
-        return last, {p["label"]: p["input"] for p in data["pages"]}
-    except (OSError, ValueError, KeyError, TypeError):
+        for line in files[last].read_text(encoding="utf-8").split("\n")[1:]:
+            line = line.rstrip(",")
+            if line.startswith('{"label":'):
+                data = json.loads(line)
+                if not isinstance(data.get("label"), str) or not isinstance(data.get("input"), str):
+                    return last, {}
+                pages[data["label"]] = (line, data)
+    except (OSError, ValueError, AttributeError):
         return last, {}  # unreadable: the next build is a new round
+    return last, pages
 
 
 class RevisionRecorder:
@@ -110,6 +120,7 @@ class RevisionRecorder:
         self._pages: dict[tuple, tuple[PageRevision, str]] = {}  # (label, input, file, pdf) -> page, its JSON
         self._order: list[tuple] = []
         self.last: Revision | None = None  # the last build's round (for a resident process's flatplan)
+        self._previous: dict[str, tuple[str, dict]] = {}  # the last recorded round's pages, by label
 
     def stamps(self, out_dir: Path, profile: OutputProfile, inputs: dict[str, str]) -> dict[str, str]:
         """Page label -> what the page is stamped with, from the pages' input keys."""
@@ -123,7 +134,8 @@ class RevisionRecorder:
             return self.wanted
         if self.opened is not None:
             return self.opened
-        last, known = last_inputs(folder)
+        last, self._previous = last_record(folder)
+        known = {lab: data["input"] for lab, (_, data) in self._previous.items()}
         if last and known == inputs:
             return last
         self.opened = last + 1
@@ -147,12 +159,16 @@ class RevisionRecorder:
             rel = finished.page_files[label].relative_to(folder).as_posix()
             key = (label, self.inputs.get(label, ""), rel, len(r.pdf), hash(r.pdf))
             got = self._pages.get(key)
+            prev = self._previous.get(label)
+            if got is None and prev is not None and prev[1]["input"] == key[1] and prev[1].get("file") == rel:
+                got = reuse_page(prev[0], prev[1], r.pdf, str(round_file(folder, self.round)))
             if got is None:
                 page = page_revision(r.record, rel, r.pdf, self.inputs.get(label, ""), faces, self._digests)
                 got = (page, dump_page(page))
             memo[key] = got
             order.append(key)
         self._pages, self._order = memo, order  # only this build's pages: a resident process does not grow
+        self._previous = {}
         ed = finished.edition
         return Revision(self.round, round_name(self.round), ed.paper, ed.date.isoformat(), finished.profile.mode.value,
                         tuple(memo[k][0] for k in order), folder)
