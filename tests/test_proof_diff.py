@@ -201,6 +201,11 @@ def test_a_record_round_trips_and_a_damaged_one_is_named(tmp_path):
     assert back.round == 3 and back.name == "三校" and back.folder == tmp_path / "proof"
     assert dump_page(back.pages[0]) == dump_page(rev.pages[0])
     assert not diff_revisions(rev, back).changed
+    # laid out otherwise (pretty-printed by hand): still read, whole
+    path.write_text(json.dumps(json.loads(path.read_text(encoding="utf-8")), indent=2, ensure_ascii=False),
+                    encoding="utf-8")
+    again = read_revision(path)
+    assert dump_page(again.pages[0]) == dump_page(rev.pages[0])
     path.write_bytes(path.read_bytes()[:200])
     with pytest.raises(RevisionError, match="round-03.json"):
         read_revision(path)

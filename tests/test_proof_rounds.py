@@ -126,7 +126,9 @@ def test_the_round_is_chosen_from_the_last_record_and_kept_by_a_resident_process
     assert rec.round == 1  # the round this process opened: saving again is still 一校
     folder = tmp_path / "proof" / "revisions"
     folder.mkdir(parents=True)
-    pages = [json.dumps({"label": "A1", "input": "a" * 64}), json.dumps({"label": "A2", "input": "b" * 64})]
+    compact = {"separators": (",", ":")}  # as records are written
+    pages = [json.dumps({"label": "A1", "input": "a" * 64, "blocks": []}, **compact),
+             json.dumps({"label": "A2", "input": "b" * 64, "blocks": []}, **compact)]
     (folder / "round-01.json").write_text('{"format":"layout-revision 1","pages":[\n' + ",\n".join(pages) + "\n]}\n")
     fresh = RevisionRecorder()
     fresh.stamps(tmp_path, profile, {"A1": "a" * 64, "A2": "b" * 64})

@@ -129,7 +129,13 @@ class PageRevision:
     def blocks(self) -> tuple[Block, ...]:
         if self.made is None:
             try:
-                self.made = _blocks(self.raw, f"page {self.label}")
+                raw = self.raw
+                if isinstance(raw, str):  # the blocks' JSON as read: parsed only now
+                    try:
+                        raw = json.loads(raw)
+                    except (ValueError, RecursionError):
+                        raise _Bad(f"page {self.label}: its stories are not JSON") from None
+                self.made = _blocks(raw, f"page {self.label}")
             except _Bad as e:
                 raise RevisionError(Problem(f"not a revision record: {e}", self.source)) from None
             self.raw = None
@@ -231,6 +237,9 @@ def short_id(input_key: str) -> str:
 
 # -- JSON ------------------------------------------------------------------------------
 
+_PAGES = ',"pages":['
+_BLOCKS = ',"blocks":['
+
 def _r(v: float) -> float:
     return round(v, 2)
 
@@ -238,11 +247,13 @@ def _r(v: float) -> float:
 def page_plain(p: PageRevision) -> dict:
     return {"label": p.label, "file": p.file, "pdf_sha256": p.pdf_sha256, "input": p.input, "id": p.id,
             "width": _r(p.width), "height": _r(p.height),
-            "blocks": [{"key": b.key, "kind": b.kind, "text_hash": b.text_hash, "lines": b.lines}
-                       for b in p.blocks],  # (lines are tuples, rounded when made: arrays as they are)
             "frames": [[f.kind.value, f.owner, _r(f.x), _r(f.y), _r(f.w), _r(f.h)] for f in p.frames],
             "pictures": [[q.owner, _r(q.x), _r(q.y), _r(q.w), _r(q.h), q.file, list(q.crop), q.sha256]
-                         for q in p.pictures]}
+                         for q in p.pictures],
+            # last, so that a reader can leave them unread (read_revision); lines are tuples,
+            # rounded when made: written as the arrays they are
+            "blocks": [{"key": b.key, "kind": b.kind, "text_hash": b.text_hash, "lines": b.lines}
+                       for b in p.blocks]}
 
 
 def revision_json(rev: Revision, pages: list[str] | None = None) -> bytes:
@@ -264,16 +275,16 @@ def reuse_page(line: str, data: dict, pdf: bytes, source: str) -> tuple[PageRevi
     builds are deterministic), with this build's page PDF: its record without setting its
     lines out again, and its line of JSON with only the head fields written anew.  None
     when the stored page is not as `dump_page` writes it."""
-    cut = line.find(',"blocks":[')
+    cut = line.find(_BLOCKS)
     if cut < 0 or not line.endswith("}"):
         return None
     data = dict(data, pdf_sha256=hashlib.sha256(pdf).hexdigest())
     try:
-        page = _page(data, source)
-    except _Bad:
+        page = _page(data, source, line[cut + len(_BLOCKS) - 1:-1])
+    except (_Bad, KeyError):
         return None
-    head = json.dumps({k: data[k] for k in ("label", "file", "pdf_sha256", "input", "id", "width", "height")},
-                      ensure_ascii=False, separators=(",", ":"))
+    head = json.dumps({k: data[k] for k in ("label", "file", "pdf_sha256", "input", "id", "width", "height",
+                                            "frames", "pictures")}, ensure_ascii=False, separators=(",", ":"))
     return page, head[:-1] + line[cut:]
 
 
@@ -308,11 +319,14 @@ def _blocks(raw: Any, where: str) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-def _page(d: Any, source: str) -> PageRevision:
+def _page(d: Any, source: str, blocks: str | None = None) -> PageRevision:
+    """A page read from `d`; its blocks from `blocks` (their JSON text, parsed when first
+    used) when given, else from d["blocks"]."""
     _t(d, dict, "page")
     label = _t(d.get("label"), str, "page label")
     where = f"page {label}"
-    _t(d.get("blocks"), list, f"{where}: blocks")
+    if not isinstance(blocks, str):
+        _t(d.get("blocks"), list, f"{where}: blocks")
     frames = []
     for f in _t(d.get("frames"), list, f"{where}: frames"):
         if not isinstance(f, list) or len(f) != 6:
@@ -331,13 +345,49 @@ def _page(d: Any, source: str) -> PageRevision:
                             (crop[0], crop[1], crop[2], crop[3]), _t(q[7], str, where)))
     return PageRevision(label, _t(d.get("file"), str, where), _t(d.get("pdf_sha256"), str, where),
                         _t(d.get("input"), str, where), _t(d.get("id"), str, where), _n(d.get("width"), where),
-                        _n(d.get("height"), where), tuple(frames), tuple(pics), None, d["blocks"], source)
+                        _n(d.get("height"), where), tuple(frames), tuple(pics), None,
+                        blocks if isinstance(blocks, str) else d["blocks"], source)
+
+
+def head_of(line: str) -> tuple[dict, str] | None:
+    """A page's line of JSON as its fields but the blocks (parsed) and its blocks (JSON text)."""
+    cut = line.find(_BLOCKS)
+    if cut < 0 or not line.endswith("}"):
+        return None
+    head = json.loads(line[:cut] + "}")
+    return (head, line[cut + len(_BLOCKS) - 1:-1]) if isinstance(head, dict) else None
+
+
+def _split(text: str) -> dict | None:
+    """A record as `revision_json` lays it out, read without its pages' blocks: the head
+    and each page's fields, the blocks' JSON text kept for later (a diff reads only the
+    pages that changed).  None for any other layout (then the whole file is parsed)."""
+    lines = text.split("\n")
+    if len(lines) < 3 or not lines[0].endswith(_PAGES) or lines[-2] != "]}" or lines[-1]:
+        return None
+    data = json.loads(lines[0][:-len(_PAGES)] + "}")
+    if not isinstance(data, dict):
+        return None
+    pages = []
+    for line in lines[1:-2]:
+        got = head_of(line.removesuffix(","))
+        if got is None:
+            return None
+        pages.append(got)
+    data["pages"] = pages
+    return data
 
 
 def read_revision(path: Path) -> Revision:
     """The revision recorded in `path`; RevisionError (naming the file) if it is not one."""
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
+        text = path.read_bytes().decode("utf-8")
+        data = _split(text)
+        if data is None:  # laid out otherwise (reformatted by hand?): read whole
+            whole = json.loads(text)
+            data = whole if isinstance(whole, dict) else {"format": None}
+            if isinstance(data.get("pages"), list):
+                data["pages"] = [(p, None) for p in data["pages"]]
     except OSError as e:
         raise RevisionError(Problem(f"cannot read the revision record: {e.strerror or e}", str(path))) from None
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -348,7 +398,7 @@ def read_revision(path: Path) -> Revision:
         if data.get("format") != FORMAT:
             raise _Bad(f"format {data.get('format')!r}, not {FORMAT!r}")
         rnd = _t(data.get("round"), int, "round")
-        pages = tuple(_page(p, str(path)) for p in _t(data.get("pages"), list, "pages"))
+        pages = tuple(_page(p, str(path), blocks) for p, blocks in _t(data.get("pages"), list, "pages"))
         return Revision(rnd, _t(data.get("name"), str, "name"), _t(data.get("paper"), str, "paper"),
                         _t(data.get("date"), str, "date"), _t(data.get("mode"), str, "mode"), pages,
                         path.parent.parent)

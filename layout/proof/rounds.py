@@ -25,7 +25,6 @@ input key and its stamp, so a cached proof page never shows another round.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +34,7 @@ from layout.proof.revision import (
     PageRevision,
     Revision,
     dump_page,
+    head_of,
     page_revision,
     read_revision,
     reuse_page,
@@ -94,10 +94,10 @@ def last_record(folder: Path) -> tuple[int, dict[str, tuple[str, dict]]]:
         for line in files[last].read_text(encoding="utf-8").split("\n")[1:]:
             line = line.rstrip(",")
             if line.startswith('{"label":'):
-                data = json.loads(line)
-                if not isinstance(data.get("label"), str) or not isinstance(data.get("input"), str):
+                got = head_of(line)  # (the blocks, most of the record, are not parsed)
+                if got is None or not isinstance(got[0].get("label"), str) or not isinstance(got[0].get("input"), str):
                     return last, {}
-                pages[data["label"]] = (line, data)
+                pages[got[0]["label"]] = (line, got[0])
     except (OSError, ValueError, AttributeError):
         return last, {}  # unreadable: the next build is a new round
     return last, pages
