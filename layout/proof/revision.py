@@ -355,7 +355,9 @@ def head_of(line: str) -> tuple[dict, str] | None:
     if cut < 0 or not line.endswith("}"):
         return None
     head = json.loads(line[:cut] + "}")
-    return (head, line[cut + len(_BLOCKS) - 1:-1]) if isinstance(head, dict) else None
+    if not isinstance(head, dict) or "frames" not in head:  # (blocks not last: not laid out as written here)
+        return None
+    return head, line[cut + len(_BLOCKS) - 1:-1]
 
 
 def _split(text: str) -> dict | None:
