@@ -127,8 +127,8 @@ def test_the_round_is_chosen_from_the_last_record_and_kept_by_a_resident_process
     folder = tmp_path / "proof" / "revisions"
     folder.mkdir(parents=True)
     compact = {"separators": (",", ":")}  # as records are written
-    pages = [json.dumps({"label": "A1", "input": "a" * 64, "blocks": []}, **compact),
-             json.dumps({"label": "A2", "input": "b" * 64, "blocks": []}, **compact)]
+    pages = [json.dumps({"label": "A1", "input": "a" * 64, "frames": [], "blocks": []}, **compact),
+             json.dumps({"label": "A2", "input": "b" * 64, "frames": [], "blocks": []}, **compact)]
     (folder / "round-01.json").write_text('{"format":"layout-revision 1","pages":[\n' + ",\n".join(pages) + "\n]}\n")
     fresh = RevisionRecorder()
     fresh.stamps(tmp_path, profile, {"A1": "a" * 64, "A2": "b" * 64})

@@ -130,11 +130,11 @@ class RevisionRecorder:
         return {lab: f"{name} · {lab} · rev {short_id(key)}" for lab, key in inputs.items()}
 
     def choose(self, folder: Path, inputs: dict[str, str]) -> int:
+        if self.opened is not None:
+            return self.opened  # (a resident process: its own pages are remembered, nothing to read)
+        last, self._previous = last_record(folder)  # (its unchanged pages are reused by revision_of)
         if self.wanted is not None:
             return self.wanted
-        if self.opened is not None:
-            return self.opened
-        last, self._previous = last_record(folder)
         known = {lab: data["input"] for lab, (_, data) in self._previous.items()}
         if last and known == inputs:
             return last
