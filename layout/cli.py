@@ -25,6 +25,8 @@ try:
 
     from layout import __version__
     from layout.cli_fonts import fonts_app
+    from layout.cli_proof import DIFF_HELP, ROUND_HELP, proof_outputs, round_line
+    from layout.cli_proof import diff as diff_command
     from layout.console import (
         EDITION_HELP,
         INTERRUPTED,
@@ -85,6 +87,7 @@ def _serve_port(args: list[str]) -> list[str]:
 app = typer.Typer(cls=_Layout, add_completion=False, no_args_is_help=True, help=APP_HELP,
                   context_settings={"help_option_names": ["-h", "--help"]})
 app.add_typer(fonts_app, name="fonts")
+app.command(name="diff", help=DIFF_HELP)(diff_command)
 MODES_HELP = " | ".join(m.value for m in OutputMode)
 
 
@@ -160,10 +163,12 @@ def build(
     verify: bool = typer.Option(False, "--verify", help="Read the PDFs back and check every story's text."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Compose and draw every page, ignoring DIR/.cache."),
     previews: bool = typer.Option(False, "--previews", help=PREVIEWS_HELP),
+    proof_round: Optional[int] = typer.Option(None, "--round", min=1, help=ROUND_HELP),
 ) -> None:
     """Build the edition PDF and one PDF per page."""
     output_mode = _output_mode(mode)
     out_dir = _out_dir(out_dir, edition)
+    rounds = proof_outputs(output_mode, proof_round)
 
     try:
         from layout.build.pipeline import BuildOptions
@@ -172,7 +177,8 @@ def build(
         workers = jobs or os.cpu_count() or 1
         opts = BuildOptions(out_dir, output_mode, [pages] if pages else None, workers, report,
                             allow_overset, allow_outside, verify, cache=not no_cache,
-                            desk_outputs=_desk_outputs(output_mode, previews, workers))
+                            desk_outputs=rounds.get("desk_outputs", ()) + _desk_outputs(output_mode, previews, workers),
+                            stamper=rounds.get("stamper"))
         res = _with_progress(lambda cb: run_build(manifest_of(edition), opts, progress=cb))
     except KeyboardInterrupt as e:  # (the pipeline may not even be imported yet: no name to catch by)
         committed = getattr(e, "result", None)  # pipeline.InterruptedAfterCommit: the outputs are new
@@ -189,6 +195,8 @@ def build(
         return
     try:
         _summary(res)
+        if rounds and not STATE["quiet"]:
+            out.print(round_line(rounds), markup=False, soft_wrap=True)
     except KeyboardInterrupt:  # the outputs are written: only the summary was cut short
         _interrupted_after_commit(res)
 
@@ -270,19 +278,23 @@ def watch(
     serve: bool = typer.Option(False, "--serve", help="Serve the flatplan on http://127.0.0.1:PORT/ and push every "
                                "rebuild to the open pages (--serve PORT, or --port; implies --previews)."),
     port: int = typer.Option(8765, "--port", min=0, max=65535, help="Port for --serve (0 = any free port)."),
+    proof_round: Optional[int] = typer.Option(None, "--round", min=1, help=ROUND_HELP),
 ) -> None:
     """One resident process: fonts, code and unchanged pages stay in memory, so a rebuild
     composes only the pages that changed.  After every build it prints the fit (overset
     and underset in the manifest's units), as `layout build` does."""
     output_mode = _output_mode(mode)
+    rounds = proof_outputs(output_mode, proof_round)
 
     from layout.build.pipeline import BuildOptions, InterruptedAfterCommit
     from layout.build.watch import Watcher
 
     manifest = manifest_of(edition)
     workers = jobs or os.cpu_count() or 1
-    opts = BuildOptions(_out_dir(out_dir, edition), output_mode, None, workers, report,
-                        allow_overset, allow_outside, desk_outputs=_desk_outputs(output_mode, previews or serve, workers))
+    opts = BuildOptions(_out_dir(out_dir, edition), output_mode, None, workers, report, allow_overset, allow_outside,
+                        desk_outputs=rounds.get("desk_outputs", ()) + _desk_outputs(output_mode, previews or serve,
+                                                                                    workers),
+                        stamper=rounds.get("stamper"))
     watcher = Watcher(manifest, opts)
     live = None
     if serve:

@@ -47,7 +47,6 @@ from layout import __version__, paths
 from layout.build import staging
 from layout.build.pageresult import Malformed, PageResult, from_plain, to_plain
 from layout.model.edition import Edition, Page
-from layout.model.modes import output_profile
 from layout.model.styles import Style, path_of
 from layout.text.typeset import Cursor
 
@@ -230,7 +229,7 @@ class PageCache:
             "overrides": _plain(edition.style_overrides),
             "fonts": hashlib.sha256(fonts_yaml.read_bytes()).hexdigest() if fonts_yaml.exists() else "",
             "edition": [edition.paper, edition.date.isoformat(), edition.number, len(edition.pages),
-                        _plain(edition.sections), edition.sha256 if output_profile(mode).proof_marks else ""],  # the proof watermark prints it
+                        _plain(edition.sections)],  # (a proof page's stamp is in its key: pipeline.plan_pages)
         }
         self.base = json.dumps(base, sort_keys=True, ensure_ascii=False)
         self._sources = {s.id: (p, s) for p in edition.pages for s in p.stories if not s.continued_from}

@@ -51,3 +51,12 @@ class DeskOutput(Protocol):
     def files(self, finished: FinishedEdition) -> dict[Path, bytes]:
         """Path (inside `finished.out_dir`) -> the bytes to write there."""
         ...
+
+
+class PageStamper(Protocol):
+    """What proof pages are stamped with (their round and revision id), decided before any
+    page is drawn: the stamp is part of what a page draws, and of its page-cache key."""
+
+    def stamps(self, out_dir: Path, profile: OutputProfile, inputs: dict[str, str]) -> dict[str, str]:
+        """Page label -> its stamp, from each page's input key (the page cache's key)."""
+        ...

@@ -11,6 +11,7 @@ InterruptedAfterCommit.  `prepare` and `compose_all` stop before any PDF is made
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from layout.build.cache import PageCache
-from layout.build.desk import DeskOutput, FinishedEdition
+from layout.build.desk import DeskOutput, FinishedEdition, PageStamper
 from layout.build.pageresult import PageResult
 from layout.build.report import archive_sidecar, fit_report
 from layout.build.session import BuildSession
@@ -62,6 +63,7 @@ class BuildOptions:
     verify: bool = False
     cache: bool = True  # reuse unchanged pages from <out_dir>/.cache
     desk_outputs: tuple[DeskOutput, ...] = ()  # more files for the desks, written with the PDFs (desk.py)
+    stamper: PageStamper | None = None  # proof pages' round and revision id (desk.py; proof modes only)
 
     def __post_init__(self) -> None:
         self.mode = output_profile(self.mode).mode  # a name given as a plain string is checked here
@@ -312,13 +314,22 @@ def plan_pages(prep: Prepared, opts: BuildOptions, profile: OutputProfile, label
     cursors = composer.resolve_jumps()
     cache: PageCache | None = None
     keys: dict[str, str] = {}
-    if opts.cache or session is not None:
+    stamper = opts.stamper if profile.proof_marks else None
+    if opts.cache or session is not None or stamper is not None:
         keyer = PageCache(opts.out_dir / ".cache", edition, style, profile.mode, cursors,
                           session.page_keys if session is not None else None)
         cache = keyer if opts.cache else None
         keys = {lab: keyer.key(edition.page(lab)) for lab in labels}
+    stamps: dict[str, str] = {}
+    if stamper is not None:  # a page's stamp is part of what it draws: part of its key too
+        stamps = stamper.stamps(opts.out_dir, profile, keys)
+        keys = {lab: stamped_key(key, stamps.get(lab, "")) for lab, key in keys.items()}
     embedded = session.embedded if session is not None else EmbeddedFonts()
-    return PageJob(composer, edition, cursors, prep.fonts, embedded, profile, style.bleed, cache, keys)
+    return PageJob(composer, edition, cursors, prep.fonts, embedded, profile, style.bleed, cache, keys, stamps)
+
+
+def stamped_key(key: str, stamp: str) -> str:
+    return hashlib.sha256(f"{key}\0{stamp}".encode("utf-8")).hexdigest() if stamp else key
 
 
 def take_known_pages(job: PageJob, labels: list[str], session: BuildSession | None,

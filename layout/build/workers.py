@@ -16,7 +16,7 @@ import gc
 import os
 import time
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from layout.build.cache import PageCache
@@ -49,6 +49,7 @@ class PageJob:
     bleed: float  # the style's bleed (used when the mode has bleed)
     cache: PageCache | None  # results are stored by whoever makes them, in parallel
     keys: dict[str, str]  # page label -> page-cache key ({} without a cache or page memory)
+    stamps: dict[str, str] = field(default_factory=dict)  # page label -> proof stamp (round, revision id)
 
     def run(self, label: str) -> PageResult:
         """Compose and draw one page and render its own PDF; return only what the build
@@ -56,7 +57,8 @@ class PageJob:
         ed = self.edition
         page = ed.page(label)
         cp = self.composer.compose_page(page, self.cursors)
-        drawing = draw_page(cp.display, self.fonts, self.profile.mode, self.bleed, ed.sha256, self.embedded)
+        drawing = draw_page(cp.display, self.fonts, self.profile.mode, self.bleed, self.stamps.get(label, ""),
+                             self.embedded)
         pdf = render_pages([drawing], self.fonts, font_level=1, author=ed.paper, date=pdf_date(ed.date),
                            embedded=self.embedded)
         d = cp.display

@@ -7,7 +7,7 @@ files go.  Adding a mode is adding a profile here; no stage compares names.
 
 * print   - the plate: trim + bleed with crop marks, DeviceCMYK, PDF/X output intent,
             preflight; files at the top of the output folder.
-* proof   - for the desk: RGB, watermark with the manifest hash, frame outlines, line
+* proof   - for the desk: RGB, watermark with the round and revision id, frame outlines, line
             numbers, overset flags; files under proof/, names ending in -proof.
 * archive - for the library: RGB, no bleed, PDF/A-2b with an sRGB output intent, always
             read back, a JSON sidecar; files under archive/, names ending in -archive.

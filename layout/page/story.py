@@ -177,9 +177,10 @@ class StoryComposer:
         flow = pour(lay.reflow.setter, lay.reflow.start, lay.reflow.slots, lay.reflow.head, lay.reflow.tail,
                     lay.reflow.jump, balance=story.balance)
         items += self._place_lines(flow.placed, key)
-        if flow.overset_lines:
+        if flow.overset_lines:  # the flag's first line, then the text left over (printed in the proof's margin)
             items.append(Marker(area.x, area.bottom - st.leading, area.w, st.leading, "overset",
-                                f"{key}: 超出 {flow.overset_chars} 字 / {flow.overset_lines} 行"))
+                                f"{key}: 超出 {flow.overset_chars} 字 / {flow.overset_lines} 行\n"
+                                + overset_text(lay.reflow.setter, flow.end)))
         total = sum(len(p.replace(" ", "")) for p in src.paragraphs)
         lead_set, lead_left = _dateline_chars(flow, run_in_lead(src, st.byline_style))  # not the story's text
         fits = lay.reflow.fits
@@ -404,3 +405,11 @@ def fallback_findings(edition: Edition, style: Style, fonts: FontBook) -> list[F
                                        f"{describe(ch)} is not in {fonts.face(face).family}; set in {fb.family}",
                                        {"char": ch, "face": face}))
     return out
+
+
+def overset_text(setter: TextSetter, end: Cursor) -> str:
+    """The text a story could not set: from where its flow ended (paragraphs on new lines)."""
+    paras = setter.paragraphs
+    if end.para >= len(paras):
+        return ""
+    return "\n".join([paras[end.para][end.offset:], *paras[end.para + 1:]])

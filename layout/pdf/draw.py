@@ -14,8 +14,9 @@ Modes (what each profile asks for):
 * print   - page = trim + bleed (TrimBox/BleedBox), crop marks in the bleed, everything
             in DeviceCMYK, text and rules 100 % K overprinting, photos converted to CMYK
             with grey component replacement under the newsprint ink limit.
-* proof   - RGB, with a light 校样 watermark carrying the manifest hash, frame outlines
-            labelled with ids, grid line numbers in the gutters and overset flags in red.
+* proof   - RGB, with a light 校样 watermark carrying the proof round and the page's revision
+            id, frame outlines labelled with ids, grid line numbers in the gutters and margins
+            (never over type), and overset flags with the overset text in red in the margin.
 * archive - RGB (sRGB output intent added at assembly), no bleed, nothing that PDF/A-2b
             forbids.
 Output is deterministic: ReportLab's invariant mode, no dates, fixed ids.
@@ -45,6 +46,7 @@ from layout.model.photos import PhotoError
 from layout.page.display import Form, GlyphRun, Image, Marker, PageDisplay, Rect, Rule
 from layout.pdf.adform import FormUse, place_form, use_forms
 from layout.pdf.imaging import encoded_image
+from layout.pdf.proofmarks import NOTE_LEAD, NOTE_SIZE, clear_line_numbers, margin_notes
 
 CONTENT_FILTER = "/FlateDecode"  # of every page's content stream (PageDrawing.packed)
 PROOF_BLUE = (0.2, 0.45, 0.85)
@@ -145,8 +147,8 @@ class _Ops:
 def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.PRINT, bleed: float = 0.0,
               stamp: str = "", embedded: EmbeddedFonts | None = None) -> PageDrawing:
     """A display list as content operators (no ReportLab objects: picklable, cacheable).
-    `bleed` is the style's (used when the mode has bleed); `stamp` is the proof watermark's
-    build id (manifest hash); `embedded`: the caller's registry of embedded faces (else a
+    `bleed` is the style's (used when the mode has bleed); `stamp` is the proof's round and
+    revision id; `embedded`: the caller's registry of embedded faces (else a
     registry of its own for this page)."""
     try:
         profile = output_profile(mode)
@@ -299,13 +301,16 @@ def _crop_marks(b: float, w: float, h: float) -> str:
 
 
 def _watermark(ops: _Ops, page: PageDisplay, fonts: FontBook, stamp: str) -> None:
-    """校样 and the manifest hash, large, light and diagonal across the page."""
+    """校样 large, light and diagonal across the page; the stamp (the proof round and the
+    page's revision id, layout/proof/rounds.py) under it and in the top margin."""
     face = _first_face(page, fonts)
     grey = (0.0, 0.0, 0.0, 0.18)
     ops.label(face, 160, "校样", page.width / 2, page.height / 2, grey, angle=35, align="centre")
-    a = math.radians(35)
-    ops.label(face, 14, f"manifest {stamp[:16]}", page.width / 2 + 40 * math.sin(a), page.height / 2 - 40 * math.cos(a),
-              grey, angle=35, align="centre")
+    if stamp:
+        a = math.radians(35)
+        ops.label(face, 14, stamp, page.width / 2 + 40 * math.sin(a), page.height / 2 - 40 * math.cos(a),
+                  grey, angle=35, align="centre")
+        ops.label(face, 9, stamp, page.width - 12, page.height - 18, (0.0, 0.0, 0.0, 0.6), align="right")
 
 
 def _proof_marks(ops: _Ops, page: PageDisplay, fonts: FontBook, top: float) -> None:
@@ -314,14 +319,15 @@ def _proof_marks(ops: _Ops, page: PageDisplay, fonts: FontBook, top: float) -> N
     blue = _cmyk_of(PROOF_BLUE)
     red = _cmyk_of(PROOF_RED)
     add = ops.code.append
+    for it in clear_line_numbers(page, ops.faces):  # in gutters and margins, never over type
+        ops.label(face, 4, it.text, it.x + it.w - 1, top - it.y - it.h + 4.5, _cmyk_of(PROOF_GREY), align="right")
+    _overset_notes(ops, page, face, top, red)
     for it in page.items:
         if not isinstance(it, Marker):
             continue
         if it.kind == "frame":
             add(f"q {ops.stroke(blue)} 0.4 w [2 2] 0 d {fp_str(it.x, top - it.y - it.h, it.w, it.h)} re S Q")
             ops.label(face, 6, it.text, it.x + 1, top - it.y - 6, blue)
-        elif it.kind == "lineno":
-            ops.label(face, 4, it.text, it.x + it.w - 1, top - it.y - it.h + 4.5, _cmyk_of(PROOF_GREY), align="right")
         elif it.kind == "blank":  # a page left empty on purpose (`blank: true`)
             ops.label(face, 36, it.text, it.x + it.w / 2, top - it.y - it.h / 2, _cmyk_of(PROOF_GREY), align="centre")
         elif it.kind == "empty":  # an empty template slot: grey, with 空 in its middle
@@ -330,9 +336,26 @@ def _proof_marks(ops: _Ops, page: PageDisplay, fonts: FontBook, top: float) -> N
             size = max(6.0, min(72.0, it.w / 2, it.h / 2))
             ops.label(face, size, "空", it.x + it.w / 2, top - it.y - it.h / 2 - size * 0.35, grey, align="centre")
             ops.label(face, 6, f"slot {it.text}", it.x + 1, top - it.y - 6, grey)
-        elif it.kind == "overset":
-            add(f"{ops.stroke(red)} 1.5 w {fp_str(it.x, top - it.y - it.h, it.w, it.h)} re S")
-            ops.label(face, 8, it.text, it.x + 2, top - it.y - it.h + 3, red)
+
+
+def _overset_notes(ops: _Ops, page: PageDisplay, face: Face, top: float, red) -> None:
+    """Each overset frame: a red rule under its bottom and, in the nearer margin, the flag
+    and the text left over in small red type, joined to the frame by a hairline (without a
+    margin: the flag over the frame's last line, as before)."""
+    flags = [(it, *it.text.partition("\n")[::2]) for it in page.items if isinstance(it, Marker) and it.kind == "overset"]
+    notes = margin_notes(page, [(m, f"{flag}\n{rest}") for m, flag, rest in flags])
+    add = ops.code.append
+    for (m, flag, _), note in zip(flags, notes):
+        bottom = top - m.y - m.h - 0.75
+        add(f"{ops.stroke(red)} 1.5 w {fp_str(m.x, bottom)} m {fp_str(m.x + m.w, bottom)} l S")
+        if note is None:
+            ops.label(face, 8, flag, m.x + 2, top - m.y - m.h + 3, red)
+            continue
+        end = note.x + note.width if note.x < m.x else note.x
+        add(f"{ops.stroke(red)} 0.3 w {fp_str(note.anchor[0], top - note.anchor[1])} m "
+            f"{fp_str(end, top - note.y - NOTE_SIZE / 2)} l S")
+        for i, text in enumerate(note.lines):
+            ops.label(face, NOTE_SIZE, text, note.x, top - note.y - NOTE_SIZE * 0.88 - i * NOTE_LEAD, red)
 
 
 def _cmyk_of(rgb: tuple[float, float, float]) -> tuple[float, float, float, float]:
