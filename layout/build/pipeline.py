@@ -430,9 +430,9 @@ def remember(job: PageJob, labels: list[str], done: dict[str, PageResult], writt
 def preflight_findings(edition_pdf: bytes, results: list[PageResult], written: Written,
                        profile: OutputProfile) -> list[Finding]:
     """The press checks (print) and the checks of the standard the mode claims (PDF/X-1a,
-    PDF/A) on the edition and every page file, as warnings; each page's content stream was
-    scanned by its worker."""
-    from layout.pdf.conformance import conformance_problems
+    PDF/A) on the edition and, file-level, on every page file, as warnings; each page's
+    content stream was scanned by its worker."""
+    from layout.pdf.conformance import conformance_problems, file_problems
     from layout.pdf.preflight import preflight
 
     target = written.edition
@@ -444,7 +444,7 @@ def preflight_findings(edition_pdf: bytes, results: list[PageResult], written: W
     for r in results:
         page_file = written.pages[r.page.display.label]
         findings += [Finding("warning", "preflight", f"{page_file.parent.name}/{page_file.name}", msg)
-                     for msg in conformance_problems(r.pdf, profile)]
+                     for msg in file_problems(r.pdf, profile)]
     return findings
 
 

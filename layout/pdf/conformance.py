@@ -50,10 +50,14 @@ _RGB_OPS = re.compile(rb"(?<![A-Za-z])(?:rg|RG)(?![A-Za-z])")
 _STRINGS = re.compile(rb"\((?:\\.|[^\\)])*\)")
 
 
-def conformance_problems(pdf, profile: OutputProfile, what: str = "") -> list[str]:
+def conformance_problems(pdf, profile: OutputProfile, what: str = "", resources: bool = True,
+                         scans: dict | None = None) -> list[str]:
     """Everything this module checks that `pdf` (bytes, or a pypdf PdfReader of them) gets
     wrong for the standard `profile` claims (for a mode that claims none, only the Info/XMP
-    agreement); `what` names the file in each sentence."""
+    agreement); `what` names the file in each sentence.  `resources=False`: the file-level
+    checks and the page boxes only, not what the pages draw with (a page file, whose
+    content stream, images and faces the edition's check has seen: the same bytes, drawn by
+    the same code).  `scans`: content streams preflight already scanned (content_key)."""
     from pypdf import PdfReader
 
     where = f"{what}: " if what else ""
@@ -63,10 +67,29 @@ def conformance_problems(pdf, profile: OutputProfile, what: str = "") -> list[st
         if profile.pdfx:
             seen: set[int] = set()
             for pno, page in enumerate(reader.pages, 1):
-                out += [f"page {pno}: {p}" for p in _pdfx_page(page, seen)]
+                out += [f"page {pno}: {p}" for p in _pdfx_page(page, seen, resources, scans)]
     except Exception as e:  # noqa: BLE001 - a file pypdf cannot read is itself the finding
         out = [f"cannot be read ({type(e).__name__}: {e})"]
     return [where + p for p in out]
+
+
+_CHECKED: dict[int, tuple[bytes, OutputProfile, list[str]]] = {}  # id(file bytes) -> (the bytes, profile, problems)
+
+
+def file_problems(pdf: bytes, profile: OutputProfile, what: str = "") -> list[str]:
+    """`conformance_problems(pdf, profile, what, resources=False)`, remembered for the very
+    bytes object: a resident process (layout watch) hands the same page files to every
+    rebuild and only the pages an edit changed are read again.  The memo holds each bytes
+    object it keys, so its id cannot be reused while remembered."""
+    hit = _CHECKED.get(id(pdf))
+    if hit is not None and hit[0] is pdf and hit[1] == profile:
+        problems = hit[2]
+    else:
+        problems = conformance_problems(pdf, profile, resources=False)
+        if len(_CHECKED) >= 256:
+            _CHECKED.pop(next(iter(_CHECKED)))
+        _CHECKED[id(pdf)] = (pdf, profile, problems)
+    return [f"{what}: {p}" if what else p for p in problems]
 
 
 def _document(reader, profile: OutputProfile) -> list[str]:
@@ -191,7 +214,7 @@ def xmp_problems(xmp: bytes, info, profile: OutputProfile) -> list[str]:
     return out
 
 
-def _pdfx_page(page, seen: set[int]) -> list[str]:
+def _pdfx_page(page, seen: set[int], resources: bool, scans: dict | None) -> list[str]:
     out = []
     boxes = {}
     for name in ("/MediaBox", "/BleedBox", "/TrimBox"):
@@ -205,8 +228,36 @@ def _pdfx_page(page, seen: set[int]) -> list[str]:
         out.append("TrimBox, BleedBox and MediaBox are not nested")
     if _is_transparency_group(page.get("/Group")):
         out.append("a transparency group")
-    out += _resources(page.get("/Resources"), page.get_contents(), seen, "")
+    if resources:
+        out += _resources(page.get("/Resources"), _PageContents(page, scans), seen, "")
     return out
+
+
+class _PageContents:
+    """A page's content stream for `_resources`: its RGB scan from preflight when known."""
+
+    def __init__(self, page, scans: dict | None):
+        self.page, self.scans = page, scans
+
+    def rgb(self) -> bool:
+        from pypdf.generic import StreamObject
+
+        from layout.pdf.preflight import content_key
+
+        obj = self.page.get("/Contents")
+        obj = obj.get_object() if obj is not None else None
+        if self.scans and isinstance(obj, StreamObject) and isinstance(getattr(obj, "_data", None), bytes):
+            filters = obj.get("/Filter")
+            hit = self.scans.get(content_key(str(filters) if filters is not None else None, obj._data))
+            if hit is not None:
+                return hit.rgb
+        contents = self.page.get_contents()
+        return contents is not None and _rgb(contents.get_data())
+
+
+def _rgb(data: bytes) -> bool:
+    ops = _STRINGS.sub(b"()", data)
+    return (b"rg" in ops or b"RG" in ops) and _RGB_OPS.search(ops) is not None
 
 
 def _inside(a: list[float], b: list[float]) -> bool:
@@ -222,10 +273,8 @@ def _resources(res, contents, seen: set[int], inside: str) -> list[str]:
     followed into (each object once per file)."""
     out = []
     res = res.get_object() if res is not None else {}
-    if contents is not None:
-        ops = _STRINGS.sub(b"()", contents.get_data())
-        if (b"rg" in ops or b"RG" in ops) and _RGB_OPS.search(ops):
-            out.append(f"{inside}RGB colour operator")
+    if contents is not None and (contents.rgb() if isinstance(contents, _PageContents) else _rgb(contents.get_data())):
+        out.append(f"{inside}RGB colour operator")
     for name, gs in (res.get("/ExtGState") or {}).items():
         gs = gs.get_object()
         if str(gs.get("/SMask", "/None")) != "/None" or float(gs.get("/CA", 1)) != 1 or float(gs.get("/ca", 1)) != 1 \

@@ -112,7 +112,7 @@ def preflight(pdf_bytes: bytes, ink_limit: float = 2.20, min_ppi: float = 200.0,
     reader = PdfReader(io.BytesIO(pdf_bytes))
     pf = Preflight(True)
     if standard is not None:
-        pf.problems += conformance_problems(reader, standard)
+        pf.problems += conformance_problems(reader, standard, scans=scans)
     inks: dict[int, float] = {}
     seen_fonts: set = set()
     for pno, page in enumerate(reader.pages, 1):
