@@ -14,7 +14,8 @@ without a full validator):
   PDF/X-1a:2001; Title and Trapped (True or False); one GTS_PDFX output intent with an
   output condition identifier (a registered one, or an embedded profile); per page a
   TrimBox inside the BleedBox inside the MediaBox; no transparency (soft masks, constant
-  alpha, blend modes, transparency groups); colour only DeviceCMYK, DeviceGray,
+  alpha, blend modes, transparency groups); no PostScript, reference or OPI XObjects;
+  colour only DeviceCMYK, DeviceGray,
   Separation or DeviceN (over CMYK or grey) and Indexed over those, in content streams,
   images and colour spaces, Form XObjects (placed ads and graphics) included; every font
   embedded.
@@ -293,6 +294,8 @@ def _resources(res, contents, seen: set[int], inside: str) -> list[str]:
         if key is not None:
             seen.add(key)
         xo = ref.get_object()
+        if xo.get("/Subtype") == "/PS" or "/Ref" in xo or "/OPI" in xo:
+            out.append(f"{inside}XObject {name} is PostScript, a reference XObject or an OPI proxy")
         if xo.get("/Subtype") == "/Image":
             if "/SMask" in xo or int(xo.get("/SMaskInData", 0)):
                 out.append(f"{inside}image {name} has a soft mask")

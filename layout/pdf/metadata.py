@@ -62,7 +62,10 @@ class FileMeta:
     keywords: str  # Info /Keywords = pdf:Keywords
     pdf_date: str  # Info /CreationDate and /ModDate
     xmp_date: str  # xmp:CreateDate and xmp:ModifyDate: the same instant
-    manifest_sha256: str
+    # The manifest's hash: the edition's only.  A page file holds nothing that another page's
+    # edit changes, so that an unchanged plate keeps its bytes (and a hot folder sees only
+    # the plates that changed).
+    manifest_sha256: str = ""
     tool: str = f"layout {__version__}"  # Info /Creator = xmp:CreatorTool, /Producer = pdf:Producer
     trapped: bool = False  # nothing is trapped: Info /Trapped = pdf:Trapped
 
@@ -71,7 +74,9 @@ class FileMeta:
         out = {"/Title": self.title, "/Author": self.author, "/Subject": self.subject, "/Keywords": self.keywords,
                "/Creator": self.tool, "/Producer": self.tool, "/CreationDate": self.pdf_date,
                "/ModDate": self.pdf_date, "/Trapped": "/True" if self.trapped else "/False",
-               "/ManifestSHA256": self.manifest_sha256, "/LayoutMode": self.profile.mode.value}
+               "/LayoutMode": self.profile.mode.value}
+        if self.manifest_sha256:
+            out["/ManifestSHA256"] = self.manifest_sha256
         if self.profile.pdfx:
             out["/GTS_PDFXVersion"] = PDFX_VERSION
             out["/GTS_PDFXConformance"] = PDFX_CONFORMANCE
@@ -89,6 +94,8 @@ class FileMeta:
                       f"\n   <pdfxid:GTS_PDFXConformance>{PDFX_CONFORMANCE}</pdfxid:GTS_PDFXConformance>")
         ns = ('\n    xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"' if p.pdfa else "") + \
              ('\n    xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/"' if p.pdfx else "")
+        manifest = (f"   <layout:ManifestSHA256>{self.manifest_sha256}</layout:ManifestSHA256>\n"
+                    if self.manifest_sha256 else "")
         xml = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -107,8 +114,7 @@ class FileMeta:
    <xmp:CreatorTool>{escape(self.tool)}</xmp:CreatorTool>
    <xmp:CreateDate>{self.xmp_date}</xmp:CreateDate>
    <xmp:ModifyDate>{self.xmp_date}</xmp:ModifyDate>
-   <layout:ManifestSHA256>{self.manifest_sha256}</layout:ManifestSHA256>
-   <layout:Mode>{p.mode.value}</layout:Mode>{ident}
+{manifest}   <layout:Mode>{p.mode.value}</layout:Mode>{ident}
   </rdf:Description>{_EXTENSION_SCHEMA}
  </rdf:RDF>
 </x:xmpmeta>
@@ -157,7 +163,7 @@ def page_meta(edition: Edition, label: str, title: str, mode: OutputMode) -> Fil
     name = f"{edition_title(edition)} {label}"
     return FileMeta(profile, name, edition.paper,
                     f"{name} {profile.mode.value} page" + (f": {title}" if title and title != label else ""),
-                    label, pdf_date(edition.date), xmp_date(edition.date), edition.sha256)
+                    label, pdf_date(edition.date), xmp_date(edition.date))
 
 
 def output_intent(profile: OutputProfile) -> tuple[dict[str, str], bytes | None]:
