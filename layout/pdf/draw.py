@@ -202,7 +202,8 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.
             paint = "B" if it.stroke and it.fill is not None else "f" if it.fill is not None else "S" if it.stroke \
                 else "n"
             fill = f"{ops.fill(it.fill)} " if it.fill is not None else ""
-            ops.overprint(_black(it.color) if it.stroke else None, _black(it.fill) if it.fill is not None else None)
+            # a frame's black outline is a rule and overprints; an area, even a black one, knocks out
+            ops.overprint(_black(it.color) if it.stroke else None, False if it.fill is not None else None)
             add(f"{ops.stroke(it.color)} {fill}{fp_str(max(it.stroke, 0.01))} w "
                 f"{fp_str(o + it.x, top - it.y - it.h, it.w, it.h)} re {paint}")
     if cmyk:
