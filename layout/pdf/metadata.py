@@ -204,7 +204,8 @@ def eol_before_endstream() -> Iterator[None]:
 
     def format_with_eol(self, document):
         out = fmt(self, document)
-        return out[:-10] + b"\nendstream\n" if out.endswith(b"endstream\n") and out[-11:-10] != b"\n" else out
+        # always: data that happens to end in a newline byte still needs an EOL of its own
+        return out[:-10] + b"\nendstream\n" if out.endswith(b"endstream\n") else out
 
     pdfdoc.PDFStream.format = format_with_eol
     try:
