@@ -167,8 +167,8 @@ def page_meta(edition: Edition, label: str, title: str, mode: OutputMode) -> Fil
 
 
 def output_intent(profile: OutputProfile) -> tuple[dict[str, str], bytes | None]:
-    """The mode's output intent as (text entries, ICC profile or None); ({}, None) for none.
-    Names are the keys starting with '/S' (the subtype); everything else is a text string."""
+    """The mode's output intent as (entries, ICC profile or None); ({}, None) for none.  The
+    value of /S is a name, every other value a text string."""
     if profile.pdfa:
         from layout.pdf.icc import srgb_v2_profile
 
@@ -184,7 +184,9 @@ def stamp_id(pdf: bytes, mode: OutputMode) -> bytes:
     """Replace the placeholder file identifier (both halves of the trailer's /ID) by an MD5 of
     the file as written and its mode: the same bytes for the same input, another /ID after
     any edit and in each mode.  Both pypdf and ReportLab write the ID as a hex string."""
-    digest = binascii.hexlify(hashlib.md5(pdf + b"\0" + str(mode).encode(), usedforsecurity=False).digest())
+    h = hashlib.md5(pdf, usedforsecurity=False)
+    h.update(b"\0" + str(mode).encode())
+    digest = binascii.hexlify(h.digest())
     trailer = pdf.rfind(b"/ID")
     if trailer != -1:
         for old, new in ((binascii.hexlify(PLACEHOLDER_ID), digest), (binascii.hexlify(PLACEHOLDER_ID).upper(),
