@@ -21,6 +21,7 @@ from layout.errors import ManifestError
 from layout.fonts.catalogue import load_fontbook
 from layout.model.manifest import load_edition
 from layout.model.styles import load_style
+from layout.pdf.draw import MARK_SPACE
 from layout.text import cjk, phrasing
 from layout.text.headlines import DisplayText, fit_headline_size, set_display, set_vertical
 from layout.text.typeset import Cursor, TextSetter
@@ -270,7 +271,7 @@ def test_broken_headlines_read_back_from_the_pdf_without_marks(tmp_path):
     assert not [f for f in res.findings if f.severity == "error"]
     prep = prepare(path)
     display = compose_all(prep)[0].display  # the build keeps no display lists; composing is deterministic
-    off = prep.style.bleed  # the print PDF's media box has the bleed around the trimmed page
+    off = prep.style.bleed + MARK_SPACE  # the print PDF's media box: bleed and marks around the trimmed page
     chars = [dataclasses.replace(c, x=c.x - off, y=c.y - off) for c in pdf_page_chars(res.page_pdfs["A1"].read_bytes())]
     page_text = "".join(c.ch for c in chars)
 

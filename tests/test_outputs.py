@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from layout.build.pipeline import BuildOptions, build
 from layout.page.fidelity import normalise
 from layout.page.keys import StoryKey
+from layout.pdf.draw import MARK_SPACE
 from layout.pdf.preflight import preflight
 from layout.pdf.verify import pdf_text
 from tests.support.audit import audit_pdf
@@ -155,8 +156,11 @@ def test_print_mode_boxes_cmyk_overprint(sample_build):
     r = reader(sample_build.edition_pdf)
     page = r.pages[0]
     trim, bleed = page.trimbox, page.bleedbox
-    assert float(trim.left) == pytest.approx(8.5, abs=0.05)  # 3 mm
+    assert float(trim.left) - float(bleed.left) == pytest.approx(8.5, abs=0.05)  # 3 mm
     assert float(bleed.right) - float(trim.right) == pytest.approx(8.504, abs=0.01)
+    assert float(bleed.left) == pytest.approx(MARK_SPACE, abs=0.01) and \
+        float(page.mediabox.right) - float(bleed.right) == \
+        pytest.approx(MARK_SPACE, abs=0.01)  # crop marks outside the bleed
     content = page.get_contents().get_data()
     assert b" k" in content or b" K" in content
     assert b" rg" not in content and b" RG" not in content

@@ -244,9 +244,9 @@ def build(manifest: Path, opts: BuildOptions, session: BuildSession | None = Non
             findings += after_commit("the page cache could not be updated", opts.out_dir, lambda: remember(
                 job, labels, done, written, every, session))
         clock.lap("files")
-        if profile.preflight:
+        if profile.preflight or profile.pdfa:
             findings += after_commit("preflight could not run", written.edition,
-                                     lambda: preflight_findings(edition_pdf, results, written.edition))
+                                     lambda: preflight_findings(edition_pdf, results, written, profile))
         clock.lap("preflight")
     except KeyboardInterrupt:
         if not staged.committed or written is None:
@@ -466,12 +466,25 @@ def remember(job: PageJob, labels: list[str], done: dict[str, PageResult], writt
         session.pages.update((keys[lab], done[lab]) for lab in done if lab in keys)
 
 
-def preflight_findings(edition_pdf: bytes, results: list[PageResult], target: Path) -> list[Finding]:
-    """The press checks, as warnings; each page's content stream was scanned by its worker."""
+def preflight_findings(edition_pdf: bytes, results: list[PageResult], written: Written,
+                       profile: OutputProfile) -> list[Finding]:
+    """The press checks (print) and the checks of the standard the mode claims (PDF/X-1a,
+    PDF/A) on the edition and, file-level, on every page file, as warnings; each page's
+    content stream was scanned by its worker."""
+    from layout.pdf.conformance import conformance_problems, file_problems
     from layout.pdf.preflight import preflight
 
-    pf = preflight(edition_pdf, scans=dict(r.scan for r in results))
-    return [Finding("warning", "preflight", target.name, msg) for msg in pf.problems]
+    target = written.edition
+    if profile.preflight:
+        problems = preflight(edition_pdf, scans=dict(r.scan for r in results), standard=profile).problems
+    else:
+        problems = conformance_problems(edition_pdf, profile)
+    findings = [Finding("warning", "preflight", target.name, msg) for msg in problems]
+    for r in results:
+        page_file = written.pages[r.page.display.label]
+        findings += [Finding("warning", "preflight", f"{page_file.parent.name}/{page_file.name}", msg)
+                     for msg in file_problems(r.pdf, profile)]
+    return findings
 
 
 class _Clock:

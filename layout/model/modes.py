@@ -5,7 +5,7 @@ facts drawing, assembly and the build read instead of comparing mode names: colo
 bleed, proof marks, PDF/X or PDF/A identification, read-back, preflight and where the
 files go.  Adding a mode is adding a profile here; no stage compares names.
 
-* print   - the plate: trim + bleed with crop marks, DeviceCMYK, PDF/X output intent,
+* print   - the plate: trim + bleed with crop marks outside it, DeviceCMYK, PDF/X-1a:2001,
             preflight; files at the top of the output folder.
 * proof   - for the desk: RGB, watermark with the round and revision id, frame outlines, line
             numbers, overset flags; files under proof/, names ending in -proof.
@@ -33,9 +33,9 @@ class OutputProfile:
 
     mode: OutputMode
     cmyk: bool  # DeviceCMYK with black overprint (else RGB)
-    bleed: bool  # media box = trim + the style's bleed, TrimBox/BleedBox, crop marks
+    bleed: bool  # media box = trim + the style's bleed + the marks' space, TrimBox/BleedBox, crop marks
     proof_marks: bool  # watermark, frame outlines with ids, grid line numbers, overset flags
-    pdfx: bool  # PDF/X-1 identification and the newsprint output intent
+    pdfx: bool  # PDF/X-1a:2001 identification (pdf/metadata.py) and the newsprint output intent
     pdfa: bool  # PDF/A-2b identification and an sRGB output intent
     always_verify: bool  # read the PDFs back even without --verify
     preflight: bool  # check the edition PDF for the press (fonts, ink, image resolution)

@@ -3,22 +3,18 @@
 In: the rendered edition document (one PDF, every page, fonts embedded once), the pages'
 PageDisplays (titles, bookmarks), the Edition and the output mode.  Out: one PDF with page
 labels (A1…, T1…, 特1…), bookmarks (section > page > story headline), document info and
-XMP metadata (title, subject, keywords = page labels, producer, the manifest's sha256),
-and, as the mode's OutputProfile asks, a PDF/A-2b identification with an sRGB output
-intent (archive) or a PDF/X output intent naming the registered newsprint condition
-(print).  Deterministic: the file identifier is a hash of the
-content and no clock time is written.
+XMP metadata and, as the mode's OutputProfile asks, PDF/X-1a:2001 or PDF/A-2b
+identification and output intent, all said once in metadata.py (shared with the page
+files).  Deterministic: the file identifier is a hash of the written file and its mode
+(metadata.stamp_id) and no clock time is written.
 """
 
 from __future__ import annotations
 
 import codecs
-import hashlib
 import io
-import struct
 from contextlib import contextmanager
 from dataclasses import dataclass
-from html import escape  # not xml.sax.saxutils: it imports urllib.request, slow to import
 from typing import Iterator
 
 from pypdf import PdfReader, PdfWriter
@@ -32,11 +28,17 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from layout import __version__
 from layout.model.edition import Edition
-from layout.model.modes import OutputMode, OutputProfile, output_profile
+from layout.model.modes import OutputMode
 from layout.page.display import PageDisplay
-from layout.text.dates import pdf_date, xmp_date
+from layout.pdf.metadata import (
+    PLACEHOLDER_ID,
+    FileMeta,
+    edition_meta,
+    output_intent,
+    pdf_version,
+    stamp_id,
+)
 
 _ESCAPED_NAMES: dict[str, bytes] = {}  # kept between builds: a resident process writes the same names
 
@@ -68,124 +70,47 @@ def _names_memoised() -> Iterator[None]:
         NameObject.renumber = escape  # type: ignore[method-assign]
 
 
-PRINT_CONDITION = "IFRA26"  # ISO 12647-3:2013 coldset newsprint, registered at color.org
-
-
-def edition_title(edition: Edition) -> str:
-    return f"{edition.paper} {edition.date.isoformat()}"
-
-
-def _srgb_profile() -> bytes:
-    from PIL import ImageCms
-
-    data = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
-    # Little CMS stamps the profile header (bytes 24-35) with the clock; a fixed date keeps
-    # the same input giving the same bytes.  The profile ID (84-99) is left zero by lcms.
-    data[24:36] = struct.pack(">6H", 2000, 1, 1, 0, 0, 0)
-    return bytes(data)
-
-
-def xmp_packet(edition: Edition, labels: list[str], mode: OutputMode) -> bytes:
-    profile = output_profile(mode)
-    name = profile.mode.value
-    title = escape(edition_title(edition))
-    keywords = escape(", ".join(labels))
-    pdfa = "<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>" if profile.pdfa else ""
-    pdfx = "<pdfxid:GTS_PDFXVersion>PDF/X-1:2001</pdfxid:GTS_PDFXVersion>" if profile.pdfx else ""
-    xml = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
-<x:xmpmeta xmlns:x="adobe:ns:meta/">
- <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-  <rdf:Description rdf:about=""
-    xmlns:dc="http://purl.org/dc/elements/1.1/"
-    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
-    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
-    xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"
-    xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/"
-    xmlns:layout="https://example.invalid/layout/ns/1.0/">
-   <dc:format>application/pdf</dc:format>
-   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
-   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(edition.paper)} {name} edition</rdf:li></rdf:Alt></dc:description>
-   <dc:creator><rdf:Seq><rdf:li>{escape(edition.paper)}</rdf:li></rdf:Seq></dc:creator>
-   <pdf:Producer>layout {__version__}</pdf:Producer>
-   <pdf:Keywords>{keywords}</pdf:Keywords>
-   <xmp:CreatorTool>layout {__version__}</xmp:CreatorTool>
-   <xmp:CreateDate>{xmp_date(edition.date)}</xmp:CreateDate>
-   <xmp:ModifyDate>{xmp_date(edition.date)}</xmp:ModifyDate>
-   <layout:ManifestSHA256>{edition.sha256}</layout:ManifestSHA256>
-   <layout:Mode>{name}</layout:Mode>
-   {pdfa}{pdfx}
-  </rdf:Description>
- </rdf:RDF>
-</x:xmpmeta>
-<?xpacket end="w"?>"""
-    return xml.encode("utf-8")
-
-
 def assemble(edition: Edition, pages: list[PageDisplay], document: bytes, mode: OutputMode) -> bytes:
-    profile = output_profile(mode)
-    name = profile.mode.value
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(document)))
     labels = [d.label for d in pages]
+    meta = edition_meta(edition, labels, mode)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(document)))
+    writer.pdf_header = f"%PDF-{pdf_version(meta.profile)}"
     _page_labels(writer, edition, labels)
     _bookmarks(writer, edition, pages)
-    info = {
-        "/Title": edition_title(edition),
-        "/Subject": f"{edition.paper} {edition.date.isoformat()} {name} edition, {len(pages)} pages",
-        "/Keywords": ", ".join(labels),
-        "/Creator": f"layout {__version__}",
-        "/Producer": f"layout {__version__}",
-        "/Author": edition.paper,
-        # the edition's date, not the clock: builds are reproducible byte for byte
-        "/CreationDate": pdf_date(edition.date),
-        "/ModDate": pdf_date(edition.date),
-        "/ManifestSHA256": edition.sha256,
-    }
-    if profile.pdfx:
-        info["/GTS_PDFXVersion"] = "PDF/X-1:2001"
-        info["/Trapped"] = "/False"
-    writer.add_metadata(info)
-    if "/Trapped" in info:
-        writer._info.get_object()[NameObject("/Trapped")] = NameObject("/False")  # type: ignore[union-attr]
     root = writer._root_object
-    meta = DecodedStreamObject()
-    meta.set_data(xmp_packet(edition, labels, profile.mode))
-    meta.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
-    root[NameObject("/Metadata")] = writer._add_object(meta)
-    if profile.output_intent:
-        root[NameObject("/OutputIntents")] = ArrayObject([writer._add_object(_output_intent(writer, profile))])
+    _identify(writer, meta)
     root[NameObject("/Lang")] = TextStringObject("zh-CN")
     root[NameObject("/PageMode")] = NameObject("/UseOutlines")
-    # deterministic file identifier: hash of the manifest, mode and the document
-    h = hashlib.md5(edition.sha256.encode() + name.encode())
-    h.update(hashlib.sha256(document).digest())
-    ident = ByteStringObject(h.digest())
-    writer._ID = ArrayObject([ident, ident])
+    writer._ID = ArrayObject([ByteStringObject(PLACEHOLDER_ID), ByteStringObject(PLACEHOLDER_ID)])
     out = io.BytesIO()
     with _names_memoised():
         writer.write(out)
-    return out.getvalue()
+    return stamp_id(out.getvalue(), meta.profile.mode)
 
 
-def _output_intent(writer: PdfWriter, profile: OutputProfile) -> DictionaryObject:
-    """sRGB for PDF/A, the registered newsprint condition for PDF/X."""
-    oi = DictionaryObject()
-    oi[NameObject("/Type")] = NameObject("/OutputIntent")
-    if profile.pdfa:
-        profile = DecodedStreamObject()
-        profile.set_data(_srgb_profile())
-        profile[NameObject("/N")] = NumberObject(3)
-        oi[NameObject("/S")] = NameObject("/GTS_PDFA1")
-        oi[NameObject("/OutputConditionIdentifier")] = TextStringObject("sRGB IEC61966-2.1")
-        oi[NameObject("/Info")] = TextStringObject("sRGB IEC61966-2.1")
-        oi[NameObject("/DestOutputProfile")] = writer._add_object(profile)
-    else:
-        oi[NameObject("/S")] = NameObject("/GTS_PDFX")
-        oi[NameObject("/OutputConditionIdentifier")] = TextStringObject(PRINT_CONDITION)
-        oi[NameObject("/OutputCondition")] = TextStringObject(
-            "Coldset offset on newsprint, ISO 12647-3:2013, 220% total ink")
-        oi[NameObject("/RegistryName")] = TextStringObject("http://www.color.org")
-        oi[NameObject("/Info")] = TextStringObject(PRINT_CONDITION)
-    return oi
+def _identify(writer: PdfWriter, meta: FileMeta) -> None:
+    """Info (a new dictionary: nothing ReportLab wrote survives), XMP and the output intent,
+    all from `meta` (metadata.py), so that Info and XMP agree field by field."""
+    info = DictionaryObject()
+    for key, value in meta.info().items():
+        info[NameObject(key)] = NameObject(value) if key == "/Trapped" else _text_string(value)
+    writer._info = info  # replaces the cloned Info in place (no orphan object)
+    xmp = DecodedStreamObject()
+    xmp.set_data(meta.xmp())
+    xmp.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
+    root = writer._root_object
+    root[NameObject("/Metadata")] = writer._add_object(xmp)
+    entries, icc = output_intent(meta.profile)
+    if entries:
+        oi = DictionaryObject({NameObject("/Type"): NameObject("/OutputIntent")})
+        for key, value in entries.items():
+            oi[NameObject(key)] = NameObject(value) if key == "/S" else TextStringObject(value)
+        if icc is not None:
+            profile = DecodedStreamObject()
+            profile.set_data(icc)
+            profile[NameObject("/N")] = NumberObject(3)
+            oi[NameObject("/DestOutputProfile")] = writer._add_object(profile.flate_encode(level=9))
+        root[NameObject("/OutputIntents")] = ArrayObject([writer._add_object(oi)])
 
 
 def _page_labels(writer: PdfWriter, edition: Edition, labels: list[str]) -> None:

@@ -11,9 +11,10 @@ ReportLab objects); `render_pages` writes drawings into one ReportLab document, 
 embedded once for the whole document with exactly the glyphs its pages use (pdffont.py).
 
 Modes (what each profile asks for):
-* print   - page = trim + bleed (TrimBox/BleedBox), crop marks in the bleed, everything
-            in DeviceCMYK, text and rules 100 % K overprinting, photos converted to CMYK
-            with grey component replacement under the newsprint ink limit.
+* print   - page = trim + bleed (TrimBox/BleedBox) + the marks' space around the BleedBox,
+            crop marks in that space only, everything in DeviceCMYK, 100 % K text and
+            rules overprinting (everything else knocks out), photos converted to CMYK with
+            grey component replacement under the newsprint ink limit.
 * proof   - RGB, with a light 校样 watermark carrying the proof round and the page's revision
             id, frame outlines labelled with ids, grid line numbers in the gutters and margins
             (never over type), and overset flags with the overset text in red in the margin.
@@ -47,11 +48,19 @@ from layout.page.display import Form, GlyphRun, Image, Marker, PageDisplay, Rect
 from layout.pdf.adform import FormUse, place_form, use_forms
 from layout.pdf.imaging import encoded_image
 from layout.pdf.proofmarks import NOTE_LEAD, NOTE_SIZE, clear_line_numbers, margin_notes
+from layout.pdf.metadata import FileMeta, eol_before_endstream, finish_reportlab, stamp_id
 
 CONTENT_FILTER = "/FlateDecode"  # of every page's content stream (PageDrawing.packed)
 PROOF_BLUE = (0.2, 0.45, 0.85)
 PROOF_RED = (0.85, 0.05, 0.05)
 PROOF_GREY = (0.55, 0.55, 0.55)
+MM = 72 / 25.4
+MARK_GAP = 1.0 * MM  # between the BleedBox and a crop mark: a mark never touches the bleed
+MARK_LENGTH = 5.0 * MM
+MARK_SPACE = MARK_GAP + MARK_LENGTH  # the MediaBox's margin around the BleedBox on a print page
+# Overprint states (ExtGState resource names): stroking and non-stroking overprint each on
+# only for 100 % K, so that black text and rules overprint and everything else knocks out.
+OVERPRINT = {(False, False): "KO", (True, False): "OPs", (False, True): "OPf", (True, True): "OP"}
 
 
 @dataclass
@@ -60,15 +69,25 @@ class PageDrawing:
 
     label: str
     title: str
-    width: float  # media box, bleed included
+    width: float  # media box: trim, bleed and (cmyk: the print plate) the marks' space
     height: float
     bleed: float
-    cmyk: bool
+    cmyk: bool  # the print plate: DeviceCMYK, TrimBox/BleedBox, marks outside the bleed
     images: list[tuple[float, float, float, float, bytes]] = field(default_factory=list)  # x, y, w, h (PDF), data
     content: str = ""  # text and vector operators after the photos
     chars: dict[str, str] = field(default_factory=dict)  # face key -> the characters it draws
     packed: tuple[bytes, bytes] | None = None  # (sha256, zlib) of the page's whole content stream
     forms: list[FormUse] = field(default_factory=list)  # PDF artwork the content places (adform.py)
+
+    @property
+    def slug(self) -> float:
+        """The marks' space between the BleedBox and the MediaBox (print plates only)."""
+        return MARK_SPACE if self.cmyk else 0.0
+
+
+def _black(c) -> bool:
+    """100 % K and nothing else: the only colour that overprints."""
+    return c[3] >= 1 and not (c[0] or c[1] or c[2])
 
 
 def _rgb(c: tuple[float, float, float, float]) -> tuple[float, float, float]:
@@ -85,6 +104,14 @@ class _Ops:
         self.embedded = embedded
         self.faces = {f.key: f for f in fonts.faces.values()}
         self.chars: dict[str, list[str]] = {}
+        self.op = (False, False)  # (stroking, non-stroking) overprint: off at the start of a page
+
+    def overprint(self, stroke: bool | None, fill: bool | None) -> None:
+        """Switch overprint (print plates only); None: that half does not matter, keep it."""
+        want = (self.op[0] if stroke is None else stroke, self.op[1] if fill is None else fill)
+        if self.cmyk and want != self.op:
+            self.code.append(f"/{OVERPRINT[want]} gs")
+            self.op = want
 
     def fill(self, col) -> str:
         return f"{fp_str(*col)} k" if self.cmyk else f"{fp_str(*_rgb(col))} rg"
@@ -112,6 +139,8 @@ class _Ops:
                 enc = encoders[r.face] = (ef.encode, "/" + ef.resource)
                 chars.setdefault(r.face, [])
             if r.color != cur_col:
+                if self.cmyk:
+                    self.overprint(None, _black(r.color))
                 add(self.fill(r.color))
                 cur_col = r.color
             if r.tc != cur_tc:
@@ -156,30 +185,36 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.
         raise RenderError(str(e)) from None
     cmyk = profile.cmyk
     b = bleed if profile.bleed else 0.0
-    top = page.height + b  # y flip: display y -> PDF y = top - y
-    d = PageDrawing(page.label, page.title or page.label, page.width + 2 * b, page.height + 2 * b, b, cmyk)
+    slug = MARK_SPACE if cmyk else 0.0
+    o = b + slug  # the trimmed page's origin in the media box
+    top = page.height + o  # y flip: display y -> PDF y = top - y
+    d = PageDrawing(page.label, page.title or page.label, page.width + 2 * o, page.height + 2 * o, b, cmyk)
     for it in page.items:  # photos first: text and rules overprint them
         if isinstance(it, Image):
-            d.images.append((b + it.x, top - it.y - it.h, it.w, it.h, _photo(it, cmyk)))
+            d.images.append((o + it.x, top - it.y - it.h, it.w, it.h, _photo(it, cmyk)))
     ops = _Ops(fonts, cmyk, embedded if embedded is not None else EmbeddedFonts())
     ops.code += [place_form(it, b, top, not cmyk and profile.pdfa, d.forms) for it in page.items
                  if isinstance(it, Form)]  # ads and graphics: over the photos, under the text
     if profile.proof_marks:  # under the text, so that it never hides a character
         _watermark(ops, page, fonts, stamp)
-    ops.text([it for it in page.items if isinstance(it, GlyphRun)], b, top)
+    ops.text([it for it in page.items if isinstance(it, GlyphRun)], o, top)
     add = ops.code.append
     for it in page.items:
         if isinstance(it, Rule):
+            ops.overprint(_black(it.color), None)
             add(f"{ops.stroke(it.color)} {fp_str(it.width)} w "
-                f"{fp_str(b + it.x0, top - it.y0)} m {fp_str(b + it.x1, top - it.y1)} l S")
+                f"{fp_str(o + it.x0, top - it.y0)} m {fp_str(o + it.x1, top - it.y1)} l S")
         elif isinstance(it, Rect):
             paint = "B" if it.stroke and it.fill is not None else "f" if it.fill is not None else "S" if it.stroke \
                 else "n"
             fill = f"{ops.fill(it.fill)} " if it.fill is not None else ""
+            # a frame's black outline is a rule and overprints; an area, even a black one, knocks out
+            ops.overprint(_black(it.color) if it.stroke else None, False if it.fill is not None else None)
             add(f"{ops.stroke(it.color)} {fill}{fp_str(max(it.stroke, 0.01))} w "
-                f"{fp_str(b + it.x, top - it.y - it.h, it.w, it.h)} re {paint}")
-    if b:
-        add(_crop_marks(b, page.width, page.height))
+                f"{fp_str(o + it.x, top - it.y - it.h, it.w, it.h)} re {paint}")
+    if cmyk:
+        ops.overprint(True, None)
+        add(_crop_marks(b, slug, page.width, page.height))
     if profile.proof_marks:
         _proof_marks(ops, page, fonts, top)
     d.content = "\n".join(ops.code)
@@ -211,10 +246,13 @@ def _binary_streams() -> Iterator[None]:
 
 @_binary_streams()
 def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "", font_level: int = 6,
-                 author: str = "", date: str = "", embedded: EmbeddedFonts | None = None) -> bytes:
+                 author: str = "", date: str = "", embedded: EmbeddedFonts | None = None,
+                 meta: FileMeta | None = None) -> bytes:
     """Drawings as one PDF document; each face embedded once, subset to what the pages use
     and compressed at zlib `font_level` (1 for page files: much faster, slightly larger).
-    `embedded`: the caller's registry of embedded faces (else one of its own)."""
+    `embedded`: the caller's registry of embedded faces (else one of its own).  `meta`: a
+    finished file's identity (metadata.py: Info, XMP, output intent, version, /ID), for a
+    file written as it is (a page file); without it, a document for `assemble` to finish."""
     if not drawings:
         raise RenderError("no pages to render")
     registry = embedded if embedded is not None else EmbeddedFonts()
@@ -234,13 +272,10 @@ def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "", 
     doc = c._doc
     for d in drawings:
         c.setPageSize((d.width, d.height))
-        if d.bleed:
-            c.setTrimBox((d.bleed, d.bleed, d.width - d.bleed, d.height - d.bleed))
-            c.setBleedBox((0, 0, d.width, d.height))
-        if d.cmyk:
-            c.setFillOverprint(True)
-            c.setStrokeOverprint(True)
-            c.setOverprintMask(True)
+        if d.cmyk:  # the plate: TrimBox inside the BleedBox inside the marks' space
+            o, s = d.bleed + d.slug, d.slug
+            c.setTrimBox((o, o, d.width - o, d.height - o))
+            c.setBleedBox((s, s, d.width - s, d.height - s))
         for x, y, w, h, data in d.images:
             c.drawImage(_JpegReader(data), x, y, w, h)
         use_forms(c, d.forms)
@@ -249,8 +284,31 @@ def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "", 
         c.addLiteral(d.content)
         c.showPage()
         _pack(doc.Pages.pages[-1], d)
-    c.save()
-    return buf.getvalue()
+        if d.cmyk:
+            _overprint_states(doc.Pages.pages[-1], d.content)
+    if meta is None:
+        c.save()
+        return buf.getvalue()
+    finish_reportlab(doc, meta)
+    with eol_before_endstream():
+        c.save()
+    return stamp_id(buf.getvalue(), meta.profile.mode)
+
+
+_PDF_BOOL = {True: "true", False: "false"}  # ReportLab writes a str operand as it is
+
+
+def _overprint_states(page, content: str) -> None:
+    """The page's ExtGState resources: the overprint states its content switches to."""
+    states = {}
+    for (stroke, fill), name in OVERPRINT.items():
+        if f"/{name} gs" in content:
+            entries = {"Type": pdfdoc.PDFName("ExtGState"), "OP": _PDF_BOOL[stroke], "op": _PDF_BOOL[fill]}
+            if stroke or fill:
+                entries["OPM"] = 1  # a 0 % component leaves the ink below it (nonzero overprint)
+            states[name] = pdfdoc.PDFDictionary(entries)
+    if states:
+        page.ExtGState = pdfdoc.PDFDictionary(states)
 
 
 class _JpegReader(ImageReader):
@@ -288,14 +346,16 @@ def render_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMod
     return render_pages([draw_page(page, fonts, mode, bleed, stamp, embedded)], fonts, embedded=embedded)
 
 
-def _crop_marks(b: float, w: float, h: float) -> str:
-    """Trim marks in the bleed, in registration-free 100 % K."""
-    off = 0.5 * 72 / 25.4
+def _crop_marks(b: float, slug: float, w: float, h: float) -> str:
+    """Trim marks in registration-free 100 % K, in the marks' space only: from MARK_GAP
+    outside the BleedBox to the MediaBox's edge (butt caps: nothing reaches into the bleed)."""
+    o = b + slug  # the trim's offset in the media box
+    near, far = o + b + MARK_GAP, 2 * o  # from the trim line's far side: BleedBox edge + gap, media edge
     segs = []
-    for x in (b, b + w):
-        segs += [(x, 0, x, b - off), (x, b + h + off, x, 2 * b + h)]
-    for y in (b, b + h):
-        segs += [(0, y, b - off, y), (b + w + off, y, 2 * b + w, y)]
+    for x in (o, o + w):
+        segs += [(x, 0, x, slug - MARK_GAP), (x, h + near, x, h + far)]
+    for y in (o, o + h):
+        segs += [(0, y, slug - MARK_GAP, y), (w + near, y, w + far, y)]
     lines = " ".join(f"{fp_str(x0, y0)} m {fp_str(x1, y1)} l" for x0, y0, x1, y1 in segs)
     return f"0 0 0 1 K 0.25 w {lines} S"
 

@@ -1,5 +1,6 @@
 """Preflight of print PDFs: fonts embedded and subset, no RGB, total ink, image
-resolution, TrimBox/BleedBox.
+resolution, TrimBox/BleedBox; with `standard`, also everything conformance.py checks of
+the PDF/X or PDF/A identification the file claims.
 """
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
+
+from layout.model.modes import OutputProfile
 
 
 @dataclass
@@ -96,16 +99,20 @@ def _cmyk_image(xo):
 
 
 def preflight(pdf_bytes: bytes, ink_limit: float = 2.20, min_ppi: float = 200.0, need_boxes: bool = True,
-              scans: dict[bytes, ContentScan] | None = None) -> Preflight:
+              scans: dict[bytes, ContentScan] | None = None, standard: OutputProfile | None = None) -> Preflight:
     """PDF/X-1a-style checks on a print PDF (fonts, colour, ink, resolution, boxes).
     `scans`: content streams already scanned, by `content_key` (a stream whose stored
-    bytes differ in any way is scanned here)."""
+    bytes differ in any way is scanned here).  `standard`: the mode whose PDF/X or PDF/A
+    claims are checked too (conformance.py)."""
     from pypdf import PdfReader
 
+    from layout.pdf.conformance import conformance_problems
     from layout.pdf.imaging import max_ink
 
     reader = PdfReader(io.BytesIO(pdf_bytes))
     pf = Preflight(True)
+    if standard is not None:
+        pf.problems += conformance_problems(reader, standard, scans=scans)
     inks: dict[int, float] = {}
     seen_fonts: set = set()
     for pno, page in enumerate(reader.pages, 1):
