@@ -326,7 +326,7 @@ def test_output_names_never_leave_the_output_folder(tmp_path):
     with an OSError for a long name)."""
     import yaml
 
-    from layout.build.pipeline import edition_filename
+    from layout.build.names import edition_filename
     from layout.errors import CompositionError
     from layout.model.manifest import load_edition
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Callable
 
 from layout.build.cache import PageCache
 from layout.build.desk import DeskOutput, FinishedEdition, PageStamper
+from layout.build.names import edition_filename, page_path, safe_name, select_pages
 from layout.build.pageresult import PageResult
 from layout.build.report import archive_sidecar, fit_report
 from layout.build.session import BuildSession
@@ -116,32 +116,6 @@ def prepare(manifest: Path, allow_outside: bool = False, yaml_memo: dict[str, Lo
     return Prepared(edition, style, fonts, fallback_findings(edition, style, fonts) + empty_slot_findings(edition))
 
 
-def select_pages(edition: Edition, spec: list[str] | None) -> list[str]:
-    """Page labels from "A1,T3-T5" style selections, in edition order."""
-    labels = [p.label for p in edition.pages]
-    if not spec:
-        return labels
-    wanted: set[str] = set()
-    for item in spec:
-        for part in item.split(","):
-            part = part.strip()
-            if not part:
-                continue
-            if "-" in part:
-                a, b = (s.strip() for s in part.split("-", 1))
-                if a not in labels or b not in labels:
-                    raise ManifestError(Problem(f"--pages: unknown page in range {part!r}",
-                                                hint=f"pages are {labels[0]}…{labels[-1]}"))
-                i, j = labels.index(a), labels.index(b)
-                if i > j:
-                    raise ManifestError(Problem(f"--pages: range {part!r} runs backwards"))
-                wanted.update(labels[i:j + 1])
-            elif part in labels:
-                wanted.add(part)
-            else:
-                raise ManifestError(Problem(f"--pages: unknown page {part!r}", hint="use labels such as A1,T3-T5"))
-    return [lab for lab in labels if lab in wanted]
-
 
 def compose_all(prep: Prepared, labels: list[str] | None = None) -> list[ComposedPage]:
     composer = Composer(prep.edition, prep.style, prep.fonts)
@@ -150,29 +124,6 @@ def compose_all(prep: Prepared, labels: list[str] | None = None) -> list[Compose
     return [composer.compose_page(prep.edition.page(lab), cursors) for lab in chosen]
 
 
-def safe_name(edition: Edition, label: str) -> str:
-    """File name for a page: the label when it is plain ASCII, else section id + number (特3 -> S3)."""
-    if re.fullmatch(r"[A-Za-z0-9_-]+", label):
-        return label
-    page = edition.page(label)
-    sid = re.sub(r"[^A-Za-z0-9_-]", "", page.section) or "P"
-    return f"{sid}{page.number}"
-
-
-def edition_filename(edition: Edition, mode: OutputMode, partial: list[str] | None = None) -> str:
-    """<paper>-<date><mode's suffix>.pdf; the paper's name made safe as one file name (no path
-    separators, no leading dot, at most 255 bytes), so that it can never point elsewhere.
-    `partial`: the (safe) names of the pages of an edition that is not whole, which its
-    name then says: <paper>-<date><suffix>-partial-A1_A2.pdf."""
-    part = ""
-    if partial:
-        names = "_".join(partial)
-        part = f"-partial-{names if len(names) <= 60 else f'{partial[0]}_to_{partial[-1]}_{len(partial)}pages'}"
-    tail = f"-{edition.date.isoformat()}{output_profile(mode).suffix}{part}.pdf"
-    paper = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]', "_", edition.paper).strip(" .") or "edition"
-    while len((paper + tail).encode("utf-8")) > 240:
-        paper = paper[:-1]
-    return paper + tail
 
 
 # -- the build -----------------------------------------------------------------------
@@ -422,9 +373,6 @@ def stage_desk_outputs(staged: StagedWrites, opts: BuildOptions, finished: Finis
             paths.append(path)
     return paths
 
-
-def page_path(out: Path, profile: OutputProfile, edition: Edition, label: str) -> Path:
-    return out / profile.folder / "pages" / f"{safe_name(edition, label)}.pdf"
 
 
 def stage_outputs(staged: StagedWrites, edition: Edition, results: list[PageResult], edition_pdf: bytes,

@@ -47,8 +47,8 @@ from layout.model.photos import PhotoError
 from layout.page.display import Form, GlyphRun, Image, Marker, PageDisplay, Rect, Rule
 from layout.pdf.adform import FormUse, place_form, use_forms
 from layout.pdf.imaging import encoded_image
-from layout.pdf.proofmarks import NOTE_LEAD, NOTE_SIZE, clear_line_numbers, margin_notes
 from layout.pdf.metadata import FileMeta, eol_before_endstream, finish_reportlab, stamp_id
+from layout.pdf.proofmarks import NOTE_LEAD, NOTE_SIZE, clear_line_numbers, margin_notes
 
 CONTENT_FILTER = "/FlateDecode"  # of every page's content stream (PageDrawing.packed)
 PROOF_BLUE = (0.2, 0.45, 0.85)
