@@ -138,7 +138,8 @@ def build(
         from layout.build.pipeline import build as run_build
 
         opts = BuildOptions(out_dir, output_mode, [pages] if pages else None, jobs or os.cpu_count() or 1, report,
-                            allow_overset, allow_outside, verify, cache=not no_cache)
+                            allow_overset, allow_outside, verify, cache=not no_cache,
+                            desk_outputs=_desk_outputs(output_mode))
         res = _with_progress(lambda cb: run_build(manifest_of(edition), opts, progress=cb))
     except KeyboardInterrupt as e:  # (the pipeline may not even be imported yet: no name to catch by)
         committed = getattr(e, "result", None)  # pipeline.InterruptedAfterCommit: the outputs are new
@@ -157,6 +158,15 @@ def build(
         _summary(res)
     except KeyboardInterrupt:  # the outputs are written: only the summary was cut short
         _interrupted_after_commit(res)
+
+
+def _desk_outputs(mode: OutputMode) -> tuple:
+    """What the desks get with a build of this mode: the archive its ALTO and METS."""
+    if mode is OutputMode.ARCHIVE:
+        from layout.archive.package import ArchivePackage
+
+        return (ArchivePackage(),)
+    return ()
 
 
 def _with_progress(fn):

@@ -1,0 +1,328 @@
+"""ALTO 4.4 for one page, written from what the composer placed (never OCR'd from the PDF).
+
+In: the page's record and blocks (layout/build/blocks.py), the faces, the page's place
+in the edition and which story each run owner belongs to.  Out: the bytes of an ALTO
+file whose coordinates are the PDF's own glyph boxes: a character's box runs from its
+origin over its advance (less any letter-spacing after it), from the baseline up by the
+face's ascent and down by its descent, as pdfium's loose character boxes do.
+
+What it holds: `MeasurementUnit` mm10 (tenths of a millimetre; edges rounded, so within
+0.05 mm), the page PDF as `sourceImageInformation`, `Page` (the PDF page's size,
+`LANG="zh"`), `PrintSpace` (the type area, grown to hold everything printed), a
+`TextBlock` per owner, kind and column (blocks.py), a `TextLine` per line (a 竖排 column
+for a vertical headline, `BASEDIRECTION="ttb"`), a `String` per word (rjieba's words;
+a word that a line break cuts is two Strings with `SUBS_TYPE` HypPart1/HypPart2 and the
+whole word as `SUBS_CONTENT`, as hyphenated words are, so that search finds it) and an
+`SP` where the text has a space.  Blocks are tagged with their kind and their article
+(`StructureTag`s, `TAGREFS`); photos are `Illustration`s; the reading order is
+`ReadingOrder` (an ordered group per article, its blocks in order) and `IDNEXT`.
+Deterministic: nothing depends on the time or on dict order beyond the record's.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from layout import __version__
+from layout.archive.words import word_bounds
+from layout.build.blocks import Block, BlockKind, page_prefix
+from layout.fonts.catalogue import Face
+from layout.page.record import FrameKind, PageRecord
+from layout.text import cjk
+
+ALTO_NS = "http://www.loc.gov/standards/alto/ns-v4#"
+MM10 = 254 / 72  # tenths of a millimetre per point
+_FROM_VERTICAL = str.maketrans(cjk.FROM_VERTICAL)
+
+
+def u(pt: float) -> int:
+    """Points -> whole mm10 units."""
+    return round(pt * MM10)
+
+
+def esc(s: str) -> str:
+    """Text as an XML attribute value (double-quoted)."""
+    return (s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+            .replace("\n", "&#10;").replace("\t", "&#9;").replace("\r", "&#13;"))
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What an ALTO page needs beyond its record and blocks."""
+
+    number: int  # the page's place in the edition, 1-based
+    label: str  # the printed page label (A1, T3, 特1)
+    source: str  # the page PDF, relative to the ALTO file
+    offset: float  # pt from the PDF page's top-left corner to the trim's (bleed), both ways
+    type_area: tuple[float, float, float, float]  # x, y, w, h of the style's type area (trim coordinates)
+    articles: dict[str, str]  # run owner -> story id (a story's entries and its photos)
+    article_tags: dict[str, str]  # story id -> its tag id (ART<n>, by the story's place in the edition)
+    vertical_texts: dict[str, str]  # story key -> the source text of its vertical headline
+
+
+# -- geometry ----------------------------------------------------------------------------
+
+@dataclass
+class LineGlyphs:
+    """One line's characters (content, as searched) and their boxes in points, trim
+    coordinates, as parallel lists (an edition has ~200,000 characters: no object each)."""
+
+    text: str
+    x0: list[float]
+    x1: list[float]
+    top: list[float]
+    bottom: list[float]
+    baseline: float
+
+    def box(self, s: int, e: int, vertical: bool) -> tuple[float, float, float, float]:
+        """The box of characters [s, e)."""
+        if vertical:
+            return min(self.x0[s:e]), self.top[s], max(self.x1[s:e]), self.bottom[e - 1]
+        return self.x0[s], min(self.top[s:e]), self.x1[e - 1], max(self.bottom[s:e])
+
+
+def line_glyphs(block: Block, faces: dict[str, Face], vertical_text: str = "") -> list[LineGlyphs]:
+    """Each line's characters with their boxes.  A vertical run (one 竖排 cell) is drawn
+    upright like a horizontal one, so its characters' boxes come the same way; its text
+    is mapped back from vertical presentation forms (to the source headline's own
+    characters when they line up one for one)."""
+    lines: list[LineGlyphs] = []
+    for line in block.lines:
+        texts, x0s, x1s, tops, bottoms = [], [], [], [], []
+        for r in line:
+            f = faces[r.face]
+            w, size, tc = f.widths, r.size, r.tc
+            text = r.text.translate(_FROM_VERTICAL) if r.vertical else r.text
+            x = r.x
+            for ch in r.text:
+                adv = w.get(ch, 1.0) * size
+                x0s.append(x)
+                x1s.append(x + adv)
+                x += adv + tc
+            texts.append(text)
+            n = len(text)
+            tops += [r.y - f.ascent * size] * n
+            bottoms += [r.y + f.descent * size] * n
+        lines.append(LineGlyphs("".join(texts), x0s, x1s, tops, bottoms, line[0].y))
+    if vertical_text:
+        src = "".join(ch for ch in vertical_text if not ch.isspace())
+        if len(src) == sum(len(ln.text) for ln in lines):
+            at = 0
+            for ln in lines:
+                ln.text, at = src[at:at + len(ln.text)], at + len(ln.text)
+    return lines
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+_SPACE = re.compile(r"\s")
+
+
+def line_tokens(lines: list[LineGlyphs], vertical: bool = False) -> list[list[tuple]]:
+    """Each line as ("S", content, box, subs_type, subs_content) and ("SP", box) tokens.
+    Words come from the block's whole text, so a word cut by a line break is known as one
+    (not across Latin letters: a line break between them stood for a space)."""
+    text = "".join(ln.text for ln in lines)
+    bounds = word_bounds(text)
+    starts = []
+    at = 0
+    for ln in lines:
+        starts.append(at)
+        if at and at < len(text) and (_is_latin(text[at - 1]) or _is_latin(text[at])):
+            bounds.add(at)
+        at += len(ln.text)
+    for m in _SPACE.finditer(text):
+        bounds.add(m.start())
+        bounds.add(m.end())
+    ordered = sorted(bounds)
+    out: list[list[tuple]] = []
+    for ln, a in zip(lines, starts):
+        b = a + len(ln.text)
+        cuts = [a, *ordered[bisect_right(ordered, a):bisect_left(ordered, b)], b]
+        toks: list[tuple] = []
+        lt = ln.text
+        for s, e in zip(cuts, cuts[1:]):
+            word = lt[s - a:e - a]
+            if word.isspace():
+                if toks and toks[-1][0] == "S":  # an SP only between Strings (none leads a line)
+                    toks.append(("SP", ln.box(s - a, e - a, vertical)))
+                continue
+            box = ln.box(s - a, e - a, vertical)
+            if s == a and s not in bounds or e == b and e not in bounds:
+                w0 = ordered[bisect_right(ordered, s) - 1]
+                w1 = ordered[bisect_left(ordered, e)]
+                subs = "HypPart2" if s == a and s not in bounds else "HypPart1"
+                toks.append(("S", word, box, subs, text[w0:w1]))
+            else:
+                toks.append(("S", word, box, "", ""))
+        while toks and toks[-1][0] == "SP":
+            toks.pop()
+        out.append(toks)
+    return out
+
+
+# -- writing -----------------------------------------------------------------------------
+
+def _pos(x0: float, y0: float, x1: float, y1: float, off: float) -> str:
+    a, b, c, d = u(x0 + off), u(y0 + off), u(x1 + off), u(y1 + off)
+    return f'HPOS="{a}" VPOS="{b}" WIDTH="{c - a}" HEIGHT="{d - b}"'
+
+
+def _union(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def text_block(block: Block, faces: dict[str, Face], ctx: PageContext, tags: str, idnext: str,
+               out: list[str]) -> tuple[float, float, float, float] | None:
+    """The TextBlock of `block`, appended to `out`; its box (None: nothing printable)."""
+    glyphs = line_glyphs(block, faces, ctx.vertical_texts.get(block.owner, "") if block.vertical else "")
+    tokens = line_tokens(glyphs, block.vertical)
+    off = ctx.offset
+    body: list[str] = []
+    boxes = []
+    for i, (line, gl, toks) in enumerate(zip(block.lines, glyphs, tokens), 1):
+        strings = [t for t in toks if t[0] == "S"]
+        if not strings:
+            continue
+        x0, y0, x1, y1 = box = _union([t[2] for t in strings])
+        boxes.append(box)
+        if block.vertical:
+            cx = u((x0 + x1) / 2 + off)
+            base = f'{cx},{u(y0 + off)} {cx},{u(y1 + off)}'
+        else:
+            by = u(gl.baseline + off)
+            base = f'{u(x0 + off)},{by} {u(x1 + off)},{by}'
+        extra = ' BASEDIRECTION="ttb"' if block.vertical else ""
+        if block.kind is BlockKind.BODY and line[0].role == "intertitle":
+            extra += ' TAGREFS="TAG_intertitle"'
+        body.append(f'<TextLine ID="{block.id}_L{i}" {_pos(*box, off)} BASELINE="{base}"{extra}>')
+        for t in toks:
+            if t[0] == "SP":
+                b = t[1]
+                a, c = u(b[0] + off), u(b[2] + off)
+                body.append(f'<SP HPOS="{a}" VPOS="{u(b[1] + off)}" WIDTH="{c - a}"/>')
+            else:
+                subs = f' SUBS_TYPE="{t[3]}" SUBS_CONTENT="{esc(t[4])}"' if t[3] else ""
+                body.append(f'<String CONTENT="{esc(t[1])}" {_pos(*t[2], off)}{subs}/>')
+        body.append("</TextLine>")
+    if not boxes:
+        return None
+    bb = _union(boxes)
+    attrs = f' TAGREFS="{tags}"' if tags else ""
+    attrs += f' IDNEXT="{idnext}"' if idnext else ""
+    attrs += ' BASEDIRECTION="ttb"' if block.vertical else ""
+    out.append(f'<TextBlock ID="{block.id}" {_pos(*bb, off)}{attrs}>')
+    out.extend(body)
+    out.append("</TextBlock>")
+    return bb
+
+
+def picture_id(number: int, k: int) -> str:
+    """The ALTO id of the page's `k`th picture (1-based, the record's order)."""
+    return f"{page_prefix(number)}_I{k}"
+
+
+def other_id(number: int, k: int) -> str:
+    return f"{page_prefix(number)}_C{k}"
+
+
+def page_units(record: PageRecord, blocks: list[Block], ctx: PageContext) -> list[tuple[str, list[str]]]:
+    """The page's reading order: units (an article, or one photo, box or piece of
+    furniture) in the order the page first shows them, each with its element ids in
+    order.  A picture goes just before the first block of its owner (its caption)."""
+    units: dict[str, list[str]] = {}
+    pics = {p.owner: picture_id(ctx.number, k) for k, p in enumerate(record.pictures, 1)}
+    for b in blocks:
+        unit = ctx.articles.get(b.owner, b.owner)
+        ids = units.setdefault(unit, [])
+        if b.owner in pics:
+            ids.append(pics.pop(b.owner))
+        ids.append(b.id)
+    for owner, pid in pics.items():  # pictures without a caption
+        units.setdefault(ctx.articles.get(owner, owner), []).append(pid)
+    return list(units.items())
+
+
+def alto_page(record: PageRecord, blocks: list[Block], faces: dict[str, Face], ctx: PageContext) -> bytes:
+    """The ALTO file of one page."""
+    off = ctx.offset
+    by_id = {b.id: b for b in blocks}
+    units = page_units(record, blocks, ctx)
+    nxt: dict[str, str] = {}
+    for _, ids in units:
+        nxt.update(zip(ids, ids[1:]))
+    kinds = sorted({b.kind.value for b in blocks} | ({"intertitle"} if any(
+        ln[0].role == "intertitle" for b in blocks if b.kind is BlockKind.BODY for ln in b.lines) else set()))
+    used_articles = sorted({ctx.articles[b.owner] for b in blocks if b.owner in ctx.articles}
+                           | {ctx.articles[p.owner] for p in record.pictures if p.owner in ctx.articles},
+                           key=lambda s: int(ctx.article_tags[s][3:]))
+    pics = {picture_id(ctx.number, k): p for k, p in enumerate(record.pictures, 1)}
+
+    def tags_of(owner: str, kind: str) -> str:
+        t = [f"TAG_{kind}"] if kind else []
+        sid = ctx.articles.get(owner)
+        if sid is not None:
+            t.append(ctx.article_tags[sid])
+        return " ".join(t)
+
+    content: list[str] = []
+    boxes = []
+    for _, ids in units:
+        for i in ids:
+            if i in pics:
+                p = pics[i]
+                tags = tags_of(p.owner, "")
+                attrs = (f' TAGREFS="{tags}"' if tags else "") + (f' IDNEXT="{nxt[i]}"' if i in nxt else "")
+                content.append(f'<Illustration ID="{i}" TYPE="photo" {_pos(p.x, p.y, p.x + p.w, p.y + p.h, off)}'
+                               f'{attrs}/>')
+                boxes.append((p.x, p.y, p.x + p.w, p.y + p.h))
+            else:
+                b = by_id[i]
+                got = text_block(b, faces, ctx, tags_of(b.owner, b.kind.value), nxt.get(i, ""), content)
+                if got is not None:
+                    boxes.append(got)
+    for k, f in enumerate((f for f in record.frames if f.kind is FrameKind.OTHER), 1):  # an ad, say
+        content.append(f'<ComposedBlock ID="{other_id(ctx.number, k)}" TYPE="{esc(f.kind.value)}" '
+                       f'{_pos(f.x, f.y, f.x + f.w, f.y + f.h, off)}/>')
+        boxes.append((f.x, f.y, f.x + f.w, f.y + f.h))
+    tx, ty, tw, th = ctx.type_area
+    ps = _union(boxes + [(tx, ty, tx + tw, ty + th)])
+
+    head = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<alto xmlns="{ALTO_NS}" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        f'xsi:schemaLocation="{ALTO_NS} http://www.loc.gov/standards/alto/v4/alto-4-4.xsd" SCHEMAVERSION="4.4">',
+        "<Description>", "<MeasurementUnit>mm10</MeasurementUnit>",
+        f"<sourceImageInformation><fileName>{esc(ctx.source)}</fileName></sourceImageInformation>",
+        '<Processing ID="PROC1"><processingCategory>contentGeneration</processingCategory>'
+        "<processingStepDescription>set by layout from its page composition (text and positions as "
+        "placed, not recognised)</processingStepDescription><processingSoftware>"
+        f"<softwareName>layout</softwareName><softwareVersion>{esc(__version__)}</softwareVersion>"
+        "</processingSoftware></Processing>",
+        "</Description>",
+    ]
+    tag_lines = [f'<StructureTag ID="TAG_{k}" TYPE="role" LABEL="{k}"/>' for k in kinds]
+    tag_lines += [f'<StructureTag ID="{ctx.article_tags[s]}" TYPE="article" LABEL="{esc(s)}"/>'
+                  for s in used_articles]
+    if tag_lines:
+        head += ["<Tags>", *tag_lines, "</Tags>"]
+    order = [f'<OrderedGroup ID="RO_{page_prefix(ctx.number)}">']
+    for n, (_, ids) in enumerate(units, 1):
+        order.append(f'<OrderedGroup ID="RO_{page_prefix(ctx.number)}_U{n}">')
+        order += [f'<ElementRef ID="RO_{i}" REF="{i}"/>' for i in ids]
+        order.append("</OrderedGroup>")
+    order.append("</OrderedGroup>")
+    if units:
+        head += ["<ReadingOrder>", *order, "</ReadingOrder>"]
+    w, h = record.width + 2 * off, record.height + 2 * off
+    head += ["<Layout>",
+             f'<Page ID="{page_prefix(ctx.number)}" PHYSICAL_IMG_NR="{ctx.number}" PRINTED_IMG_NR="{esc(ctx.label)}" '
+             f'WIDTH="{u(w)}" HEIGHT="{u(h)}" PROCESSING="PROC1" LANG="zh">',
+             f'<PrintSpace {_pos(*ps, off)}>']
+    tail = ["</PrintSpace>", "</Page>", "</Layout>", "</alto>", ""]
+    return "\n".join(head + content + tail).encode("utf-8")

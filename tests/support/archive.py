@@ -1,0 +1,113 @@
+"""Reading back what the archive package wrote (ALTO, METS), and pdfium's glyph boxes, for
+the tests.  Test-only: an archive's view of the files, independent of how they were made."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from lxml import etree
+
+from layout.text import cjk
+
+A = "{http://www.loc.gov/standards/alto/ns-v4#}"
+MM10 = 254 / 72
+_FROM_VERTICAL = str.maketrans(cjk.FROM_VERTICAL)
+
+
+@dataclass
+class AltoString:
+    content: str
+    box: tuple[int, int, int, int]  # HPOS, VPOS, right, bottom (mm10)
+
+
+@dataclass
+class AltoBlock:
+    id: str
+    tags: list[str]  # LABELs of its StructureTags (kind, article story id)
+    kind: str
+    article: str  # story id, or ""
+    strings: list[AltoString] = field(default_factory=list)
+    vertical: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(s.content for s in self.strings)
+
+
+@dataclass
+class AltoFile:
+    root: etree._Element
+    blocks: dict[str, AltoBlock]
+    order: list[str]  # every ElementRef's REF, in ReadingOrder order
+
+    def in_order(self) -> list[AltoBlock]:
+        return [self.blocks[i] for i in self.order if i in self.blocks]
+
+
+def read_alto(path: Path) -> AltoFile:
+    root = etree.parse(str(path)).getroot()
+    tags = {t.get("ID"): (t.get("TYPE"), t.get("LABEL")) for t in root.iter(f"{A}StructureTag")}
+    blocks: dict[str, AltoBlock] = {}
+    for tb in root.iter(f"{A}TextBlock"):
+        refs = [tags[t] for t in (tb.get("TAGREFS") or "").split()]
+        kind = next((label for typ, label in refs if typ == "role"), "")
+        art = next((label for typ, label in refs if typ == "article"), "")
+        b = AltoBlock(tb.get("ID"), [label for _, label in refs], kind, art, vertical=tb.get("BASEDIRECTION") == "ttb")
+        for s in tb.iter(f"{A}String"):
+            x, y, w, h = (int(s.get(k)) for k in ("HPOS", "VPOS", "WIDTH", "HEIGHT"))
+            b.strings.append(AltoString(s.get("CONTENT"), (x, y, x + w, y + h)))
+        blocks[b.id] = b
+    order = [r.get("REF") for r in root.iter(f"{A}ElementRef")]
+    return AltoFile(root, blocks, order)
+
+
+def story_texts(files: list[AltoFile]) -> dict[tuple[str, str], str]:
+    """(story id, kind) -> its text read from ALTO Strings, blocks in reading order, pages in order."""
+    out: dict[tuple[str, str], str] = {}
+    for f in files:
+        for b in f.in_order():
+            if b.article:
+                out[(b.article, b.kind)] = out.get((b.article, b.kind), "") + b.text
+    return out
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@dataclass
+class PdfChar:
+    ch: str
+    box: tuple[float, float, float, float]  # left, top, right, bottom in mm10 from the page's top-left
+    # pdfium widens a loose box to the glyph's ink where the ink passes the font's ascent or
+    # descent (a CJK comma sits below the descent): that edge then says nothing of the position
+    ink_top: bool = False
+    ink_bottom: bool = False
+
+
+def pdf_chars(pdf: Path) -> list[PdfChar]:
+    """pdfium's loose character boxes (origin to advance, descent to ascent) of every
+    printed character of a one-page PDF, in mm10 from the MediaBox's top-left corner."""
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        page = doc[0]
+        height = page.get_height()
+        tp = page.get_textpage()
+        n = tp.count_chars()
+        text = tp.get_text_range(0, n)
+        out = []
+        for i in range(n):
+            ch = text[i] if len(text) == n else tp.get_text_range(i, 1)
+            if ch.isspace() or not ch:
+                continue
+            l, b, r, t = tp.get_charbox(i, loose=True)
+            _, ib, _, it = tp.get_charbox(i)
+            out.append(PdfChar(ch.translate(_FROM_VERTICAL), (l * MM10, (height - t) * MM10, r * MM10,
+                                                              (height - b) * MM10), abs(it - t) < 1e-3,
+                               abs(ib - b) < 1e-3))
+        return out
+    finally:
+        doc.close()

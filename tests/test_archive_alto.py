@@ -1,0 +1,184 @@
+"""ALTO 4.4 from archive builds: valid, every story's text whole and in order, every word
+where the PDF draws it (pdfium's glyph boxes, within 0.2 mm)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+
+from layout.archive.alto import line_glyphs, line_tokens
+from layout.archive.package import ArchivePackage
+from layout.archive.validate import alto_errors
+from layout.build.blocks import BlockKind, alto_path, page_blocks
+from layout.build.pipeline import BuildOptions, build
+from layout.fonts.catalogue import load_fontbook
+from layout.model.manifest import read_edition
+from layout.page.record import PageRecord, RunRecord, faces_by_key
+from tests.support.archive import pdf_chars, read_alto, squash, story_texts
+from tests.support.editions import write_edition
+
+TOLERANCE = 2  # mm10: 0.2 mm
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def archived(tmp_path_factory):
+    root = tmp_path_factory.mktemp("alto")
+    manifest = write_edition(root / "ed")
+    res = build(manifest, BuildOptions(root / "out", "archive", desk_outputs=(ArchivePackage(),)))
+    return manifest, res
+
+
+def _files(res) -> list[Path]:
+    return [alto_path(res.page_pdfs[cp.display.label]) for cp in res.pages]
+
+
+def test_one_valid_alto_file_per_page_beside_the_page_pdfs(archived):
+    _, res = archived
+    files = _files(res)
+    assert [f.name for f in files] == ["A1.xml", "A2.xml", "A3.xml", "T1.xml"]
+    assert sorted(res.desk_files) == sorted(files)
+    for f in files:
+        assert f.parent == res.page_pdfs["A1"].parent.parent / "alto"
+        data = f.read_bytes()
+        assert alto_errors(data) == [], f
+        alto = read_alto(f)
+        assert alto.root.findtext("{*}Description/{*}MeasurementUnit") == "mm10"
+        assert alto.root.findtext("{*}Description/{*}sourceImageInformation/{*}fileName") == f"../pages/{f.stem}.pdf"
+        page = alto.root.find("{*}Layout/{*}Page")
+        assert page.get("LANG") == "zh" and page.get("PRINTED_IMG_NR") == f.stem
+        assert alto.root.find("{*}ReadingOrder") is not None
+    # invalid ALTO is reported, not written
+    assert alto_errors(files[0].read_bytes().replace(b"<MeasurementUnit>mm10", b"<MeasurementUnit>cm"))
+
+
+def test_every_story_reads_back_whole_from_alto(archived):
+    manifest, res = archived
+    edition, _ = read_edition(manifest)
+    texts = story_texts([read_alto(f) for f in _files(res)])
+    stories = [s for p in edition.pages for s in p.stories if not s.continued_from]
+    assert len(stories) == 5
+    for s in stories:
+        assert texts[(s.id, "body")] == squash("".join(s.paragraphs)), s.id
+        assert texts[(s.id, "headline")] == squash(s.headline.text), s.id
+    lead = next(s for s in stories if s.id == "lead")
+    for kind in ("kicker", "subhead", "byline"):
+        assert texts[("lead", kind)] == squash(getattr(lead, kind))
+    assert texts[("inphoto", "caption")] == "列车驶过江城站。" and texts[("inphoto", "credit")] == "本报记者陈亮摄"
+    a3 = read_alto(_files(res)[2])  # the continuation on A3: the same article, its jump line first
+    assert [b.kind for b in a3.in_order() if b.article == "lead"][:2] == ["jump", "body"]
+
+
+def test_roles_photos_vertical_headline_and_reading_order(archived):
+    _, res = archived
+    a1 = read_alto(_files(res)[0])
+    vert = [b for b in a1.blocks.values() if b.article == "vert" and b.kind == "headline"]
+    assert len(vert) == 1 and vert[0].vertical and vert[0].text == "长江大桥通车十周年"
+    lines = a1.root.findall(f".//{{*}}TextBlock[@ID='{vert[0].id}']/{{*}}TextLine")
+    assert lines and all(ln.get("BASEDIRECTION") == "ttb" for ln in lines)
+    ill = a1.root.findall(".//{*}Illustration")
+    assert len(ill) == 1 and ill[0].get("TYPE") == "photo"
+    # the lead: kicker, headline, subhead, byline, then its body columns left to right
+    lead = [b for b in a1.in_order() if b.article == "lead"]
+    kinds = [b.kind for b in lead]
+    assert kinds[:4] == ["kicker", "headline", "subhead", "byline"] and set(kinds[4:]) <= {"body", "jump"}
+    body = [b for b in lead if b.kind == "body"]
+    assert len(body) == 4  # four text columns
+    lefts = [min(s.box[0] for s in b.strings) for b in body]
+    assert lefts == sorted(lefts)
+    # the photo comes before its caption in the article's order
+    order = [i for i in a1.order]
+    assert order.index(ill[0].get("ID")) < order.index(next(b.id for b in a1.blocks.values() if b.kind == "caption"))
+
+
+def test_alto_strings_sit_on_the_pdf_glyphs(archived):
+    _, res = archived
+    for f in _files(res):
+        _strings_match_pdf(read_alto(f), res.page_pdfs[f.stem])
+
+
+def _strings_match_pdf(alto, pdf: Path) -> None:
+    """Each printed character (pdfium) belongs to the one String whose box holds its
+    origin and whose text has it (a compressed bracket's origin lies inside its
+    neighbour's box); every String gets exactly its characters, and its edges are theirs."""
+    strings = [s for b in alto.blocks.values() for s in b.strings]
+    vertical = [b.vertical for b in alto.blocks.values() for _ in b.strings]
+    grid: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for k, s in enumerate(strings):
+        x0, y0, x1, y1 = s.box
+        for gx in range(int(x0 / 100), int(x1 / 100) + 1):
+            for gy in range(int(y0 / 100), int(y1 / 100) + 1):
+                grid[(gx, gy)].append(k)
+    want = [Counter(s.content) for s in strings]
+    got: list[list] = [[] for _ in strings]
+    chars = pdf_chars(pdf)
+    for c in chars:
+        px, py = c.box[0] + 0.5, (c.box[3] - 1 if c.ink_top else c.box[1] + 1)
+        home = next((k for k in grid.get((int(px / 100), int(py / 100)), ())
+                     if want[k][c.ch] and strings[k].box[0] - 1 <= px <= strings[k].box[2] + 1
+                     and strings[k].box[1] - 1 <= py <= strings[k].box[3] + 1), None)
+        assert home is not None, (pdf.name, c)  # every printed character is in a String
+        want[home][c.ch] -= 1
+        got[home].append(c)
+    for s, inside, vert in zip(strings, got, vertical):
+        assert Counter(c.ch for c in inside) == Counter(s.content), (pdf.name, s)
+        x0, y0, x1, y1 = s.box
+        ux0, ux1 = min(c.box[0] for c in inside), max(c.box[2] for c in inside)
+        assert abs(ux0 - x0) <= TOLERANCE and abs(ux1 - x1) <= TOLERANCE, (pdf.name, s)
+        tops = [c.box[1] for c in inside if not c.ink_top]
+        bottoms = [c.box[3] for c in inside if not c.ink_bottom]
+        assert not tops or abs(min(tops) - y0) <= TOLERANCE, (pdf.name, s)
+        assert not bottoms or abs(max(bottoms) - y1) <= TOLERANCE, (pdf.name, s)
+        # a glyph whose ink passes the em box: its loose box still holds the String's
+        assert vert or all(c.box[1] <= y0 + TOLERANCE and c.box[3] >= y1 - TOLERANCE for c in inside), s
+
+
+def test_bleed_offset_in_print_mode(tmp_path):
+    """With bleed (print mode) the page PDF's origin is the bleed's corner: ALTO follows it."""
+    manifest = write_edition(tmp_path / "ed")
+    res = build(manifest, BuildOptions(tmp_path / "out", "print", pages=["A2"], desk_outputs=(ArchivePackage(),)))
+    f = alto_path(res.page_pdfs["A2"])
+    assert alto_errors(f.read_bytes()) == []
+    _strings_match_pdf(read_alto(f), res.page_pdfs["A2"])
+
+
+def test_alto_is_the_same_from_the_page_cache(archived, tmp_path):
+    manifest, res = archived
+    before = {f: f.read_bytes() for f in _files(res)}
+    again = build(manifest, BuildOptions(res.edition_pdf.parent, "archive", desk_outputs=(ArchivePackage(),)))
+    assert set(again.reused) == {"A1", "A2", "A3", "T1"}
+    assert {f: f.read_bytes() for f in _files(again)} == before
+
+
+# -- units: blocks and words -------------------------------------------------------------
+
+FACES = faces_by_key(load_fontbook().faces)
+SONG = next(f for f in FACES.values() if "Song" in f.key)
+
+
+def _run(x: float, y: float, text: str, role: str = "body", story: str = "s") -> RunRecord:
+    return RunRecord(story, role, x, y, SONG.key, 9.0, text)
+
+
+def test_columns_and_lines_split_into_blocks():
+    runs = (_run(0, 10, "第一栏第一行文字"), _run(0, 23.5, "第一栏第二行"), _run(100, 10, "第二栏第一行"),
+            _run(100, 23.5, "尾"), _run(0, 40, "（下转第3版）", role="jump"))
+    blocks = page_blocks(PageRecord("A1", 500, 800, runs), FACES, 3)
+    assert [(b.id, b.kind, len(b.lines)) for b in blocks] == [
+        ("P3_B1", BlockKind.BODY, 2), ("P3_B2", BlockKind.BODY, 2), ("P3_B3", BlockKind.JUMP, 1)]
+    # two one-line columns side by side: the same baseline, but two blocks
+    runs = (_run(0, 10, "左栏"), _run(100, 10, "右栏"))
+    assert len(page_blocks(PageRecord("A1", 500, 800, runs), FACES, 1)) == 2
+
+
+def test_a_word_cut_by_a_line_break_is_marked_as_one():
+    runs = (_run(0, 10, "江城市科技"), _run(0, 23.5, "创新成果 Hello"), _run(0, 37, "world"))
+    (block,) = page_blocks(PageRecord("A1", 500, 800, runs), FACES, 1)
+    toks = line_tokens(line_glyphs(block, FACES))
+    last, first = toks[0][-1], toks[1][0]
+    assert last[1] == "科技" or (last[3] == "HypPart1" and first[3] == "HypPart2" and last[4] == first[4])
+    assert [t[0] for t in toks[1]][-2:] == ["SP", "S"] and toks[1][-1][1] == "Hello"
+    assert toks[2][0][1] == "world" and toks[2][0][3] == ""  # Latin across a line break: two words
