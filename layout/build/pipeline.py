@@ -37,8 +37,8 @@ from layout.model.yamlpos import Located
 from layout.page.autosize import place_frames
 from layout.page.compose import ComposedPage, Composer
 from layout.page.fidelity import display_fidelity
-from layout.page.grid import check_frames
 from layout.page.record import PageRecord
+from layout.page.grid import check_frames
 from layout.page.story import fallback_findings
 from layout.pdf.assemble import assemble
 from layout.pdf.draw import render_pages
