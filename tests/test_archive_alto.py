@@ -16,7 +16,7 @@ from layout.build.pipeline import BuildOptions, build
 from layout.fonts.catalogue import load_fontbook
 from layout.model.manifest import read_edition
 from layout.page.record import PageRecord, RunRecord, faces_by_key
-from tests.support.archive import pdf_chars, read_alto, squash, story_texts
+from tests.support.archive import build_archive, pdf_chars, read_alto, squash, story_texts
 from tests.support.editions import write_edition
 
 TOLERANCE = 2  # mm10: 0.2 mm
@@ -26,10 +26,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def archived(tmp_path_factory):
-    root = tmp_path_factory.mktemp("alto")
-    manifest = write_edition(root / "ed")
-    res = build(manifest, BuildOptions(root / "out", "archive", desk_outputs=(ArchivePackage(),)))
-    return manifest, res
+    return build_archive(tmp_path_factory.mktemp("alto"))
 
 
 def _files(res) -> list[Path]:
@@ -40,7 +37,7 @@ def test_one_valid_alto_file_per_page_beside_the_page_pdfs(archived):
     _, res = archived
     files = _files(res)
     assert [f.name for f in files] == ["A1.xml", "A2.xml", "A3.xml", "T1.xml"]
-    assert sorted(res.desk_files) == sorted(files)
+    assert sorted(res.desk_files) == sorted(files + [res.edition_pdf.with_suffix(".mets.xml")])
     for f in files:
         assert f.parent == res.page_pdfs["A1"].parent.parent / "alto"
         data = f.read_bytes()

@@ -17,8 +17,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from layout.archive.alto import PageContext, alto_page
-from layout.archive.validate import alto_errors
+from layout.archive.alto import PageContext, alto_page, page_units
+from layout.archive.mets import MetsPage, mets_document
+from layout.archive.validate import alto_errors, mets_errors
 from layout.build.blocks import Block, alto_path, owners_to_stories, page_blocks
 from layout.build.desk import FinishedEdition
 from layout.errors import Problem, RenderError
@@ -44,6 +45,11 @@ def vertical_texts(edition: Edition) -> dict[str, str]:
             if s.headline is not None and s.headline.vertical}
 
 
+def mets_path(edition_file: Path) -> Path:
+    """<edition>.mets.xml beside the edition PDF (as its sidecar is <edition>.json)."""
+    return edition_file.with_suffix(".mets.xml")
+
+
 @dataclass(frozen=True)
 class AltoPage:
     label: str
@@ -51,6 +57,7 @@ class AltoPage:
     path: Path
     data: bytes
     blocks: list[Block]
+    units: list[tuple[str, list[str]]]  # reading-order units (alto.page_units)
 
 
 def alto_pages(finished: FinishedEdition) -> list[AltoPage]:
@@ -70,7 +77,8 @@ def alto_pages(finished: FinishedEdition) -> list[AltoPage]:
         blocks = page_blocks(r.record, faces, n)
         ctx = PageContext(n, label, Path(os.path.relpath(pdf, path.parent)).as_posix(), offset, area, articles,
                           tags, verticals)
-        out.append(AltoPage(label, n, path, alto_page(r.record, blocks, faces, ctx), blocks))
+        out.append(AltoPage(label, n, path, alto_page(r.record, blocks, faces, ctx), blocks,
+                            page_units(r.record, blocks, ctx)))
     return out
 
 
@@ -93,6 +101,20 @@ class ArchivePackage:
         problems: list[Problem] = []
         for p in pages:
             problems += checked(p.path, p.data, alto_errors(p.data), "ALTO file")
+        mets = edition_mets(finished, pages)
+        target = mets_path(finished.edition_file)
+        problems += checked(target, mets, mets_errors(mets), "METS file")
         if problems:
             raise RenderError(problems)
-        return {p.path: p.data for p in pages}
+        return {**{p.path: p.data for p in pages}, target: mets}
+
+
+def edition_mets(finished: FinishedEdition, pages: list[AltoPage]) -> bytes:
+    """The METS file of the finished edition and its ALTO pages."""
+    ed = finished.edition
+    results = {r.record.label: r for r in finished.pages}
+    mpages = [MetsPage(p.label, p.number, ed.page(p.label).section, finished.page_files[p.label],
+                       results[p.label].pdf, p.path, p.data, results[p.label].record, p.blocks, p.units)
+              for p in pages]
+    return mets_document(ed, mpages, finished.edition_file, finished.edition_pdf, mets_path(finished.edition_file),
+                         owners_to_stories(ed), article_tags(ed))

@@ -111,3 +111,13 @@ def pdf_chars(pdf: Path) -> list[PdfChar]:
         return out
     finally:
         doc.close()
+
+
+def build_archive(root: Path):
+    """The small test edition built in archive mode with the archive package: (manifest, result)."""
+    from layout.archive.package import ArchivePackage
+    from layout.build.pipeline import BuildOptions, build
+    from tests.support.editions import write_edition
+
+    manifest = write_edition(root / "ed")
+    return manifest, build(manifest, BuildOptions(root / "out", "archive", desk_outputs=(ArchivePackage(),)))
