@@ -124,3 +124,38 @@ def test_mets_is_the_same_bytes_when_built_again(archived):
     again = build(manifest, BuildOptions(path.parent, "archive", desk_outputs=(ArchivePackage(),)))
     assert again.edition_pdf.with_suffix(".mets.xml").read_bytes() == before
     assert Path(again.edition_pdf) == res.edition_pdf
+
+
+def test_the_sidecar_alone_holds_every_text_and_its_alto_ids(archived):
+    import json
+
+    manifest, res, path, _ = archived
+    edition, _ = read_edition(manifest)
+    side = json.loads(res.edition_pdf.with_suffix(".json").read_text(encoding="utf-8"))
+    assert side["edition"]["number"] == 25312 and side["edition"]["language"] == "zh"
+    assert [s["name"] for s in side["edition"]["sections"]] == ["要闻", "特刊"]
+    assert [p["label"] for p in side["pages"]] == ["A1", "A2", "A3", "T1"]
+    altos = {p["label"]: read_alto(path.parent / p["alto"]) for p in side["pages"]}
+    for p in side["pages"]:
+        assert (path.parent / p["pdf"]).is_file()
+        assert p["reading_order"] == list(p["alto_blocks"])
+    for page in edition.pages:
+        for s in page.stories:
+            if s.continued_from:
+                continue
+            got = side["stories"][s.id]
+            assert (got["headline"], got["kicker"], got["subhead"], got["byline"]) == (
+                s.headline.text, s.kicker, s.subhead, s.byline)
+            assert got["paragraphs"] == list(s.paragraphs) and len(got["text_sha256"]) == 64
+            assert got["page"] == page.label and got["section"] == "要闻"
+            body = ""
+            for pl in got["placements"]:
+                alto = altos[pl["page"]]
+                assert pl["alto_blocks"] and all(i in alto.blocks or i.split("_")[1].startswith("I")
+                                                 for i in pl["alto_blocks"])
+                body += "".join(alto.blocks[i].text for i in pl["alto_blocks"]
+                                if i in alto.blocks and alto.blocks[i].kind == "body")
+            assert body == squash("".join(s.paragraphs)), s.id
+    inphoto = side["stories"]["inphoto"]["photos"]
+    assert inphoto == [{"id": "ph", "file": "../ed/photos/p.jpg", "caption": "列车驶过江城站。", "credit": "本报记者陈亮 摄"}]
+    assert [pl["page"] for pl in side["stories"]["lead"]["placements"]] == ["A1", "A3"]

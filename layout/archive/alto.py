@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from layout import __version__
 from layout.archive.words import word_bounds
-from layout.build.blocks import Block, BlockKind, page_prefix
+from layout.build.blocks import Block, BlockKind, other_id, page_prefix, page_units, picture_id
 from layout.fonts.catalogue import Face
 from layout.page.record import FrameKind, PageRecord
 from layout.text import cjk
@@ -221,37 +221,11 @@ def text_block(block: Block, faces: dict[str, Face], ctx: PageContext, tags: str
     return bb
 
 
-def picture_id(number: int, k: int) -> str:
-    """The ALTO id of the page's `k`th picture (1-based, the record's order)."""
-    return f"{page_prefix(number)}_I{k}"
-
-
-def other_id(number: int, k: int) -> str:
-    return f"{page_prefix(number)}_C{k}"
-
-
-def page_units(record: PageRecord, blocks: list[Block], ctx: PageContext) -> list[tuple[str, list[str]]]:
-    """The page's reading order: units (an article, or one photo, box or piece of
-    furniture) in the order the page first shows them, each with its element ids in
-    order.  A picture goes just before the first block of its owner (its caption)."""
-    units: dict[str, list[str]] = {}
-    pics = {p.owner: picture_id(ctx.number, k) for k, p in enumerate(record.pictures, 1)}
-    for b in blocks:
-        unit = ctx.articles.get(b.owner, b.owner)
-        ids = units.setdefault(unit, [])
-        if b.owner in pics:
-            ids.append(pics.pop(b.owner))
-        ids.append(b.id)
-    for owner, pid in pics.items():  # pictures without a caption
-        units.setdefault(ctx.articles.get(owner, owner), []).append(pid)
-    return list(units.items())
-
-
 def alto_page(record: PageRecord, blocks: list[Block], faces: dict[str, Face], ctx: PageContext) -> bytes:
     """The ALTO file of one page."""
     off = ctx.offset
     by_id = {b.id: b for b in blocks}
-    units = page_units(record, blocks, ctx)
+    units = page_units(record, blocks, ctx.number, ctx.articles)
     nxt: dict[str, str] = {}
     for _, ids in units:
         nxt.update(zip(ids, ids[1:]))

@@ -17,10 +17,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from layout.archive.alto import PageContext, alto_page, page_units
+from layout.archive.alto import PageContext, alto_page
 from layout.archive.mets import MetsPage, mets_document
 from layout.archive.validate import alto_errors, mets_errors
-from layout.build.blocks import Block, alto_path, owners_to_stories, page_blocks
+from layout.build.blocks import Block, alto_path, owners_to_stories, page_blocks, page_units
 from layout.build.desk import FinishedEdition
 from layout.errors import Problem, RenderError
 from layout.model.edition import Edition
@@ -78,7 +78,7 @@ def alto_pages(finished: FinishedEdition) -> list[AltoPage]:
         ctx = PageContext(n, label, Path(os.path.relpath(pdf, path.parent)).as_posix(), offset, area, articles,
                           tags, verticals)
         out.append(AltoPage(label, n, path, alto_page(r.record, blocks, faces, ctx), blocks,
-                            page_units(r.record, blocks, ctx)))
+                            page_units(r.record, blocks, n, articles)))
     return out
 
 

@@ -129,6 +129,35 @@ def page_blocks(record: PageRecord, faces: dict[str, Face], number: int) -> list
     return blocks
 
 
+def picture_id(number: int, k: int) -> str:
+    """The ALTO id of the `k`th picture of the `number`th page (1-based, the record's order)."""
+    return f"{page_prefix(number)}_I{k}"
+
+
+def other_id(number: int, k: int) -> str:
+    """The ALTO id of the `k`th frame of another kind (an ad, say) on the `number`th page."""
+    return f"{page_prefix(number)}_C{k}"
+
+
+def page_units(record: PageRecord, blocks: list[Block], number: int, articles: dict[str, str]
+               ) -> list[tuple[str, list[str]]]:
+    """The page's reading order: units (an article, or one photo, box or piece of
+    furniture) in the order the page first shows them, each with its element ids in
+    order.  A picture goes just before the first block of its owner (its caption).
+    `articles`: run owner -> story id (owners_to_stories)."""
+    units: dict[str, list[str]] = {}
+    pics = {p.owner: picture_id(number, k) for k, p in enumerate(record.pictures, 1)}
+    for b in blocks:
+        unit = articles.get(b.owner, b.owner)
+        ids = units.setdefault(unit, [])
+        if b.owner in pics:
+            ids.append(pics.pop(b.owner))
+        ids.append(b.id)
+    for owner, pid in pics.items():  # pictures without a caption
+        units.setdefault(articles.get(owner, owner), []).append(pid)
+    return list(units.items())
+
+
 def owners_to_stories(edition: Edition) -> dict[str, str]:
     """Run owner -> the story id it belongs to: a story's entries (start and continuation)
     and its in-story photos (their captions and credits are the story's)."""
