@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 
 from layout import __version__
 from layout.archive.words import word_bounds
@@ -42,8 +43,13 @@ def u(pt: float) -> int:
     return round(pt * MM10)
 
 
+_SPECIAL = re.compile(r'[&<>"\n\t\r]')
+
+
 def esc(s: str) -> str:
     """Text as an XML attribute value (double-quoted)."""
+    if _SPECIAL.search(s) is None:  # nearly every word
+        return s
     return (s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
             .replace("\n", "&#10;").replace("\t", "&#9;").replace("\r", "&#13;"))
 
@@ -66,8 +72,9 @@ class PageContext:
 
 @dataclass
 class LineGlyphs:
-    """One line's characters (content, as searched) and their boxes in points, trim
-    coordinates, as parallel lists (an edition has ~200,000 characters: no object each)."""
+    """One line's characters (content, as searched) and their boxes in mm10 from the PDF
+    page's top-left corner (floats, rounded when written), as parallel lists (an edition
+    has ~200,000 characters: no object each)."""
 
     text: str
     x0: list[float]
@@ -83,29 +90,33 @@ class LineGlyphs:
         return self.x0[s], min(self.top[s:e]), self.x1[e - 1], max(self.bottom[s:e])
 
 
-def line_glyphs(block: Block, faces: dict[str, Face], vertical_text: str = "") -> list[LineGlyphs]:
-    """Each line's characters with their boxes.  A vertical run (one 竖排 cell) is drawn
-    upright like a horizontal one, so its characters' boxes come the same way; its text
-    is mapped back from vertical presentation forms (to the source headline's own
-    characters when they line up one for one)."""
+def line_glyphs(block: Block, faces: dict[str, Face], vertical_text: str = "", offset: float = 0.0
+                ) -> list[LineGlyphs]:
+    """Each line's characters with their boxes; `offset`: pt from the PDF page's corner to
+    the trim's.  A vertical run (one 竖排 cell) is drawn upright like a horizontal one, so
+    its characters' boxes come the same way; its text is mapped back from vertical
+    presentation forms (to the source headline's own characters when they line up one
+    for one)."""
+    k = MM10
     lines: list[LineGlyphs] = []
     for line in block.lines:
-        texts, x0s, x1s, tops, bottoms = [], [], [], [], []
+        texts: list[str] = []
+        x0s: list[float] = []
+        x1s: list[float] = []
+        tops: list[float] = []
+        bottoms: list[float] = []
         for r in line:
             f = faces[r.face]
             w, size, tc = f.widths, r.size, r.tc
-            text = r.text.translate(_FROM_VERTICAL) if r.vertical else r.text
-            x = r.x
-            for ch in r.text:
-                adv = w.get(ch, 1.0) * size
-                x0s.append(x)
-                x1s.append(x + adv)
-                x += adv + tc
-            texts.append(text)
-            n = len(text)
-            tops += [r.y - f.ascent * size] * n
-            bottoms += [r.y + f.descent * size] * n
-        lines.append(LineGlyphs("".join(texts), x0s, x1s, tops, bottoms, line[0].y))
+            advs = [w.get(ch, 1.0) * size for ch in r.text]
+            starts = list(accumulate([a + tc for a in advs[:-1]], initial=r.x + offset))
+            x0s += [x * k for x in starts]
+            x1s += [(x + a) * k for x, a in zip(starts, advs)]
+            n = len(advs)
+            tops += [(r.y + offset - f.ascent * size) * k] * n
+            bottoms += [(r.y + offset + f.descent * size) * k] * n
+            texts.append(r.text.translate(_FROM_VERTICAL) if r.vertical else r.text)
+        lines.append(LineGlyphs("".join(texts), x0s, x1s, tops, bottoms, (line[0].y + offset) * k))
     if vertical_text:
         src = "".join(ch for ch in vertical_text if not ch.isspace())
         if len(src) == sum(len(ln.text) for ln in lines):
@@ -123,7 +134,7 @@ _SPACE = re.compile(r"\s")
 
 
 def line_tokens(lines: list[LineGlyphs], vertical: bool = False) -> list[list[tuple]]:
-    """Each line as ("S", content, box, subs_type, subs_content) and ("SP", box) tokens.
+    """Each line as ("S", content, box, subs_type, subs_content) and ("SP", "", box) tokens.
     Words come from the block's whole text, so a word cut by a line break is known as one
     (not across Latin letters: a line break between them stood for a space)."""
     text = "".join(ln.text for ln in lines)
@@ -149,7 +160,7 @@ def line_tokens(lines: list[LineGlyphs], vertical: bool = False) -> list[list[tu
             word = lt[s - a:e - a]
             if word.isspace():
                 if toks and toks[-1][0] == "S":  # an SP only between Strings (none leads a line)
-                    toks.append(("SP", ln.box(s - a, e - a, vertical)))
+                    toks.append(("SP", "", ln.box(s - a, e - a, vertical)))
                 continue
             box = ln.box(s - a, e - a, vertical)
             if s == a and s not in bounds or e == b and e not in bounds:
@@ -167,9 +178,20 @@ def line_tokens(lines: list[LineGlyphs], vertical: bool = False) -> list[list[tu
 
 # -- writing -----------------------------------------------------------------------------
 
-def _pos(x0: float, y0: float, x1: float, y1: float, off: float) -> str:
-    a, b, c, d = u(x0 + off), u(y0 + off), u(x1 + off), u(y1 + off)
-    return f'HPOS="{a}" VPOS="{b}" WIDTH="{c - a}" HEIGHT="{d - b}"'
+def _pos(x0: float, y0: float, x1: float, y1: float) -> str:
+    """A box in mm10 (floats) as ALTO's attributes, each edge rounded (so within 0.05 mm)."""
+    a, b = round(x0), round(y0)
+    return f'HPOS="{a}" VPOS="{b}" WIDTH="{round(x1) - a}" HEIGHT="{round(y1) - b}"'
+
+
+def _mm10(x0: float, y0: float, x1: float, y1: float, off: float) -> tuple[float, float, float, float]:
+    """A box in points from the trim's corner, in mm10 from the PDF page's."""
+    return (x0 + off) * MM10, (y0 + off) * MM10, (x1 + off) * MM10, (y1 + off) * MM10
+
+
+def _pt(x0: float, y0: float, x1: float, y1: float, off: float) -> str:
+    """A box in points from the trim's corner as ALTO's attributes."""
+    return _pos(*_mm10(x0, y0, x1, y1, off))
 
 
 def _union(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
@@ -178,44 +200,46 @@ def _union(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float
 
 def text_block(block: Block, faces: dict[str, Face], ctx: PageContext, tags: str, idnext: str,
                out: list[str]) -> tuple[float, float, float, float] | None:
-    """The TextBlock of `block`, appended to `out`; its box (None: nothing printable)."""
-    glyphs = line_glyphs(block, faces, ctx.vertical_texts.get(block.owner, "") if block.vertical else "")
+    """The TextBlock of `block`, appended to `out`; its box in mm10 (None: nothing printable)."""
+    glyphs = line_glyphs(block, faces, ctx.vertical_texts.get(block.owner, "") if block.vertical else "",
+                         ctx.offset)
     tokens = line_tokens(glyphs, block.vertical)
-    off = ctx.offset
     body: list[str] = []
+    add = body.append
     boxes = []
     for i, (line, gl, toks) in enumerate(zip(block.lines, glyphs, tokens), 1):
-        strings = [t for t in toks if t[0] == "S"]
-        if not strings:
+        if not toks:
             continue
-        x0, y0, x1, y1 = box = _union([t[2] for t in strings])
+        x0, y0, x1, y1 = box = _union([t[2] for t in toks if t[0] == "S"])
         boxes.append(box)
         if block.vertical:
-            cx = u((x0 + x1) / 2 + off)
-            base = f'{cx},{u(y0 + off)} {cx},{u(y1 + off)}'
+            cx = round((x0 + x1) / 2)
+            base = f"{cx},{round(y0)} {cx},{round(y1)}"
         else:
-            by = u(gl.baseline + off)
-            base = f'{u(x0 + off)},{by} {u(x1 + off)},{by}'
+            by = round(gl.baseline)
+            base = f"{round(x0)},{by} {round(x1)},{by}"
         extra = ' BASEDIRECTION="ttb"' if block.vertical else ""
         if block.kind is BlockKind.BODY and line[0].role == "intertitle":
             extra += ' TAGREFS="TAG_intertitle"'
-        body.append(f'<TextLine ID="{block.id}_L{i}" {_pos(*box, off)} BASELINE="{base}"{extra}>')
+        add(f'<TextLine ID="{block.id}_L{i}" {_pos(*box)} BASELINE="{base}"{extra}>')
         for t in toks:
+            bx = t[2]
+            a = round(bx[0])
             if t[0] == "SP":
-                b = t[1]
-                a, c = u(b[0] + off), u(b[2] + off)
-                body.append(f'<SP HPOS="{a}" VPOS="{u(b[1] + off)}" WIDTH="{c - a}"/>')
-            else:
-                subs = f' SUBS_TYPE="{t[3]}" SUBS_CONTENT="{esc(t[4])}"' if t[3] else ""
-                body.append(f'<String CONTENT="{esc(t[1])}" {_pos(*t[2], off)}{subs}/>')
-        body.append("</TextLine>")
+                add(f'<SP HPOS="{a}" VPOS="{round(bx[1])}" WIDTH="{round(bx[2]) - a}"/>')
+                continue
+            b = round(bx[1])
+            subs = f' SUBS_TYPE="{t[3]}" SUBS_CONTENT="{esc(t[4])}"' if t[3] else ""
+            add(f'<String CONTENT="{esc(t[1])}" HPOS="{a}" VPOS="{b}" WIDTH="{round(bx[2]) - a}" '
+                f'HEIGHT="{round(bx[3]) - b}"{subs}/>')
+        add("</TextLine>")
     if not boxes:
         return None
     bb = _union(boxes)
     attrs = f' TAGREFS="{tags}"' if tags else ""
     attrs += f' IDNEXT="{idnext}"' if idnext else ""
     attrs += ' BASEDIRECTION="ttb"' if block.vertical else ""
-    out.append(f'<TextBlock ID="{block.id}" {_pos(*bb, off)}{attrs}>')
+    out.append(f'<TextBlock ID="{block.id}" {_pos(*bb)}{attrs}>')
     out.extend(body)
     out.append("</TextBlock>")
     return bb
@@ -251,9 +275,9 @@ def alto_page(record: PageRecord, blocks: list[Block], faces: dict[str, Face], c
                 p = pics[i]
                 tags = tags_of(p.owner, "")
                 attrs = (f' TAGREFS="{tags}"' if tags else "") + (f' IDNEXT="{nxt[i]}"' if i in nxt else "")
-                content.append(f'<Illustration ID="{i}" TYPE="photo" {_pos(p.x, p.y, p.x + p.w, p.y + p.h, off)}'
+                content.append(f'<Illustration ID="{i}" TYPE="photo" {_pt(p.x, p.y, p.x + p.w, p.y + p.h, off)}'
                                f'{attrs}/>')
-                boxes.append((p.x, p.y, p.x + p.w, p.y + p.h))
+                boxes.append(_mm10(p.x, p.y, p.x + p.w, p.y + p.h, off))
             else:
                 b = by_id[i]
                 got = text_block(b, faces, ctx, tags_of(b.owner, b.kind.value), nxt.get(i, ""), content)
@@ -261,10 +285,10 @@ def alto_page(record: PageRecord, blocks: list[Block], faces: dict[str, Face], c
                     boxes.append(got)
     for k, f in enumerate((f for f in record.frames if f.kind is FrameKind.OTHER), 1):  # an ad, say
         content.append(f'<ComposedBlock ID="{other_id(ctx.number, k)}" TYPE="{esc(f.kind.value)}" '
-                       f'{_pos(f.x, f.y, f.x + f.w, f.y + f.h, off)}/>')
-        boxes.append((f.x, f.y, f.x + f.w, f.y + f.h))
+                       f'{_pt(f.x, f.y, f.x + f.w, f.y + f.h, off)}/>')
+        boxes.append(_mm10(f.x, f.y, f.x + f.w, f.y + f.h, off))
     tx, ty, tw, th = ctx.type_area
-    ps = _union(boxes + [(tx, ty, tx + tw, ty + th)])
+    ps = _union(boxes + [_mm10(tx, ty, tx + tw, ty + th, off)])
 
     head = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -297,6 +321,6 @@ def alto_page(record: PageRecord, blocks: list[Block], faces: dict[str, Face], c
     head += ["<Layout>",
              f'<Page ID="{page_prefix(ctx.number)}" PHYSICAL_IMG_NR="{ctx.number}" PRINTED_IMG_NR="{esc(ctx.label)}" '
              f'WIDTH="{u(w)}" HEIGHT="{u(h)}" PROCESSING="PROC1" LANG="zh">',
-             f'<PrintSpace {_pos(*ps, off)}>']
+             f'<PrintSpace {_pos(*ps)}>']
     tail = ["</PrintSpace>", "</Page>", "</Layout>", "</alto>", ""]
     return "\n".join(head + content + tail).encode("utf-8")
