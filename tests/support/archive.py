@@ -4,6 +4,7 @@ the tests.  Test-only: an archive's view of the files, independent of how they w
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from layout.text import cjk
 
 A = "{http://www.loc.gov/standards/alto/ns-v4#}"
 MM10 = 254 / 72
+TOLERANCE = 2  # mm10: 0.2 mm
 _FROM_VERTICAL = str.maketrans(cjk.FROM_VERTICAL)
 
 
@@ -111,6 +113,42 @@ def pdf_chars(pdf: Path) -> list[PdfChar]:
         return out
     finally:
         doc.close()
+
+
+def strings_on_glyphs(alto, pdf: Path) -> None:
+    """Each printed character (pdfium) belongs to the one String whose box holds its
+    origin and whose text has it (a compressed bracket's origin lies inside its
+    neighbour's box); every String gets exactly its characters, and its edges are theirs."""
+    strings = [s for b in alto.blocks.values() for s in b.strings]
+    vertical = [b.vertical for b in alto.blocks.values() for _ in b.strings]
+    grid: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for k, s in enumerate(strings):
+        x0, y0, x1, y1 = s.box
+        for gx in range(int(x0 / 100), int(x1 / 100) + 1):
+            for gy in range(int(y0 / 100), int(y1 / 100) + 1):
+                grid[(gx, gy)].append(k)
+    want = [Counter(s.content) for s in strings]
+    got: list[list] = [[] for _ in strings]
+    chars = pdf_chars(pdf)
+    for c in chars:
+        px, py = c.box[0] + 0.5, (c.box[3] - 1 if c.ink_top else c.box[1] + 1)
+        home = next((k for k in grid.get((int(px / 100), int(py / 100)), ())
+                     if want[k][c.ch] and strings[k].box[0] - 1 <= px <= strings[k].box[2] + 1
+                     and strings[k].box[1] - 1 <= py <= strings[k].box[3] + 1), None)
+        assert home is not None, (pdf.name, c)  # every printed character is in a String
+        want[home][c.ch] -= 1
+        got[home].append(c)
+    for s, inside, vert in zip(strings, got, vertical):
+        assert Counter(c.ch for c in inside) == Counter(s.content), (pdf.name, s)
+        x0, y0, x1, y1 = s.box
+        ux0, ux1 = min(c.box[0] for c in inside), max(c.box[2] for c in inside)
+        assert abs(ux0 - x0) <= TOLERANCE and abs(ux1 - x1) <= TOLERANCE, (pdf.name, s)
+        tops = [c.box[1] for c in inside if not c.ink_top]
+        bottoms = [c.box[3] for c in inside if not c.ink_bottom]
+        assert not tops or abs(min(tops) - y0) <= TOLERANCE, (pdf.name, s)
+        assert not bottoms or abs(max(bottoms) - y1) <= TOLERANCE, (pdf.name, s)
+        # a glyph whose ink passes the em box: its loose box still holds the String's
+        assert vert or all(c.box[1] <= y0 + TOLERANCE and c.box[3] >= y1 - TOLERANCE for c in inside), s
 
 
 def build_archive(root: Path):
