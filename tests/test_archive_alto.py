@@ -12,6 +12,7 @@ from layout.archive.package import ArchivePackage
 from layout.archive.validate import alto_errors
 from layout.build.blocks import BlockKind, alto_path, page_blocks
 from layout.build.pipeline import BuildOptions, build
+from layout.errors import RenderError
 from layout.fonts.catalogue import load_fontbook
 from layout.model.manifest import read_edition
 from layout.page.record import PageRecord, RunRecord, faces_by_key
@@ -140,3 +141,25 @@ def test_a_word_cut_by_a_line_break_is_marked_as_one():
     assert last[1] == "科技" or (last[3] == "HypPart1" and first[3] == "HypPart2" and last[4] == first[4])
     assert [t[0] for t in toks[1]][-2:] == ["SP", "S"] and toks[1][-1][1] == "Hello"
     assert toks[2][0][1] == "world" and toks[2][0][3] == ""  # Latin across a line break: two words
+
+
+def test_vertical_forms_read_back_as_the_source_characters():
+    cells = "﹁大桥﹂通车︒"
+    runs = tuple(RunRecord("v", "headline", 100.0, 20.0 + 30 * i, SONG.key, 30.0, ch, 0.0, True)
+                 for i, ch in enumerate(cells))
+    (block,) = page_blocks(PageRecord("A1", 500, 800, runs), FACES, 1)
+    assert block.vertical and len(block.lines) == 1
+    assert line_glyphs(block, FACES)[0].text == "「大桥」通车。"  # presentation forms mapped back
+    assert line_glyphs(block, FACES, "“大桥” 通车。")[0].text == "“大桥”通车。"  # the source's own quotes
+
+
+def test_an_invalid_alto_file_stops_the_build_before_anything_is_written(tmp_path, monkeypatch):
+    import layout.archive.package as package
+
+    manifest = write_edition(tmp_path / "ed")
+    monkeypatch.setattr(package, "alto_page", lambda *a, **k: b"<alto/>")
+    with pytest.raises(RenderError) as e:
+        build(manifest, BuildOptions(tmp_path / "out", "archive", desk_outputs=(ArchivePackage(),)))
+    assert "ALTO file A1.xml is not valid" in str(e.value)
+    assert not [p for p in (tmp_path / "out").rglob("*") if p.is_file() and ".cache" not in p.parts
+                and p.name != ".layout.lock"]
