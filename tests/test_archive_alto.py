@@ -163,3 +163,11 @@ def test_an_invalid_alto_file_stops_the_build_before_anything_is_written(tmp_pat
     assert "ALTO file A1.xml is not valid" in str(e.value)
     assert not [p for p in (tmp_path / "out").rglob("*") if p.is_file() and ".cache" not in p.parts
                 and p.name != ".layout.lock"]
+
+
+def test_no_block_or_line_is_only_spaces():
+    runs = (_run(0, 10, " ", role="byline"), _run(0, 10, "本报讯", role="byline"), _run(30, 10, " ", role="byline"),
+            _run(40, 10, "记者", role="byline"), _run(0, 23.5, "\u3000", role="byline"))
+    (block,) = page_blocks(PageRecord("A1", 500, 800, runs), FACES, 1)
+    assert [[r.text for r in ln] for ln in block.lines] == [["本报讯", " ", "记者"]]
+    assert [t[0] for t in line_tokens(line_glyphs(block, FACES))[0]] == ["S", "SP", "S"]

@@ -97,8 +97,8 @@ def page_blocks(record: PageRecord, faces: dict[str, Face], number: int) -> list
     for r in record.runs:
         kind = BlockKind.of_role(r.role)
         k = (r.story, kind, r.vertical)
-        if not r.text:
-            continue
+        if not r.text or (r.text.isspace() and not (k == key and abs(r.y - cur[-1][-1].y) < 0.01)):
+            continue  # spaces only inside a line of their block: no block or line is only spaces
         end = r.x + (sum(advances(r, faces)) - r.tc if not r.vertical else r.size)
         if k != key:
             close()
