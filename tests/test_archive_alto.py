@@ -84,6 +84,10 @@ def test_roles_photos_vertical_headline_and_reading_order(archived):
     assert len(body) == 4  # four text columns
     lefts = [min(s.box[0] for s in b.strings) for b in body]
     assert lefts == sorted(lefts)
+    # each block names its text style: the headline's is larger than the body's
+    styles = {t.get("ID"): float(t.get("FONTSIZE")) for t in a1.root.iter("{*}TextStyle")}
+    size = {b.get("ID"): styles[b.get("STYLEREFS")] for b in a1.root.iter("{*}TextBlock")}
+    assert size[lead[1].id] > size[body[0].id] == 9.0
     # the photo comes before its caption in the article's order
     order = [i for i in a1.order]
     assert order.index(ill[0].get("ID")) < order.index(next(b.id for b in a1.blocks.values() if b.kind == "caption"))

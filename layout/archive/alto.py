@@ -9,7 +9,8 @@ face's ascent and down by its descent, as pdfium's loose character boxes do.
 What it holds: `MeasurementUnit` mm10 (tenths of a millimetre; edges rounded, so within
 0.05 mm), the page PDF as `sourceImageInformation`, `Page` (the PDF page's size,
 `LANG="zh"`), `PrintSpace` (the type area, grown to hold everything printed), a
-`TextBlock` per owner, kind and column (blocks.py), a `TextLine` per line (a 竖排 column
+`TextBlock` per owner, kind and column (blocks.py) naming the `TextStyle` (family, size,
+bold) of most of its characters, a `TextLine` per line (a 竖排 column
 for a vertical headline, `BASEDIRECTION="ttb"`), a `String` per word (rjieba's words;
 a word that a line break cuts is two Strings with `SUBS_TYPE` HypPart1/HypPart2 and the
 whole word as `SUBS_CONTENT`, as hyphenated words are, so that search finds it) and an
@@ -198,7 +199,7 @@ def _union(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
-def text_block(block: Block, faces: dict[str, Face], ctx: PageContext, tags: str, idnext: str,
+def text_block(block: Block, faces: dict[str, Face], ctx: PageContext, tags: str, idnext: str, style: str,
                out: list[str]) -> tuple[float, float, float, float] | None:
     """The TextBlock of `block`, appended to `out`; its box in mm10 (None: nothing printable)."""
     glyphs = line_glyphs(block, faces, ctx.vertical_texts.get(block.owner, "") if block.vertical else "",
@@ -236,7 +237,7 @@ def text_block(block: Block, faces: dict[str, Face], ctx: PageContext, tags: str
     if not boxes:
         return None
     bb = _union(boxes)
-    attrs = f' TAGREFS="{tags}"' if tags else ""
+    attrs = f' STYLEREFS="{style}"' + (f' TAGREFS="{tags}"' if tags else "")
     attrs += f' IDNEXT="{idnext}"' if idnext else ""
     attrs += ' BASEDIRECTION="ttb"' if block.vertical else ""
     out.append(f'<TextBlock ID="{block.id}" {_pos(*bb)}{attrs}>')
@@ -267,6 +268,15 @@ def alto_page(record: PageRecord, blocks: list[Block], faces: dict[str, Face], c
             t.append(ctx.article_tags[sid])
         return " ".join(t)
 
+    def style_of(b: Block) -> tuple[str, float, bool]:  # the face and size of most of its characters
+        count: dict[tuple[str, float], int] = {}
+        for ln in b.lines:
+            for r in ln:
+                count[(r.face, r.size)] = count.get((r.face, r.size), 0) + len(r.text)
+        face, size = max(count, key=count.__getitem__)
+        return faces[face].family, size, "Bold" in face
+
+    styles = {k: f"TS{n}" for n, k in enumerate(sorted({style_of(b) for b in blocks}), 1)}
     content: list[str] = []
     boxes = []
     for _, ids in units:
@@ -280,7 +290,8 @@ def alto_page(record: PageRecord, blocks: list[Block], faces: dict[str, Face], c
                 boxes.append(_mm10(p.x, p.y, p.x + p.w, p.y + p.h, off))
             else:
                 b = by_id[i]
-                got = text_block(b, faces, ctx, tags_of(b.owner, b.kind.value), nxt.get(i, ""), content)
+                got = text_block(b, faces, ctx, tags_of(b.owner, b.kind.value), nxt.get(i, ""), styles[style_of(b)],
+                                 content)
                 if got is not None:
                     boxes.append(got)
     for k, f in enumerate((f for f in record.frames if f.kind is FrameKind.OTHER), 1):  # an ad, say
@@ -304,6 +315,10 @@ def alto_page(record: PageRecord, blocks: list[Block], faces: dict[str, Face], c
         "</processingSoftware></Processing>",
         "</Description>",
     ]
+    if styles:
+        head += ["<Styles>", *(f'<TextStyle ID="{ts}" FONTFAMILY="{esc(fam)}" FONTSIZE="{size:g}"'
+                               + (' FONTSTYLE="bold"' if bold else "") + "/>"
+                               for (fam, size, bold), ts in styles.items()), "</Styles>"]
     tag_lines = [f'<StructureTag ID="TAG_{k}" TYPE="role" LABEL="{k}"/>' for k in kinds]
     tag_lines += [f'<StructureTag ID="{ctx.article_tags[s]}" TYPE="article" LABEL="{esc(s)}"/>'
                   for s in used_articles]
