@@ -251,7 +251,7 @@ def watch(
 
     manifest = manifest_of(edition)
     opts = BuildOptions(_out_dir(out_dir, edition), output_mode, None, jobs or os.cpu_count() or 1, report,
-                        allow_overset, allow_outside)
+                        allow_overset, allow_outside, desk_outputs=_desk_outputs(output_mode))
     watcher = Watcher(manifest, opts)
 
     def report(ev) -> None:
