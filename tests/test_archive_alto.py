@@ -7,15 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from layout.archive.alto import line_glyphs, line_tokens
 from layout.archive.package import ArchivePackage
 from layout.archive.validate import alto_errors
-from layout.build.blocks import BlockKind, alto_path, page_blocks
+from layout.build.blocks import alto_path
 from layout.build.pipeline import BuildOptions, build
 from layout.errors import RenderError
-from layout.fonts.catalogue import load_fontbook
 from layout.model.manifest import read_edition
-from layout.page.record import PageRecord, RunRecord, faces_by_key
 from tests.support.archive import build_archive, read_alto, squash, story_texts, strings_on_glyphs
 from tests.support.editions import write_edition
 
@@ -116,47 +113,6 @@ def test_alto_is_the_same_from_the_page_cache(archived, tmp_path):
     assert {f: f.read_bytes() for f in _files(again)} == before
 
 
-# -- units: blocks and words -------------------------------------------------------------
-
-FACES = faces_by_key(load_fontbook().faces)
-SONG = next(f for f in FACES.values() if "Song" in f.key)
-
-
-def _run(x: float, y: float, text: str, role: str = "body", story: str = "s") -> RunRecord:
-    return RunRecord(story, role, x, y, SONG.key, 9.0, text)
-
-
-def test_columns_and_lines_split_into_blocks():
-    runs = (_run(0, 10, "第一栏第一行文字"), _run(0, 23.5, "第一栏第二行"), _run(100, 10, "第二栏第一行"),
-            _run(100, 23.5, "尾"), _run(0, 40, "（下转第3版）", role="jump"))
-    blocks = page_blocks(PageRecord("A1", 500, 800, runs), FACES, 3)
-    assert [(b.id, b.kind, len(b.lines)) for b in blocks] == [
-        ("P3_B1", BlockKind.BODY, 2), ("P3_B2", BlockKind.BODY, 2), ("P3_B3", BlockKind.JUMP, 1)]
-    # two one-line columns side by side: the same baseline, but two blocks
-    runs = (_run(0, 10, "左栏"), _run(100, 10, "右栏"))
-    assert len(page_blocks(PageRecord("A1", 500, 800, runs), FACES, 1)) == 2
-
-
-def test_a_word_cut_by_a_line_break_is_marked_as_one():
-    runs = (_run(0, 10, "江城市科技"), _run(0, 23.5, "创新成果 Hello"), _run(0, 37, "world"))
-    (block,) = page_blocks(PageRecord("A1", 500, 800, runs), FACES, 1)
-    toks = line_tokens(line_glyphs(block, FACES))
-    last, first = toks[0][-1], toks[1][0]
-    assert last[1] == "科技" or (last[3] == "HypPart1" and first[3] == "HypPart2" and last[4] == first[4])
-    assert [t[0] for t in toks[1]][-2:] == ["SP", "S"] and toks[1][-1][1] == "Hello"
-    assert toks[2][0][1] == "world" and toks[2][0][3] == ""  # Latin across a line break: two words
-
-
-def test_vertical_forms_read_back_as_the_source_characters():
-    cells = "﹁大桥﹂通车︒"
-    runs = tuple(RunRecord("v", "headline", 100.0, 20.0 + 30 * i, SONG.key, 30.0, ch, 0.0, True)
-                 for i, ch in enumerate(cells))
-    (block,) = page_blocks(PageRecord("A1", 500, 800, runs), FACES, 1)
-    assert block.vertical and len(block.lines) == 1
-    assert line_glyphs(block, FACES)[0].text == "「大桥」通车。"  # presentation forms mapped back
-    assert line_glyphs(block, FACES, "“大桥” 通车。")[0].text == "“大桥”通车。"  # the source's own quotes
-
-
 def test_an_invalid_alto_file_stops_the_build_before_anything_is_written(tmp_path, monkeypatch):
     import layout.archive.package as package
 
@@ -167,11 +123,3 @@ def test_an_invalid_alto_file_stops_the_build_before_anything_is_written(tmp_pat
     assert "ALTO file A1.xml is not valid" in str(e.value)
     assert not [p for p in (tmp_path / "out").rglob("*") if p.is_file() and ".cache" not in p.parts
                 and p.name != ".layout.lock"]
-
-
-def test_no_block_or_line_is_only_spaces():
-    runs = (_run(0, 10, " ", role="byline"), _run(0, 10, "本报讯", role="byline"), _run(30, 10, " ", role="byline"),
-            _run(40, 10, "记者", role="byline"), _run(0, 23.5, "\u3000", role="byline"))
-    (block,) = page_blocks(PageRecord("A1", 500, 800, runs), FACES, 1)
-    assert [[r.text for r in ln] for ln in block.lines] == [["本报讯", " ", "记者"]]
-    assert [t[0] for t in line_tokens(line_glyphs(block, FACES))[0]] == ["S", "SP", "S"]
