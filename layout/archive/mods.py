@@ -5,11 +5,11 @@ as text, for `mdWrap MDTYPE="MODS"/xmlData`.
 
 Why by hand: there is no MODS schema among the vendored ones, and METS declares xmlData
 `processContents="lax"`, so validation checks only that the MODS is well-formed.  These
-records use MODS 3.7's elements as the standard defines them (titleInfo, typeOfResource,
-genre, originInfo/dateIssued w3cdtf, language/languageTerm, part/detail/number,
-part/extent, relatedItem type="constituent", note type="statement of responsibility",
-identifier), in the order its schema lists them, and nothing else; a test checks their
-structure against that list.
+records use only these MODS 3.7 elements, as the standard defines them: titleInfo,
+typeOfResource, genre, originInfo/dateIssued (w3cdtf), language/languageTerm,
+physicalDescription, part/detail/number, part/extent, relatedItem type="constituent",
+note type="statement of responsibility", identifier; a test checks that every top-level
+element is one MODS 3.7 allows there.
 """
 
 from __future__ import annotations

@@ -82,7 +82,8 @@ def alto_pages(finished: FinishedEdition) -> list[AltoPage]:
     return out
 
 
-def checked(path: Path, data: bytes, errors: list[str], what: str) -> list[Problem]:
+def checked(path: Path, errors: list[str], what: str) -> list[Problem]:
+    """A file's schema complaints as the build's problems (none when it is valid)."""
     if not errors:
         return []
     more = f" (and {len(errors) - MAX_SHOWN} more)" if len(errors) > MAX_SHOWN else ""
@@ -100,10 +101,10 @@ class ArchivePackage:
         pages = alto_pages(finished)
         problems: list[Problem] = []
         for p in pages:
-            problems += checked(p.path, p.data, alto_errors(p.data), "ALTO file")
+            problems += checked(p.path, alto_errors(p.data), "ALTO file")
         mets = edition_mets(finished, pages)
         target = mets_path(finished.edition_file)
-        problems += checked(target, mets, mets_errors(mets), "METS file")
+        problems += checked(target, mets_errors(mets), "METS file")
         if problems:
             raise RenderError(problems)
         return {**{p.path: p.data for p in pages}, target: mets}
