@@ -133,7 +133,8 @@ PREVIEWS_HELP = "Also write page previews (PNG) and the flatplan (index.html); a
 
 
 def _desk_outputs(mode: OutputMode, previews: bool, jobs: int) -> tuple:
-    """The desks' outputs a build makes besides the PDFs (layout/build/desk.py)."""
+    """The desks' outputs a build makes besides the PDFs (layout/build/desk.py): previews
+    and the flatplan (proof builds, --previews), the archive package (archive builds)."""
     outputs: list = []
     if previews or mode is OutputMode.PROOF:
         from layout.flatplan.output import FlatplanOutput
@@ -143,6 +144,10 @@ def _desk_outputs(mode: OutputMode, previews: bool, jobs: int) -> tuple:
                 err.print(f"rendering {n} page previews", markup=False)
 
         outputs.append(FlatplanOutput(jobs, rendering))
+    if mode is OutputMode.ARCHIVE:  # the archive package: ALTO per page, METS per edition
+        from layout.archive.package import ArchivePackage
+
+        outputs.append(ArchivePackage())
     return tuple(outputs)
 
 

@@ -40,7 +40,7 @@ from layout.page.autosize import place_frames
 from layout.page.compose import ComposedPage, Composer
 from layout.page.fidelity import display_fidelity
 from layout.page.grid import check_frames
-from layout.page.record import PageRecord
+from layout.page.record import PageRecord, faces_by_key
 from layout.page.story import fallback_findings
 from layout.pdf.adcheck import check_ads
 from layout.pdf.assemble import assemble
@@ -393,7 +393,8 @@ def stage_outputs(staged: StagedWrites, edition: Edition, results: list[PageResu
             staged.add(p, r.pdf)
     staged.add(target, edition_pdf)
     if profile.sidecar:
-        side = archive_sidecar(edition, [r.page for r in results], [r.text for r in results])
+        side = archive_sidecar(edition, [r.page for r in results], [r.text for r in results],
+                               [r.record for r in results], faces_by_key(job.fonts.faces), page_paths, out)
         staged.add(target.with_suffix(".json"), json.dumps(side, ensure_ascii=False, indent=1).encode())
     return Written(target, page_paths)
 
