@@ -200,8 +200,10 @@ def test_cmyk_ad_is_placed_vector_exact(tmp_path):
     manifest = ad_edition(tmp_path, STRIP, story_lines=65, chars=5600)
     build(manifest, BuildOptions(out_dir=tmp_path / "out", jobs=1))
     prep = prepare(manifest)
-    grid, bleed = Grid(prep.style), prep.style.bleed
+    grid = Grid(prep.style)
     page_pdf = (tmp_path / "out" / "pages" / "A1.pdf").read_bytes()
+    trim = PdfReader(io.BytesIO(page_pdf)).pages[0].trimbox  # the page's origin inside its media box
+    bleed = float(trim.left)
     chars = pdf_page_chars(page_pdf)[:len(AD_TEXT)]  # the ad is drawn before the page's own text
     assert "".join(c.ch for c in chars) == AD_TEXT  # the ad's text, extractable
     # the ad's lower left corner sits on the foot of the type area, at column 1

@@ -193,7 +193,7 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.
         if isinstance(it, Image):
             d.images.append((o + it.x, top - it.y - it.h, it.w, it.h, _photo(it, cmyk)))
     ops = _Ops(fonts, cmyk, embedded if embedded is not None else EmbeddedFonts())
-    ops.code += [place_form(it, b, top, not cmyk and profile.pdfa, d.forms) for it in page.items
+    ops.code += [place_form(it, o, top, not cmyk and profile.pdfa, d.forms) for it in page.items
                  if isinstance(it, Form)]  # ads and graphics: over the photos, under the text
     if profile.proof_marks:  # under the text, so that it never hides a character
         _watermark(ops, page, fonts, stamp)
