@@ -294,8 +294,8 @@ def alto_page(record: PageRecord, blocks: list[Block], faces: dict[str, Face], c
                                  content)
                 if got is not None:
                     boxes.append(got)
-    for k, f in enumerate((f for f in record.frames if f.kind is FrameKind.OTHER), 1):  # an ad, say
-        content.append(f'<ComposedBlock ID="{other_id(ctx.number, k)}" TYPE="{esc(f.kind.value)}" '
+    for k, f in enumerate((f for f in record.frames if f.kind is FrameKind.AD), 1):  # booked ads: no story's text
+        content.append(f'<ComposedBlock ID="{other_id(ctx.number, k)}" TYPE="advertisement" '
                        f'{_pt(f.x, f.y, f.x + f.w, f.y + f.h, off)}/>')
         boxes.append(_mm10(f.x, f.y, f.x + f.w, f.y + f.h, off))
     tx, ty, tw, th = ctx.type_area

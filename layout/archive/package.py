@@ -66,7 +66,6 @@ def alto_pages(finished: FinishedEdition) -> list[AltoPage]:
     faces = faces_by_key(finished.fonts.faces)
     numbers = {p.label: i for i, p in enumerate(ed.pages, 1)}
     articles, tags, verticals = owners_to_stories(ed), article_tags(ed), vertical_texts(ed)
-    offset = style.bleed if finished.profile.bleed else 0.0
     area = (style.type_left, style.type_top, style.type_width, style.type_height)
     out = []
     for r in finished.pages:
@@ -75,6 +74,7 @@ def alto_pages(finished: FinishedEdition) -> list[AltoPage]:
         path = alto_path(pdf)
         n = numbers[label]
         blocks = page_blocks(r.record, faces, n)
+        offset = r.drawing.bleed + r.drawing.slug  # the trim's corner in the page PDF (bleed, marks' space)
         ctx = PageContext(n, label, Path(os.path.relpath(pdf, path.parent)).as_posix(), offset, area, articles,
                           tags, verticals)
         out.append(AltoPage(label, n, path, alto_page(r.record, blocks, faces, ctx), blocks,

@@ -129,7 +129,14 @@ def strings_on_glyphs(alto, pdf: Path) -> None:
                 grid[(gx, gy)].append(k)
     want = [Counter(s.content) for s in strings]
     got: list[list] = [[] for _ in strings]
-    chars = pdf_chars(pdf)
+    # artwork (booked ads, vector graphics) carries its own text: it is no story's, and ALTO
+    # describes it as an Illustration or an advertisement's ComposedBlock, without Strings
+    artwork = [(int(e.get("HPOS")), int(e.get("VPOS")), int(e.get("HPOS")) + int(e.get("WIDTH")),
+                int(e.get("VPOS")) + int(e.get("HEIGHT")))
+               for e in alto.root.iter(f"{A}Illustration", f"{A}ComposedBlock")
+               if e.tag == f"{A}Illustration" or e.get("TYPE") == "advertisement"]
+    chars = [c for c in pdf_chars(pdf)
+             if not any(x0 <= c.box[0] + 0.5 <= x1 and y0 <= c.box[1] + 1 <= y1 for x0, y0, x1, y1 in artwork)]
     for c in chars:
         px, py = c.box[0] + 0.5, (c.box[3] - 1 if c.ink_top else c.box[1] + 1)
         home = next((k for k in grid.get((int(px / 100), int(py / 100)), ())
