@@ -36,6 +36,9 @@ from layout import __version__
 from layout.model.edition import Edition
 from layout.model.modes import OutputMode, OutputProfile, output_profile
 from layout.page.display import PageDisplay
+from layout.pdf.marks import PageTags
+from layout.pdf.tagging import structure, write_structure
+from layout.pdf.threads import write_threads
 from layout.text.dates import pdf_date, xmp_date
 
 _ESCAPED_NAMES: dict[str, bytes] = {}  # kept between builds: a resident process writes the same names
@@ -121,7 +124,10 @@ def xmp_packet(edition: Edition, labels: list[str], mode: OutputMode) -> bytes:
     return xml.encode("utf-8")
 
 
-def assemble(edition: Edition, pages: list[PageDisplay], document: bytes, mode: OutputMode) -> bytes:
+def assemble(edition: Edition, pages: list[PageDisplay], document: bytes, mode: OutputMode,
+             tags: list[PageTags | None] | None = None) -> bytes:
+    """`tags`: the pages' marked content (PageDrawing.tags); when every page has them, the
+    document is tagged (structure tree, article threads)."""
     profile = output_profile(mode)
     name = profile.mode.value
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(document)))
@@ -154,6 +160,10 @@ def assemble(edition: Edition, pages: list[PageDisplay], document: bytes, mode: 
     if profile.output_intent:
         root[NameObject("/OutputIntents")] = ArrayObject([writer._add_object(_output_intent(writer, profile))])
     root[NameObject("/Lang")] = TextStringObject("zh-CN")
+    if tags and all(t is not None for t in tags):
+        doc = structure(edition, tags)  # type: ignore[arg-type]
+        write_structure(writer, doc, tags)  # type: ignore[arg-type]
+        write_threads(writer, doc, tags)  # type: ignore[arg-type]
     root[NameObject("/PageMode")] = NameObject("/UseOutlines")
     # deterministic file identifier: hash of the manifest, mode and the document
     h = hashlib.md5(edition.sha256.encode() + name.encode())

@@ -44,6 +44,7 @@ from layout.model.modes import OutputMode, output_profile
 from layout.model.photos import PhotoError
 from layout.page.display import GlyphRun, Image, Marker, PageDisplay, Rect, Rule
 from layout.pdf.imaging import encoded_image
+from layout.pdf.marks import PageTags, mark_runs
 
 CONTENT_FILTER = "/FlateDecode"  # of every page's content stream (PageDrawing.packed)
 PROOF_BLUE = (0.2, 0.45, 0.85)
@@ -65,6 +66,7 @@ class PageDrawing:
     content: str = ""  # text and vector operators after the photos
     chars: dict[str, str] = field(default_factory=dict)  # face key -> the characters it draws
     packed: tuple[bytes, bytes] | None = None  # (sha256, zlib) of the page's whole content stream
+    tags: PageTags | None = None  # tagged PDF (the mode's `tagged`): what its marked content is
 
 
 def _rgb(c: tuple[float, float, float, float]) -> tuple[float, float, float]:
@@ -88,9 +90,11 @@ class _Ops:
     def stroke(self, col) -> str:
         return f"{fp_str(*col)} K" if self.cmyk else f"{fp_str(*_rgb(col))} RG"
 
-    def text(self, runs: list[GlyphRun], b: float, top: float) -> None:
+    def text(self, runs: list[GlyphRun], b: float, top: float, opens: list[str] | None = None,
+             closes: list[str] | None = None) -> None:
         """All glyph runs in one BT/ET block: per run a text matrix, a font when it
-        changes, and the run's 2-byte codes (pdffont: code = Unicode code point)."""
+        changes, and the run's 2-byte codes (pdffont: code = Unicode code point);
+        `opens`/`closes`: marked-content operators before/after each run (marks.py)."""
         if not runs:
             return
         add = self.code.append
@@ -98,7 +102,9 @@ class _Ops:
         chars = self.chars
         encoders: dict[str, tuple] = {}
         cur_font = cur_tc = cur_col = None
-        for r in runs:
+        for i, r in enumerate(runs):
+            if opens and opens[i]:
+                add(opens[i])
             enc = encoders.get(r.face)
             if enc is None:
                 face = self.faces.get(r.face)
@@ -118,6 +124,8 @@ class _Ops:
                 cur_font = (r.face, r.size)
             add(f"1 0 0 1 {fp_str(b + r.x)} {fp_str(top - r.y)} Tm {enc[0](r.text)} Tj")
             chars[r.face].append(r.text)
+            if closes and closes[i]:
+                add(closes[i])
         if cur_tc:
             add("0 Tc")  # character spacing outlives ET: leave none for what follows
         add("ET")
@@ -154,14 +162,20 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.
     b = bleed if profile.bleed else 0.0
     top = page.height + b  # y flip: display y -> PDF y = top - y
     d = PageDrawing(page.label, page.title or page.label, page.width + 2 * b, page.height + 2 * b, b, cmyk)
+    tags = d.tags = PageTags() if profile.tagged else None
     for it in page.items:  # photos first: text and rules overprint them
         if isinstance(it, Image):
             d.images.append((b + it.x, top - it.y - it.h, it.w, it.h, _photo(it, cmyk)))
+            if tags is not None:
+                tags.figures.append(it.id)
     ops = _Ops(fonts, cmyk, embedded if embedded is not None else EmbeddedFonts())
     if profile.proof_marks:  # under the text, so that it never hides a character
         _watermark(ops, page, fonts, stamp)
-    ops.text([it for it in page.items if isinstance(it, GlyphRun)], b, top)
+        _artifact(ops, 0, tags)
+    runs = [it for it in page.items if isinstance(it, GlyphRun)]
+    ops.text(runs, b, top, *(mark_runs(runs, tags, b, top) if tags is not None else ()))
     add = ops.code.append
+    start = len(ops.code)
     for it in page.items:
         if isinstance(it, Rule):
             add(f"{ops.stroke(it.color)} {fp_str(it.width)} w "
@@ -176,9 +190,17 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.
         add(_crop_marks(b, page.width, page.height))
     if profile.proof_marks:
         _proof_marks(ops, page, fonts, top)
+    _artifact(ops, start, tags)
     d.content = "\n".join(ops.code)
     d.chars = ops.used()
     return d
+
+
+def _artifact(ops: _Ops, start: int, tags: PageTags | None) -> None:
+    """Tagged pages: the operators from `start` on (rules, frames, marks) as an artifact."""
+    if tags is not None and len(ops.code) > start:
+        ops.code.insert(start, "/Artifact BMC")
+        ops.code.append("EMC")
 
 
 def _photo(it: Image, cmyk: bool) -> bytes:
@@ -235,8 +257,12 @@ def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "", 
             c.setFillOverprint(True)
             c.setStrokeOverprint(True)
             c.setOverprintMask(True)
-        for x, y, w, h, data in d.images:
+        for i, (x, y, w, h, data) in enumerate(d.images):
+            if d.tags is not None:  # a photo's MCID is its index (marks.PageTags)
+                c.addLiteral(f"/Figure <</MCID {i}>> BDC")
             c.drawImage(_JpegReader(data), x, y, w, h)
+            if d.tags is not None:
+                c.addLiteral("EMC")
         for key, chars in d.chars.items():
             faces[key].use(doc, chars, font_level)
         c.addLiteral(d.content)

@@ -1,0 +1,147 @@
+"""Marked content for tagged PDF: what each page's content stream says about its text.
+
+In: a page's glyph runs in drawing order (display-list coordinates) and its photos.
+Out: `PageTags`, plain data that travels with the page's drawing (and through the page
+cache, build/pageresult.py), and per run the operators to write before and after it.
+
+Why at drawing time: marked content lives inside the content stream, which is made once
+per page in a worker and cached; the structure tree that points into it is made at
+assembly (tagging.py) from `PageTags` alone, so a cached page can be tagged without
+being drawn again.
+
+What is marked:
+* each run of consecutive glyph runs with the same owner, role and paragraph is one
+  marked-content sequence with an MCID (its tag says what it is: P, H1, Caption ...);
+* furniture (masthead, folio line, the masthead's date line) and the generated jump
+  lines (下转/上接, 相关报道详见…, 续题) are pagination artifacts: not the story's text;
+* headline-group lines (kicker, headline, subhead) carry an /ActualText of their whole
+  text: readers then take a headline set in several runs (compressed punctuation, two
+  lines) as one string, not as fragments poppler orders by their overlapping boxes;
+* a letter-spaced run (character spacing of at least `SPACED` of its size) is wrapped in
+  a /Span with its /ActualText: extractors otherwise read the gaps between its ideographs
+  as word spaces (poppler subtracts Tc from each glyph's box, pdfium compares gaps with
+  the font's space width).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from layout.page.display import GlyphRun
+from layout.text.cjk import FROM_VERTICAL
+
+SPACED = 0.05  # character spacing (fraction of the size) from which a run gets its own ActualText
+
+
+class Tag(StrEnum):
+    """Structure types written into the content stream (BDC tags) and the structure tree.
+    Kicker, Subhead, Byline and Box are the paper's own, role-mapped to standard types."""
+
+    HEADLINE = "H1"
+    INTERTITLE = "H2"
+    KICKER = "Kicker"
+    SUBHEAD = "Subhead"
+    BYLINE = "Byline"
+    PARAGRAPH = "P"
+    CAPTION = "Caption"
+    FIGURE = "Figure"
+
+
+ROLE_MAP = {"Kicker": "P", "Subhead": "P", "Byline": "P", "Box": "Sect"}  # the paper's types -> standard ones
+
+# roles of text that is not a story's (or photo's, or box's) own: pagination artifacts
+ARTIFACT_ROLES = frozenset({"folio", "masthead", "dateline", "jump", "continuation_headline"})
+TAG_OF_ROLE = {"headline": Tag.HEADLINE, "kicker": Tag.KICKER, "subhead": Tag.SUBHEAD, "byline": Tag.BYLINE,
+               "intertitle": Tag.INTERTITLE, "box_title": Tag.INTERTITLE, "caption": Tag.CAPTION,
+               "credit": Tag.CAPTION}  # everything else (body, box, the body's bold and kai runs): P
+WHOLE_TEXT_ROLES = frozenset({"headline", "kicker", "subhead"})  # marked with the ActualText of the whole line group
+# runs that make a story's article-thread beads: its headline group (col -1) and its text columns
+BEAD_ROLES = frozenset({"headline", "kicker", "subhead", "byline", "body", "intertitle", "jump",
+                        "continuation_headline"})
+ARTIFACT = "/Artifact <</Type /Pagination>> BDC"
+_PLAIN = str.maketrans(FROM_VERTICAL)
+
+
+@dataclass
+class PageTags:
+    """What the structure tree and the article threads need of one page (plain data).
+
+    MCIDs 0..len(figures)-1 are the page's photos in drawing order, the rest its marked
+    text sequences in drawing order."""
+
+    figures: list[str] = field(default_factory=list)  # per photo: its id (owner)
+    marks: list[tuple[str, str, int]] = field(default_factory=list)  # per text MCID: owner, role, paragraph
+    beads: list[tuple[str, int, float, float, float, float]] = field(default_factory=list)
+    # ^ per story part: owner, text column (-1: headline group), x0, y0, x1, y1 in PDF points
+
+    def tag_of(self, mcid: int) -> Tag:
+        if mcid < len(self.figures):
+            return Tag.FIGURE
+        return tag_of_role(self.marks[mcid - len(self.figures)][1])
+
+
+def tag_of_role(role: str) -> Tag:
+    return TAG_OF_ROLE.get(role, Tag.PARAGRAPH)
+
+
+def actual_text(text: str) -> str:
+    """`text` as a PDF text string (UTF-16BE with its byte-order mark, in hex), vertical
+    presentation forms mapped back to the characters they stand for."""
+    return "<FEFF" + text.translate(_PLAIN).encode("utf-16-be").hex().upper() + ">"
+
+
+def mark_runs(runs: list[GlyphRun], tags: PageTags, b: float, top: float) -> tuple[list[str], list[str]]:
+    """The operators before and after each run (marked-content sequences), filling
+    `tags.marks` and `tags.beads`; `b` and `top` map display coordinates to the page's."""
+    n = len(runs)
+    opens = [""] * n
+    closes = [""] * n
+    groups: list[tuple[int, int]] = []  # [start, end) of runs with the same owner, role and paragraph
+    start = 0
+    for i in range(1, n + 1):
+        if i == n or (runs[i].story, runs[i].role, runs[i].para) != (runs[start].story, runs[start].role,
+                                                                      runs[start].para):
+            groups.append((start, i))
+            start = i
+    mcid = len(tags.figures)
+    for s, e in groups:
+        r = runs[s]
+        if not r.story or r.role in ARTIFACT_ROLES:
+            opens[s] = ARTIFACT
+        else:
+            whole = r.role in WHOLE_TEXT_ROLES
+            extra = f" /ActualText {actual_text(''.join(x.text for x in runs[s:e]))}" if whole else ""
+            opens[s] = f"/{tag_of_role(r.role)} <</MCID {mcid}{extra}>> BDC"
+            tags.marks.append((r.story, r.role, r.para))
+            mcid += 1
+            if not whole:
+                for i in range(s, e):
+                    x = runs[i]
+                    if x.tc >= SPACED * x.size and len(x.text) > 1:
+                        opens[i] += f" /Span <</ActualText {actual_text(x.text)}>> BDC"
+                        closes[i] = "EMC"
+        closes[e - 1] += " EMC" if closes[e - 1] else "EMC"
+    tags.beads += _beads(runs, b, top)
+    return opens, closes
+
+
+def _beads(runs: list[GlyphRun], b: float, top: float) -> list[tuple[str, int, float, float, float, float]]:
+    """Each story part's headline group and text columns as boxes, in drawing order (the
+    head first, then the columns as the text flows)."""
+    boxes: dict[tuple[str, int], list[float]] = {}
+    for r in runs:
+        if r.role not in BEAD_ROLES or not r.story:
+            continue
+        if r.vertical:
+            x0, x1, y0, y1 = r.x, r.x + r.size, r.y - r.size, r.y
+        else:
+            x0, x1, y0, y1 = r.x, r.x + len(r.text) * (r.size + r.tc), r.y - 0.88 * r.size, r.y + 0.12 * r.size
+        key = (r.story, r.col)
+        got = boxes.get(key)
+        if got is None:
+            boxes[key] = [x0, y0, x1, y1]
+        else:
+            got[0], got[1], got[2], got[3] = min(got[0], x0), min(got[1], y0), max(got[2], x1), max(got[3], y1)
+    return [(owner, col, round(b + x0, 2), round(top - y1, 2), round(b + x1, 2), round(top - y0, 2))
+            for (owner, col), (x0, y0, x1, y1) in boxes.items()]
