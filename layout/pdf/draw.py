@@ -144,6 +144,11 @@ class _Ops:
                          f"{fp_str(ca, sa, -sa, ca, x - ca * shift, y - sa * shift)} Tm {ef.encode(text)} Tj ET")
         self.chars.setdefault(face.key, []).append(text)
 
+    def width(self, face: str, text: str) -> float:
+        """`text`'s advance in em in face `face`."""
+        widths = self.faces[face].widths
+        return sum(widths.get(ch, 1.0) for ch in text)
+
     def used(self) -> dict[str, str]:
         return {k: "".join(sorted(set("".join(v)))) for k, v in self.chars.items()}
 
@@ -173,7 +178,7 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.
         _watermark(ops, page, fonts, stamp)
         _artifact(ops, 0, tags)
     runs = [it for it in page.items if isinstance(it, GlyphRun)]
-    ops.text(runs, b, top, *(mark_runs(runs, tags, b, top) if tags is not None else ()))
+    ops.text(runs, b, top, *(mark_runs(runs, tags, b, top, ops.width) if tags is not None else ()))
     add = ops.code.append
     start = len(ops.code)
     for it in page.items:

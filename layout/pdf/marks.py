@@ -14,8 +14,8 @@ What is marked:
   marked-content sequence with an MCID (its tag says what it is: P, H1, Caption ...);
 * furniture (masthead, folio line, the masthead's date line) and the generated jump
   lines (下转/上接, 相关报道详见…, 续题) are pagination artifacts: not the story's text;
-* headline-group lines (kicker, headline, subhead) carry an /ActualText of their whole
-  text: readers then take a headline set in several runs (compressed punctuation, two
+* headline-group lines (kicker, headline, subhead) are wrapped in a /Span with the
+  /ActualText of their whole text (poppler reads ActualText from Span sequences only): readers then take a headline set in several runs (compressed punctuation, two
   lines) as one string, not as fragments poppler orders by their overlapping boxes;
 * a letter-spaced run (character spacing of at least `SPACED` of its size) is wrapped in
   a /Span with its /ActualText: extractors otherwise read the gaps between its ideographs
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Callable
 
 from layout.page.display import GlyphRun
 from layout.text.cjk import FROM_VERTICAL
@@ -91,9 +92,11 @@ def actual_text(text: str) -> str:
     return "<FEFF" + text.translate(_PLAIN).encode("utf-16-be").hex().upper() + ">"
 
 
-def mark_runs(runs: list[GlyphRun], tags: PageTags, b: float, top: float) -> tuple[list[str], list[str]]:
+def mark_runs(runs: list[GlyphRun], tags: PageTags, b: float, top: float, width: Callable[[str, str], float]
+              ) -> tuple[list[str], list[str]]:
     """The operators before and after each run (marked-content sequences), filling
-    `tags.marks` and `tags.beads`; `b` and `top` map display coordinates to the page's."""
+    `tags.marks` and `tags.beads`; `b` and `top` map display coordinates to the page's,
+    `width(face, text)` is a text's advance in em."""
     n = len(runs)
     opens = [""] * n
     closes = [""] * n
@@ -111,8 +114,10 @@ def mark_runs(runs: list[GlyphRun], tags: PageTags, b: float, top: float) -> tup
             opens[s] = ARTIFACT
         else:
             whole = r.role in WHOLE_TEXT_ROLES
-            extra = f" /ActualText {actual_text(''.join(x.text for x in runs[s:e]))}" if whole else ""
-            opens[s] = f"/{tag_of_role(r.role)} <</MCID {mcid}{extra}>> BDC"
+            opens[s] = f"/{tag_of_role(r.role)} <</MCID {mcid}>> BDC"
+            if whole:  # poppler takes ActualText from a Span only
+                opens[s] += f" /Span <</ActualText {actual_text(''.join(x.text for x in runs[s:e]))}>> BDC"
+                closes[e - 1] = "EMC"
             tags.marks.append((r.story, r.role, r.para))
             mcid += 1
             if not whole:
@@ -122,13 +127,16 @@ def mark_runs(runs: list[GlyphRun], tags: PageTags, b: float, top: float) -> tup
                         opens[i] += f" /Span <</ActualText {actual_text(x.text)}>> BDC"
                         closes[i] = "EMC"
         closes[e - 1] += " EMC" if closes[e - 1] else "EMC"
-    tags.beads += _beads(runs, b, top)
+    tags.beads += _beads(runs, b, top, width)
     return opens, closes
 
 
-def _beads(runs: list[GlyphRun], b: float, top: float) -> list[tuple[str, int, float, float, float, float]]:
+def _beads(runs: list[GlyphRun], b: float, top: float, width: Callable[[str, str], float]
+           ) -> list[tuple[str, int, float, float, float, float]]:
     """Each story part's headline group and text columns as boxes, in drawing order (the
-    head first, then the columns as the text flows)."""
+    head first, then the columns as the text flows).  A run's right end is first taken as
+    one em per character (exact for ideographs) and measured only when that would widen
+    its box: the runs that end a line are mostly ideographs."""
     boxes: dict[tuple[str, int], list[float]] = {}
     for r in runs:
         if r.role not in BEAD_ROLES or not r.story:
@@ -136,9 +144,12 @@ def _beads(runs: list[GlyphRun], b: float, top: float) -> list[tuple[str, int, f
         if r.vertical:
             x0, x1, y0, y1 = r.x, r.x + r.size, r.y - r.size, r.y
         else:
-            x0, x1, y0, y1 = r.x, r.x + len(r.text) * (r.size + r.tc), r.y - 0.88 * r.size, r.y + 0.12 * r.size
+            n = len(r.text)  # character spacing follows every glyph, the last one's is not set width
+            x0, x1, y0, y1 = r.x, r.x + n * r.size + (n - 1) * r.tc, r.y - 0.88 * r.size, r.y + 0.12 * r.size
         key = (r.story, r.col)
         got = boxes.get(key)
+        if (got is None or x1 > got[2]) and not r.vertical:
+            x1 = r.x + width(r.face, r.text) * r.size + (n - 1) * r.tc
         if got is None:
             boxes[key] = [x0, y0, x1, y1]
         else:
