@@ -147,7 +147,10 @@ class _Ops:
     def width(self, face: str, text: str) -> float:
         """`text`'s advance in em in face `face`."""
         widths = self.faces[face].widths
-        return sum(widths.get(ch, 1.0) for ch in text)
+        try:
+            return sum(map(widths.__getitem__, text))
+        except KeyError:  # a character the face lacks is set in a fallback face: one em is near enough
+            return sum(widths.get(ch, 1.0) for ch in text)
 
     def used(self) -> dict[str, str]:
         return {k: "".join(sorted(set("".join(v)))) for k, v in self.chars.items()}

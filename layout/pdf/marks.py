@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import groupby
+from operator import attrgetter
 from typing import Callable
 
 from layout.page.display import GlyphRun
@@ -92,37 +94,39 @@ def actual_text(text: str) -> str:
     return "<FEFF" + text.translate(_PLAIN).encode("utf-16-be").hex().upper() + ">"
 
 
+_OWNER_ROLE_PARA = attrgetter("story", "role", "para")
+_OWNER_COL = attrgetter("story", "col")
+_X = attrgetter("x")
+_Y = attrgetter("y")
+_TC = attrgetter("tc")
+
+
 def mark_runs(runs: list[GlyphRun], tags: PageTags, b: float, top: float, width: Callable[[str, str], float]
               ) -> tuple[list[str], list[str]]:
     """The operators before and after each run (marked-content sequences), filling
     `tags.marks` and `tags.beads`; `b` and `top` map display coordinates to the page's,
-    `width(face, text)` is a text's advance in em."""
+    `width(face, text)` is a text's advance in em.  Work is per sequence, not per run
+    (groupby and min/max run in C): a page has a few thousand runs and a hundred sequences."""
     n = len(runs)
     opens = [""] * n
     closes = [""] * n
-    groups: list[tuple[int, int]] = []  # [start, end) of runs with the same owner, role and paragraph
-    start = 0
-    for i in range(1, n + 1):
-        if i == n or (runs[i].story, runs[i].role, runs[i].para) != (runs[start].story, runs[start].role,
-                                                                      runs[start].para):
-            groups.append((start, i))
-            start = i
     mcid = len(tags.figures)
-    for s, e in groups:
-        r = runs[s]
-        if not r.story or r.role in ARTIFACT_ROLES:
+    e = 0
+    for (owner, role, para), grp in groupby(runs, _OWNER_ROLE_PARA):
+        g = list(grp)
+        s, e = e, e + len(g)
+        if not owner or role in ARTIFACT_ROLES:
             opens[s] = ARTIFACT
         else:
-            whole = r.role in WHOLE_TEXT_ROLES
-            opens[s] = f"/{tag_of_role(r.role)} <</MCID {mcid}>> BDC"
+            whole = role in WHOLE_TEXT_ROLES
+            opens[s] = f"/{tag_of_role(role)} <</MCID {mcid}>> BDC"
             if whole:  # poppler takes ActualText from a Span only
-                opens[s] += f" /Span <</ActualText {actual_text(''.join(x.text for x in runs[s:e]))}>> BDC"
+                opens[s] += f" /Span <</ActualText {actual_text(''.join(x.text for x in g))}>> BDC"
                 closes[e - 1] = "EMC"
-            tags.marks.append((r.story, r.role, r.para))
+            tags.marks.append((owner, role, para))
             mcid += 1
-            if not whole:
-                for i in range(s, e):
-                    x = runs[i]
+            if not whole and max(g, key=_TC).tc >= SPACED * g[0].size:
+                for i, x in enumerate(g, s):
                     if x.tc >= SPACED * x.size and len(x.text) > 1:
                         opens[i] += f" /Span <</ActualText {actual_text(x.text)}>> BDC"
                         closes[i] = "EMC"
@@ -134,25 +138,28 @@ def mark_runs(runs: list[GlyphRun], tags: PageTags, b: float, top: float, width:
 def _beads(runs: list[GlyphRun], b: float, top: float, width: Callable[[str, str], float]
            ) -> list[tuple[str, int, float, float, float, float]]:
     """Each story part's headline group and text columns as boxes, in drawing order (the
-    head first, then the columns as the text flows).  A run's right end is first taken as
-    one em per character (exact for ideographs) and measured only when that would widen
-    its box: the runs that end a line are mostly ideographs."""
+    head first, then the columns as the text flows).  A box's right edge is the end of its
+    run that starts furthest right (a line's last run: on a justified line it ends at the
+    column's edge), measured in its face."""
     boxes: dict[tuple[str, int], list[float]] = {}
-    for r in runs:
-        if r.role not in BEAD_ROLES or not r.story:
+    for key, grp in groupby(runs, _OWNER_COL):
+        g = list(grp)
+        first = g[0]
+        if not key[0] or first.role not in BEAD_ROLES:
             continue
-        if r.vertical:
-            x0, x1, y0, y1 = r.x, r.x + r.size, r.y - r.size, r.y
+        right = max(g, key=_X)
+        hi, lo = min(g, key=_Y), max(g, key=_Y)
+        if right.vertical:
+            x1, y0, y1 = right.x + right.size, hi.y - hi.size, lo.y
         else:
-            n = len(r.text)  # character spacing follows every glyph, the last one's is not set width
-            x0, x1, y0, y1 = r.x, r.x + n * r.size + (n - 1) * r.tc, r.y - 0.88 * r.size, r.y + 0.12 * r.size
-        key = (r.story, r.col)
+            n = len(right.text)  # character spacing follows every glyph; the last one's is not set width
+            x1 = right.x + width(right.face, right.text) * right.size + (n - 1) * right.tc
+            y0, y1 = hi.y - 0.88 * hi.size, lo.y + 0.12 * lo.size
+        box = (min(g, key=_X).x, y0, x1, y1)
         got = boxes.get(key)
-        if (got is None or x1 > got[2]) and not r.vertical:
-            x1 = r.x + width(r.face, r.text) * r.size + (n - 1) * r.tc
         if got is None:
-            boxes[key] = [x0, y0, x1, y1]
+            boxes[key] = list(box)
         else:
-            got[0], got[1], got[2], got[3] = min(got[0], x0), min(got[1], y0), max(got[2], x1), max(got[3], y1)
+            got[0], got[1], got[2], got[3] = min(got[0], box[0]), min(got[1], y0), max(got[2], x1), max(got[3], y1)
     return [(owner, col, round(b + x0, 2), round(top - y1, 2), round(b + x1, 2), round(top - y0, 2))
             for (owner, col), (x0, y0, x1, y1) in boxes.items()]
