@@ -5,6 +5,7 @@ tag-aware reader reads it, the threads followed bead by bead, and plain extracti
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
@@ -39,8 +40,13 @@ def edition(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def built(edition, tmp_path_factory):
-    res = build(edition, BuildOptions(out_dir=tmp_path_factory.mktemp("out"), mode="archive"))
+def out(tmp_path_factory):
+    return tmp_path_factory.mktemp("out")
+
+
+@pytest.fixture(scope="module")
+def built(edition, out):
+    res = build(edition, BuildOptions(out_dir=out, mode="archive", report=out / "fit.json"))
     assert not [f for f in res.findings if f.severity == "error"]
     return res
 
@@ -134,7 +140,7 @@ def test_everything_drawn_is_marked_and_furniture_is_artifact(reader):
     assert b"/Artifact BMC" in body  # rules
 
 
-def test_threads_follow_every_story_part(reader, built, stories):
+def test_threads_follow_every_story_part(reader, out, stories):
     root = reader.trailer["/Root"]
     threads = [t.get_object() for t in root["/Threads"]]
     page_of = {p.indirect_reference.idnum: i for i, p in enumerate(reader.pages)}
@@ -152,9 +158,15 @@ def test_threads_follow_every_story_part(reader, built, stories):
         parts[t["/I"]["/Title"]] = seen
     lead = parts[stories["lead"].headline.text]
     assert [p for p, _ in lead] == sorted(p for p, _ in lead) and lead[0][0] == 0 and lead[-1][0] == 2
-    # every story part has a bead on its page: the headline group, then each text column
-    for s in stories.values():
-        assert parts[s.headline.text]
+    # every story part (each entry of the fit report: a story on a page) has beads on its page:
+    # one for its headline group (a continuation has none) and one per text column it fills
+    report = json.loads((out / "fit.json").read_text())
+    labels = ["A1", "A2", "A3", "T1"]
+    assert len(report["stories"]) == len(stories) + 1  # the jump's continuation is a part of its own
+    for part in report["stories"]:
+        story = stories[part["story"].removesuffix("~cont")]
+        on_page = [r for p, r in parts[story.headline.text] if p == labels.index(part["page"])]
+        assert 1 <= len(on_page) <= part["columns"] + 1, part
     a1_cols = [r for p, r in lead if p == 0][1:]
     assert len(a1_cols) == 4 and all(a[2] <= b[0] for a, b in zip(a1_cols, a1_cols[1:]))  # left to right
     beads_on = {i: len(p.get("/B", [])) for i, p in enumerate(reader.pages)}
