@@ -213,3 +213,17 @@ def test_tags_survive_the_page_cache(edition, built, tmp_path):
     again = build(edition, BuildOptions(out_dir=out, mode="archive"))
     assert again.reused == ["A1", "A2", "A3", "T1"]
     assert again.edition_pdf.read_bytes() == first == built.edition_pdf.read_bytes()
+
+
+def test_actual_text_only_where_extraction_needs_it(reader, stories, edition):
+    """A headline set in one run keeps plain glyphs (pdfium's character boxes stay exact);
+    the one whose runs overlap (《…（四）》) carries its whole text; so does every
+    letter-spaced run."""
+    from layout.pdf.marks import actual_text
+
+    a1 = reader.pages[0].get_contents().get_data().decode("latin-1")
+    a2 = reader.pages[1].get_contents().get_data().decode("latin-1")
+    assert actual_text(stories["lead"].headline.text) not in a1
+    assert f"/Span <</ActualText {actual_text(BOOK)}>> BDC" in a2
+    spaced = [r for r in _spaced_runs(edition) if r.story == "bal"]
+    assert spaced and all(actual_text(r.text) in a1 for r in spaced)

@@ -14,13 +14,16 @@ What is marked:
   marked-content sequence with an MCID (its tag says what it is: P, H1, Caption ...);
 * furniture (masthead, folio line, the masthead's date line) and the generated jump
   lines (下转/上接, 相关报道详见…, 续题) are pagination artifacts: not the story's text;
-* headline-group lines (kicker, headline, subhead) are wrapped in a /Span with the
-  /ActualText of their whole text (poppler reads ActualText from Span sequences only): readers then take a headline set in several runs (compressed punctuation, two
-  lines) as one string, not as fragments poppler orders by their overlapping boxes;
+* a headline-group element (kicker, headline, subhead) with a line set in several runs
+  is wrapped in a /Span with the /ActualText of its whole text (poppler reads ActualText
+  from Span sequences only): poppler otherwise puts a run whose box overlaps the one
+  before it (compressed punctuation: 《…（四）》…) on a line of its own.  Only then:
+  pdfium spreads an ActualText over the first run's box, so a single-run headline keeps
+  exact character boxes;
 * a letter-spaced run (character spacing of at least `SPACED` of its size) is wrapped in
-  a /Span with its /ActualText: extractors otherwise read the gaps between its ideographs
-  as word spaces (poppler subtracts Tc from each glyph's box, pdfium compares gaps with
-  the font's space width).
+  a /Span with its /ActualText: poppler subtracts Tc from each glyph's box and reads the
+  gaps between ideographs as word spaces.  (pdfium spreads the text evenly over the
+  run's box: its characters move by less than the spacing.)
 """
 
 from __future__ import annotations
@@ -118,7 +121,9 @@ def mark_runs(runs: list[GlyphRun], tags: PageTags, b: float, top: float, width:
         if not owner or role in ARTIFACT_ROLES:
             opens[s] = ARTIFACT
         else:
-            whole = role in WHOLE_TEXT_ROLES
+            # a headline line set in several runs (compressed punctuation between them, a
+            # fallback face): poppler orders runs whose boxes overlap as separate lines
+            whole = role in WHOLE_TEXT_ROLES and any(p.y == q.y for p, q in zip(g, g[1:]))
             opens[s] = f"/{tag_of_role(role)} <</MCID {mcid}>> BDC"
             if whole:  # poppler takes ActualText from a Span only
                 opens[s] += f" /Span <</ActualText {actual_text(''.join(x.text for x in g))}>> BDC"
