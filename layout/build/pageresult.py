@@ -232,6 +232,8 @@ def from_plain(plain: Any, blobs: Sequence[bytes]) -> PageResult:
                           _num(dr["bleed"]), _bool(dr["cmyk"]), images, content, _map(dr["chars"], _str),
                           (blob(digest, 32), blob(packed)), _tags(dr["tags"]))
 
+    if drawing.tags is not None and len(drawing.tags.figures) != len(images):
+        raise Malformed("tags name a different number of photos than the drawing has")
     pdf = blob(top["pdf"])
     if not pdf.startswith(b"%PDF-"):
         raise Malformed("page PDF is not a PDF")

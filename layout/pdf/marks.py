@@ -23,7 +23,9 @@ What is marked:
 * a letter-spaced run (character spacing of at least `SPACED` of its size) is wrapped in
   a /Span with its /ActualText: poppler subtracts Tc from each glyph's box and reads the
   gaps between ideographs as word spaces.  (pdfium spreads the text evenly over the
-  run's box: its characters move by less than the spacing.)
+  run's box: its characters move by less than the spacing.)  So is a glyph of a vertical
+  headline set in its vertical presentation form (︽ for 《): its ActualText is the
+  character it stands for.
 """
 
 from __future__ import annotations
@@ -130,9 +132,10 @@ def mark_runs(runs: list[GlyphRun], tags: PageTags, b: float, top: float, width:
                 closes[e - 1] = "EMC"
             tags.marks.append((owner, role, para))
             mcid += 1
-            if not whole and max(g, key=_TC).tc >= SPACED * g[0].size:
+            if not whole and (g[0].vertical or max(g, key=_TC).tc >= SPACED * g[0].size):
                 for i, x in enumerate(g, s):
-                    if x.tc >= SPACED * x.size and len(x.text) > 1:
+                    if (x.tc >= SPACED * x.size and len(x.text) > 1) or (x.vertical and x.text.translate(_PLAIN)
+                                                                         != x.text):
                         opens[i] += f" /Span <</ActualText {actual_text(x.text)}>> BDC"
                         closes[i] = "EMC"
         closes[e - 1] += " EMC" if closes[e - 1] else "EMC"
