@@ -154,9 +154,9 @@ def write_structure(writer: PdfWriter, doc: Elem, tags: list[PageTags]) -> None:
     root[key_k] = write(doc, root_ref)
     nums = ArrayObject()
     for i, refs in enumerate(parents):
-        if refs:
+        if refs:  # a page of artifacts only (a blank page's folio) has no structure to point to
             nums += [NumberObject(i), ArrayObject(refs)]
-        writer.pages[i][n("/StructParents")] = NumberObject(i)
+            writer.pages[i][n("/StructParents")] = NumberObject(i)
         writer.pages[i][n("/Tabs")] = n("/S")
     root[n("/ParentTree")] = writer._add_object(DictionaryObject({n("/Nums"): nums}))
     root[n("/ParentTreeNextKey")] = NumberObject(len(parents))
