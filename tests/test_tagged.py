@@ -74,6 +74,7 @@ def _arts(tree: Tree) -> list:
 
 def test_catalog_says_tagged(reader):
     root = reader.trailer["/Root"]
+    assert reader.pdf_header == "%PDF-1.7"
     assert root["/MarkInfo"]["/Marked"].value is True
     assert root["/Lang"] == "zh-CN"
     assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True

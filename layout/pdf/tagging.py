@@ -163,5 +163,7 @@ def write_structure(writer: PdfWriter, doc: Elem, tags: list[PageTags]) -> None:
     root[n("/RoleMap")] = DictionaryObject({n("/" + k): n("/" + v) for k, v in ROLE_MAP.items()})
     cat = writer._root_object
     cat[n("/StructTreeRoot")] = root_ref
+    if writer.pdf_header < "%PDF-1.7":  # MarkInfo and Lang are PDF 1.4, marked-content ActualText 1.5
+        writer.pdf_header = "%PDF-1.7"
     cat[n("/MarkInfo")] = DictionaryObject({n("/Marked"): BooleanObject(True)})
     cat[n("/ViewerPreferences")] = DictionaryObject({n("/DisplayDocTitle"): BooleanObject(True)})
