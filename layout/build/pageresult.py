@@ -29,6 +29,7 @@ from layout.page.fidelity import PageText
 from layout.page.keys import StoryKey
 from layout.page.record import FrameKind, FrameRecord, PageRecord, PictureRecord, RunRecord
 from layout.pdf.draw import CONTENT_FILTER, PageDrawing
+from layout.pdf.marks import PageTags
 from layout.pdf.preflight import ContentScan, content_key
 
 
@@ -82,7 +83,8 @@ def to_plain(r: PageResult) -> tuple[dict, list[bytes]]:
         "drawing": {"label": dr.label, "title": dr.title, "width": dr.width, "height": dr.height,
                     "bleed": dr.bleed, "cmyk": dr.cmyk, "images": [[*im[:4], blob(im[4])] for im in dr.images],
                     "content": blob(dr.content.encode("utf-8")), "chars": dr.chars,
-                    "packed": [blob(dr.packed[0]), blob(dr.packed[1])], "forms": [list(f) for f in dr.forms]},
+                    "packed": [blob(dr.packed[0]), blob(dr.packed[1])], "forms": [list(f) for f in dr.forms],
+                    "tags": _tags_plain(dr.tags)},
         "pdf": blob(r.pdf),
         "scan": [blob(r.scan[0]), {"rgb": r.scan[1].rgb, "placements": r.scan[1].placements}],
         "record": _record_plain(r.record),
@@ -95,6 +97,12 @@ def _record_plain(rec: PageRecord) -> dict:
             "runs": [[r.story, r.role, r.x, r.y, r.face, r.size, r.text, r.tc, r.vertical] for r in rec.runs],
             "frames": [[f.kind.value, f.owner, f.x, f.y, f.w, f.h] for f in rec.frames],
             "pictures": [[p.owner, p.x, p.y, p.w, p.h, p.file, list(p.crop)] for p in rec.pictures]}
+
+
+def _tags_plain(t: PageTags | None) -> dict | None:
+    if t is None:
+        return None
+    return {"figures": list(t.figures), "marks": [list(m) for m in t.marks], "beads": [list(b) for b in t.beads]}
 
 
 # -- reading: every value checked ------------------------------------------------------
@@ -183,6 +191,21 @@ def _finding(v: Any) -> Finding:
     return Finding(_str(severity), _str(code), _str(where), _str(message), _map(data, _scalar))
 
 
+def _tags(v: Any) -> PageTags | None:
+    if v is None:
+        return None
+    t = _obj(v, ("figures", "marks", "beads"))
+    marks = []
+    for m in _list(t["marks"]):
+        owner, role, para = _list(m, 3)
+        marks.append((_str(owner), _str(role), _int(para)))
+    beads = []
+    for b in _list(t["beads"]):
+        owner, col, x0, y0, x1, y1 = _list(b, 6)
+        beads.append((_str(owner), _int(col), _num(x0), _num(y0), _num(x1), _num(y1)))
+    return PageTags([_str(f) for f in _list(t["figures"])], marks, beads)
+
+
 def from_plain(plain: Any, blobs: Sequence[bytes]) -> PageResult:
     """The PageResult that `to_plain` gave `plain` and `blobs` for; Malformed for anything
     else (wrong shape, wrong types, numbers out of range, a scan that is not of the
@@ -206,7 +229,7 @@ def from_plain(plain: Any, blobs: Sequence[bytes]) -> PageResult:
                     tuple(_pair(j) for j in _list(tt["jumps"])), _map(tt["bboxes"], _box))
 
     dr = _obj(top["drawing"], ("label", "title", "width", "height", "bleed", "cmyk", "images", "content", "chars",
-                               "packed", "forms"))
+                               "packed", "forms", "tags"))
     images = []
     for im in _list(dr["images"]):
         x, y, w, h, data = _list(im, 5)
@@ -219,8 +242,12 @@ def from_plain(plain: Any, blobs: Sequence[bytes]) -> PageResult:
     drawing = PageDrawing(_str(dr["label"]), _str(dr["title"]), _num(dr["width"]), _num(dr["height"]),
                           _num(dr["bleed"]), _bool(dr["cmyk"]), images, content, _map(dr["chars"], _str),
                           (blob(digest, 32), blob(packed)),
-                          [(_str(n), _str(f), _str(h), _bool(r)) for n, f, h, r in (_list(u, 4) for u in _list(dr["forms"]))])
+                          forms=[(_str(n), _str(f), _str(h), _bool(r))
+                                 for n, f, h, r in (_list(u, 4) for u in _list(dr["forms"]))],
+                          tags=_tags(dr["tags"]))
 
+    if drawing.tags is not None and len(drawing.tags.figures) != len(images):
+        raise Malformed("tags name a different number of photos than the drawing has")
     pdf = blob(top["pdf"])
     if not pdf.startswith(b"%PDF-"):
         raise Malformed("page PDF is not a PDF")

@@ -171,7 +171,8 @@ def build(manifest: Path, opts: BuildOptions, session: BuildSession | None = Non
     clock.lap("checks")
     document = render_document(prep.edition, prep.fonts, results, job.embedded)
     clock.lap("document")
-    edition_pdf = assemble(prep.edition, [r.page.display for r in results], document, profile.mode)
+    edition_pdf = assemble(prep.edition, [r.page.display for r in results], document, profile.mode,
+                           [r.drawing.tags for r in results])
     clock.lap("assemble")
     verified = opts.verify or profile.always_verify
     if verified:

@@ -42,6 +42,7 @@ class OutputProfile:
     sidecar: bool  # story placements beside the edition PDF (<edition>.json)
     folder: str  # sub-folder of the output folder ("" = the folder itself)
     suffix: str  # appended to the edition's file name, before .pdf
+    tagged: bool = False  # tagged PDF: marked content, structure tree, article threads (pdf/tagging.py)
 
     @property
     def output_intent(self) -> bool:
@@ -57,7 +58,7 @@ PROFILES: dict[OutputMode, OutputProfile] = {
                                     folder="proof", suffix="-proof"),
     OutputMode.ARCHIVE: OutputProfile(OutputMode.ARCHIVE, cmyk=False, bleed=False, proof_marks=False, pdfx=False,
                                       pdfa=True, always_verify=True, preflight=False, sidecar=True,
-                                      folder="archive", suffix="-archive"),
+                                      folder="archive", suffix="-archive", tagged=True),
 }
 
 

@@ -31,6 +31,8 @@ class GlyphRun:
     vertical: bool = False  # upright glyphs stacked downwards (竖排), one per cell of `size`
     story: str = ""  # story key, for fidelity checks and proof labels
     role: str = ""  # body, headline, ... (what kind of text this is)
+    para: int = -1  # body text: the story paragraph the run belongs to (tagged PDF: one P per paragraph)
+    col: int = -1  # body text: the story block's text column (article-thread beads); -1 elsewhere
 
 
 @dataclass(frozen=True, slots=True)

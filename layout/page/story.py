@@ -346,7 +346,8 @@ class StoryComposer:
             base = line_y(p.line) + tl.drop if tl.drop else baseline(p.line, size, asc)
             x = p.x
             for r in tl.runs:
-                add(GlyphRun(x + r.x, base, r.face, size, r.text, r.tc, rgb, False, story, r.role or kind))
+                add(GlyphRun(x + r.x, base, r.face, size, r.text, r.tc, rgb, False, story, r.role or kind, tl.para,
+                             p.slot))
         return out
 
     def _vertical_headline(self, page: Page, story: Story, right: float, line: int, bottom: int

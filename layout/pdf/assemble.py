@@ -31,6 +31,7 @@ from pypdf.generic import (
 from layout.model.edition import Edition
 from layout.model.modes import OutputMode
 from layout.page.display import PageDisplay
+from layout.pdf.marks import PageTags
 from layout.pdf.metadata import (
     PLACEHOLDER_ID,
     FileMeta,
@@ -39,6 +40,8 @@ from layout.pdf.metadata import (
     pdf_version,
     stamp_id,
 )
+from layout.pdf.tagging import structure, write_structure
+from layout.pdf.threads import write_threads
 
 _ESCAPED_NAMES: dict[str, bytes] = {}  # kept between builds: a resident process writes the same names
 
@@ -70,7 +73,10 @@ def _names_memoised() -> Iterator[None]:
         NameObject.renumber = escape  # type: ignore[method-assign]
 
 
-def assemble(edition: Edition, pages: list[PageDisplay], document: bytes, mode: OutputMode) -> bytes:
+def assemble(edition: Edition, pages: list[PageDisplay], document: bytes, mode: OutputMode,
+             tags: list[PageTags | None] | None = None) -> bytes:
+    """`tags`: the pages' marked content (PageDrawing.tags); when every page has them, the
+    document is tagged (structure tree, article threads)."""
     labels = [d.label for d in pages]
     meta = edition_meta(edition, labels, mode)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(document)))
@@ -80,6 +86,10 @@ def assemble(edition: Edition, pages: list[PageDisplay], document: bytes, mode: 
     root = writer._root_object
     _identify(writer, meta)
     root[NameObject("/Lang")] = TextStringObject("zh-CN")
+    if tags and all(t is not None for t in tags):
+        doc = structure(edition, tags)  # type: ignore[arg-type]
+        write_structure(writer, doc, tags)  # type: ignore[arg-type]
+        write_threads(writer, doc, tags)  # type: ignore[arg-type]
     root[NameObject("/PageMode")] = NameObject("/UseOutlines")
     writer._ID = ArrayObject([ByteStringObject(PLACEHOLDER_ID), ByteStringObject(PLACEHOLDER_ID)])
     out = io.BytesIO()

@@ -47,6 +47,7 @@ from layout.model.photos import PhotoError
 from layout.page.display import Form, GlyphRun, Image, Marker, PageDisplay, Rect, Rule
 from layout.pdf.adform import FormUse, place_form, use_forms
 from layout.pdf.imaging import encoded_image
+from layout.pdf.marks import PageTags, mark_runs
 from layout.pdf.metadata import FileMeta, eol_before_endstream, finish_reportlab, stamp_id
 from layout.pdf.proofmarks import NOTE_LEAD, NOTE_SIZE, clear_line_numbers, margin_notes
 
@@ -77,6 +78,7 @@ class PageDrawing:
     content: str = ""  # text and vector operators after the photos
     chars: dict[str, str] = field(default_factory=dict)  # face key -> the characters it draws
     packed: tuple[bytes, bytes] | None = None  # (sha256, zlib) of the page's whole content stream
+    tags: PageTags | None = None  # tagged PDF (the mode's `tagged`): what its marked content is
     forms: list[FormUse] = field(default_factory=list)  # PDF artwork the content places (adform.py)
 
     @property
@@ -119,9 +121,11 @@ class _Ops:
     def stroke(self, col) -> str:
         return f"{fp_str(*col)} K" if self.cmyk else f"{fp_str(*_rgb(col))} RG"
 
-    def text(self, runs: list[GlyphRun], b: float, top: float) -> None:
+    def text(self, runs: list[GlyphRun], b: float, top: float, opens: list[str] | None = None,
+             closes: list[str] | None = None) -> None:
         """All glyph runs in one BT/ET block: per run a text matrix, a font when it
-        changes, and the run's 2-byte codes (pdffont: code = Unicode code point)."""
+        changes, and the run's 2-byte codes (pdffont: code = Unicode code point);
+        `opens`/`closes`: marked-content operators before/after each run (marks.py)."""
         if not runs:
             return
         add = self.code.append
@@ -129,7 +133,9 @@ class _Ops:
         chars = self.chars
         encoders: dict[str, tuple] = {}
         cur_font = cur_tc = cur_col = None
-        for r in runs:
+        for i, r in enumerate(runs):
+            if opens and opens[i]:
+                add(opens[i])
             enc = encoders.get(r.face)
             if enc is None:
                 face = self.faces.get(r.face)
@@ -151,6 +157,8 @@ class _Ops:
                 cur_font = (r.face, r.size)
             add(f"1 0 0 1 {fp_str(b + r.x)} {fp_str(top - r.y)} Tm {enc[0](r.text)} Tj")
             chars[r.face].append(r.text)
+            if closes and closes[i]:
+                add(closes[i])
         if cur_tc:
             add("0 Tc")  # character spacing outlives ET: leave none for what follows
         add("ET")
@@ -168,6 +176,14 @@ class _Ops:
         self.code.append(f"BT 0 Tc {self.fill(col)} /{ef.resource} {fp_str(size)} Tf "
                          f"{fp_str(ca, sa, -sa, ca, x - ca * shift, y - sa * shift)} Tm {ef.encode(text)} Tj ET")
         self.chars.setdefault(face.key, []).append(text)
+
+    def width(self, face: str, text: str) -> float:
+        """`text`'s advance in em in face `face`."""
+        widths = self.faces[face].widths
+        try:
+            return sum(map(widths.__getitem__, text))
+        except KeyError:  # a character the face lacks is set in a fallback face: one em is near enough
+            return sum(widths.get(ch, 1.0) for ch in text)
 
     def used(self) -> dict[str, str]:
         return {k: "".join(sorted(set("".join(v)))) for k, v in self.chars.items()}
@@ -189,16 +205,22 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.
     o = b + slug  # the trimmed page's origin in the media box
     top = page.height + o  # y flip: display y -> PDF y = top - y
     d = PageDrawing(page.label, page.title or page.label, page.width + 2 * o, page.height + 2 * o, b, cmyk)
+    tags = d.tags = PageTags() if profile.tagged else None
     for it in page.items:  # photos first: text and rules overprint them
         if isinstance(it, Image):
             d.images.append((o + it.x, top - it.y - it.h, it.w, it.h, _photo(it, cmyk)))
+            if tags is not None:
+                tags.figures.append(it.id)
     ops = _Ops(fonts, cmyk, embedded if embedded is not None else EmbeddedFonts())
     ops.code += [place_form(it, o, top, not cmyk and profile.pdfa, d.forms) for it in page.items
                  if isinstance(it, Form)]  # ads and graphics: over the photos, under the text
     if profile.proof_marks:  # under the text, so that it never hides a character
         _watermark(ops, page, fonts, stamp)
-    ops.text([it for it in page.items if isinstance(it, GlyphRun)], o, top)
+    _artifact(ops, 0, tags)  # artwork (ads, graphics) and the proof watermark: no story's text
+    runs = [it for it in page.items if isinstance(it, GlyphRun)]
+    ops.text(runs, o, top, *(mark_runs(runs, tags, o, top, ops.width) if tags is not None else ()))
     add = ops.code.append
+    start = len(ops.code)
     for it in page.items:
         if isinstance(it, Rule):
             ops.overprint(_black(it.color), None)
@@ -217,9 +239,17 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.
         add(_crop_marks(b, slug, page.width, page.height))
     if profile.proof_marks:
         _proof_marks(ops, page, fonts, top)
+    _artifact(ops, start, tags)
     d.content = "\n".join(ops.code)
     d.chars = ops.used()
     return d
+
+
+def _artifact(ops: _Ops, start: int, tags: PageTags | None) -> None:
+    """Tagged pages: the operators from `start` on (rules, frames, marks) as an artifact."""
+    if tags is not None and len(ops.code) > start:
+        ops.code.insert(start, "/Artifact BMC")
+        ops.code.append("EMC")
 
 
 def _photo(it: Image, cmyk: bool) -> bytes:
@@ -276,8 +306,12 @@ def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "", 
             o, s = d.bleed + d.slug, d.slug
             c.setTrimBox((o, o, d.width - o, d.height - o))
             c.setBleedBox((s, s, d.width - s, d.height - s))
-        for x, y, w, h, data in d.images:
+        for i, (x, y, w, h, data) in enumerate(d.images):
+            if d.tags is not None:  # a photo's MCID is its index (marks.PageTags)
+                c.addLiteral(f"/Figure <</MCID {i}>> BDC")
             c.drawImage(_JpegReader(data), x, y, w, h)
+            if d.tags is not None:
+                c.addLiteral("EMC")
         use_forms(c, d.forms)
         for key, chars in d.chars.items():
             faces[key].use(doc, chars, font_level)
