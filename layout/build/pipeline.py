@@ -23,7 +23,7 @@ from layout.build.pageresult import PageResult
 from layout.build.report import archive_sidecar, fit_report
 from layout.build.session import BuildSession
 from layout.build.staging import BuildLock, StagedWrites, write_atomic
-from layout.build.workers import PageJob, run_pages
+from layout.build.workers import PageJob, no_collection, run_pages
 from layout.errors import Finding, LayoutError, ManifestError, OversetError, Problem
 from layout.fonts.catalogue import FontBook, load_fontbook
 from layout.fonts.embed import EmbeddedFonts
@@ -191,6 +191,12 @@ def build(manifest: Path, opts: BuildOptions, session: BuildSession | None = Non
     edition.  The outputs are renamed into place together (staging.StagedWrites: all
     old or all new); what fails after that is a warning, and a Ctrl-C after it is
     InterruptedAfterCommit."""
+    with no_collection():
+        return _build(manifest, opts, session, progress)
+
+
+def _build(manifest: Path, opts: BuildOptions, session: BuildSession | None, progress: Progress | None
+           ) -> BuildResult:
     clock = _Clock()
     profile = output_profile(opts.mode)
     prep = prepare(manifest, opts.allow_outside, session.yaml if session is not None else None)

@@ -16,8 +16,9 @@ import gc
 import os
 import time
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
 from layout.build.cache import PageCache
 from layout.build.pageresult import PageResult
@@ -92,6 +93,25 @@ def run_pages(job: PageJob, labels: list[str], jobs: int, done: Callable[[str, P
     finally:  # on Ctrl-C: drop the pages not yet started instead of rendering them all first
         pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
+
+
+@contextmanager
+def no_collection() -> Iterator[None]:
+    """No garbage collection while a build runs (restored after, as it was).
+
+    Why: a build makes millions of short-lived objects, nearly all freed by reference
+    counting, and keeps a few large structures (the fonts' maps, the edition, the composer)
+    that every full collection traverses again: about 3 % of a cold build's instructions
+    went to collections that found next to nothing.  The cycles a build leaves are few and
+    small; they are collected once collection is back on (`layout watch` collects between
+    builds).  Forked workers inherit the setting, so they do not collect either."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 _WORKER_JOB: PageJob | None = None
