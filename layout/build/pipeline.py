@@ -38,7 +38,6 @@ from layout.page.compose import ComposedPage, Composer
 from layout.page.fidelity import display_fidelity
 from layout.page.grid import check_frames
 from layout.page.story import fallback_findings
-from layout.pdf.assemble import assemble
 from layout.pdf.draw import render_pages
 from layout.pdf.verify import verify_pdf
 from layout.text.dates import pdf_date
@@ -337,7 +336,21 @@ def compose_and_draw(job: PageJob, todo: list[str], jobs: int, done: dict[str, P
         if progress:
             progress(label, len(done), total)
 
-    run_pages(job, todo, jobs, finished)
+    run_pages(job, todo, jobs, finished, meanwhile=_import_assembler)
+
+
+def _import_assembler() -> None:
+    """pypdf, which only the assembly of the edition needs, is the largest import of a build
+    (about a tenth of a cold build's start): a parallel build imports it while its workers
+    compose the first pages; a serial one when it gets there."""
+    import layout.pdf.assemble  # noqa: F401
+
+
+def assemble(*args, **kwargs) -> bytes:
+    """layout.pdf.assemble.assemble, imported when first needed (`_import_assembler`)."""
+    from layout.pdf.assemble import assemble as assemble_edition
+
+    return assemble_edition(*args, **kwargs)
 
 
 def check_fidelity(prep: Prepared, results: list[PageResult]) -> list[Finding]:

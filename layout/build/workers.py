@@ -68,9 +68,12 @@ class PageJob:
         return result
 
 
-def run_pages(job: PageJob, labels: list[str], jobs: int, done: Callable[[str, PageResult], None]) -> None:
+def run_pages(job: PageJob, labels: list[str], jobs: int, done: Callable[[str, PageResult], None],
+              meanwhile: Callable[[], None] | None = None) -> None:
     """Every page of `labels` through `job.run`, in order; `done` is called as each finishes.
-    More than one page and `jobs` > 1: in a pool of `jobs` forked workers."""
+    More than one page and `jobs` > 1: in a pool of `jobs` forked workers, and then
+    `meanwhile` runs in this process once the workers have started (work the parent would
+    otherwise do before or after, such as a large import, done while it waits)."""
     if jobs <= 1 or len(labels) <= 1:
         for lab in labels:
             done(lab, job.run(lab))
@@ -88,7 +91,10 @@ def run_pages(job: PageJob, labels: list[str], jobs: int, done: Callable[[str, P
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"),
                                initializer=_worker_init, initargs=(os.getpid(), job))
     try:
-        for lab, res in zip(labels, pool.map(_run_in_worker, labels, chunksize=max(1, len(labels) // (jobs * 9)))):
+        results = pool.map(_run_in_worker, labels, chunksize=max(1, len(labels) // (jobs * 9)))  # forks the workers
+        if meanwhile is not None:
+            meanwhile()
+        for lab, res in zip(labels, results):
             done(lab, res)
     finally:  # on Ctrl-C: drop the pages not yet started instead of rendering them all first
         pool.shutdown(wait=True, cancel_futures=True)
