@@ -24,6 +24,7 @@ try:
     from typer.core import TyperGroup
 
     from layout import __version__
+    from layout.cli_batch import batch_manifests, build_batch
     from layout.cli_fonts import fonts_app
     from layout.console import (
         EDITION_HELP,
@@ -115,9 +116,15 @@ def _out_dir(out_dir: Optional[Path], edition: Optional[Path]) -> Path:
 OUT_HELP = "Output folder (default: output/ beside the edition's manifest; ./output for the sample)."
 REPORT_HELP = "Write the fit report (JSON: every story's fit and every finding) to this file."
 
-@app.command(help="Build the edition PDF and one PDF per page.")
+BUILD_HELP = ("Build the edition PDF and one PDF per page.  Several editions (or a folder of editions, "
+              "FOLDER/*/edition.yaml) are built side by side on all cores, each into its own output/ beside its "
+              "manifest, or with -o DIR into DIR/<edition folder name>/; exit status 0 only if all were built.")
+EDITIONS_HELP = EDITION_HELP + " Several: built side by side."
+
+
+@app.command(help=BUILD_HELP)
 def build(
-    edition: Optional[Path] = typer.Argument(None, help=EDITION_HELP),
+    editions: Optional[list[Path]] = typer.Argument(None, help=EDITIONS_HELP, metavar="[EDITION]..."),
     out_dir: Optional[Path] = typer.Option(None, "--out", "-o", help=OUT_HELP),
     mode: str = typer.Option(OutputMode.PRINT.value, "--mode", "-m", help=MODES_HELP),
     pages: Optional[str] = typer.Option(None, "--pages", help="Pages to build, e.g. A1,T3-T5"),
@@ -129,8 +136,21 @@ def build(
     verify: bool = typer.Option(False, "--verify", help="Read the PDFs back and check every story's text."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Compose and draw every page, ignoring DIR/.cache."),
 ) -> None:
-    """Build the edition PDF and one PDF per page."""
+    """Build the edition PDF and one PDF per page (or several editions: cli_batch)."""
     output_mode = _output_mode(mode)
+    batch = batch_manifests(editions)
+    if batch is not None:
+        if report:
+            err.print("usage error: --report names one file: build the editions one by one to get their reports",
+                      markup=False)
+            raise typer.Exit(2)
+        from layout.build.pipeline import BuildOptions
+
+        opts = BuildOptions(Path("output"), output_mode, [pages] if pages else None, 1, None, allow_overset,
+                            allow_outside, verify, cache=not no_cache)
+        build_batch(batch, out_dir, opts, jobs, _summary)
+        return
+    edition = editions[0] if editions else None
     out_dir = _out_dir(out_dir, edition)
 
     try:

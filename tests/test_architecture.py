@@ -20,10 +20,10 @@ RANK = {
     "pdf": 5,      # drawing, images, assembly, preflight, read-back
     "build": 6,    # pipeline, staged writes, cache, watch, reports
     "tools": 7,    # not the pipeline: font preparation, copyfit, scaffold
-    "console": 8, "cli_fonts": 8, "cli": 8, "__main__": 9,   # the command line and its streams
+    "console": 8, "cli_fonts": 8, "cli_batch": 8, "cli": 8, "__main__": 9,   # the command line and its streams
 }
 # modules that may not be imported by anything in the pipeline at all
-OUTSIDE_THE_PIPELINE = {"tools", "console", "cli_fonts", "cli", "__main__"}
+OUTSIDE_THE_PIPELINE = {"tools", "console", "cli_fonts", "cli_batch", "cli", "__main__"}
 
 
 def _unit(path: Path) -> str:
