@@ -273,14 +273,14 @@ def run(args, work: Path, typst_version: str) -> None:
         if args.also:
             out = work / f"also-{i}"
             cmd = [sys.executable, "-m", "layout", "-q", "build", *extra, str(manifest), "-o", str(out)]
-            r = measure(cmd, work / f"also-{i}.log", args.also.resolve())
-            if r["rc"]:
-                fail(f"layout build in {args.also}", cmd, work / f"also-{i}.log", r["rc"])
-            r["pdf_bytes"] = edition_pdf(out).stat().st_size
-            c_runs.append(r)
+            c = measure(cmd, work / f"also-{i}.log", args.also.resolve())
+            if c["rc"]:
+                fail(f"layout build in {args.also}", cmd, work / f"also-{i}.log", c["rc"])
+            c["pdf_bytes"] = edition_pdf(out).stat().st_size
+            c_runs.append(c)
             shutil.rmtree(out)
-        print(f"  run {i + 1}/{args.runs}: layout {a_runs[-1]['wall_s']:.2f} s, typst {r['wall_s']:.2f} s",
-              flush=True)
+        print(f"  run {i + 1}/{args.runs}: layout {a_runs[-1]['wall_s']:.2f} s, typst {r['wall_s']:.2f} s"
+              + (f", also {c_runs[-1]['wall_s']:.2f} s" if args.also else ""), flush=True)
 
     # Rebuild after one story changes, into the folder of the last full build.
     raw = yaml.safe_load(manifest.read_text(encoding="utf-8"))
