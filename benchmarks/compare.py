@@ -22,7 +22,12 @@ from what the folder holds), with its ratio to Typst's full-build median; and th
 edits under `layout watch` (one resident process): the build time it reports and the
 latency from saving the manifest to the report.
 
-    python benchmarks/compare.py [--runs N] [--json FILE] [--keep DIR] [--allow-overset]
+    python benchmarks/compare.py [--runs N] [--json FILE] [--keep DIR] [--allow-overset] [--also TREE]
+
+`--also TREE` adds a third command to the alternation, A B C A B C ...: the same layout
+build run from another checkout (C: `python -m layout` with TREE as the working folder and
+PYTHONPATH, e.g. the commit before a change), so that a change is measured against its
+base in the same run, under the same load.
 
 Needs `pip install typst` (the `bench` extra).  Linux only (os.wait4, ru_maxrss in KiB).
 Not a test: it takes about a minute on a 2-core machine.
@@ -135,11 +140,13 @@ print(json.dumps({"wall_s": wall, "rss_kib": ru.ru_maxrss, "cpu_s": ru.ru_utime 
 """
 
 
-def measure(cmd: list[str], log: Path) -> dict:
+def measure(cmd: list[str], log: Path, tree: Path = ROOT) -> dict:
     """Run cmd as a fresh child: wall time (perf_counter around Popen + os.wait4), peak RSS
-    (ru_maxrss, KiB on Linux) and CPU time (user + sys) of that child."""
-    arg = json.dumps([[str(c) for c in cmd], str(log), str(ROOT)])
-    out = subprocess.run([sys.executable, "-c", RUNNER, arg], check=True, capture_output=True, text=True)
+    (ru_maxrss, KiB on Linux) and CPU time (user + sys) of that child.  `tree`: the checkout
+    whose layout package runs (the child's working folder and PYTHONPATH)."""
+    arg = json.dumps([[str(c) for c in cmd], str(log), str(tree)])
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    out = subprocess.run([sys.executable, "-c", RUNNER, arg], check=True, capture_output=True, text=True, env=env)
     return json.loads(out.stdout)
 
 
@@ -192,6 +199,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5, help="runs of each tool (default 5)")
     ap.add_argument("--json", type=Path, help="write the numbers here")
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp folder)")
+    ap.add_argument("--also", type=Path, help="also time the layout build of this checkout (C), alternating")
     ap.add_argument("--allow-overset", action="store_true",
                     help="pass --allow-overset to layout build (if the default build fails on overset)")
     args = ap.parse_args()
@@ -236,9 +244,11 @@ def run(args, work: Path, typst_version: str) -> None:
     # environment with PYTHONDONTWRITEBYTECODE set would instead compile layout's modules
     # at every start (about 0.07 s here), so compile them once, as a first run would.
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "layout")], check=True)
+    if args.also:
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(args.also / "layout")], check=True)
     notes.append("layout's bytecode compiled before the runs (python -m compileall layout)"
                  + ("; PYTHONDONTWRITEBYTECODE is set here" if os.environ.get("PYTHONDONTWRITEBYTECODE") else ""))
-    a_runs, b_runs, a_dirs = [], [], []
+    a_runs, b_runs, a_dirs, c_runs = [], [], [], []
     print(f"{len(ed.pages)} pages, {len(stories)} stories, {paras} paragraphs, "
           f"{body_chars:,} body characters (+{head_chars:,} in headlines and bylines)")
     for i in range(args.runs):
@@ -260,8 +270,17 @@ def run(args, work: Path, typst_version: str) -> None:
         r["pdf_bytes"] = pdf.stat().st_size
         b_runs.append(r)
         pdf.unlink()  # keep the disk use flat
-        print(f"  run {i + 1}/{args.runs}: layout {a_runs[-1]['wall_s']:.2f} s, typst {r['wall_s']:.2f} s",
-              flush=True)
+        if args.also:
+            out = work / f"also-{i}"
+            cmd = [sys.executable, "-m", "layout", "-q", "build", *extra, str(manifest), "-o", str(out)]
+            c = measure(cmd, work / f"also-{i}.log", args.also.resolve())
+            if c["rc"]:
+                fail(f"layout build in {args.also}", cmd, work / f"also-{i}.log", c["rc"])
+            c["pdf_bytes"] = edition_pdf(out).stat().st_size
+            c_runs.append(c)
+            shutil.rmtree(out)
+        print(f"  run {i + 1}/{args.runs}: layout {a_runs[-1]['wall_s']:.2f} s, typst {r['wall_s']:.2f} s"
+              + (f", also {c_runs[-1]['wall_s']:.2f} s" if args.also else ""), flush=True)
 
     # Rebuild after one story changes, into the folder of the last full build.
     raw = yaml.safe_load(manifest.read_text(encoding="utf-8"))
@@ -286,6 +305,11 @@ def run(args, work: Path, typst_version: str) -> None:
     A, B = summary(a_runs), summary(b_runs)
     R = summary(rebuilds)
     report(args, A, B, R, a_runs, label, target["id"], typst_version, body_chars, notes, W)
+    C = summary(c_runs) if c_runs else None
+    if C is not None:
+        print(f"also {args.also}: layout build median {C['wall_median_s']:.2f} s wall, {C['cpu_median_s']:.2f} s CPU, "
+              f"{C['rss_median_mb']:.0f} MB = wall x{C['wall_median_s'] / B['wall_median_s']:.2f} typst; this tree/that "
+              f"tree: wall x{A['wall_median_s'] / C['wall_median_s']:.3f}, CPU x{A['cpu_median_s'] / C['cpu_median_s']:.3f}")
     if args.json:
         data = {
             "date": dt.date.today().isoformat(), "nproc": os.cpu_count(),
@@ -307,6 +331,11 @@ def run(args, work: Path, typst_version: str) -> None:
             "ratio_rebuild_to_typst_full": R["wall_median_s"] / B["wall_median_s"],
             "notes": notes,
         }
+        if C is not None:
+            data["also"] = {"tree": str(args.also), **C, "runs": c_runs,
+                            "ratio_wall_to_typst": C["wall_median_s"] / B["wall_median_s"],
+                            "ratio_wall_this_to_also": A["wall_median_s"] / C["wall_median_s"],
+                            "ratio_cpu_this_to_also": A["cpu_median_s"] / C["cpu_median_s"]}
         args.json.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote {args.json}")
 

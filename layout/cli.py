@@ -24,6 +24,7 @@ try:
     from typer.core import TyperGroup
 
     from layout import __version__
+    from layout.cli_batch import batch_manifests, build_batch
     from layout.cli_fonts import fonts_app
     from layout.cli_proof import DIFF_HELP, ROUND_HELP, proof_outputs, round_line
     from layout.cli_proof import diff as diff_command
@@ -154,9 +155,15 @@ def _desk_outputs(mode: OutputMode, previews: bool, jobs: int) -> tuple:
 OUT_HELP = "Output folder (default: output/ beside the edition's manifest; ./output for the sample)."
 REPORT_HELP = "Write the fit report (JSON: every story's fit and every finding) to this file."
 
-@app.command(help="Build the edition PDF and one PDF per page.")
+BUILD_HELP = ("Build the edition PDF and one PDF per page.  Several editions (or a folder of editions, "
+              "FOLDER/*/edition.yaml) are built side by side on all cores, each into its own output/ beside its "
+              "manifest, or with -o DIR into DIR/<edition folder name>/; exit status 0 only if all were built.")
+EDITIONS_HELP = EDITION_HELP + " Several: built side by side."
+
+
+@app.command(help=BUILD_HELP)
 def build(
-    edition: Optional[Path] = typer.Argument(None, help=EDITION_HELP),
+    editions: Optional[list[Path]] = typer.Argument(None, help=EDITIONS_HELP, metavar="[EDITION]..."),
     out_dir: Optional[Path] = typer.Option(None, "--out", "-o", help=OUT_HELP),
     mode: str = typer.Option(OutputMode.PRINT.value, "--mode", "-m", help=MODES_HELP),
     pages: Optional[str] = typer.Option(None, "--pages", help="Pages to build, e.g. A1,T3-T5"),
@@ -170,8 +177,21 @@ def build(
     previews: bool = typer.Option(False, "--previews", help=PREVIEWS_HELP),
     proof_round: Optional[int] = typer.Option(None, "--round", min=1, help=ROUND_HELP),
 ) -> None:
-    """Build the edition PDF and one PDF per page."""
+    """Build the edition PDF and one PDF per page (or several editions: cli_batch)."""
     output_mode = _output_mode(mode)
+    batch = batch_manifests(editions)
+    if batch is not None:
+        if report:
+            err.print("usage error: --report names one file: build the editions one by one to get their reports",
+                      markup=False)
+            raise typer.Exit(2)
+        from layout.build.pipeline import BuildOptions
+
+        opts = BuildOptions(Path("output"), output_mode, [pages] if pages else None, 1, None, allow_overset,
+                            allow_outside, verify, cache=not no_cache)
+        build_batch(batch, out_dir, opts, jobs, _summary)
+        return
+    edition = editions[0] if editions else None
     out_dir = _out_dir(out_dir, edition)
     rounds = proof_outputs(output_mode, proof_round)
 
@@ -212,7 +232,7 @@ def _with_progress(fn):
     if sys.stderr.isatty():
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err.console,
                       transient=True) as prog:
             task = prog.add_task("pages", total=None)
 

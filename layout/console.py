@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from layout import paths
 from layout.errors import Finding, LayoutError
@@ -104,9 +103,31 @@ def _silence(f) -> None:
         pass
 
 
+class LazyConsole:
+    """A rich Console made at its first use: rich takes a noticeable part of the start-up
+    and a quiet build (`-q`, scripts, the benchmarks) prints nothing at all.  Every
+    attribute is the Console's; `console` is the Console itself (rich's live displays
+    want the real object)."""
+
+    def __init__(self, file: SafeStream):
+        self._file = file
+        self._console = None
+
+    @property
+    def console(self):
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(file=self._file, highlight=False)
+        return self._console
+
+    def __getattr__(self, name: str):
+        return getattr(self.console, name)
+
+
 STDOUT, STDERR = SafeStream("stdout"), SafeStream("stderr")
-err = Console(file=STDERR, highlight=False)
-out = Console(file=STDOUT, highlight=False)
+err = LazyConsole(STDERR)
+out = LazyConsole(STDOUT)
 STATE = {"debug": False, "quiet": False, "verbose": False}  # the global options of this command
 INTERRUPTED = 130  # exit code after Ctrl-C (128 + SIGINT), as shells report it
 EDITION_HELP = "The edition: its edition.yaml or the folder holding it (default: the bundled sample)."

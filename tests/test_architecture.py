@@ -24,10 +24,10 @@ RANK = {
     "archive": 7,  # ALTO, METS/MODS: the archive package
     "flatplan": 8,  # page previews, the flatplan page, the live server (shows proof rounds' changes)
     "tools": 9,    # not the pipeline: font preparation, copyfit, scaffold
-    "console": 10, "cli_fonts": 10, "cli_proof": 10, "cli": 10, "__main__": 11,   # the command line and its streams
+    "console": 10, "cli_fonts": 10, "cli_proof": 10, "cli_batch": 10, "cli": 10, "__main__": 11,   # the command line and its streams
 }
 # modules that may not be imported by anything in the pipeline at all
-OUTSIDE_THE_PIPELINE = {"tools", "console", "cli_fonts", "cli_proof", "cli", "__main__"}
+OUTSIDE_THE_PIPELINE = {"tools", "console", "cli_fonts", "cli_proof", "cli_batch", "cli", "__main__"}
 
 
 def _unit(path: Path) -> str:

@@ -25,7 +25,7 @@ from layout.build.pageresult import PageResult
 from layout.build.report import archive_sidecar, fit_report
 from layout.build.session import BuildSession
 from layout.build.staging import BuildLock, StagedWrites, write_atomic
-from layout.build.workers import PageJob, run_pages
+from layout.build.workers import PageJob, no_collection, run_pages
 from layout.errors import Finding, LayoutError, ManifestError, OversetError, Problem
 from layout.fonts.catalogue import FontBook, load_fontbook
 from layout.fonts.embed import EmbeddedFonts
@@ -43,7 +43,6 @@ from layout.page.grid import check_frames
 from layout.page.record import PageRecord, faces_by_key
 from layout.page.story import fallback_findings
 from layout.pdf.adcheck import check_ads
-from layout.pdf.assemble import assemble
 from layout.pdf.draw import render_pages
 from layout.pdf.verify import verify_pdf
 from layout.text.dates import pdf_date
@@ -152,6 +151,12 @@ def build(manifest: Path, opts: BuildOptions, session: BuildSession | None = Non
     edition.  The outputs are renamed into place together (staging.StagedWrites: all
     old or all new); what fails after that is a warning, and a Ctrl-C after it is
     InterruptedAfterCommit."""
+    with no_collection():
+        return _build(manifest, opts, session, progress)
+
+
+def _build(manifest: Path, opts: BuildOptions, session: BuildSession | None, progress: Progress | None
+           ) -> BuildResult:
     clock = _Clock()
     profile = output_profile(opts.mode)
     prep = prepare(manifest, opts.allow_outside, session.yaml if session is not None else None)
@@ -307,7 +312,21 @@ def compose_and_draw(job: PageJob, todo: list[str], jobs: int, done: dict[str, P
         if progress:
             progress(label, len(done), total)
 
-    run_pages(job, todo, jobs, finished)
+    run_pages(job, todo, jobs, finished, meanwhile=_import_assembler)
+
+
+def _import_assembler() -> None:
+    """pypdf, which only the assembly of the edition needs, is the largest import of a build
+    (about a tenth of a cold build's start): a parallel build imports it while its workers
+    compose the first pages; a serial one when it gets there."""
+    import layout.pdf.assemble  # noqa: F401
+
+
+def assemble(*args, **kwargs) -> bytes:
+    """layout.pdf.assemble.assemble, imported when first needed (`_import_assembler`)."""
+    from layout.pdf.assemble import assemble as assemble_edition
+
+    return assemble_edition(*args, **kwargs)
 
 
 def check_fidelity(prep: Prepared, results: list[PageResult]) -> list[Finding]:

@@ -155,7 +155,7 @@ class _Ops:
             if (r.face, r.size) != cur_font:
                 add(f"{enc[1]} {fp_str(r.size)} Tf")
                 cur_font = (r.face, r.size)
-            add(f"1 0 0 1 {fp_str(b + r.x)} {fp_str(top - r.y)} Tm {enc[0](r.text)} Tj")
+            add(f"1 0 0 1 {fp_str(b + r.x, top - r.y)} Tm {enc[0](r.text)} Tj")  # (one call: the same text)
             chars[r.face].append(r.text)
             if closes and closes[i]:
                 add(closes[i])
