@@ -26,7 +26,7 @@ try:
     from layout import __version__
     from layout.cli_batch import batch_manifests, build_batch
     from layout.cli_fonts import fonts_app
-    from layout.cli_proof import DIFF_HELP, ROUND_HELP, proof_outputs, round_line
+    from layout.cli_proof import DIFF_HELP, ROUND_HELP, desk_outputs, proof_outputs, round_line
     from layout.cli_proof import diff as diff_command
     from layout.console import (
         EDITION_HELP,
@@ -133,25 +133,6 @@ def _out_dir(out_dir: Optional[Path], edition: Optional[Path]) -> Path:
 PREVIEWS_HELP = "Also write page previews (PNG) and the flatplan (index.html); always for --mode proof."
 
 
-def _desk_outputs(mode: OutputMode, previews: bool, jobs: int) -> tuple:
-    """The desks' outputs a build makes besides the PDFs (layout/build/desk.py): previews
-    and the flatplan (proof builds, --previews), the archive package (archive builds)."""
-    outputs: list = []
-    if previews or mode is OutputMode.PROOF:
-        from layout.flatplan.output import FlatplanOutput
-
-        def rendering(n: int) -> None:
-            if n > 4 and not STATE["quiet"]:  # a few are rendered in a blink; 36 take a while
-                err.print(f"rendering {n} page previews", markup=False)
-
-        outputs.append(FlatplanOutput(jobs, rendering))
-    if mode is OutputMode.ARCHIVE:  # the archive package: ALTO per page, METS per edition
-        from layout.archive.package import ArchivePackage
-
-        outputs.append(ArchivePackage())
-    return tuple(outputs)
-
-
 OUT_HELP = "Output folder (default: output/ beside the edition's manifest; ./output for the sample)."
 REPORT_HELP = "Write the fit report (JSON: every story's fit and every finding) to this file."
 
@@ -187,8 +168,12 @@ def build(
             raise typer.Exit(2)
         from layout.build.pipeline import BuildOptions
 
+        rounds = proof_outputs(output_mode, proof_round)  # (copied for each edition: batch.py)
         opts = BuildOptions(Path("output"), output_mode, [pages] if pages else None, 1, None, allow_overset,
-                            allow_outside, verify, cache=not no_cache)
+                            allow_outside, verify, cache=not no_cache,
+                            desk_outputs=rounds.get("desk_outputs", ()) + desk_outputs(output_mode, previews, 1,
+                                                                                       notify=False),
+                            stamper=rounds.get("stamper"))
         build_batch(batch, out_dir, opts, jobs, _summary)
         return
     edition = editions[0] if editions else None
@@ -202,7 +187,7 @@ def build(
         workers = jobs or os.cpu_count() or 1
         opts = BuildOptions(out_dir, output_mode, [pages] if pages else None, workers, report,
                             allow_overset, allow_outside, verify, cache=not no_cache,
-                            desk_outputs=rounds.get("desk_outputs", ()) + _desk_outputs(output_mode, previews, workers),
+                            desk_outputs=rounds.get("desk_outputs", ()) + desk_outputs(output_mode, previews, workers),
                             stamper=rounds.get("stamper"))
         res = _with_progress(lambda cb: run_build(manifest_of(edition), opts, progress=cb))
     except KeyboardInterrupt as e:  # (the pipeline may not even be imported yet: no name to catch by)
@@ -317,7 +302,7 @@ def watch(
     manifest = manifest_of(edition)
     workers = jobs or os.cpu_count() or 1
     opts = BuildOptions(_out_dir(out_dir, edition), output_mode, None, workers, report, allow_overset, allow_outside,
-                        desk_outputs=rounds.get("desk_outputs", ()) + _desk_outputs(output_mode, previews or serve,
+                        desk_outputs=rounds.get("desk_outputs", ()) + desk_outputs(output_mode, previews or serve,
                                                                                     workers),
                         stamper=rounds.get("stamper"))
     watcher = Watcher(manifest, opts)

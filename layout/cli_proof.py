@@ -1,4 +1,5 @@
-"""`layout diff` and the proof rounds' part of `layout build` / `layout watch`.
+"""`layout diff`, and the desks' outputs of `layout build` / `layout watch`: proof rounds,
+previews and the flatplan, the archive package.
 
 Exit status of `layout diff` is diff's: 0 the two rounds are the same, 1 they differ, 2
 trouble (a folder that is not there, no round recorded, an unreadable record; a message
@@ -82,3 +83,22 @@ def diff(
             out.print(f"written: {shown(written[0])}" + (f" and {len(written) - 1} highlighted page PDFs"
                                                          if len(written) > 1 else ""), markup=False, soft_wrap=True)
     raise typer.Exit(exit_status(d))
+
+
+def desk_outputs(mode: OutputMode, previews: bool, jobs: int, notify: bool = True) -> tuple:
+    """The desks' outputs a build makes besides the PDFs (layout/build/desk.py): previews
+    and the flatplan (proof builds, --previews), the archive package (archive builds)."""
+    outputs: list = []
+    if previews or mode is OutputMode.PROOF:
+        from layout.flatplan.output import FlatplanOutput
+
+        def rendering(n: int) -> None:
+            if n > 4 and not STATE["quiet"]:  # a few are rendered in a blink; 36 take a while
+                err.print(f"rendering {n} page previews", markup=False)
+
+        outputs.append(FlatplanOutput(jobs, rendering if notify else None))
+    if mode is OutputMode.ARCHIVE:  # the archive package: ALTO per page, METS per edition
+        from layout.archive.package import ArchivePackage
+
+        outputs.append(ArchivePackage())
+    return tuple(outputs)

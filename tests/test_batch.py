@@ -82,3 +82,23 @@ def test_two_editions_that_would_share_an_output_folder_are_refused_before_anyth
     res = layout("build", str(a), str(b), "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert res.returncode == 2 and "would both write into" in res.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_batch_gives_each_edition_its_desks_outputs(tmp_path):
+    """An archivist re-rendering a month gets every edition's archive package, and a proof
+    batch records each edition's own round 1 (the desks' outputs are not shared)."""
+    for day in ("19", "20"):
+        dated(tmp_path / "month" / f"08{day}", f"2026-08-{day}")
+    res = layout("build", "month", "--mode", "archive", "-o", "arch", "-j2", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    for day in ("19", "20"):
+        folder = tmp_path / "arch" / f"08{day}"
+        assert (folder / f"江城日报-2026-08-{day}-archive.mets.xml").is_file()
+        assert sorted(p.name for p in (folder / "archive" / "alto").glob("*.xml")) == \
+            ["A1.xml", "A2.xml", "A3.xml", "T1.xml"]
+    res = layout("build", "month", "--mode", "proof", "-o", "proofs", "-j1", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    for day in ("19", "20"):
+        rounds = sorted(p.name for p in (tmp_path / "proofs" / f"08{day}").rglob("revisions/*.json"))
+        assert rounds == ["round-01.json"]
+        assert any((tmp_path / "proofs" / f"08{day}").rglob("index.html"))  # the flatplan, with previews

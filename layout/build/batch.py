@@ -17,6 +17,7 @@ usual (each build writes only its own output folder, atomically: staging.py).
 
 from __future__ import annotations
 
+import copy
 import os
 import queue
 import signal
@@ -127,6 +128,10 @@ def _build_one(item: BatchEdition, opts: BuildOptions, index: int, progress: Bat
     """One edition; its error (any error but Ctrl-C) is its outcome, not the batch's."""
     t = time.perf_counter()
     cb = (lambda label, i, n: progress(index, label, i, n)) if progress else None
+    # the desks' outputs keep state between the builds of one process (a proof round opened,
+    # the last flatplan): each edition gets its own, fresh copies
+    desks, stamper = copy.deepcopy((opts.desk_outputs, opts.stamper))
+    opts = replace(opts, desk_outputs=desks, stamper=stamper)
     try:
         res = build(item.manifest, opts, progress=cb)
     except LayoutError as e:
