@@ -90,13 +90,18 @@ class PdfChar:
     ink_bottom: bool = False
 
 
-def pdf_chars(pdf: Path) -> list[PdfChar]:
+def pdf_chars(pdf: Path, from_trim: bool = False) -> list[PdfChar]:
     """pdfium's loose character boxes (origin to advance, descent to ascent) of every
-    printed character of a one-page PDF, in mm10 from the MediaBox's top-left corner."""
+    printed character of a one-page PDF, in mm10 from the MediaBox's top-left corner (or,
+    `from_trim`, from the TrimBox's: a print plate's trimmed page)."""
     doc = pdfium.PdfDocument(str(pdf))
     try:
         page = doc[0]
         height = page.get_height()
+        dx = dy = 0.0
+        if from_trim:
+            tl, _, _, tt = page.get_trimbox()
+            dx, dy = tl, height - tt
         tp = page.get_textpage()
         n = tp.count_chars()
         text = tp.get_text_range(0, n)
@@ -107,18 +112,25 @@ def pdf_chars(pdf: Path) -> list[PdfChar]:
                 continue
             l, b, r, t = tp.get_charbox(i, loose=True)
             _, ib, _, it = tp.get_charbox(i)
-            out.append(PdfChar(ch.translate(_FROM_VERTICAL), (l * MM10, (height - t) * MM10, r * MM10,
-                                                              (height - b) * MM10), abs(it - t) < 1e-3,
+            out.append(PdfChar(ch.translate(_FROM_VERTICAL), ((l - dx) * MM10, (height - t - dy) * MM10,
+                                                              (r - dx) * MM10, (height - b - dy) * MM10),
+                               abs(it - t) < 1e-3,
                                abs(ib - b) < 1e-3))
         return out
     finally:
         doc.close()
 
 
-def strings_on_glyphs(alto, pdf: Path) -> None:
+def strings_on_glyphs(alto, pdf: Path, from_trim: bool = False) -> None:
     """Each printed character (pdfium) belongs to the one String whose box holds its
     origin and whose text has it (a compressed bracket's origin lies inside its
-    neighbour's box); every String gets exactly its characters, and its edges are theirs."""
+    neighbour's box); every String gets exactly its characters, and its edges are theirs.
+
+    The glyphs are read from an untagged file: in the tagged archive files, pdfium spreads
+    an ActualText (letter-spaced lines, headline lines of several runs) over a box of its
+    own making, which is not where the glyphs are.  An archive page's ALTO is checked
+    against the print plate of the same page (`from_trim`: the same placements, measured
+    from the TrimBox), whose glyphs pdfium reports as drawn."""
     strings = [s for b in alto.blocks.values() for s in b.strings]
     vertical = [b.vertical for b in alto.blocks.values() for _ in b.strings]
     grid: dict[tuple[int, int], list[int]] = defaultdict(list)
@@ -135,7 +147,7 @@ def strings_on_glyphs(alto, pdf: Path) -> None:
                 int(e.get("VPOS")) + int(e.get("HEIGHT")))
                for e in alto.root.iter(f"{A}Illustration", f"{A}ComposedBlock")
                if e.tag == f"{A}Illustration" or e.get("TYPE") == "advertisement"]
-    chars = [c for c in pdf_chars(pdf)
+    chars = [c for c in pdf_chars(pdf, from_trim)
              if not any(x0 <= c.box[0] + 0.5 <= x1 and y0 <= c.box[1] + 1 <= y1 for x0, y0, x1, y1 in artwork)]
     for c in chars:
         px, py = c.box[0] + 0.5, (c.box[3] - 1 if c.ink_top else c.box[1] + 1)
