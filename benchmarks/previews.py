@@ -4,7 +4,8 @@ Builds the bundled sample (36 pages, photos) once, then times, for each page PDF
 previews as they were made before (B: rendering, conversion to RGB, a 256-colour PNG of
 the view at zlib level 3, a LANCZOS thumbnail in true colour at level 6) and as they are
 made now (A: `layout.flatplan.previews.render`: RGB straight from pdfium, one palette PNG
-at level 1 each, the thumbnail box-reduced from the view), in CPU time (the machine is
+at level 1 each, the thumbnail box-reduced from the view and the view's palette chosen on
+it), in CPU time (the machine is
 shared: wall time says more about the neighbours than about the code), median and sum
 over the pages.  Then the first proof build of the sample (every preview rendered) and
 a rebuild (none), before (the previews rendered once the build is done) and now (rendered
@@ -75,11 +76,13 @@ class Before(FlatplanOutput):
             previews.render = now
 
 
-def proof_build(out: Path, flatplan: FlatplanOutput) -> tuple[float, float]:
+def proof_build(out: Path, flatplan: FlatplanOutput | None) -> tuple[float, float]:
+    """A proof build as `layout build --mode proof -j 2` makes it (its round recorded);
+    `flatplan`: with that flatplan output (None: without previews and flatplan)."""
     rec = RevisionRecorder()
     t, c = time.perf_counter(), cpu()
-    build(paths.sample_edition(), BuildOptions(out_dir=out, jobs=2, mode=OutputMode.PROOF,
-                                               desk_outputs=(rec, flatplan), stamper=rec))
+    build(paths.sample_edition(), BuildOptions(out_dir=out, jobs=2, mode=OutputMode.PROOF, stamper=rec,
+                                               desk_outputs=(rec, flatplan) if flatplan is not None else (rec,)))
     return time.perf_counter() - t, cpu() - c
 
 
@@ -113,14 +116,12 @@ def main() -> None:
                 first = proof_build(out, fp)
                 again = proof_build(out, fp)
                 results[name].append((*first, *again))
-        t, c = time.perf_counter(), cpu()
-        build(paths.sample_edition(), BuildOptions(out_dir=work / "bare", jobs=2, mode=OutputMode.PROOF))
-        bare = (time.perf_counter() - t, cpu() - c)
+        bare = proof_build(work / "bare", None)
         print(f"first proof build of the sample, jobs 2 (median of {rounds}; wall / CPU incl. workers):")
         for name, rows in results.items():
             m = [statistics.median(r[k] for r in rows) for k in range(4)]
             print(f"  {name:7} first {m[0]:5.2f} s / {m[1]:5.2f} s   rebuild {m[2]:5.2f} s / {m[3]:5.2f} s")
-        print(f"  without previews (no flatplan): {bare[0]:5.2f} s / {bare[1]:5.2f} s")
+        print(f"  without previews (no flatplan, the round recorded): {bare[0]:5.2f} s / {bare[1]:5.2f} s")
 
 
 if __name__ == "__main__":

@@ -149,6 +149,24 @@ def test_the_sample_flatplan_shows_all_36_pages_without_console_errors(tmp_path,
             assert _badges(driver, page["label"]) == _expected_badges(page), page["label"]
         _wait(driver, lambda d: d.execute_script(
             "return [...document.querySelectorAll('article.page img')].every(i => i.complete && i.naturalWidth > 0)"), 60)
+        # booked ads: outlined frames in the page view, named by their booking (order) id
+        ads = {p["label"]: [f for f in p["frames"] if f["kind"] == "ad"] for p in data["pages"]}
+        assert {lab for lab, frames in ads.items() if frames} == {"A4", "特2", "特7", "特12"}
+        assert ads["A4"][0]["ad"]["booking"] == "JC-AD-20260819-007"
+        driver.execute_script("window.flatplan.open('A4')")
+        got = _wait(driver, lambda d: d.execute_script(
+            "const f = document.querySelector('#sheet .frame.kind-ad'); if (!f) return null;"
+            "const r = f.getBoundingClientRect(), s = document.getElementById('sheet').getBoundingClientRect();"
+            "return [f.dataset.owner, f.querySelector('.tag').textContent, getComputedStyle(f).borderTopStyle,"
+            " (r.top - s.top) / s.height, r.height / s.height]"))
+        page = next(p for p in data["pages"] if p["label"] == "A4")
+        frame = ads["A4"][0]
+        assert got[:3] == ["bank-autumn", "JC-AD-20260819-007", "dashed"]
+        assert abs(got[3] - frame["y"] / page["height"]) < 0.01 and abs(got[4] - frame["h"] / page["height"]) < 0.01
+        driver.find_element("css selector", "#sheet .frame.kind-ad").click()
+        info = _wait(driver, lambda d: d.find_element("id", "info").text if "booking" in d.find_element("id", "info").text
+                     else None)
+        assert "JC-AD-20260819-007" in info and "江城农商银行" in info
         assert console_errors(driver) == []
 
 
