@@ -83,8 +83,10 @@ class FlatplanOutput:
 
     def __init__(self, jobs: int = 1, notify: Callable[[int], None] | None = None, rounds: RevisionRecorder | None = None):
         self.jobs = jobs
-        # a proof build's round recorder (a desk output that runs before this one): its pages
-        # are marked as changed since the previous proof round (rounds.py), not since the last build
+        # a proof build's round recorder, a desk output that must come before this one in
+        # BuildOptions.desk_outputs (its `last` is this build's round once it has run): its
+        # pages are marked as changed since the previous proof round (rounds.py), not since
+        # the last build
         self.rounds = rounds
         self._round_changes = RoundChanges()
         self.notify = notify  # told how many previews a build is about to render (it takes a while)
