@@ -171,8 +171,7 @@ def build(
         rounds = proof_outputs(output_mode, proof_round)  # (copied for each edition: batch.py)
         opts = BuildOptions(Path("output"), output_mode, [pages] if pages else None, 1, None, allow_overset,
                             allow_outside, verify, cache=not no_cache,
-                            desk_outputs=rounds.get("desk_outputs", ()) + desk_outputs(output_mode, previews, 1,
-                                                                                       notify=False),
+                            desk_outputs=desk_outputs(output_mode, previews, 1, notify=False, rounds=rounds),
                             stamper=rounds.get("stamper"))
         build_batch(batch, out_dir, opts, jobs, _summary)
         return
@@ -187,7 +186,7 @@ def build(
         workers = jobs or os.cpu_count() or 1
         opts = BuildOptions(out_dir, output_mode, [pages] if pages else None, workers, report,
                             allow_overset, allow_outside, verify, cache=not no_cache,
-                            desk_outputs=rounds.get("desk_outputs", ()) + desk_outputs(output_mode, previews, workers),
+                            desk_outputs=desk_outputs(output_mode, previews, workers, rounds=rounds),
                             stamper=rounds.get("stamper"))
         res = _with_progress(lambda cb: run_build(manifest_of(edition), opts, progress=cb))
     except KeyboardInterrupt as e:  # (the pipeline may not even be imported yet: no name to catch by)
@@ -302,8 +301,7 @@ def watch(
     manifest = manifest_of(edition)
     workers = jobs or os.cpu_count() or 1
     opts = BuildOptions(_out_dir(out_dir, edition), output_mode, None, workers, report, allow_overset, allow_outside,
-                        desk_outputs=rounds.get("desk_outputs", ()) + desk_outputs(output_mode, previews or serve,
-                                                                                    workers),
+                        desk_outputs=desk_outputs(output_mode, previews or serve, workers, rounds=rounds),
                         stamper=rounds.get("stamper"))
     watcher = Watcher(manifest, opts)
     live = None

@@ -85,10 +85,14 @@ def diff(
     raise typer.Exit(exit_status(d))
 
 
-def desk_outputs(mode: OutputMode, previews: bool, jobs: int, notify: bool = True) -> tuple:
-    """The desks' outputs a build makes besides the PDFs (layout/build/desk.py): previews
-    and the flatplan (proof builds, --previews), the archive package (archive builds)."""
-    outputs: list = []
+def desk_outputs(mode: OutputMode, previews: bool, jobs: int, notify: bool = True, rounds: dict | None = None
+                 ) -> tuple:
+    """The desks' outputs a build makes besides the PDFs (layout/build/desk.py): the proof
+    round's record (`rounds`, proof_outputs'), previews and the flatplan (proof builds,
+    --previews; a proof build's flatplan counts changes from the previous round, so it
+    comes after the round's record), the archive package (archive builds)."""
+    rounds = rounds or {}
+    outputs: list = list(rounds.get("desk_outputs", ()))
     if previews or mode is OutputMode.PROOF:
         from layout.flatplan.output import FlatplanOutput
 
@@ -96,7 +100,7 @@ def desk_outputs(mode: OutputMode, previews: bool, jobs: int, notify: bool = Tru
             if n > 4 and not STATE["quiet"]:  # a few are rendered in a blink; 36 take a while
                 err.print(f"rendering {n} page previews", markup=False)
 
-        outputs.append(FlatplanOutput(jobs, rendering if notify else None))
+        outputs.append(FlatplanOutput(jobs, rendering if notify else None, rounds.get("stamper")))
     if mode is OutputMode.ARCHIVE:  # the archive package: ALTO per page, METS per edition
         from layout.archive.package import ArchivePackage
 

@@ -250,3 +250,18 @@ def test_a_proof_build_makes_the_flatplan_beside_the_proof_pdf(tmp_path):
     assert (tmp_path / "out" / "proof" / "index.html").is_file()
     assert all((tmp_path / "out" / "proof" / p["thumb"]).is_file() for p in data["pages"])
     assert not (tmp_path / "out" / "index.html").exists()
+
+
+@pytest.mark.slow
+def test_previews_are_made_in_the_page_workers_and_for_cached_pages_when_missing(tmp_path):
+    man = write_edition(tmp_path / "ed")
+    out = tmp_path / "out"
+    fp = FlatplanOutput()
+    build(man, BuildOptions(out_dir=out, jobs=2, desk_outputs=(fp,)))
+    first = {p.name: p.read_bytes() for p in (out / "previews").glob("*.png")}
+    assert fp.rendered == 4 and len(first) == 8
+    for p in (out / "previews").glob("*.png"):
+        p.unlink()
+    fp2 = FlatplanOutput()
+    build(man, BuildOptions(out_dir=out, jobs=2, desk_outputs=(fp2,)))  # pages from the cache: rendered here
+    assert fp2.rendered == 4 and {p.name: p.read_bytes() for p in (out / "previews").glob("*.png")} == first

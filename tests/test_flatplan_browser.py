@@ -149,6 +149,24 @@ def test_the_sample_flatplan_shows_all_36_pages_without_console_errors(tmp_path,
             assert _badges(driver, page["label"]) == _expected_badges(page), page["label"]
         _wait(driver, lambda d: d.execute_script(
             "return [...document.querySelectorAll('article.page img')].every(i => i.complete && i.naturalWidth > 0)"), 60)
+        # booked ads: outlined frames in the page view, named by their booking (order) id
+        ads = {p["label"]: [f for f in p["frames"] if f["kind"] == "ad"] for p in data["pages"]}
+        assert {lab for lab, frames in ads.items() if frames} == {"A4", "特2", "特7", "特12"}
+        assert ads["A4"][0]["ad"]["booking"] == "JC-AD-20260819-007"
+        driver.execute_script("window.flatplan.open('A4')")
+        got = _wait(driver, lambda d: d.execute_script(
+            "const f = document.querySelector('#sheet .frame.kind-ad'); if (!f) return null;"
+            "const r = f.getBoundingClientRect(), s = document.getElementById('sheet').getBoundingClientRect();"
+            "return [f.dataset.owner, f.querySelector('.tag').textContent, getComputedStyle(f).borderTopStyle,"
+            " (r.top - s.top) / s.height, r.height / s.height]"))
+        page = next(p for p in data["pages"] if p["label"] == "A4")
+        frame = ads["A4"][0]
+        assert got[:3] == ["bank-autumn", "JC-AD-20260819-007", "dashed"]
+        assert abs(got[3] - frame["y"] / page["height"]) < 0.01 and abs(got[4] - frame["h"] / page["height"]) < 0.01
+        driver.find_element("css selector", "#sheet .frame.kind-ad").click()
+        info = _wait(driver, lambda d: d.find_element("id", "info").text if "booking" in d.find_element("id", "info").text
+                     else None)
+        assert "JC-AD-20260819-007" in info and "江城农商银行" in info
         assert console_errors(driver) == []
 
 
@@ -214,3 +232,39 @@ def test_watch_serve_replaces_the_saved_pages_preview_in_the_open_page(tmp_path,
             proc.communicate(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def test_a_proof_flatplan_shows_what_changed_since_the_previous_round(tmp_path):
+    require_browser()
+    from layout.model.modes import OutputMode
+    from layout.proof import RevisionRecorder
+
+    man = write_edition(tmp_path / "ed")
+    out = tmp_path / "out"
+
+    def proof() -> None:
+        rec = RevisionRecorder()
+        build(man, BuildOptions(out_dir=out, jobs=1, mode=OutputMode.PROOF, stamper=rec,
+                                desk_outputs=(rec, FlatplanOutput(rounds=rec))))
+
+    proof()
+    lead = man.parent / "lead.txt"
+    lead.write_text(lead.read_text(encoding="utf-8").replace("江城市召开", "江城市举办", 1), encoding="utf-8")
+    proof()
+    with chromium() as driver:
+        driver.get((out / "proof" / "index.html").as_uri())
+        _wait(driver, lambda d: d.execute_script("return document.querySelectorAll('article.page').length") == 4)
+        assert _badges(driver, "A1")[-1] == "changed" and all("changed" not in _badges(driver, lab)
+                                                             for lab in ("A2", "A3", "T1"))
+        title = driver.execute_script(
+            "return document.querySelector(\"article.page[data-label='A1'] .badge.changed\").title")
+        assert title == "changed since the previous proof round (一校)"
+        assert "二校 (round 2)" in driver.find_element("id", "totals").text
+        marks = driver.execute_script("return [...document.querySelectorAll('article.page .marks .chg')]"
+                                      ".map(m => [m.closest('article').dataset.label, m.className, m.dataset.story])")
+        assert marks and all(m == ["A1", "chg replace", "lead"] for m in marks)
+        driver.execute_script("window.flatplan.open('A1')")
+        driver.find_element("css selector", "#sheet .frame[data-owner='lead']").click()
+        info = driver.find_element("id", "info").text
+        assert "last change" in info and "round 2 (this one)" in info
+        assert console_errors(driver) == []

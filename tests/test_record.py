@@ -3,6 +3,7 @@ desks' outputs read of every page, cached or not, and written with the build's f
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,29 @@ def test_desk_outputs_are_written_with_the_build_or_not_at_all(tmp_path):
     with pytest.raises(LayoutError):
         build(man, BuildOptions(out_dir=out, desk_outputs=(_Listing(fail=True),)))
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.pdf")} == before
+
+
+class _PerPage:
+    """A desk output with work on each page (desk.py PageOutput): it notes which process
+    made each page, and writes what the pages carried to it."""
+
+    name = "per page"
+
+    def page_files(self, result, out_dir: Path, profile) -> dict[Path, bytes]:
+        return {out_dir / "desk" / f"{result.record.label}.pid": str(os.getpid()).encode()}
+
+    def files(self, finished: FinishedEdition) -> dict[Path, bytes]:
+        return {p: b for r in finished.pages for p, b in r.desk_files.items()}
+
+
+@pytest.mark.slow
+def test_page_outputs_run_where_each_page_is_made_and_not_for_cached_pages(tmp_path):
+    man = write_edition(tmp_path / "ed", lead_chars=600)
+    out = tmp_path / "out"
+    build(man, BuildOptions(out_dir=out, jobs=2, desk_outputs=(_PerPage(),)))
+    pids = {p.stem: int(p.read_text()) for p in (out / "desk").glob("*.pid")}
+    assert set(pids) == {"A1", "A2", "A3", "T1"} and os.getpid() not in pids.values()  # in the page workers
+    for p in (out / "desk").glob("*.pid"):
+        p.unlink()
+    build(man, BuildOptions(out_dir=out, jobs=2, desk_outputs=(_PerPage(),)))  # every page from the cache
+    assert not list((out / "desk").glob("*.pid"))

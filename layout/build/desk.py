@@ -53,6 +53,20 @@ class DeskOutput(Protocol):
         ...
 
 
+class PageOutput(Protocol):
+    """A desk output with work to do on each page as soon as it is made (a page's
+    previews): run in the build's page workers, in parallel with the composition of the
+    other pages, instead of one page after another once the build is done.  Optional: a
+    desk output that has `page_files` is handed every page the build composes (not those
+    taken from a cache, which its `files` must still cover)."""
+
+    def page_files(self, result: PageResult, out_dir: Path, profile: OutputProfile) -> dict[Path, bytes]:
+        """Files made from one page (path -> bytes), carried to `files` in the page's
+        `PageResult.desk_files`; `files` decides what is written.  Runs in a worker
+        process: it may not rely on anything it changes in itself being seen by `files`."""
+        ...
+
+
 class PageStamper(Protocol):
     """What proof pages are stamped with (their round and revision id), decided before any
     page is drawn: the stamp is part of what a page draws, and of its page-cache key."""

@@ -18,7 +18,8 @@ byte as from a fresh page.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from layout.errors import Finding
@@ -43,6 +44,9 @@ class PageResult:
     pdf: bytes  # the page's own PDF
     scan: tuple[bytes, ContentScan]  # its content stream's content_key and preflight scan
     record: PageRecord  # every run, frame and picture placed (for the desks' outputs)
+    # files the desk outputs made from this page where it was made (desk.py PageOutput); not
+    # cached: a page taken from a cache has none, and its desk outputs make them if needed
+    desk_files: dict[Path, bytes] = field(default_factory=dict)
 
 
 class Malformed(ValueError):

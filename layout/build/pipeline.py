@@ -282,7 +282,9 @@ def plan_pages(prep: Prepared, opts: BuildOptions, profile: OutputProfile, label
         stamps = stamper.stamps(opts.out_dir, profile, keys)
         keys = {lab: stamped_key(key, stamps.get(lab, "")) for lab, key in keys.items()}
     embedded = session.embedded if session is not None else EmbeddedFonts()
-    return PageJob(composer, edition, cursors, prep.fonts, embedded, profile, style.bleed, cache, keys, stamps)
+    page_outputs = tuple(d for d in opts.desk_outputs if callable(getattr(d, "page_files", None)))
+    return PageJob(composer, edition, cursors, prep.fonts, embedded, profile, style.bleed, cache, keys, stamps,
+                   opts.out_dir, page_outputs)
 
 
 def stamped_key(key: str, stamp: str) -> str:

@@ -18,6 +18,7 @@ import time
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Iterator
 
 from layout.build.cache import PageCache
@@ -52,6 +53,8 @@ class PageJob:
     cache: PageCache | None  # results are stored by whoever makes them, in parallel
     keys: dict[str, str]  # page label -> page-cache key ({} without a cache or page memory)
     stamps: dict[str, str] = field(default_factory=dict)  # page label -> proof stamp (round, revision id)
+    out_dir: Path = Path(".")  # the build's output folder (for the page outputs)
+    page_outputs: tuple = ()  # desk outputs with work on each page as it is made (desk.py PageOutput)
 
     def run(self, label: str) -> PageResult:
         """Compose and draw one page and render its own PDF; return only what the build
@@ -71,6 +74,8 @@ class PageJob:
                             record_of(page, d))
         if self.cache is not None:  # deterministic results: stored as soon as made
             self.cache.put(self.keys[label], result)
+        for output in self.page_outputs:  # (previews: rendered here, in parallel with the other pages)
+            result.desk_files.update(output.page_files(result, self.out_dir, self.profile))
         return result
 
 

@@ -5,10 +5,9 @@ In: this build's pages (record, drawing's images) and the state the previous bui
 changed, added; the boxes of the lines whose text is new; when each story on it last
 changed), and the state to leave for the next build.
 
-Why its own module with a small interface: the proofreaders' revision records
-(layout/proof) are the project's real account of what changed between proof rounds; this
-module is the flatplan's stand-in until the flatplan reads them, and the only place that
-would change then (`compare` is the seam: the flatplan asks it for `PageChange`s only).
+Why its own comparison: builds other than proofs record no rounds (layout/proof), and the
+desk still wants to see what its last save or rebuild changed.  `compare` is the seam:
+the flatplan asks it (or rounds.py, for proof builds) for `PageChange`s only.
 
 Rules.  A page is changed when what is placed on it changed: its runs, frames, pictures
 or picture data (not its PDF bytes, which a proof stamp may change on every page).  Its
@@ -22,9 +21,8 @@ shows what changed in it (so building the same input twice writes the same bytes
 `layout watch` every rebuild is compared with the one before, so the pages marked are
 those the last save changed.
 
-At the merge with layout/proof: a proof build's `PageChange`s come from its rounds
-(`changed_pages(old, new)` gives the statuses, its diff's highlights the boxes, which have
-the same fields and kinds); other builds keep this comparison.
+A proof build's `PageChange`s come from its rounds instead (rounds.py: since the previous
+proof round, with the proof diff's highlights); other builds keep this comparison.
 """
 
 from __future__ import annotations
@@ -59,11 +57,16 @@ class LineBox:
     h: float
     story: str  # the line's owner (story key, box or picture id, furniture)
     kind: str  # "replace": replaces a line that read differently; "insert": no line stood there
-    # (the kinds of layout.proof's highlights, which also has delete, reflow, frame, picture ...)
+    # (the kinds of layout.proof's highlights, which a proof build's flatplan shows: also
+    # delete, reflow, headline, caption, added, frame, picture, removed; rounds.py)
+    note: str = ""  # a proof highlight's note: the deleted text, a frame's old box ...
 
     def plain(self) -> dict:
-        return {"x": round(self.x, 2), "y": round(self.y, 2), "w": round(self.w, 2), "h": round(self.h, 2),
-                "story": self.story, "kind": self.kind}
+        out = {"x": round(self.x, 2), "y": round(self.y, 2), "w": round(self.w, 2), "h": round(self.h, 2),
+               "story": self.story, "kind": self.kind}
+        if self.note:
+            out["note"] = self.note
+        return out
 
 
 @dataclass(frozen=True)

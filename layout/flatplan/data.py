@@ -4,7 +4,9 @@ In: a `FinishedEdition` (layout/build/desk.py), the pages' previews and their ch
 Out: one JSON-able dict (`flatplan.json`, and embedded in `index.html`), documented here
 because the desks' tools may read it too:
 
-    {"flatplan": 1, "revision": n,
+    {"flatplan": 1, "revision": n,                   # proof builds: the proof round's number
+     "changes": {since: build} | {since: round, round, name, previous},  # what "changed" is counted from:
+                                  # the previous build, or the previous proof round (its name, "" if none)
      "edition": {paper, date, mode, manifest_sha256, layout_version, pdf},   # the fit report's keys
      "totals": {pages, overset, underset, warnings, changed},
      "sections": [{id, name, pages: [label, ...]}, ...],                     # edition order
@@ -14,8 +16,10 @@ because the desks' tools may read it too:
                 view, thumb, view_size, thumb_size, # previews/<hash>.png, px
                 status: {overset, underset, warnings, errors, blank, change},   # change: first|unchanged|changed|added
                 stories: [fit report entry + {fit: ok|overset|underset, changed_at}],
-                frames: [{kind, owner, x, y, w, h, fit, changed_at, jumps: {to, from, see_also}}],
-                changed_lines: [{x, y, w, h, story, kind}],   # lines new since the previous revision
+                frames: [{kind, owner, x, y, w, h, fit, changed_at, jumps: {to, from, see_also},
+                          ad?: {booking, advertiser, file}}],   # kind: story|picture|box|ad
+                changed_lines: [{x, y, w, h, story, kind, note?}],  # new since the previous revision (proof
+                                    # builds: the proof diff's highlights, note: deleted text, old box)
                 findings: [{severity, code, where, message}]}, ...]}
 
 Coordinates (frames, changed lines) are the page record's: points from the trim's top
@@ -35,6 +39,7 @@ from layout.build.report import fit_report
 from layout.flatplan.changes import PageChange, PageStatus
 from layout.flatplan.previews import FOLDER, Preview
 from layout.model.edition import Page
+from layout.page.record import FrameKind
 
 FORMAT = 1
 
@@ -44,8 +49,9 @@ def _rel(path: Path, base: Path) -> str:
 
 
 def flatplan_data(finished: FinishedEdition, folder: Path, previews: dict[str, Preview],
-                  changes: dict[str, PageChange], revision: int) -> dict:
-    """The flatplan of `finished`, whose index.html goes into `folder`."""
+                  changes: dict[str, PageChange], revision: int, since: dict | None = None) -> dict:
+    """The flatplan of `finished`, whose index.html goes into `folder`; `since`: what its
+    changes are counted from (the "changes" entry above)."""
     ed = finished.edition
     report = fit_report(ed, [r.page for r in finished.pages], finished.findings, finished.profile.mode)
     stories_of: dict[str, list[dict]] = {}
@@ -69,6 +75,7 @@ def flatplan_data(finished: FinishedEdition, folder: Path, previews: dict[str, P
     return {
         "flatplan": FORMAT,
         "revision": revision,
+        "changes": since or {"since": "build"},
         "edition": {**report["edition"], "layout_version": __version__,
                     "pdf": _rel(finished.edition_file, folder), "partial": finished.partial},
         "totals": {"pages": len(pages),
@@ -88,6 +95,7 @@ def _fit(s: dict) -> str:
 def _page(page: Page, section: str, title: str, record, pdf: Path, folder: Path, preview: Preview, change: PageChange,
           stories: list[dict], findings: list[dict]) -> dict:
     entries = {p.id: p for p in page.stories}
+    ads = {a.id: a for a in page.ads}
     story_rows = [{**s, "fit": _fit(s), "changed_at": change.last_change.get(s["story"], 0)} for s in stories]
     by_key = {s["story"]: s for s in story_rows}
     frames = []
@@ -99,6 +107,9 @@ def _page(page: Page, section: str, title: str, record, pdf: Path, folder: Path,
                        "changed_at": change.last_change.get(fr.owner, 0),
                        "jumps": {"to": s["jump_to"] if s else "", "from": s["continued_from"] if s else "",
                                  "see_also": entry.see_also if entry is not None else ""}})
+        ad = ads.get(fr.owner) if fr.kind is FrameKind.AD else None
+        if ad is not None:  # the ad department's names for it: its order id and who booked it
+            frames[-1]["ad"] = {"booking": ad.booking, "advertiser": ad.advertiser, "file": ad.file.name}
     framed = {f["owner"] for f in frames}
     for pic in record.pictures:  # a photo inside a story's frame has no frame of its own: its picture
         if pic.owner not in framed:

@@ -13,6 +13,13 @@ ringing around ideographs), and an adaptive 256-colour palette makes it half the
 true-colour PNG while the anti-aliased grey type keeps its levels (photos band a little:
 a preview, not a proof of the photo).  Rendering and encoding are deterministic (same PDF, same library
 versions: same bytes): no timestamps, no text chunks, a fixed compression level.
+
+What it costs (benchmarks/previews.py): one pdfium rendering per page, RGB as Pillow wants
+it; the thumbnail box-reduced from the view (no second rendering), the view's palette
+chosen on that reduced copy; both as palette PNGs at zlib level 1.  At 1.2 px/pt a 9 pt line is 10.8 px high: every ideograph of the body can be
+read (looked at), in 74 % of the pixels of 1.4 px/pt, which all later steps are paid per.
+A build renders the previews in its page workers as each page PDF is made (output.py
+`page_files`), in parallel with the composition of the other pages.
 """
 
 from __future__ import annotations
@@ -25,12 +32,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-VIEW_PX_PER_PT = 1.4  # the readable view: body type (~9 pt) about 12-13 px high, enough for 汉字
+VIEW_PX_PER_PT = 1.2  # the readable view: 9 pt body type 10.8 px high, still legible (汉字 included)
 THUMB_WIDTH = 200  # px: the flatplan's page cards
-# zlib levels, fixed (so the bytes are too).  The view's: level 3 takes a third of level 6's
-# time for 10 % more bytes (benchmarks/previews.py); the thumbnail is small either way.
-VIEW_LEVEL = 3
-THUMB_LEVEL = 6
+# zlib level, fixed (so the bytes are too): on a palette image level 1 takes two thirds of
+# level 3's time for 5 % more bytes (benchmarks/previews.py)
+LEVEL = 1
 FOLDER = "previews"  # beside the flatplan's index.html
 
 
@@ -55,32 +61,47 @@ def file_names(key: str) -> tuple[str, str]:
 
 
 def render(pdf: bytes) -> tuple[bytes, bytes, tuple[int, int], tuple[int, int]]:
-    """The view and thumbnail PNGs of a one-page PDF, with their sizes."""
+    """The view and thumbnail PNGs of a one-page PDF, with their sizes: one rendering, the
+    thumbnail scaled down from the view."""
     import pypdfium2 as pdfium
     from PIL import Image
 
     doc = pdfium.PdfDocument(pdf)
     try:
         page = doc[0]
-        bitmap = page.render(scale=VIEW_PX_PER_PT, may_draw_forms=False)
-        image = bitmap.to_pil().convert("RGB")
+        # rev_byteorder: pdfium writes RGB as Pillow wants it (no conversion of 3 million pixels)
+        image = page.render(scale=VIEW_PX_PER_PT, may_draw_forms=False, rev_byteorder=True).to_pil()
         page.close()
     finally:
         doc.close()
-    thumb = image.resize((THUMB_WIDTH, max(1, round(image.height * THUMB_WIDTH / image.width))),
-                         Image.Resampling.LANCZOS, reducing_gap=3.0)
-    return _png(image), _png(thumb, colours=False), image.size, thumb.size
+    if image.mode != "RGB":
+        image = image.convert("RGB")
+    size = (THUMB_WIDTH, max(1, round(image.height * THUMB_WIDTH / image.width)))
+    # a box filter to about twice the thumbnail's size, then bicubic: a fifth of LANCZOS's
+    # time over the whole image, and at 200 px nobody can tell them apart.  The reduced
+    # image also gives the view its palette (below).
+    factor = max(1, image.width // (2 * THUMB_WIDTH))
+    reduced = image.reduce(factor) if factor > 1 else image
+    thumb = reduced.resize(size, Image.Resampling.BICUBIC)
+    return _png(image, reduced), _png(thumb), image.size, thumb.size
 
 
-def _png(image, colours: bool = True) -> bytes:
-    """`image` as PNG bytes; `colours`: the view, reduced to an adaptive 256-colour palette
-    first; else the thumbnail, in true colour."""
+def _png(image, sample=None) -> bytes:
+    """`image` as PNG bytes, reduced to an adaptive 256-colour palette first (a third of
+    the true-colour file, and zlib's time with it).  `sample`: a smaller copy of the image
+    to choose the palette from: choosing it is most of quantizing's time and a tenth of the
+    pixels find the same colours (the greys of the type, the photos' tones); the view's
+    pixels are then only mapped to it, a quarter of the time in all."""
     from PIL import Image
 
-    if colours:
-        image = image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    palette = (sample if sample is not None else image).quantize(256, method=Image.Quantize.FASTOCTREE,
+                                                                 dither=Image.Dither.NONE)
+    if sample is not None:
+        image = image.quantize(palette=palette, dither=Image.Dither.NONE)
+    else:
+        image = palette
     buf = io.BytesIO()
-    image.save(buf, "PNG", compress_level=VIEW_LEVEL if colours else THUMB_LEVEL)
+    image.save(buf, "PNG", compress_level=LEVEL, optimize=False)
     return buf.getvalue()
 
 
@@ -97,7 +118,7 @@ class PreviewStore:
         self.folder = folder
         self.jobs = max(1, jobs)
         self.notify = notify  # told how many pages are about to be rendered (none: nothing told)
-        self.rendered = 0  # pages rendered by the last `previews` call (the others were found)
+        self.rendered = 0  # pages rendered for the last `previews` call, here or in the page workers
 
     def existing(self, key: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
         """The sizes of a page content's images when both files are there and whole."""
@@ -107,20 +128,38 @@ class PreviewStore:
             return None
         return view, thumb
 
-    def previews(self, pdfs: dict[str, bytes]) -> tuple[dict[str, Preview], dict[Path, bytes]]:
-        """label -> its Preview, and the image files to write (those not in the folder yet)."""
+    def page_files(self, pdf: bytes) -> dict[Path, bytes]:
+        """The image files of one page content, rendered now, unless the folder has them."""
+        key = content_key(pdf)
+        if self.existing(key) is not None:
+            return {}
+        view, thumb, _, _ = render(pdf)
+        vn, tn = file_names(key)
+        return {self.folder / vn: view, self.folder / tn: thumb}
+
+    def previews(self, pdfs: dict[str, bytes], made: dict[Path, bytes] | None = None
+                 ) -> tuple[dict[str, Preview], dict[Path, bytes]]:
+        """label -> its Preview, and the image files to write (those not in the folder yet):
+        taken from `made` (what `page_files` rendered where the pages were made) or rendered."""
         keys = {lab: content_key(pdf) for lab, pdf in pdfs.items()}
         found: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {}
         todo: dict[str, bytes] = {}  # key -> pdf
+        files: dict[Path, bytes] = {}
+        made = made or {}
+        taken = 0
         for lab, key in keys.items():
             if key in found or key in todo:
                 continue
             sizes = self.existing(key)
+            view, thumb = (self.folder / n for n in file_names(key))
             if sizes is not None:
                 found[key] = sizes
+            elif view in made and thumb in made:  # (rendered where the page was made)
+                files[view], files[thumb] = made[view], made[thumb]
+                taken += 1
+                found[key] = (_png_size(made[view][:24]), _png_size(made[thumb][:24]))
             else:
                 todo[key] = pdfs[lab]
-        files: dict[Path, bytes] = {}
         if todo and self.notify is not None:
             self.notify(len(todo))
         for key, (view, thumb, vs, ts) in zip(todo, self._render_all(list(todo.values()))):
@@ -128,7 +167,7 @@ class PreviewStore:
             files[self.folder / vn] = view
             files[self.folder / tn] = thumb
             found[key] = (vs, ts)
-        self.rendered = len(todo)
+        self.rendered = len(todo) + taken
         out = {lab: Preview(key, *file_names(key), *found[key]) for lab, key in keys.items()}
         return out, files
 

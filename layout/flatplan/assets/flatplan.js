@@ -35,9 +35,14 @@
     if (s.underset_lines) return s.underset_lines + " lines to spare (lines: " + signed(s.lines_change) + ")";
     return "fits";
   }
+  function byRound() { return data.changes && data.changes.since === "round"; }
   function changeText(rev) {
     if (!rev) return "\u2014";
-    return "revision " + rev + (rev === data.revision ? " (this one)" : "");
+    return (byRound() ? "round " : "revision ") + rev + (rev === data.revision ? " (this one)" : "");
+  }
+  function since() {  // what "changed" is counted from
+    if (!byRound()) return "the previous build";
+    return data.changes.previous ? "the previous proof round (" + data.changes.previous + ")" : "no earlier proof round";
   }
 
   function badges(p) {
@@ -48,14 +53,16 @@
     if (st.errors) add("errors", "errors " + st.errors, "errors on this page");
     if (st.warnings) add("warnings", "warnings " + st.warnings, "warnings on this page");
     if (st.blank) add("blank", "blank", "left blank on purpose");
-    if (st.change === "changed") add("changed", "changed", "changed since the previous revision");
-    if (st.change === "added") add("added", "new", "not in the previous revision");
+    if (st.change === "changed") add("changed", "changed", "changed since " + since());
+    if (st.change === "added") add("added", "new", "not in " + since());
     return el("div", {cls: "badges"}, out);
   }
   function marks(p) {
     var box = el("div", {cls: "marks"});
     p.changed_lines.forEach(function (b) {
-      box.appendChild(place(el("div", {cls: "chg " + b.kind, "data-story": b.story}), b, p));
+      var attrs = {cls: "chg " + b.kind, "data-story": b.story};
+      if (b.note) attrs.title = b.kind + ": " + b.note;
+      box.appendChild(place(el("div", attrs), b, p));
     });
     return box;
   }
@@ -130,7 +137,8 @@
     var totals = document.getElementById("totals");
     totals.textContent = "";
     [[t.pages + " pages"], [t.overset + " overset", "fit-overset"], [t.underset + " underset", "fit-underset"],
-     [t.warnings + " warnings"], [t.changed + " changed"], ["revision " + data.revision]].forEach(function (x) {
+     [t.warnings + " warnings"], [t.changed + " changed"],
+     [byRound() ? data.changes.name + " (round " + data.revision + ")" : "revision " + data.revision]].forEach(function (x) {
       totals.appendChild(el("span", {cls: x[1] || "", text: x[0]}));
     });
   }
@@ -180,8 +188,10 @@
     var m = document.getElementById("view-marks");
     m.replaceWith(Object.assign(marks(p), {id: "view-marks"}));
     p.frames.forEach(function (f) {
+      var name = f.ad ? f.ad.booking : f.owner;  // an ad by its order id, as the ad department knows it
       var box = place(el("div", {cls: "frame kind-" + f.kind + (f.fit ? " fit-" + f.fit : ""), "data-owner": f.owner,
-                                 title: f.owner, role: "button", tabindex: "0"}, [el("span", {cls: "tag", text: f.owner})]), f, p);
+                                 title: f.ad ? "ad " + f.ad.booking + " \u00b7 " + f.ad.advertiser : f.owner,
+                                 role: "button", tabindex: "0"}, [el("span", {cls: "tag", text: name})]), f, p);
       if (f.owner === selected) box.classList.add("selected");
       box.addEventListener("click", function (e) { e.stopPropagation(); select(f.owner); });
       sheet.appendChild(box);
@@ -213,6 +223,11 @@
       info.appendChild(el("h3", {text: f.owner + (s && s.headline ? " \u00b7 " + s.headline : "")}));
       var dl = el("dl", {cls: "frame-info"});
       row(dl, "kind", f.kind);
+      if (f.ad) {
+        row(dl, "booking", f.ad.booking);
+        if (f.ad.advertiser) row(dl, "advertiser", f.ad.advertiser);
+        row(dl, "artwork", f.ad.file);
+      }
       if (s) {
         row(dl, "fit", fitText(s));
         row(dl, "lines set", s.lines_set + " of " + s.capacity_lines + " (frame lines: " + s.frame.lines + ")");
@@ -231,7 +246,7 @@
       row(dl2, "section", p.section_name + " \u00b7 " + p.number);
       row(dl2, "editor", p.editor || "\u2014");
       if (p.designer) row(dl2, "designer", p.designer);
-      row(dl2, "change", p.status.change);
+      row(dl2, "change", p.status.change + " (since " + since() + ")");
       row(dl2, "changed lines", String(p.changed_lines.length));
       info.appendChild(dl2);
       info.appendChild(el("p", {text: "Click a frame for its story's fit, jumps and last change."}));
