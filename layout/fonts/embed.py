@@ -16,10 +16,10 @@ CIDToGIDMap maps it to the glyph.  Text is therefore written as UTF-16BE, which 
 encodes in C, and the ToUnicode CMap is the identity: copy/paste and text extraction give
 back exactly the characters of the manifest, even where two characters share a glyph.
 Characters beyond the BMP (none in the bundled faces) get codes in the Private Use Area.
-A compressed punctuation mark drawn in its half-width form (page/halfmarks.py) has a code
-of its own (in the surrogate range, which no character takes), a composite glyph of the
-mark (moved half an em left for an opening mark) whose advance is half an em, a W entry to
-match, and a ToUnicode entry back to the mark: extraction reads the mark, print is the same.
+A compressed closing mark drawn in its half-width form (page/halfmarks.py) has a code of
+its own (in the surrogate range, which no character takes), a composite glyph of the mark
+whose advance is half an em, a W entry to match (PDF/A: widths agree with the program),
+and a ToUnicode entry back to the mark: extraction reads the mark, print is the same.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from reportlab.pdfbase import pdfdoc, pdfmetrics
 
 from layout.errors import FontError, Problem
 from layout.fonts.catalogue import Face, describe
-from layout.fonts.halfforms import MARK_OF_CODE, SHIFTED
+from layout.fonts.halfforms import MARK_OF_CODE
 
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 DW = 1000  # default width: the em of an ideograph
@@ -169,8 +169,7 @@ class EmbeddedFace:
         half_codes = sorted(halves)
         order = sorted(codes.keys() | halves.keys())
         base = f"{_subset_tag(prog.ps_name, order)}+{prog.ps_name}"
-        program, new_id = prog.subset(set(codes.values()), [
-            (halves[c], -(prog.upem // 2) if c in SHIFTED else 0) for c in half_codes])
+        program, new_id = prog.subset(set(codes.values()), [halves[c] for c in half_codes])
         gidmap = array("H", [0]) * (order[-1] + 1)
         for code, gid in codes.items():
             gidmap[code] = new_id[gid]

@@ -333,15 +333,15 @@ class Sfnt:
             got = self._glyphs[g] = (chunk, _checksum(chunk))
         return got
 
-    def subset(self, gids: set[int], halves: Sequence[tuple[int, int]] = ()) -> tuple[bytes, dict[int, int]]:
+    def subset(self, gids: set[int], halves: Sequence[int] = ()) -> tuple[bytes, dict[int, int]]:
         """A TrueType program with only `gids` (and their components), renumbered in their
         original order (.notdef stays 0), and the map old glyph id -> new.  Compact ids keep
         loca and hmtx as small as the glyph set: a page's song subset of 600 glyphs would
         otherwise carry 180 KB of offsets and metrics for 22,820 glyph slots.
-        `halves`: (glyph, x offset) per half-width form to add after the kept glyphs (ids
-        len(keep), len(keep) + 1, ...): a composite of the glyph moved by the offset (font
-        units) whose advance is half an em (compressed punctuation, page/halfmarks.py)."""
-        keep = sorted(self.glyph_closure(gids | {g for g, _ in halves}))
+        `halves`: a glyph per half-width form to add after the kept glyphs (ids len(keep),
+        len(keep) + 1, ...): a composite of the glyph whose advance is half an em
+        (compressed closing punctuation, fonts/halfforms.py)."""
+        keep = sorted(self.glyph_closure(gids | set(halves)))
         new_id = {g: i for i, g in enumerate(keep)}
         parts: list[bytes] = []
         glyf_sum = 0
@@ -354,8 +354,8 @@ class Sfnt:
             glyf_sum += csum
             parts.append(chunk)
             lengths.append(len(chunk))
-        for g, dx in halves:
-            chunk = self._half_glyph(g, dx, new_id[g])
+        for g in halves:
+            chunk = self._half_glyph(g, new_id[g])
             glyf_sum += _checksum(chunk)
             parts.append(chunk)
             lengths.append(len(chunk))
@@ -395,23 +395,22 @@ class Sfnt:
                 sums[tag] = _checksum(tables[tag])
         return _write_sfnt(tables, sums), new_id
 
-    def _half_glyph(self, g: int, dx: int, new: int) -> bytes:
-        """Glyph data of a composite of glyph `new` (its subset id) moved `dx` units across."""
+    def _half_glyph(self, g: int, new: int) -> bytes:
+        """Glyph data of a composite of glyph `new` (g's subset id), in the same place."""
         chunk, _ = self._glyph(g)
         if len(chunk) < 10:  # an empty glyph stays empty
             return b""
-        x0, y0, x1, y1 = struct.unpack_from(">hhhh", chunk, 2)
-        # flags: ARG_1_AND_2_ARE_WORDS | ARGS_ARE_XY_VALUES; not USE_MY_METRICS (own advance)
-        return struct.pack(">hhhhhHHhh", -1, x0 + dx, y0, x1 + dx, y1, 0x0003, new, dx, 0) + b"\0\0"
+        # flags: ARG_1_AND_2_ARE_WORDS | ARGS_ARE_XY_VALUES; not USE_MY_METRICS (its own advance)
+        return b"\xff\xff" + chunk[2:10] + struct.pack(">HHhh", 0x0003, new, 0, 0) + b"\0\0"
 
-    def _half_metrics(self, halves: Sequence[tuple[int, int]]) -> bytes:
-        """hmtx entries of the half forms: half an em of advance, the side bearing moved."""
+    def _half_metrics(self, halves: Sequence[int]) -> bytes:
+        """hmtx entries of the half forms: half an em of advance, the glyph's side bearing."""
         if not halves:
             return b""
         out = array("h")
-        for g, dx in halves:
+        for g in halves:
             chunk, _ = self._glyph(g)
-            lsb = struct.unpack_from(">h", chunk, 2)[0] + dx if len(chunk) >= 10 else 0
+            lsb = struct.unpack_from(">h", chunk, 2)[0] if len(chunk) >= 10 else 0
             out += array("h", [self.upem // 2, lsb])
         if _LITTLE:
             out.byteswap()

@@ -45,7 +45,7 @@ from layout.fonts.embed import EmbeddedFonts
 from layout.model.modes import OutputMode, output_profile
 from layout.model.photos import PhotoError
 from layout.page.display import Form, GlyphRun, Image, Marker, PageDisplay, Rect, Rule
-from layout.page.halfmarks import half_forms, half_marks
+from layout.page.halfmarks import half_form, half_marks
 from layout.pdf.adform import FormUse, place_form, use_forms
 from layout.pdf.imaging import encoded_image
 from layout.pdf.marks import PageTags, mark_runs
@@ -123,11 +123,11 @@ class _Ops:
         return f"{fp_str(*col)} K" if self.cmyk else f"{fp_str(*_rgb(col))} RG"
 
     def text(self, runs: list[GlyphRun], b: float, top: float, opens: list[str] | None = None,
-             closes: list[str] | None = None, halves: list[int] | None = None) -> None:
+             closes: list[str] | None = None, halves: list[bool] | None = None) -> None:
         """All glyph runs in one BT/ET block: per run a text matrix, a font when it
         changes, and the run's 2-byte codes (pdffont: code = Unicode code point);
         `opens`/`closes`: marked-content operators before/after each run (marks.py);
-        `halves`: per run, its first/last mark drawn in its half-width form (halfmarks.py)."""
+        `halves`: per run, its last mark drawn in its half-width form (halfmarks.py)."""
         if not runs:
             return
         add = self.code.append
@@ -157,13 +157,9 @@ class _Ops:
             if (r.face, r.size) != cur_font:
                 add(f"{enc[1]} {fp_str(r.size)} Tf")
                 cur_font = (r.face, r.size)
-            if halves and halves[i]:
-                text, x = half_forms(r, halves[i])
-                add(f"1 0 0 1 {fp_str(b + x, top - r.y)} Tm {enc[0](text)} Tj")
-                chars[r.face].append(text)
-            else:
-                add(f"1 0 0 1 {fp_str(b + r.x, top - r.y)} Tm {enc[0](r.text)} Tj")  # (one call: the same text)
-                chars[r.face].append(r.text)
+            text = half_form(r.text) if halves and halves[i] else r.text
+            add(f"1 0 0 1 {fp_str(b + r.x, top - r.y)} Tm {enc[0](text)} Tj")
+            chars[r.face].append(text)
             if closes and closes[i]:
                 add(closes[i])
         if cur_tc:
