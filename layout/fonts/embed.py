@@ -17,7 +17,7 @@ encodes in C, and the ToUnicode CMap is the identity: copy/paste and text extrac
 back exactly the characters of the manifest, even where two characters share a glyph.
 Characters beyond the BMP (none in the bundled faces) get codes in the Private Use Area.
 A compressed closing mark drawn in its half-width form (page/halfmarks.py) has a code of
-its own (in the surrogate range, which no character takes), a composite glyph of the mark
+its own (a noncharacter, halfforms.py), a composite glyph of the mark
 whose advance is half an em, a W entry to match (PDF/A: widths agree with the program),
 and a ToUnicode entry back to the mark: extraction reads the mark, print is the same.
 """
@@ -72,7 +72,7 @@ class EmbeddedFace:
         """The text as a PDF hex string of its 2-byte codes."""
         if _ASTRAL.search(text):
             text = text.translate(self.astral_map)
-        return "<" + text.encode("utf-16-be", "surrogatepass").hex() + ">"  # (a half form's code)
+        return "<" + text.encode("utf-16-be").hex() + ">"
 
     def use(self, doc, chars, level: int = 6) -> str:
         """Record characters drawn in `doc`, whose font program will be compressed at zlib
