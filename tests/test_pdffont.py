@@ -392,15 +392,17 @@ def test_compressed_closing_marks_are_half_width_forms(book):
     song = book.face("song")
     size = 10.0
     runs = [GlyphRun(20, 50, song.key, size, "江城（一）"),  # ）compressed: the next run starts ½ em on
-            GlyphRun(20 + 4.5 * size, 50, song.key, size, "发展。"),  # 。ends the line
+            GlyphRun(20 + 4.5 * size, 50, song.key, size, "发展。"),  # 。hangs ½ em past the measure (90)
             GlyphRun(20, 70, song.key, size, "（二）的"),  # ）followed by more of its own run: full width
-            GlyphRun(20 + 4 * size, 70, song.key, size, "了")]
+            GlyphRun(20 + 4 * size, 70, song.key, size, "了了了"),
+            GlyphRun(20, 90, song.key, size, "今天天气很好。")]  # 。on the measure: full width
     pdf = render_pages([draw_page(_display(runs), book, "archive")], book)
     r, font, cid, widths, program = _font_parts(pdf)
     content = r.pages[0].get_contents().get_data().decode("latin-1")
     paren, stop = HALF_CODE["）"], HALF_CODE["。"]
     assert f"<6c5f57ceff084e00{paren:04x}>" in content and f"<53d15c55{stop:04x}>" in content
     assert "<ff084e8cff097684>" in content  # a mark inside its run keeps its own code
+    assert "<4eca592959296c145f88597d3002>" in content  # a line's last mark on the measure: full width
     assert widths[paren] == widths[stop] == 500
     gidmap = cid["/CIDToGIDMap"].get_object().get_data()
     order = program.getGlyphOrder()
@@ -419,4 +421,4 @@ def test_compressed_closing_marks_are_half_width_forms(book):
     cmap = font["/ToUnicode"].get_object().get_data().decode()
     assert f"<{paren:04X}> <FF09>" in cmap and f"<{stop:04X}> <3002>" in cmap
     text = pdf_text(pdf, 0)
-    assert "江城（一）发展。" in text.replace("\n", "") and "（二）的了" in text.replace("\n", "")
+    assert "江城（一）发展。" in text.replace("\n", "") and "（二）的了了了" in text.replace("\n", "")
