@@ -15,16 +15,16 @@ same origin: only the advance after it differs, and each run is placed on its ow
 A closing mark takes its half form where that is its set width: where the next run on its
 line starts half an em (plus the run's letter-spacing) after the mark's origin, or at the
 end of a line that ends half an em past its column's measure (hung, GB §5.1.10).  The
-measure is the end most of the column's lines share (a column: a story's lines in drawing
-order, down the page; a new one where they go back up); a column of one line, or whose
-lines share no end, hangs nothing.  The drawing (pdf/draw.py) and the ALTO file
+measure is the end the column's lines share (the first to be reached three times,
+else the commonest of at least two; a column: a story's lines in drawing order, down the
+page, a new one where they go back up); a column of one line, or whose lines share no
+end, hangs nothing.  The drawing (pdf/draw.py) and the ALTO file
 (archive/alto.py) both ask this module, so ALTO's String boxes and the PDF's glyph boxes
 stay the same.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Mapping, Protocol, Sequence
 
 from layout.fonts.halfforms import HALF_FORM
@@ -46,45 +46,72 @@ class _Run(Protocol):
 
 def half_marks(runs: Sequence[_Run], widths: Mapping[str, Mapping[str, float]]) -> list[bool]:
     """Per run, whether its last character is drawn in its half form (see above);
-    `widths`: face key -> the face's advances in em.  One pass over the runs; a line's
-    width is summed only for its last run."""
+    `widths`: face key -> the face's advances in em.  One pass over the runs; a run's
+    advance is summed only where a mark may take its half form, and for the few lines
+    of a column it takes to find the column's measure."""
     n = len(runs)
     out = [False] * n
-    column: list[tuple[int, float]] = []  # the current column's lines: (last run's index, where the line ends)
+    column: list[int] = []  # the current column's lines (their last runs)
     for i, r in enumerate(runs):
         t = r.text
         if not t or r.vertical:
             continue
         nxt = runs[i + 1] if i + 1 < n else None
-        same = nxt is not None and nxt.story == r.story and not nxt.vertical and abs(nxt.y - r.y) < _EPS \
-            and nxt.x > r.x
-        w = widths.get(r.face)
-        if same:
+        if nxt is not None and nxt.story == r.story and not nxt.vertical and abs(nxt.y - r.y) < _EPS \
+                and nxt.x > r.x:  # the line goes on
+            w = widths.get(r.face)
             if t[-1] in BLANK_RIGHT and w is not None and w.get(t[-1]) == 1.0:
-                origin = r.x + (sum(w.get(ch, 1.0) for ch in t) - 1.0) * r.size + (len(t) - 1) * r.tc
-                out[i] = abs(nxt.x - (origin + 0.5 * r.size + r.tc)) < _EPS  # type: ignore[union-attr]
+                origin = _end(r, w) - r.size  # the last character's
+                out[i] = abs(nxt.x - (origin + 0.5 * r.size + r.tc)) < _EPS
             continue
-        end = r.x + sum((w or {}).get(ch, 1.0) for ch in t) * r.size + (len(t) - 1) * r.tc
-        column.append((i, end))
+        column.append(i)
         if nxt is None or nxt.story != r.story or nxt.vertical or nxt.y < r.y - _EPS:
             _hung(runs, column, widths, out)
             column = []
     return out
 
 
-def _hung(runs: Sequence[_Run], column: list[tuple[int, float]], widths: Mapping[str, Mapping[str, float]],
+def _advance(w: Mapping[str, float], text: str) -> float:
+    """`text`'s advance in em (summed in C; a character the face lacks counts one em)."""
+    try:
+        return sum(map(w.__getitem__, text))
+    except KeyError:
+        return sum(w.get(ch, 1.0) for ch in text)
+
+
+def _end(r: _Run, w: Mapping[str, float]) -> float:
+    """Where the run's last character's advance ends (letter-spacing follows every other one)."""
+    return r.x + _advance(w, r.text) * r.size + (len(r.text) - 1) * r.tc
+
+
+def _hung(runs: Sequence[_Run], column: list[int], widths: Mapping[str, Mapping[str, float]],
           out: list[bool]) -> None:
-    """Mark the column's lines that end in a full-width closing mark half an em past its measure."""
+    """Mark the column's lines that end in a full-width closing mark half an em past its
+    measure: the end that the column's lines reach first three times (or most often, at
+    least twice)."""
     if len(column) < 2:
         return
-    measure, count = Counter(round(e, 2) for _, e in column).most_common(1)[0]
-    if count < 2:
+    marks = [i for i in column if runs[i].text[-1] in BLANK_RIGHT
+             and widths.get(runs[i].face, {}).get(runs[i].text[-1]) == 1.0]
+    if not marks:
         return
-    for i, e in column:
+    counts: dict[float, int] = {}
+    ends: dict[int, float] = {}
+    measure, best = 0.0, 0
+    for i in column:
+        if best >= 3:
+            break
         r = runs[i]
-        w = widths.get(r.face)
-        if r.text[-1] in BLANK_RIGHT and w is not None and w.get(r.text[-1]) == 1.0 \
-                and abs(e - (measure + 0.5 * r.size)) < _EPS:
+        e = ends[i] = _end(r, widths.get(r.face, {}))
+        c = counts[round(e, 2)] = counts.get(round(e, 2), 0) + 1
+        if c > best:
+            measure, best = round(e, 2), c
+    if best < 2:
+        return
+    for i in marks:
+        r = runs[i]
+        e = ends[i] if i in ends else _end(r, widths[r.face])
+        if abs(e - (measure + 0.5 * r.size)) < _EPS:
             out[i] = True
 
 
