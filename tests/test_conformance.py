@@ -321,6 +321,33 @@ def test_archive_files_are_pdfa_with_a_v2_profile_and_agreeing_metadata(builds):
 
 
 @pytest.mark.slow
+def test_tagged_edition_claims_pdfa_2a_and_pdfua_1_and_pages_stay_2b(builds):
+    """The edition (tagged: structure tree, MarkInfo, Lang, ToUnicode everywhere) says level A
+    and PDF/UA-1, with pdfuaid declared (PDF/A-2 does not predefine it); the page files,
+    which have no structure tree, say B.  The checker finds what a level-A claim lacks."""
+    res = builds[OutputMode.ARCHIVE]
+    data = res.edition_pdf.read_bytes()
+    root = reader(data).trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert "<pdfaid:conformance>A</pdfaid:conformance>" in xmp and "<pdfuaid:part>1</pdfuaid:part>" in xmp
+    assert "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>" in xmp
+    assert conformance_problems(data, output_profile("archive")) == []
+    for path in res.page_pdfs.values():
+        page_xmp = reader(path.read_bytes()).trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+        assert "<pdfaid:conformance>B</pdfaid:conformance>" in page_xmp and "pdfuaid" not in page_xmp, path.name
+    # the same claim on a file without the structure: every missing piece is named
+    untagged = reader(data)
+    w = PdfWriter(clone_from=untagged)
+    for key in ("/StructTreeRoot", "/MarkInfo", "/Lang", "/ViewerPreferences"):
+        del w._root_object[NameObject(key)]
+    buf = io.BytesIO()
+    w.write(buf)
+    problems = " | ".join(conformance_problems(buf.getvalue(), output_profile("archive")))
+    for want in ("MarkInfo", "structure tree", "/Lang", "DisplayDocTitle"):
+        assert want in problems, want
+
+
+@pytest.mark.slow
 def test_file_id_follows_content_and_mode(builds, mini, tmp_path):
     ids = {m: {p.name: reader(p.read_bytes()).trailer["/ID"] for p in _files(res)} for m, res in builds.items()}
     a1 = [ids[m]["A1.pdf"][0].original_bytes for m in OutputMode]

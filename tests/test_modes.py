@@ -50,7 +50,10 @@ def test_archive_mode_pdfa_and_sidecar(mini, tmp_path):
     r = PdfReader(io.BytesIO(res.edition_pdf.read_bytes()))
     root = r.trailer["/Root"]
     xmp = root["/Metadata"].get_object().get_data().decode()
-    assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+    # the edition is tagged: level A (and PDF/UA-1); the page files, untagged, level B
+    assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>A</pdfaid:conformance>" in xmp
+    page_xmp = PdfReader(io.BytesIO(res.page_pdfs["A1"].read_bytes())).trailer["/Root"]["/Metadata"]
+    assert "<pdfaid:conformance>B</pdfaid:conformance>" in page_xmp.get_object().get_data().decode()
     intent = root["/OutputIntents"][0].get_object()
     assert intent["/S"] == "/GTS_PDFA1"
     assert len(intent["/DestOutputProfile"].get_object().get_data()) > 300

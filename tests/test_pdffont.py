@@ -187,7 +187,7 @@ def test_widths_and_cid_to_gid_map_match_the_font(book):
     """Each code's width is the font's, and the CIDToGIDMap leads to the glyph the font's cmap gives."""
     song = book.face("song")
     text = "中文English，。（1）"
-    pdf = render_pages([draw_page(_display([GlyphRun(20, 50, song.key, 10, text)]), book, "archive")], book)
+    pdf = render_pages([draw_page(_display([GlyphRun(20, 50, song.key, 10, text)]), book, "print")], book)
     r = pypdf.PdfReader(io.BytesIO(pdf))
     font = next(iter(r.pages[0]["/Resources"]["/Font"].values())).get_object()
     cid = font["/DescendantFonts"][0].get_object()
@@ -367,3 +367,58 @@ def test_format_12_cmap_with_a_character_beyond_the_bmp(tmp_path, book):
                                widths={chr(cp): s.advances[g] / s.upem for cp, g in s.cmap.items()})
     text = "字\U00020000中"
     assert pdf_text(_one_line_pdf(face, text)) == text
+
+
+def _font_parts(pdf: bytes):
+    r = pypdf.PdfReader(io.BytesIO(pdf))
+    font = next(iter(r.pages[0]["/Resources"]["/Font"].values())).get_object()
+    cid = font["/DescendantFonts"][0].get_object()
+    widths = {}
+    w = list(cid["/W"])
+    while w:
+        widths.update({int(w[0]) + i: float(v) for i, v in enumerate(w[1])})
+        w = w[2:]
+    program = TTFont(io.BytesIO(cid["/FontDescriptor"]["/FontFile2"].get_object().get_data()))
+    return r, font, cid, widths, program
+
+
+def test_compressed_closing_marks_are_half_width_forms(book):
+    """A tagged page draws a closing mark set half an em wide (a line-end 。, a ）before
+    the next run) with a code whose width is half an em: a composite of the mark's glyph
+    with half an em of advance in the program (PDF/A: widths agree), ToUnicode back to
+    the mark.  Its outline is the mark's, at the same place; the text extracts unchanged."""
+    from layout.fonts.halfforms import HALF_CODE
+
+    song = book.face("song")
+    size = 10.0
+    runs = [GlyphRun(20, 50, song.key, size, "江城（一）"),  # ）compressed: the next run starts ½ em on
+            GlyphRun(20 + 4.5 * size, 50, song.key, size, "发展。"),  # 。hangs ½ em past the measure (90)
+            GlyphRun(20, 70, song.key, size, "（二）的"),  # ）followed by more of its own run: full width
+            GlyphRun(20 + 4 * size, 70, song.key, size, "了了了"),
+            GlyphRun(20, 90, song.key, size, "今天天气很好。")]  # 。on the measure: full width
+    pdf = render_pages([draw_page(_display(runs), book, "archive")], book)
+    r, font, cid, widths, program = _font_parts(pdf)
+    content = r.pages[0].get_contents().get_data().decode("latin-1")
+    paren, stop = HALF_CODE["）"], HALF_CODE["。"]
+    assert f"<6c5f57ceff084e00{paren:04x}>" in content and f"<53d15c55{stop:04x}>" in content
+    assert "<ff084e8cff097684>" in content  # a mark inside its run keeps its own code
+    assert "<4eca592959296c145f88597d3002>" in content  # a line's last mark on the measure: full width
+    assert widths[paren] == widths[stop] == 500
+    gidmap = cid["/CIDToGIDMap"].get_object().get_data()
+    order = program.getGlyphOrder()
+    glyf = program["glyf"]
+    theirs = TTFont(str(song.file))
+    for mark, code in (("）", paren), ("。", stop)):
+        half = glyf[order[struct.unpack_from(">H", gidmap, 2 * code)[0]]]
+        assert half.isComposite() and len(half.components) == 1
+        comp = half.components[0]
+        assert (comp.x, comp.y) == (0, 0) and not comp.flags & 0x0200  # in place; not USE_MY_METRICS
+        assert glyf[comp.glyphName].getCoordinates(glyf)[0] == \
+            theirs["glyf"][theirs.getGlyphOrder()[song.program.cmap[ord(mark)]]].getCoordinates(theirs["glyf"])[0]
+        assert program["hmtx"][order[struct.unpack_from(">H", gidmap, 2 * code)[0]]][0] == program["head"].unitsPerEm // 2
+        if mark == "）":  # also drawn at full width (in （二）的): its own code leads to the component
+            assert order[struct.unpack_from(">H", gidmap, 2 * ord(mark))[0]] == comp.glyphName
+    cmap = font["/ToUnicode"].get_object().get_data().decode()
+    assert f"<{paren:04X}> <FF09>" in cmap and f"<{stop:04X}> <3002>" in cmap
+    text = pdf_text(pdf, 0)
+    assert "江城（一）发展。" in text.replace("\n", "") and "（二）的了了了" in text.replace("\n", "")

@@ -67,6 +67,7 @@ class PageContext:
     articles: dict[str, str]  # run owner -> story id (a story's entries and its photos)
     article_tags: dict[str, str]  # story id -> its tag id (ART<n>, by the story's place in the edition)
     vertical_texts: dict[str, str]  # story key -> the source text of its vertical headline
+    halves: frozenset = frozenset()  # runs whose last mark the PDF draws half an em wide (page/halfmarks.py)
 
 
 # -- geometry ----------------------------------------------------------------------------
@@ -91,7 +92,8 @@ class LineGlyphs:
         return self.x0[s], min(self.top[s:e]), self.x1[e - 1], max(self.bottom[s:e])
 
 
-def line_glyphs(block: Block, faces: dict[str, Face], vertical_text: str = "", offset: float = 0.0
+def line_glyphs(block: Block, faces: dict[str, Face], vertical_text: str = "", offset: float = 0.0,
+                halves: frozenset = frozenset()
                 ) -> list[LineGlyphs]:
     """Each line's characters with their boxes; `offset`: pt from the PDF page's corner to
     the trim's.  A vertical run (one 竖排 cell) is drawn upright like a horizontal one, so
@@ -111,6 +113,8 @@ def line_glyphs(block: Block, faces: dict[str, Face], vertical_text: str = "", o
             w, size, tc = f.widths, r.size, r.tc
             advs = [w.get(ch, 1.0) * size for ch in r.text]
             starts = list(accumulate([a + tc for a in advs[:-1]], initial=r.x + offset))
+            if r in halves:  # its last mark's box is its set width, as in the PDF
+                advs[-1] = 0.5 * size
             x0s += [x * k for x in starts]
             x1s += [(x + a) * k for x, a in zip(starts, advs)]
             n = len(advs)
@@ -203,7 +207,7 @@ def text_block(block: Block, faces: dict[str, Face], ctx: PageContext, tags: str
                out: list[str]) -> tuple[float, float, float, float] | None:
     """The TextBlock of `block`, appended to `out`; its box in mm10 (None: nothing printable)."""
     glyphs = line_glyphs(block, faces, ctx.vertical_texts.get(block.owner, "") if block.vertical else "",
-                         ctx.offset)
+                         ctx.offset, ctx.halves)
     tokens = line_tokens(glyphs, block.vertical)
     body: list[str] = []
     add = body.append

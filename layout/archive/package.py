@@ -24,6 +24,7 @@ from layout.build.blocks import Block, alto_path, owners_to_stories, page_blocks
 from layout.build.desk import FinishedEdition
 from layout.errors import Problem, RenderError
 from layout.model.edition import Edition
+from layout.page.halfmarks import half_marks
 from layout.page.keys import StoryKey
 from layout.page.record import faces_by_key
 
@@ -67,6 +68,7 @@ def alto_pages(finished: FinishedEdition) -> list[AltoPage]:
     numbers = {p.label: i for i, p in enumerate(ed.pages, 1)}
     articles, tags, verticals = owners_to_stories(ed), article_tags(ed), vertical_texts(ed)
     area = (style.type_left, style.type_top, style.type_width, style.type_height)
+    widths = {k: f.widths for k, f in faces.items()}
     out = []
     for r in finished.pages:
         label = r.record.label
@@ -75,8 +77,11 @@ def alto_pages(finished: FinishedEdition) -> list[AltoPage]:
         n = numbers[label]
         blocks = page_blocks(r.record, faces, n)
         offset = r.drawing.bleed + r.drawing.slug  # the trim's corner in the page PDF (bleed, marks' space)
+        runs = r.record.runs
+        halves = frozenset(x for x, h in zip(runs, half_marks(runs, widths)) if h) if r.drawing.tags is not None \
+            else frozenset()  # a tagged page draws compressed closing marks half an em wide
         ctx = PageContext(n, label, Path(os.path.relpath(pdf, path.parent)).as_posix(), offset, area, articles,
-                          tags, verticals)
+                          tags, verticals, halves)
         out.append(AltoPage(label, n, path, alto_page(r.record, blocks, faces, ctx), blocks,
                             page_units(r.record, blocks, n, articles)))
     return out

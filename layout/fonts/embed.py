@@ -16,6 +16,10 @@ CIDToGIDMap maps it to the glyph.  Text is therefore written as UTF-16BE, which 
 encodes in C, and the ToUnicode CMap is the identity: copy/paste and text extraction give
 back exactly the characters of the manifest, even where two characters share a glyph.
 Characters beyond the BMP (none in the bundled faces) get codes in the Private Use Area.
+A compressed closing mark drawn in its half-width form (page/halfmarks.py) has a code of
+its own (a noncharacter, halfforms.py), a composite glyph of the mark
+whose advance is half an em, a W entry to match (PDF/A: widths agree with the program),
+and a ToUnicode entry back to the mark: extraction reads the mark, print is the same.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from reportlab.pdfbase import pdfdoc, pdfmetrics
 
 from layout.errors import FontError, Problem
 from layout.fonts.catalogue import Face, describe
+from layout.fonts.halfforms import MARK_OF_CODE
 
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 DW = 1000  # default width: the em of an ideograph
@@ -149,23 +154,31 @@ class EmbeddedFace:
         prog = self.program
         cmap = prog.cmap
         codes: dict[int, int] = {}  # code -> glyph id
+        halves: dict[int, int] = {}  # a half form's code -> its mark's glyph id
         for ch in used:
             cp = ord(ch)
+            mark = MARK_OF_CODE.get(cp)
+            if mark is not None and ord(mark) in cmap:
+                halves[cp] = cmap[ord(mark)]
+                continue
             gid = cmap.get(cp)
             if gid is None:
                 raise FontError(Problem(f"{describe(ch)} is not in {self.face_info.file.name}",
                                         hint="the composer should have chosen a fallback face; report this"))
             codes[self.pua.get(cp, cp)] = gid
-        order = sorted(codes)
+        half_codes = sorted(halves)
+        order = sorted(codes.keys() | halves.keys())
         base = f"{_subset_tag(prog.ps_name, order)}+{prog.ps_name}"
-        program, new_id = prog.subset(set(codes.values()))
+        program, new_id = prog.subset(set(codes.values()), [halves[c] for c in half_codes])
         gidmap = array("H", [0]) * (order[-1] + 1)
         for code, gid in codes.items():
             gidmap[code] = new_id[gid]
+        for j, code in enumerate(half_codes):
+            gidmap[code] = len(new_id) + j
         if array("H", b"\x00\x01")[0] != 1:
             gidmap.byteswap()
         return _FontObjects(base, zlib.compress(program, level), len(program),
-                            _widths(order, codes, prog.advances, 1000 / prog.upem),
+                            _widths(order, codes, prog.advances, 1000 / prog.upem, set(halves)),
                             zlib.compress(gidmap.tobytes(), level),
                             zlib.compress(self._to_unicode(order).encode("ascii"), level))
 
@@ -174,7 +187,9 @@ class EmbeddedFace:
         ranges: dict[int, list[int]] = {}
         singles = []
         for code in order:
-            if code in self.unpua:
+            if code in MARK_OF_CODE:
+                singles.append(f"<{code:04X}> <{ord(MARK_OF_CODE[code]):04X}>")
+            elif code in self.unpua:
                 cp = self.unpua[code] - 0x10000
                 singles.append(f"<{code:04X}> <{0xD800 + (cp >> 10):04X}{0xDC00 + (cp & 0x3FF):04X}>")
             else:
@@ -220,13 +235,15 @@ class _NameOnly:
         self.name = name
 
 
-def _widths(order: list[int], codes: dict[int, int], advances, scale: float) -> pdfdoc.PDFArray:
-    """The /W array: runs of consecutive codes whose width is not the default em."""
+def _widths(order: list[int], codes: dict[int, int], advances, scale: float, halves: set[int] = frozenset()
+            ) -> pdfdoc.PDFArray:
+    """The /W array: runs of consecutive codes whose width is not the default em (a half
+    form's: half of it)."""
     out: list = []
     run: list = []
     start = prev = -2
     for code in order:
-        w = advances[codes[code]] * scale
+        w = DW // 2 if code in halves else advances[codes[code]] * scale
         w = int(w) if w == int(w) else round(w, 3)
         if w == DW:
             continue

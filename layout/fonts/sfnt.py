@@ -22,6 +22,7 @@ from array import array
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
+from typing import Sequence
 
 # Tables a CIDFontType2 program needs (ISO 32000-1 9.9: glyf, head, hhea, hmtx, loca,
 # maxp, and cvt/fpgm/prep when hinted); OS/2, name and post are small and keep the
@@ -332,12 +333,15 @@ class Sfnt:
             got = self._glyphs[g] = (chunk, _checksum(chunk))
         return got
 
-    def subset(self, gids: set[int]) -> tuple[bytes, dict[int, int]]:
+    def subset(self, gids: set[int], halves: Sequence[int] = ()) -> tuple[bytes, dict[int, int]]:
         """A TrueType program with only `gids` (and their components), renumbered in their
         original order (.notdef stays 0), and the map old glyph id -> new.  Compact ids keep
         loca and hmtx as small as the glyph set: a page's song subset of 600 glyphs would
-        otherwise carry 180 KB of offsets and metrics for 22,820 glyph slots."""
-        keep = sorted(self.glyph_closure(gids))
+        otherwise carry 180 KB of offsets and metrics for 22,820 glyph slots.
+        `halves`: a glyph per half-width form to add after the kept glyphs (ids len(keep),
+        len(keep) + 1, ...): a composite of the glyph whose advance is half an em
+        (compressed closing punctuation, fonts/halfforms.py)."""
+        keep = sorted(self.glyph_closure(gids | set(halves)))
         new_id = {g: i for i, g in enumerate(keep)}
         parts: list[bytes] = []
         glyf_sum = 0
@@ -350,6 +354,11 @@ class Sfnt:
             glyf_sum += csum
             parts.append(chunk)
             lengths.append(len(chunk))
+        for g in halves:
+            chunk = self._half_glyph(g, new_id[g])
+            glyf_sum += _checksum(chunk)
+            parts.append(chunk)
+            lengths.append(len(chunk))
         new_loca = array("I", accumulate(lengths, initial=0))
         tables = {tag: self.table(tag) for tag in SUBSET_TABLES if tag in self.tables and tag not in (b"glyf", b"loca")}
         for tag, t in tables.items():
@@ -358,7 +367,8 @@ class Sfnt:
         sums = {tag: self._table_sums[tag] for tag in tables}
         tables[b"glyf"] = b"".join(parts)
         sums[b"glyf"] = glyf_sum & 0xFFFFFFFF
-        tables[b"hmtx"] = self._hmtx_for(keep)
+        tables[b"hmtx"] = self._hmtx_for(keep) + self._half_metrics(halves)
+        total = len(keep) + len(halves)
         if _LITTLE:
             new_loca.byteswap()
         tables[b"loca"] = new_loca.tobytes()
@@ -367,10 +377,16 @@ class Sfnt:
         head[50:52] = b"\x00\x01"  # long loca
         tables[b"head"] = bytes(head)
         hhea = bytearray(tables[b"hhea"])
-        struct.pack_into(">H", hhea, 34, len(keep))  # numberOfHMetrics: every glyph has its own
+        struct.pack_into(">H", hhea, 34, total)  # numberOfHMetrics: every glyph has its own
         tables[b"hhea"] = bytes(hhea)
         maxp = bytearray(tables[b"maxp"])
-        struct.pack_into(">H", maxp, 4, len(keep))  # numGlyphs
+        struct.pack_into(">H", maxp, 4, total)  # numGlyphs
+        if halves and len(maxp) >= 32:  # version 1.0: composites' points, contours, elements, depth
+            pts, cts = struct.unpack_from(">HH", maxp, 6)
+            cp, cc = struct.unpack_from(">HH", maxp, 10)
+            struct.pack_into(">HH", maxp, 10, max(cp, pts), max(cc, cts))
+            el, depth = struct.unpack_from(">HH", maxp, 28)
+            struct.pack_into(">HH", maxp, 28, max(el, 1), max(depth, 1))
         tables[b"maxp"] = bytes(maxp)
         if b"post" in tables:  # format 3: no glyph names (they would name glyphs not present)
             tables[b"post"] = b"\x00\x03\x00\x00" + tables[b"post"][4:32]
@@ -378,6 +394,27 @@ class Sfnt:
             if tag in tables:
                 sums[tag] = _checksum(tables[tag])
         return _write_sfnt(tables, sums), new_id
+
+    def _half_glyph(self, g: int, new: int) -> bytes:
+        """Glyph data of a composite of glyph `new` (g's subset id), in the same place."""
+        chunk, _ = self._glyph(g)
+        if len(chunk) < 10:  # an empty glyph stays empty
+            return b""
+        # flags: ARG_1_AND_2_ARE_WORDS | ARGS_ARE_XY_VALUES; not USE_MY_METRICS (its own advance)
+        return b"\xff\xff" + chunk[2:10] + struct.pack(">HHhh", 0x0003, new, 0, 0) + b"\0\0"
+
+    def _half_metrics(self, halves: Sequence[int]) -> bytes:
+        """hmtx entries of the half forms: half an em of advance, the glyph's side bearing."""
+        if not halves:
+            return b""
+        out = array("h")
+        for g in halves:
+            chunk, _ = self._glyph(g)
+            lsb = struct.unpack_from(">h", chunk, 2)[0] if len(chunk) >= 10 else 0
+            out += array("h", [self.upem // 2, lsb])
+        if _LITTLE:
+            out.byteswap()
+        return out.tobytes()
 
     @staticmethod
     def _renumbered_components(chunk: bytes, new_id: dict[int, int]) -> bytes:

@@ -78,7 +78,8 @@ def assemble(edition: Edition, pages: list[PageDisplay], document: bytes, mode: 
     """`tags`: the pages' marked content (PageDrawing.tags); when every page has them, the
     document is tagged (structure tree, article threads)."""
     labels = [d.label for d in pages]
-    meta = edition_meta(edition, labels, mode)
+    tagged = bool(tags) and all(t is not None for t in tags)  # type: ignore[union-attr]
+    meta = edition_meta(edition, labels, mode, tagged)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(document)))
     writer.pdf_header = f"%PDF-{pdf_version(meta.profile)}"
     _page_labels(writer, edition, labels)
@@ -86,7 +87,7 @@ def assemble(edition: Edition, pages: list[PageDisplay], document: bytes, mode: 
     root = writer._root_object
     _identify(writer, meta)
     root[NameObject("/Lang")] = TextStringObject("zh-CN")
-    if tags and all(t is not None for t in tags):
+    if tagged:
         doc = structure(edition, tags)  # type: ignore[arg-type]
         write_structure(writer, doc, tags)  # type: ignore[arg-type]
         write_threads(writer, doc, tags)  # type: ignore[arg-type]

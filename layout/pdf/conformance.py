@@ -22,6 +22,10 @@ without a full validator):
 * PDF/A-2b: PDF 1.4 to 1.7; pdfaid part 2 in XMP; a GTS_PDFA1 output intent with an
   embedded ICC profile of version 2 or 4 (ours: 2) for an RGB, CMYK or grey device; every
   XMP property in a predefined schema or one the file declares with pdfaExtension.
+* PDF/A-2a (conformance A claimed) and PDF/UA-1 (pdfuaid:part claimed): MarkInfo /Marked
+  true, a structure tree whose RoleMap leads to standard types, the document's /Lang, a
+  ToUnicode CMap in every font the pages (and their forms) use; for PDF/UA also a dc:title
+  that the viewer is told to show (DisplayDocTitle).
 """
 
 from __future__ import annotations
@@ -36,7 +40,12 @@ from layout.pdf.metadata import PDFA_PART, PDFX_CONFORMANCE, PDFX_VERSION
 REGISTERED = {"IFRA26", "IFRA30", "FOGRA39", "FOGRA51", "FOGRA52", "CGATS TR 006", "CGATS21-2-CRPC6"}
 _NS = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "dc": "http://purl.org/dc/elements/1.1/",
        "pdf": "http://ns.adobe.com/pdf/1.3/", "xmp": "http://ns.adobe.com/xap/1.0/",
-       "pdfaid": "http://www.aiim.org/pdfa/ns/id/", "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#"}
+       "pdfaid": "http://www.aiim.org/pdfa/ns/id/", "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
+       "pdfuaid": "http://www.aiim.org/pdfua/ns/id/"}
+# ISO 32000-1 14.8.4 standard structure types (a RoleMap must lead to one of them)
+STANDARD_TYPES = frozenset("""Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct Private P H
+    H1 H2 H3 H4 H5 H6 L LI Lbl LBody Table TR TH TD THead TBody TFoot Span Quote Note Reference BibEntry Code Link
+    Annot Ruby RB RT RP Warichu WT WP Figure Formula Form""".split())
 # Namespaces PDF/A admits without an extension schema (ISO 19005-2, 6.6.2.3.2: the XMP 2005
 # schemas) and the PDF/A description vocabulary itself.
 PREDEFINED = {_NS["dc"], _NS["pdf"], _NS["xmp"], _NS["pdfaid"], "http://ns.adobe.com/xap/1.0/rights/",
@@ -121,7 +130,73 @@ def _document(reader, profile: OutputProfile) -> list[str]:
     if meta is None:
         out.append("no XMP metadata")
     else:
-        out += xmp_problems(meta.get_object().get_data(), info, profile)
+        data = meta.get_object().get_data()
+        out += xmp_problems(data, info, profile)
+        if profile.pdfa:
+            out += _tagged_problems(reader, root, data)
+    return out
+
+
+def _tagged_problems(reader, root, xmp: bytes) -> list[str]:
+    """What PDF/A-2a (ISO 19005-2 6.8) and PDF/UA-1 ask of a file that claims them."""
+    try:
+        tree = ET.fromstring(xmp.decode("utf-8").split("?>", 1)[1].rsplit("<?xpacket", 1)[0])
+    except (ET.ParseError, UnicodeDecodeError, IndexError):
+        return []  # xmp_problems said so
+    level = tree.find(".//pdfaid:conformance", _NS)
+    ua = tree.find(".//pdfuaid:part", _NS)
+    if (level is None or level.text != "A") and ua is None:
+        return []
+    claim = "PDF/UA-1" if level is None or level.text != "A" else "PDF/A-2a"
+    out = []
+    mark = root.get("/MarkInfo")
+    if mark is None or not mark.get_object().get("/Marked"):
+        out.append(f"{claim} needs MarkInfo /Marked true")
+    st = root.get("/StructTreeRoot")
+    if st is None:
+        out.append(f"{claim} needs a structure tree")
+    else:
+        roles = st.get_object().get("/RoleMap", {})
+        for k, v in roles.items():
+            if str(v)[1:] not in STANDARD_TYPES:
+                out.append(f"structure type {k} maps to {v}, not a standard type")
+    if not str(root.get("/Lang", "")):
+        out.append(f"{claim} needs the document's language (/Lang)")
+    seen: set[int] = set()
+    for pno, page in enumerate(reader.pages, 1):
+        out += [f"page {pno}: {p}" for p in _fonts_without_unicode(page.get("/Resources"), seen)]
+    if ua is not None:
+        prefs = root.get("/ViewerPreferences")
+        if prefs is None or not prefs.get_object().get("/DisplayDocTitle"):
+            out.append("PDF/UA-1 needs ViewerPreferences /DisplayDocTitle true")
+        title = tree.find(".//dc:title/rdf:Alt/rdf:li", _NS)
+        if title is None or not (title.text or "").strip():
+            out.append("PDF/UA-1 needs a dc:title")
+    return out
+
+
+def _fonts_without_unicode(resources, seen: set[int]) -> list[str]:
+    """Fonts (in the resources and their forms, each object once) without a ToUnicode CMap."""
+    if resources is None:
+        return []
+    resources = resources.get_object()
+    out = []
+    for name, ref in resources.get("/Font", {}).items():
+        key = getattr(ref, "idnum", None)
+        if key in seen:
+            continue
+        if key is not None:
+            seen.add(key)
+        if "/ToUnicode" not in ref.get_object():
+            out.append(f"font {name} has no ToUnicode CMap")
+    for ref in resources.get("/XObject", {}).values():
+        key = getattr(ref, "idnum", None)
+        xo = ref.get_object()
+        if key in seen or xo.get("/Subtype") != "/Form":
+            continue
+        if key is not None:
+            seen.add(key)
+        out += _fonts_without_unicode(xo.get("/Resources"), seen)
     return out
 
 

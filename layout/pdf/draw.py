@@ -45,6 +45,7 @@ from layout.fonts.embed import EmbeddedFonts
 from layout.model.modes import OutputMode, output_profile
 from layout.model.photos import PhotoError
 from layout.page.display import Form, GlyphRun, Image, Marker, PageDisplay, Rect, Rule
+from layout.page.halfmarks import half_form, half_marks
 from layout.pdf.adform import FormUse, place_form, use_forms
 from layout.pdf.imaging import encoded_image
 from layout.pdf.marks import PageTags, mark_runs
@@ -122,10 +123,11 @@ class _Ops:
         return f"{fp_str(*col)} K" if self.cmyk else f"{fp_str(*_rgb(col))} RG"
 
     def text(self, runs: list[GlyphRun], b: float, top: float, opens: list[str] | None = None,
-             closes: list[str] | None = None) -> None:
+             closes: list[str] | None = None, halves: list[bool] | None = None) -> None:
         """All glyph runs in one BT/ET block: per run a text matrix, a font when it
         changes, and the run's 2-byte codes (pdffont: code = Unicode code point);
-        `opens`/`closes`: marked-content operators before/after each run (marks.py)."""
+        `opens`/`closes`: marked-content operators before/after each run (marks.py);
+        `halves`: per run, its last mark drawn in its half-width form (halfmarks.py)."""
         if not runs:
             return
         add = self.code.append
@@ -155,8 +157,9 @@ class _Ops:
             if (r.face, r.size) != cur_font:
                 add(f"{enc[1]} {fp_str(r.size)} Tf")
                 cur_font = (r.face, r.size)
-            add(f"1 0 0 1 {fp_str(b + r.x, top - r.y)} Tm {enc[0](r.text)} Tj")  # (one call: the same text)
-            chars[r.face].append(r.text)
+            text = half_form(r.text) if halves and halves[i] else r.text
+            add(f"1 0 0 1 {fp_str(b + r.x, top - r.y)} Tm {enc[0](text)} Tj")
+            chars[r.face].append(text)
             if closes and closes[i]:
                 add(closes[i])
         if cur_tc:
@@ -218,7 +221,11 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.
         _watermark(ops, page, fonts, stamp)
     _artifact(ops, 0, tags)  # artwork (ads, graphics) and the proof watermark: no story's text
     runs = [it for it in page.items if isinstance(it, GlyphRun)]
-    ops.text(runs, o, top, *(mark_runs(runs, tags, o, top, ops.width) if tags is not None else ()))
+    if tags is not None:  # tagged: compressed marks' boxes are their set widths, for extraction
+        halves = half_marks(runs, {k: f.widths for k, f in ops.faces.items()})
+        ops.text(runs, o, top, *mark_runs(runs, tags, o, top, ops.width), halves)
+    else:
+        ops.text(runs, o, top)
     add = ops.code.append
     start = len(ops.code)
     for it in page.items:

@@ -15,7 +15,9 @@ would cost more than drawing them).
             condition (IFRA26, ISO 12647-3:2013).
 * archive - PDF/A-2b: PDF 1.7 (PDF/A-2 is based on ISO 32000-1), pdfaid in XMP, the
             `layout:` properties declared in a pdfaExtension schema, an output intent with
-            an ICC v2 sRGB profile (icc.py).
+            an ICC v2 sRGB profile (icc.py).  The tagged edition (tagging.py: structure
+            tree, MarkInfo, Lang, ToUnicode for every code) says PDF/A-2a and PDF/UA-1
+            (pdfuaid:part, declared in the extension schema: PDF/A-2 does not predefine it).
 * proof   - PDF 1.4 with the same Info and XMP, no identification and no output intent.
 """
 
@@ -40,7 +42,8 @@ PRINT_CONDITION = "IFRA26"  # ISO 12647-3:2013 coldset newsprint, registered at 
 PRINT_CONDITION_TEXT = "Coldset offset on newsprint, ISO 12647-3:2013, 220% total ink"
 PDFX_VERSION = "PDF/X-1:2001"
 PDFX_CONFORMANCE = "PDF/X-1a:2001"
-PDFA_PART, PDFA_CONFORMANCE = 2, "B"
+PDFA_PART, PDFA_CONFORMANCE, PDFA_TAGGED = 2, "B", "A"  # level A: tagged, Unicode for every glyph, language
+PDFUA_PART = 1
 SRGB = "sRGB IEC61966-2.1"
 LAYOUT_NS = "https://example.invalid/layout/ns/1.0/"  # the `layout:` XMP properties (declared below)
 PLACEHOLDER_ID = b"\0layout-file-id\0"  # 16 bytes, written first and replaced by the file's hash
@@ -68,6 +71,12 @@ class FileMeta:
     manifest_sha256: str = ""
     tool: str = f"layout {__version__}"  # Info /Creator = xmp:CreatorTool, /Producer = pdf:Producer
     trapped: bool = False  # nothing is trapped: Info /Trapped = pdf:Trapped
+    tagged: bool = False  # a tagged PDF/A file: conformance level A and PDF/UA-1
+
+    @property
+    def conformance(self) -> str:
+        """The PDF/A conformance level the file claims."""
+        return PDFA_TAGGED if self.tagged else PDFA_CONFORMANCE
 
     def info(self) -> dict[str, str]:
         """The Info dictionary's entries as text (Trapped is written as a name)."""
@@ -88,12 +97,16 @@ class FileMeta:
         ident = ""
         if p.pdfa:
             ident += (f"\n   <pdfaid:part>{PDFA_PART}</pdfaid:part>"
-                      f"\n   <pdfaid:conformance>{PDFA_CONFORMANCE}</pdfaid:conformance>")
+                      f"\n   <pdfaid:conformance>{self.conformance}</pdfaid:conformance>")
+        ua = p.pdfa and self.tagged
+        if ua:
+            ident += f"\n   <pdfuaid:part>{PDFUA_PART}</pdfuaid:part>"
         if p.pdfx:
             ident += (f"\n   <pdfxid:GTS_PDFXVersion>{PDFX_VERSION}</pdfxid:GTS_PDFXVersion>"
                       f"\n   <pdfxid:GTS_PDFXConformance>{PDFX_CONFORMANCE}</pdfxid:GTS_PDFXConformance>")
         ns = ('\n    xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"' if p.pdfa else "") + \
-             ('\n    xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/"' if p.pdfx else "")
+             ('\n    xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/"' if p.pdfx else "") + \
+             (f'\n    xmlns:pdfuaid="{PDFUA_NS}"' if ua else "")
         manifest = (f"   <layout:ManifestSHA256>{self.manifest_sha256}</layout:ManifestSHA256>\n"
                     if self.manifest_sha256 else "")
         xml = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
@@ -115,7 +128,7 @@ class FileMeta:
    <xmp:CreateDate>{self.xmp_date}</xmp:CreateDate>
    <xmp:ModifyDate>{self.xmp_date}</xmp:ModifyDate>
 {manifest}   <layout:Mode>{p.mode.value}</layout:Mode>{ident}
-  </rdf:Description>{_EXTENSION_SCHEMA}
+  </rdf:Description>{_extension_schema(ua)}
  </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="w"?>"""
@@ -124,6 +137,25 @@ class FileMeta:
 
 # PDF/A admits XMP properties outside the predefined schemas only when the file declares
 # them (ISO 19005-2, 6.6.2.3.3): the layout: namespace, its prefix and each property's type.
+PDFUA_NS = "http://www.aiim.org/pdfua/ns/id/"
+_PDFUA_SCHEMA = f"""
+   <rdf:li rdf:parseType="Resource">
+    <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+    <pdfaSchema:namespaceURI>{PDFUA_NS}</pdfaSchema:namespaceURI>
+    <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+    <pdfaSchema:property><rdf:Seq>
+     <rdf:li rdf:parseType="Resource"><pdfaProperty:name>part</pdfaProperty:name>
+      <pdfaProperty:valueType>Integer</pdfaProperty:valueType><pdfaProperty:category>internal</pdfaProperty:category>
+      <pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description></rdf:li>
+    </rdf:Seq></pdfaSchema:property>
+   </rdf:li>"""
+
+
+def _extension_schema(ua: bool) -> str:
+    return _EXTENSION_SCHEMA.replace("</rdf:Bag>", _PDFUA_SCHEMA.lstrip("\n") + "</rdf:Bag>") if ua \
+        else _EXTENSION_SCHEMA
+
+
 _EXTENSION_SCHEMA = f"""
   <rdf:Description rdf:about=""
     xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
@@ -149,12 +181,13 @@ def edition_title(edition: Edition) -> str:
     return f"{edition.paper} {edition.date.isoformat()}"
 
 
-def edition_meta(edition: Edition, labels: list[str], mode: OutputMode) -> FileMeta:
-    """The whole edition's file."""
+def edition_meta(edition: Edition, labels: list[str], mode: OutputMode, tagged: bool = False) -> FileMeta:
+    """The whole edition's file; `tagged`: it has a structure tree (tagging.py)."""
     profile = output_profile(mode)
     return FileMeta(profile, edition_title(edition), edition.paper,
                     f"{edition_title(edition)} {profile.mode.value} edition, {len(labels)} pages",
-                    ", ".join(labels), pdf_date(edition.date), xmp_date(edition.date), edition.sha256)
+                    ", ".join(labels), pdf_date(edition.date), xmp_date(edition.date), edition.sha256,
+                    tagged=tagged)
 
 
 def page_meta(edition: Edition, label: str, title: str, mode: OutputMode) -> FileMeta:

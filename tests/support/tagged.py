@@ -3,6 +3,8 @@ order, each element's marked content collected by MCID (test-only)."""
 
 from __future__ import annotations
 
+import re
+
 from pypdf import PdfReader
 from pypdf.generic import ContentStream, DictionaryObject
 
@@ -10,9 +12,12 @@ from pypdf.generic import ContentStream, DictionaryObject
 def mcid_texts(reader: PdfReader, page_index: int) -> dict[int, str]:
     """MCID -> the text its marked-content sequence shows.  The edition's fonts encode each
     character as its Unicode code point in two bytes (fonts/embed.py), so the shown strings
-    are read as UTF-16BE; ActualText is ignored (it repeats the characters shown)."""
+    are read as UTF-16BE, and the few codes the ToUnicode CMaps map elsewhere (the
+    half-width forms of compressed marks) as they say; ActualText is ignored (it repeats
+    the characters shown)."""
     page = reader.pages[page_index]
     ops = ContentStream(page.get_contents(), reader).operations
+    plain = to_unicode_singles(reader, page_index)
     stack: list[int | None] = []
     out: dict[int, list[str]] = {}
     for args, op in ops:
@@ -25,7 +30,7 @@ def mcid_texts(reader: PdfReader, page_index: int) -> dict[int, str]:
         elif op == b"EMC":
             stack.pop()
         elif op == b"Tj" and stack and stack[-1] is not None:
-            out.setdefault(stack[-1], []).append(_raw(args[0]).decode("utf-16-be"))
+            out.setdefault(stack[-1], []).append(_raw(args[0]).decode("utf-16-be").translate(plain))
     return {k: "".join(v) for k, v in out.items()}
 
 
@@ -33,6 +38,7 @@ def artifact_texts(reader: PdfReader, page_index: int) -> list[str]:
     """Text shown inside /Artifact sequences."""
     page = reader.pages[page_index]
     ops = ContentStream(page.get_contents(), reader).operations
+    plain = to_unicode_singles(reader, page_index)
     stack: list[bool] = []
     out = []
     for args, op in ops:
@@ -41,7 +47,7 @@ def artifact_texts(reader: PdfReader, page_index: int) -> list[str]:
         elif op == b"EMC":
             stack.pop()
         elif op == b"Tj" and stack and stack[-1]:
-            out.append(_raw(args[0]).decode("utf-16-be"))
+            out.append(_raw(args[0]).decode("utf-16-be").translate(plain))
     return out
 
 
@@ -59,6 +65,22 @@ def unmarked_text(reader: PdfReader, page_index: int) -> list[str]:
         elif op in (b"Tj", b"TJ", b"'", b'"') and depth == 0:
             out.append(repr(args[0]))
     return out
+
+
+def to_unicode_singles(reader: PdfReader, page_index: int) -> dict[int, str]:
+    """The single-code entries (bfchar) of the ToUnicode CMaps of a page's fonts, as a
+    str.translate table: code -> text (the fonts' ranges are the identity)."""
+    fonts = reader.pages[page_index]["/Resources"].get("/Font", {})
+    table: dict[int, str] = {}
+    for ref in fonts.values():
+        cmap = ref.get_object().get("/ToUnicode")
+        if cmap is None:
+            continue
+        data = cmap.get_object().get_data().decode("latin-1")
+        for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.S):
+            for code, uni in re.findall(r"<([0-9A-Fa-f]{4})>\s*<([0-9A-Fa-f]+)>", block):
+                table[int(code, 16)] = bytes.fromhex(uni).decode("utf-16-be")
+    return table
 
 
 def _raw(s) -> bytes:

@@ -1,0 +1,49 @@
+"""Which compressed closing marks are drawn as half-width forms (page/halfmarks.py), and the
+fonts stage's list of them (fonts/halfforms.py) against text/cjk.py's."""
+
+from __future__ import annotations
+
+from layout.fonts.halfforms import CLOSING, HALF_CODE, MARK_OF_CODE
+from layout.page.display import GlyphRun
+from layout.page.halfmarks import half_form, half_marks
+from layout.text import cjk
+
+W = {"song": {**{ch: 1.0 for ch in "江城一二三四五六七八九十今天好了的发展"}, **{ch: 1.0 for ch in CLOSING
+                                                                         if ch not in ")]}"}}}
+S = 10.0
+
+
+def _run(x, y, text, tc=0.0, story="s", vertical=False):
+    return GlyphRun(x, y, "song", S, text, tc, story=story, vertical=vertical)
+
+
+def test_the_fonts_list_is_the_typesetters():
+    assert set(CLOSING) == cjk.BLANK_RIGHT
+    assert all(0xFDD0 <= c <= 0xFDEF for c in HALF_CODE.values())  # noncharacters: no font maps them
+    assert {MARK_OF_CODE[HALF_CODE[ch]] for ch in CLOSING} == set(CLOSING)
+    assert half_form("发展。") == "发展" + chr(HALF_CODE["。"])
+
+
+def test_a_mark_whose_next_run_starts_half_an_em_on():
+    exact = [_run(0, 10, "江城，"), _run(25, 10, "今天")]  # ，at 20: the next run at 20 + 5
+    spaced = [_run(0, 10, "江城，", tc=1.0), _run(28, 10, "今天")]  # origin 22, + 5 + tc
+    partly = [_run(0, 10, "江城，"), _run(27, 10, "今天")]  # squeezed by 0.3 em only: its box overlaps less
+    assert half_marks(exact, W)[0] and half_marks(spaced, W)[0]
+    assert half_marks(partly, W) == [False, False]
+
+
+def test_a_line_end_mark_only_where_it_hangs_past_the_measure():
+    on = [_run(0, 10, "一二三四五六七。"),  # ends at 80 at full width: on the measure
+          _run(0, 25, "一二三四五六七八"), _run(0, 40, "一二三四五六七八")]  # the measure: 80
+    assert half_marks(on, W) == [False, False, False]
+    hung = [_run(0, 10, "一二三四五六七八"), _run(-5, 25, "一二三四五六七八。"),  # full end 85: ½ em past
+            _run(0, 40, "一二三四五六七八")]
+    assert half_marks(hung, W) == [False, True, False]
+    assert half_marks(hung[1:2], W) == [False]  # a column of one line has no measure to hang from
+
+
+def test_columns_break_where_the_lines_go_back_up_and_vertical_runs_are_left_alone():
+    first = [_run(0, 10, "一二三四五六七八"), _run(0, 25, "一二三四五六七八")]
+    second = [_run(100, 10, "一二三四五六七。"), _run(100, 25, "一二三四五六七八")]  # 。on its own measure
+    assert half_marks(first + second, W) == [False] * 4
+    assert half_marks([_run(0, 10, "。", vertical=True), _run(0, 20, "。", vertical=True)], W) == [False, False]
