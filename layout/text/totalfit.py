@@ -44,15 +44,17 @@ breaks) are candidates, so no solution can start a line with a closing mark.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
 from layout.text import cjk
 from layout.text.linebreak import (
     EPS,
+    SOLID_FIRST,
     HAN_LATIN_GAP,
     HAN_LATIN_MAX,
     NEARLY_FULL,
+    SOLID_STRETCH,
     Line,
     PreparedText,
     break_lines,
@@ -72,6 +74,8 @@ MAX_CHARS = 12_000  # longer paragraphs (pathological copy) are broken greedily
 # costs, in demerits (a solid line costs 0)
 SQUEEZE_PER_EM = 8.0  # punctuation compression inside a line (clreq allows it on any line)
 GAP_STRETCH = 6.0  # Han–Latin gaps widened to the full ½ em (clreq expansion step ②)
+SOLID_GAP_STRETCH = 30.0  # a solid Han–digit boundary opened the full ⅛ em: visible, as ⅛ em of
+# letter-spacing would be, but between a number and its word rather than inside a word
 SPACING = 60.0  # letter-spacing of LOOSE em; grows with its square
 LOOSE_PENALTY = 600.0
 VERY_LOOSE_PENALTY = 20_000.0
@@ -105,6 +109,8 @@ def line_coster(p: PreparedText) -> Coster:
     """
     text, cum, shr, shr_cum, adv, fadv = p.text, p.cum, p.shr, p.shr_cum, p.adv, p.fadv
     special_cum, kern, count_glue, count = p.special_cum, p.kern, p.glue.count, text.count
+    bounds = p.bounds
+    solid_room = SOLID_STRETCH
     blank_right = _BLANK_RIGHT
     room = HAN_LATIN_MAX - HAN_LATIN_GAP
     half_cost = 0.5 * SQUEEZE_PER_EM
@@ -148,6 +154,17 @@ def line_coster(p: PreparedText) -> Coster:
                     return base + GAP_STRETCH * (each / room) ** 2
                 base += GAP_STRETCH
                 d -= room * gaps
+            if bounds:  # digits set solid: letter-spacing up to SOLID_FIRST, then the
+                # Han–digit/Latin boundaries up to SOLID_STRETCH, then letter-spacing again
+                nb = bisect_left(bounds, end) - bisect_left(bounds, s + 1)
+                if nb:
+                    rest = d - (SOLID_FIRST * slots if slots > 0 else 0.0)
+                    if rest > EPS:
+                        each = rest / nb
+                        if each > solid_room:
+                            each = solid_room
+                        base += SOLID_GAP_STRETCH * (each / solid_room) ** 2
+                        d -= each * nb
         if slots <= 0:
             return base + UNFILLED
         tc = d / slots
@@ -215,6 +232,18 @@ def break_paragraph(p: PreparedText, measure: float, indent: float = 0.0, start:
     text, kern, adv = p.text, p.kern, p.adv
     trim_opening, blank_left = p.trim_opening, cjk.BLANK_LEFT
     lines: list[Line] = []
+
+    def costly(ln: Line, k: int) -> bool:
+        """Letter-spaced beyond LOOSE, too wide, or a lone last character."""
+        if -EPS <= ln.measure - ln.width <= EPS and not ln.last:
+            return False  # set solid: costs nothing
+        s = ln.start
+        trim = kern[s]  # PreparedText.start_trim, inlined
+        if trim_opening and text[s] in blank_left and adv[s] >= 0.99:
+            trim += 0.5
+        cost = line_cost(s, ln.end, ln.measure, trim, ln.last)
+        return cost is None or cost >= LOOSE_PENALTY or bool(ln.last and k and _lone(text, s, ln.end))
+
     cands = None
     floor = checked = 0  # windows start at `floor` or later; lines before `checked` are settled
     while True:
@@ -225,15 +254,7 @@ def break_paragraph(p: PreparedText, measure: float, indent: float = 0.0, start:
             lines += more
         trouble = -1
         for k in range(checked, len(lines)):
-            ln = lines[k]
-            if -EPS <= ln.measure - ln.width <= EPS and not ln.last:
-                continue  # set solid: costs nothing
-            s = ln.start
-            trim = kern[s]  # PreparedText.start_trim, inlined
-            if trim_opening and text[s] in blank_left and adv[s] >= 0.99:
-                trim += 0.5
-            cost = line_cost(s, ln.end, ln.measure, trim, ln.last)
-            if cost is None or cost >= LOOSE_PENALTY or (ln.last and k and _lone(text, s, ln.end)):
+            if costly(lines[k], k):
                 trouble = k
                 break
         if trouble < 0:
@@ -241,9 +262,21 @@ def break_paragraph(p: PreparedText, measure: float, indent: float = 0.0, start:
                 return lines
             checked = len(lines)
             continue
+        # costly lines that follow within LOOK_BACK lines join the window: one search sees
+        # them all (a window ending between them would settle a line the next cannot undo)
+        last, k = trouble, trouble + 1
+        while k <= last + LOOK_BACK:
+            if k == len(lines):
+                if lines[-1].last:
+                    break
+                lines += break_lines(p, measure, indent, lines[-1].next, CHUNK)
+                continue
+            if costly(lines[k], k):
+                last = k
+            k += 1
         j = max(floor, trouble - LOOK_BACK)
         cands = cands or _candidates(p)
-        window = _fit(p, measure, indent, lines[j].start, line_cost, trouble - j + 1 + AHEAD, cands)
+        window = _fit(p, measure, indent, lines[j].start, line_cost, last - j + 1 + AHEAD, cands)
         assert window is not None
         lines[j:] = window
         if window[-1].last:
@@ -280,6 +313,7 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
     trim_opening = p.trim_opening
     blank_right = _BLANK_RIGHT
     hang_marks = HANG_MARKS
+    bounds, solid_bounds = p.bounds, p.solid_bounds
     # with a margin below a loose line's cost, a start followed by ideographs only needs its
     # natural end: nothing in it can be squeezed, and an end one character earlier would be
     # letter-spaced beyond LOOSE, costlier than the natural end by more than the margin
@@ -382,7 +416,8 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
                     if d > LOOSE * (e - s - 1) + EPS:
                         gaps = kern[s + 1:e]
                         gaps = len(gaps) - gaps.count(0.0) + text.count(" ", s, e - 1)
-                        if d - gaps * (HAN_LATIN_MAX - HAN_LATIN_GAP) > LOOSE * (e - s - 1) + EPS:
+                        if d - gaps * (HAN_LATIN_MAX - HAN_LATIN_GAP) - (
+                                solid_bounds(s, e) * SOLID_STRETCH if bounds else 0.0) > LOOSE * (e - s - 1) + EPS:
                             break
                 d = avail - (cum[e] - base)
                 lc = 0.0 if -EPS <= d <= EPS else line_cost(s, e, avail, trim, False)  # (solid: free)
