@@ -139,7 +139,8 @@ class PreparedText:
                 adv[i] += side
                 kern[i] += side
         # Han–Latin gaps: none at all when the style sets digits solid (latin_gap 0: 8月18日);
-        # then the boundary stretches only as any two characters do (expansion step ③)
+        # then the boundary stretches as any two characters do (expansion step ③), and a stretched
+        # line may open it by SOLID_STRETCH more (`bounds`, ②), but never between a number and its word
         gap = latin_gap if latin_gap > EPS else 0.0
         squeeze = max(0.0, gap - HAN_LATIN_MIN)
         # with no gap, the boundaries (i: between i-1 and i) that a stretched line may open by
