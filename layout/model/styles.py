@@ -39,7 +39,8 @@ STYLE_KEYS: dict[str, frozenset[str] | None] = {
     "name": None,
     "page": frozenset({"width", "height"}),
     "grid": frozenset({"body_size", "leading", "columns", "column_chars", "gutter_chars", "lines", "top"}),
-    "paragraph": frozenset({"indent", "indent_after_heading", "kinsoku", "trim_opening_at_line_start", "latin_gap"}),
+    "paragraph": frozenset({"indent", "indent_after_heading", "kinsoku", "trim_opening_at_line_start", "latin_gap",
+                            "hanging_punctuation"}),
     "masthead": frozenset({"lines"}),
     "rules": frozenset({"weight", "folio_weight", "box_weight", "box_padding"}),
     "print": frozenset({"bleed", "ink_limit"}),
@@ -93,6 +94,9 @@ class Style:
     kinsoku: str
     trim_opening_at_line_start: bool
     latin_gap: float  # em, paragraph.latin_gap: the default of every role
+    # paragraph.hanging_punctuation: a pause or stop may hang half an em past the measure of
+    # justified text (点号悬挂), a house choice; off, every line ends on the measure
+    hanging_punctuation: bool
     masthead_lines: int
     rule_weight: float
     folio_rule_weight: float
@@ -325,6 +329,13 @@ def style_from_dict(data: dict[str, Any], source: str = "<style>") -> Style:
             return 0.0
         return float(raw)
 
+    def flag(path: str, default: bool) -> bool:
+        raw = get(path, default)
+        if not isinstance(raw, bool):
+            problems.append(Problem(f"expected true or false, got {raw!r}", file=source, path=path))
+            return default
+        return raw
+
     def latin_gap(path: str, raw: Any) -> float:
         value = parse_latin_gap(raw)
         if value is None:
@@ -413,6 +424,7 @@ def style_from_dict(data: dict[str, Any], source: str = "<style>") -> Style:
         kinsoku=kinsoku,
         trim_opening_at_line_start=bool(get("paragraph.trim_opening_at_line_start", True)),
         latin_gap=paragraph_gap,
+        hanging_punctuation=flag("paragraph.hanging_punctuation", True),
         masthead_lines=count("masthead.lines", 12, 0),
         rule_weight=length("rules.weight", "0.5pt"),
         folio_rule_weight=length("rules.folio_weight", "0.75pt"),

@@ -24,13 +24,15 @@ How (clreq §line_adjustment, "先挤进，后推出"):
 4. `line_runs` justifies a line: squeeze in clreq order (line-end mark, brackets and
    commas, Han–Latin gaps, stops) or stretch (a line-end mark that was compressed against
    the opening mark now starting the next line back to full width, Han–Latin gaps and
-   spaces up to ½ em, then equal spacing between characters, never inside clusters).
+   spaces up to ½ em, or, where the style sets digits solid (latin_gap 0), the Han–digit/
+   Latin boundaries up to SOLID_STRETCH, then equal spacing between characters, never
+   inside clusters).
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 from operator import add
@@ -44,6 +46,10 @@ HAN_LATIN_GAP = 0.25  # em, clreq §mixed_text_composition: "at most ¼ em"; the
 # PreparedText(latin_gap=...), which the style sets per role (0, ⅛ or ¼ em)
 HAN_LATIN_MIN = 0.125  # a gap squeezable to ⅛ em (clreq compression step ⑥); a smaller gap is not squeezed
 HAN_LATIN_MAX = 0.5  # stretchable to ½ em (clreq expansion step ②)
+SOLID_STRETCH = 0.125  # em: with latin_gap 0 (digits set solid), a Han–digit/Latin boundary of a
+# stretched line may still open this much (expansion ②, kept small: the house sets 8月18日 solid)
+SOLID_FIRST = 0.03  # em of letter-spacing a line takes before those boundaries open: less is
+# invisible spread evenly, and a boundary opened for it would be the one uneven place in the line
 SQUEEZE_LOOKAHEAD = 3  # at most this many characters are squeezed into a line
 MIDDLE_DOT_WIDTH = 0.5  # em, GB style interpunct
 NEARLY_FULL = 1.0  # em: a paragraph's last line this close to the measure is justified too,
@@ -93,7 +99,7 @@ class PreparedText:
     """Per-paragraph arrays shared by breaking and justification."""
 
     __slots__ = ("text", "n", "adv", "fadv", "kern", "cum", "allowed", "shr", "shr_cum",
-                 "glue", "special_cum", "level", "trim_opening", "no_start", "no_end")
+                 "glue", "special_cum", "level", "trim_opening", "no_start", "no_end", "bounds")
 
     def __init__(self, text: str, widths: Mapping[str, float], level: str = "basic",
                  trim_opening: bool = True, extra_special: str = "", kerning: Mapping[str, float] | None = None,
@@ -133,9 +139,14 @@ class PreparedText:
                 adv[i] += side
                 kern[i] += side
         # Han–Latin gaps: none at all when the style sets digits solid (latin_gap 0: 8月18日);
-        # then the boundary stretches only as any two characters do (expansion step ③)
+        # then the boundary stretches as any two characters do (expansion step ③), and a stretched
+        # line may open it by SOLID_STRETCH more (`bounds`, ②), but never between a number and its word
         gap = latin_gap if latin_gap > EPS else 0.0
         squeeze = max(0.0, gap - HAN_LATIN_MIN)
+        # with no gap, the boundaries (i: between i-1 and i) that a stretched line may open by
+        # SOLID_STRETCH; ascending, so that a line's share is two bisections
+        bounds: list[int] = []
+        self.bounds = bounds
         for m in _CLUSTER.finditer(text):
             a, b = m.span()
             for i in range(a + 1, b):
@@ -146,10 +157,13 @@ class PreparedText:
                     if kv:  # the font's pair kerning inside Latin words and numbers
                         kern[i] = kv
                         special[i] = 1
-            if gap and a > 0 and cjk.is_ideograph(text[a - 1]):
-                kern[a] = gap
-                shr[a] += squeeze
-                special[a] = 1
+            if a > 0 and cjk.is_ideograph(text[a - 1]):
+                if gap:
+                    kern[a] = gap
+                    shr[a] += squeeze
+                    special[a] = 1
+                else:
+                    bounds.append(a)
             if b < n and cjk.is_ideograph(text[b]):
                 if gap:
                     kern[b] = gap
@@ -157,9 +171,12 @@ class PreparedText:
                     special[b] = 1
                 if text[b - 1].isdigit():
                     # house rule: a number keeps its measure word (82万, 2026年, 3天); an
-                    # unbreakable sequence, so equal spacing (expansion ③) does not open it either
+                    # unbreakable sequence, so equal spacing (expansion ③) does not open it
+                    # either, nor does a solid boundary (GDP|增长 may open, 18|日 not)
                     allowed[b] = 0
                     glue[b] = 1
+                elif not gap:
+                    bounds.append(b)
         for m in _PAIRS.finditer(text):
             a, b = m.span()
             for i in range(a + 1, b):
@@ -203,6 +220,11 @@ class PreparedText:
         if ch in cjk.BLANK_RIGHT and self.adv[i] >= 0.99:
             return 0.5
         return 0.0
+
+    def solid_bounds(self, s: int, e: int) -> int:
+        """How many boundaries inside [s, e) may open by SOLID_STRETCH (0 unless latin_gap is 0)."""
+        b = self.bounds
+        return bisect_left(b, e) - bisect_left(b, s + 1) if b else 0
 
     def width(self, s: int, e: int) -> float:
         return self.cum[e] - self.cum[s] - self.start_trim(s)
@@ -336,7 +358,7 @@ def _regular(p: PreparedText, s: int, e: int) -> bool:
     loop of `_runs_slow`)."""
     kern = p.kern[s + 1:e]
     return (kern.count(0.0) == len(kern) and p.adv[s:e] == p.fadv[s:e] and not p.glue.count(1, s + 1, e)
-            and " " not in p.text[s:e - 1])
+            and " " not in p.text[s:e - 1] and not p.solid_bounds(s, e))
 
 
 def _runs_slow(p: PreparedText, line: Line, delta: float, x0: float) -> list[Run]:
@@ -392,6 +414,14 @@ def _runs_slow(p: PreparedText, line: Line, delta: float, x0: float) -> list[Run
                     gap[i] += add_each
                 delta -= add_each * len(idx)
         slots = sum(1 for i in range(s + 1, e) if not glue[i])
+        if delta > EPS and p.bounds:  # ② with digits set solid: after SOLID_FIRST em of ③,
+            lo, hi = bisect_left(p.bounds, s + 1), bisect_left(p.bounds, e)  # the boundaries open a little
+            rest = delta - SOLID_FIRST * slots
+            if hi > lo and rest > EPS:
+                add_each = min(SOLID_STRETCH, rest / (hi - lo))
+                for i in p.bounds[lo:hi]:
+                    gap[i - s] += add_each
+                delta -= add_each * (hi - lo)
         tc = delta / slots if slots and delta > EPS else 0.0
     runs: list[Run] = []
     x = x0

@@ -8,21 +8,22 @@ gap, so that no line is conspicuously loose.  This module does the same with a d
 programme over the legal breaks of the whole paragraph.
 
 How:
-* Every line from a start s to an end e has a cost, computed in O(1) from the cumulative
-  arrays of `PreparedText`, mirroring what `line_runs` will do to set it:
-  - too wide: clreq compression (先挤进) — the line-end mark to half width, then brackets,
-    commas, Han–Latin gaps and stops inside the line — cheap, proportional to the squeeze;
-  - too narrow: a line-end mark compressed against the next line's opening mark (，“)
-    takes its full width (free), Han–Latin gaps and spaces widen up to ½ em (cheap), then
-    the remainder is letter-spacing, whose cost rises steeply: a strong penalty above `LOOSE` (0.05 em
-    between ideographs), a prohibitive one above `VERY_LOOSE` (0.15 em) and a still larger
-    one above `WORST` (0.25 em), which only a token wider than the line's slack forces.
+* Every line from a start s to an end e has a cost (linecost.py), computed in O(1) from the
+  cumulative arrays of `PreparedText`, mirroring what `line_runs` will do to set it: cheap
+  punctuation compression or gap stretch, then letter-spacing, dear above `LOOSE` (0.05 em
+  between ideographs), prohibitive above `VERY_LOOSE` (0.15 em) and beyond that above
+  `WORST` (0.25 em), which only a token wider than the line's slack forces.
 * A pause or stop (，、；。？！：) that does not fit even at half width may hang past the
   measure (点号悬挂, one of clreq's three ways of meeting the line-start rule, with 先挤进
   and 先推出) at a `HANG` cost: when the line before it is solid Han, nothing else but
   letter-spacing a whole em could set it ("…作为重要抓 / 手。").  The line is set as usual
   on its measure plus `HANG_WIDTH`, so the mark, compressed to half width, ends half an
-  em past the column edge.
+  em past the column edge.  Hanging is a house choice (the style's
+  paragraph.hanging_punctuation); without it such a line is squeezed or pushed down.
+* Where the style sets digits solid (latin_gap 0), a stretched line takes SOLID_FIRST em of
+  letter-spacing, then opens its Han–digit/Latin boundaries (京|8, 过|5G|网; never 8|月) by
+  up to SOLID_STRETCH (clreq expansion ②) at a `SOLID_GAP_STRETCH` cost, before spacing
+  further: a few half-width digits leave half an em that four boundaries take.
 * Breaks between a number and its measure word (112|项, 2026|年), which the greedy breaker
   never takes, are candidates here with a `MEASURE_WORD_BREAK` (`DATE_BREAK`) cost: the last
   adjustment before letter-spacing beyond LOOSE.
@@ -45,23 +46,29 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
 
 from layout.text import cjk
 from layout.text.linebreak import (
     EPS,
     HAN_LATIN_GAP,
     HAN_LATIN_MAX,
-    NEARLY_FULL,
+    SOLID_STRETCH,
     Line,
     PreparedText,
     break_lines,
     forced_end,
 )
+from layout.text.linecost import (  # (the thresholds are also read as totalfit.X)
+    LOOSE,
+    LOOSE_PENALTY,
+    UNFILLED,
+    VERY_LOOSE_PENALTY,
+    Coster,
+    line_coster,
+)
+from layout.text.linecost import VERY_LOOSE as VERY_LOOSE
+from layout.text.linecost import WORST as WORST
 
-LOOSE = 0.05  # em between ideographs: above this a line reads as letter-spaced
-VERY_LOOSE = 0.15  # em: above this a line is a typographic fault
-WORST = 0.25  # em: above this only a token wider than the slack may force a line
 BEAM = 4  # line starts kept per line: the cheapest few (active breakpoints)
 MARGIN = 300.0  # demerits: starts costlier than the cheapest by more are dropped (see _fit)
 RETRY_ABOVE = 20_000.0  # a best setting costing this much holds a very loose line: search again
@@ -69,14 +76,6 @@ LOOK_BACK = 10  # lines before a costly one that a window searches again
 AHEAD = 2  # and lines after it
 CHUNK = 8  # lines the greedy breaker sets at a time, checked before it goes on
 MAX_CHARS = 12_000  # longer paragraphs (pathological copy) are broken greedily
-# costs, in demerits (a solid line costs 0)
-SQUEEZE_PER_EM = 8.0  # punctuation compression inside a line (clreq allows it on any line)
-GAP_STRETCH = 6.0  # Han–Latin gaps widened to the full ½ em (clreq expansion step ②)
-SPACING = 60.0  # letter-spacing of LOOSE em; grows with its square
-LOOSE_PENALTY = 600.0
-VERY_LOOSE_PENALTY = 20_000.0
-WORST_PENALTY = 1_000_000.0
-UNFILLED = 10 * WORST_PENALTY  # a line that cannot reach the measure (nothing to space): ragged
 MEASURE_WORD_BREAK = 300.0  # 112|项: the last adjustment before letter-spacing beyond LOOSE
 DATE_BREAK = 500.0  # 2026|年, 8|月: read as one unit even more than a count, so later still
 HANG = 250.0  # a pause or stop hung past the measure (点号悬挂): dearer than any compression,
@@ -92,75 +91,6 @@ _DATE_UNITS = frozenset("年月日时分秒号")
 _BLANK_RIGHT = cjk.BLANK_RIGHT
 
 
-Coster = Callable[[int, int, float, float, bool], 'float | None']
-
-
-def line_coster(p: PreparedText) -> Coster:
-    """cost(s, end, avail, trim, last): the cost of setting [s, end) on `avail` em, None if it
-    cannot be squeezed in.  A closure over the paragraph's arrays (locals are what make it
-    cheap enough to call a few times per line).
-
-    Mirrors `line_runs`: a line-end mark gives its whole half em first; then squeeze, or
-    widen gaps and spaces to ½ em and letter-space the rest over the non-glued slots.
-    """
-    text, cum, shr, shr_cum, adv, fadv = p.text, p.cum, p.shr, p.shr_cum, p.adv, p.fadv
-    special_cum, kern, count_glue, count = p.special_cum, p.kern, p.glue.count, text.count
-    blank_right = _BLANK_RIGHT
-    room = HAN_LATIN_MAX - HAN_LATIN_GAP
-    half_cost = 0.5 * SQUEEZE_PER_EM
-
-    def cost(s: int, end: int, avail: float, trim: float, last: bool) -> float | None:
-        d = avail - (cum[end] - cum[s] - trim)
-        if last and d >= -EPS and not (d < NEARLY_FULL and end - s >= 6):
-            return 0.0  # a last line is set flush left, as it is
-        base = 0.0
-        if d < -EPS:
-            i = end - 1
-            if text[i] in blank_right and adv[i] >= 0.99:  # ① the end mark gives ½ em, all of it
-                d += 0.5
-                base = half_cost
-                if d < -EPS:
-                    if -d > shr_cum[end] - shr_cum[s] - shr[i] - (shr[s] if trim else 0.0) + EPS:
-                        return None
-                    return base - d * SQUEEZE_PER_EM
-            elif -d > shr_cum[end] - shr_cum[s] - (shr[s] if trim else 0.0) + EPS:
-                return None
-            else:
-                return -d * SQUEEZE_PER_EM
-        if d <= EPS:
-            return base
-        # stretch by d em: a line-end mark compressed against the opening mark after it takes
-        # its full width again (free: a full-width mark at a line end is the norm), then gaps
-        # and spaces up to ½ em, then letter-spacing
-        i = end - 1
-        if EPS < fadv[i] - adv[i] <= d + EPS and text[i] in blank_right:
-            d -= fadv[i] - adv[i]
-            if d <= EPS:
-                return base
-        slots = end - s - 1
-        if special_cum[end] != special_cum[s + 1]:  # not ideographs only: gaps, glued clusters
-            slots -= count_glue(1, s + 1, end)
-            gaps = kern[s + 1:end]
-            gaps = len(gaps) - gaps.count(0.0) + count(" ", s, end - 1)  # (a kerned pair counts too)
-            if gaps:
-                each = d / gaps
-                if each <= room:
-                    return base + GAP_STRETCH * (each / room) ** 2
-                base += GAP_STRETCH
-                d -= room * gaps
-        if slots <= 0:
-            return base + UNFILLED
-        tc = d / slots
-        base += SPACING * (tc / LOOSE) ** 2
-        if tc > LOOSE - EPS:  # (as the eye, and an audit, sees 0.05 em: loose)
-            base += LOOSE_PENALTY
-            if tc > VERY_LOOSE - EPS:
-                base += VERY_LOOSE_PENALTY
-                if tc > WORST - EPS:
-                    base += WORST_PENALTY
-        return base
-
-    return cost
 
 
 def _measure_word_breaks(p: PreparedText) -> dict[int, float]:
@@ -173,31 +103,35 @@ def _measure_word_breaks(p: PreparedText) -> dict[int, float]:
             for b in (m.end() for m in _DIGIT_HAN.finditer(text)) if not allowed[b]}
 
 
-def total_fit(p: PreparedText, measure: float, indent: float = 0.0, start: int = 0) -> list[Line] | None:
+def total_fit(p: PreparedText, measure: float, indent: float = 0.0, start: int = 0,
+              hang: bool = True) -> list[Line] | None:
     """The lines of p.text[start:] with the least total cost, searched from `start`; None for
-    a paragraph too long for the search.  The indent applies only at start 0."""
-    return _fit(p, measure, indent, start, line_coster(p))
+    a paragraph too long for the search.  The indent applies only at start 0; `hang`: pauses
+    and stops may hang past the measure (the style's paragraph.hanging_punctuation)."""
+    return _fit(p, measure, indent, start, line_coster(p), hang=hang)
 
 
 def _fit(p: PreparedText, measure: float, indent: float, start: int, line_cost: Coster,
-         stop: int | None = None, cands: tuple[bytearray, dict[int, float]] | None = None) -> list[Line] | None:
+         stop: int | None = None, cands: tuple[bytearray, dict[int, float]] | None = None,
+         hang: bool = True) -> list[Line] | None:
     """A first search keeps only line starts within MARGIN of the cheapest; when its best
     setting still holds a very loose line, a second one keeps the BEAM cheapest starts
     whatever their cost, so that a costlier start that avoids that line is not lost."""
     cands = cands or _candidates(p)
-    got = _search(p, measure, indent, start, MARGIN, line_cost, stop, cands)
+    got = _search(p, measure, indent, start, MARGIN, line_cost, stop, cands, hang)
     if got is None or got[0] < RETRY_ABOVE:
         return None if got is None else got[1]
     lines = got[1]  # (nothing before the first line can relieve it: no second search for it alone)
     if all((line_cost(ln.start, ln.end, ln.measure, p.start_trim(ln.start), ln.last) or 0.0) < VERY_LOOSE_PENALTY
            for ln in lines[1:]):
         return lines
-    got = _search(p, measure, indent, start, float("inf"), line_cost, stop, cands)
+    got = _search(p, measure, indent, start, float("inf"), line_cost, stop, cands, hang)
     assert got is not None
     return got[1]
 
 
-def break_paragraph(p: PreparedText, measure: float, indent: float = 0.0, start: int = 0) -> list[Line]:
+def break_paragraph(p: PreparedText, measure: float, indent: float = 0.0, start: int = 0,
+                    hang: bool = True) -> list[Line]:
     """All the lines of p.text[start:], as the build sets justified text.
 
     Total fit where it matters: the greedy breaker sets the paragraph; from LOOK_BACK lines
@@ -208,13 +142,26 @@ def break_paragraph(p: PreparedText, measure: float, indent: float = 0.0, start:
     are set solid anyway, so this costs a fraction of a search over every line, for the
     same letter-spacing (the look-back is longer than the few lines over which compression
     can absorb a pushed-down character).  Pathological paragraphs (over MAX_CHARS
-    characters) stay greedy."""
+    characters) stay greedy.  `hang` False (paragraph.hanging_punctuation: false): no line
+    ends past the measure."""
     if p.n - start > MAX_CHARS:
         return break_lines(p, measure, indent, start)
     line_cost = line_coster(p)
     text, kern, adv = p.text, p.kern, p.adv
     trim_opening, blank_left = p.trim_opening, cjk.BLANK_LEFT
     lines: list[Line] = []
+
+    def costly(ln: Line, k: int) -> bool:
+        """Letter-spaced beyond LOOSE, too wide, or a lone last character."""
+        if -EPS <= ln.measure - ln.width <= EPS and not ln.last:
+            return False  # set solid: costs nothing
+        s = ln.start
+        trim = kern[s]  # PreparedText.start_trim, inlined
+        if trim_opening and text[s] in blank_left and adv[s] >= 0.99:
+            trim += 0.5
+        cost = line_cost(s, ln.end, ln.measure, trim, ln.last)
+        return cost is None or cost >= LOOSE_PENALTY or bool(ln.last and k and _lone(text, s, ln.end))
+
     cands = None
     floor = checked = 0  # windows start at `floor` or later; lines before `checked` are settled
     while True:
@@ -225,15 +172,7 @@ def break_paragraph(p: PreparedText, measure: float, indent: float = 0.0, start:
             lines += more
         trouble = -1
         for k in range(checked, len(lines)):
-            ln = lines[k]
-            if -EPS <= ln.measure - ln.width <= EPS and not ln.last:
-                continue  # set solid: costs nothing
-            s = ln.start
-            trim = kern[s]  # PreparedText.start_trim, inlined
-            if trim_opening and text[s] in blank_left and adv[s] >= 0.99:
-                trim += 0.5
-            cost = line_cost(s, ln.end, ln.measure, trim, ln.last)
-            if cost is None or cost >= LOOSE_PENALTY or (ln.last and k and _lone(text, s, ln.end)):
+            if costly(lines[k], k):
                 trouble = k
                 break
         if trouble < 0:
@@ -241,9 +180,21 @@ def break_paragraph(p: PreparedText, measure: float, indent: float = 0.0, start:
                 return lines
             checked = len(lines)
             continue
+        # costly lines that follow within LOOK_BACK lines join the window: one search sees
+        # them all (a window ending between them would settle a line the next cannot undo)
+        last, k = trouble, trouble + 1
+        while k <= last + LOOK_BACK:
+            if k == len(lines):
+                if lines[-1].last:
+                    break
+                lines += break_lines(p, measure, indent, lines[-1].next, CHUNK)
+                continue
+            if costly(lines[k], k):
+                last = k
+            k += 1
         j = max(floor, trouble - LOOK_BACK)
         cands = cands or _candidates(p)
-        window = _fit(p, measure, indent, lines[j].start, line_cost, trouble - j + 1 + AHEAD, cands)
+        window = _fit(p, measure, indent, lines[j].start, line_cost, last - j + 1 + AHEAD, cands, hang)
         assert window is not None
         lines[j:] = window
         if window[-1].last:
@@ -263,8 +214,8 @@ def _candidates(p: PreparedText) -> tuple[bytearray, dict[int, float]]:
 
 
 def _search(p: PreparedText, measure: float, indent: float, start: int, margin: float, line_cost: Coster,
-            stop: int | None = None, cands: tuple[bytearray, dict[int, float]] | None = None
-            ) -> tuple[float, list[Line]] | None:
+            stop: int | None = None, cands: tuple[bytearray, dict[int, float]] | None = None,
+            hang: bool = True) -> tuple[float, list[Line]] | None:
     """The search proper: line by line from `start`, to the paragraph's end, or for `stop`
     lines only (then the lines to the cheapest start of the next line; `Line.last` False)."""
     text, n, cum = p.text, p.n, p.cum
@@ -279,7 +230,8 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
     shr_cum, shr, kern, adv, special_cum = p.shr_cum, p.shr, p.kern, p.adv, p.special_cum
     trim_opening = p.trim_opening
     blank_right = _BLANK_RIGHT
-    hang_marks = HANG_MARKS
+    hang_marks = HANG_MARKS if hang else ""
+    bounds, solid_bounds = p.bounds, p.solid_bounds
     # with a margin below a loose line's cost, a start followed by ideographs only needs its
     # natural end: nothing in it can be squeezed, and an end one character earlier would be
     # letter-spaced beyond LOOSE, costlier than the natural end by more than the margin
@@ -331,7 +283,7 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
                 continue
             else:  # ends past the natural fit, while punctuation compression can take them
                 feasible = False
-                h = e0 + 1  # a pause or stop that does not fit even squeezed may hang
+                h = e0 + 1 if hang else n + 1  # a pause or stop that does not fit even squeezed may hang
                 while h <= n and cum[h - 1] - base - avail <= shr_cum[h - 1] - shr_cum[s] + EPS:
                     if text[h - 1] in hang_marks and (h == n or cand[h] and text[h] != " ") and h - 1 > s \
                             and line_cost(s, h, avail, trim, h == n) is None:
@@ -382,7 +334,8 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
                     if d > LOOSE * (e - s - 1) + EPS:
                         gaps = kern[s + 1:e]
                         gaps = len(gaps) - gaps.count(0.0) + text.count(" ", s, e - 1)
-                        if d - gaps * (HAN_LATIN_MAX - HAN_LATIN_GAP) > LOOSE * (e - s - 1) + EPS:
+                        if d - gaps * (HAN_LATIN_MAX - HAN_LATIN_GAP) - (
+                                solid_bounds(s, e) * SOLID_STRETCH if bounds else 0.0) > LOOSE * (e - s - 1) + EPS:
                             break
                 d = avail - (cum[e] - base)
                 lc = 0.0 if -EPS <= d <= EPS else line_cost(s, e, avail, trim, False)  # (solid: free)

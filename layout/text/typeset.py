@@ -190,7 +190,7 @@ class TextSetter:
             return break_lines(p, em, self._indent(para), off, max_lines)
         got = self._broken.get((para, em, off))
         if got is None:
-            lines = break_paragraph(p, em, self._indent(para), off)
+            lines = break_paragraph(p, em, self._indent(para), off, self.style.hanging_punctuation)
             for i, ln in enumerate(lines):
                 self._broken[(para, em, ln.start)] = (lines, i)
             got = self._broken[(para, em, off)] = (lines, 0)
