@@ -89,12 +89,12 @@ class FontBook:
 
     def uncovered(self, role: str, text: str) -> list[str]:
         """Characters of `text` that neither the role's face nor its fallbacks cover."""
-        # set operations in C: a story's few thousand characters against the face's map
-        return sorted(ch for ch in set(text).difference(self.metrics(role).widths)
-                      if not ch.isspace() or ch == "\u3000")
+        widths = self.metrics(role).widths
+        return sorted(ch for ch in set(text) if ch not in widths and (not ch.isspace() or ch == "\u3000"))
 
     def fallback_chars(self, role: str, text: str) -> list[str]:
-        return sorted(set(text).intersection(self.metrics(role).fallback))
+        fb = self.metrics(role).fallback
+        return sorted(ch for ch in set(text) if ch in fb)
 
 
 def describe(ch: str) -> str:
