@@ -291,9 +291,8 @@ def _face_runs(runs: list[Run], metrics: RoleMetrics, size: float, shift: float)
     fb = metrics.fallback
     widths = metrics.widths
     out = []
-    plain = fb.keys().isdisjoint  # (in C: no character of the run is set in a fallback face)
     for r in runs:
-        if plain(r.text):
+        if not fb or fb.keys().isdisjoint(r.text):  # (in C: no character of the run in a fallback face)
             out.append(LineRun(r.x * size + shift, r.text, r.tc * size, key))
             continue
         x = r.x * size + shift
