@@ -167,6 +167,48 @@ def test_a_rename_that_fails_puts_the_earlier_ones_back(editions, monkeypatch):
     assert res.exit_code == 0 and snapshot(out) == snapshot(ed["new"])
 
 
+def test_every_output_is_flushed_before_the_first_rename_and_a_flush_failure_replaces_nothing(editions, monkeypatch):
+    """The outputs' fsyncs run together (in threads) but all before any rename; an I/O error
+    at one of them fails the build with the file named and leaves the old outputs."""
+    ed = editions
+    out = copy_of(ed, "flush")
+    before = snapshot(out)
+    real_fsync, real_replace = os.fsync, os.replace
+    flushed: list[int] = []
+    renamed_after: list[int] = []
+
+    def fsync(fd):
+        flushed.append(fd)
+        return real_fsync(fd)
+
+    def replace(src, dst):
+        if str(src).endswith(".tmp") and ".old." not in str(src):
+            renamed_after.append(len(flushed))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    res = run(ed["v2"], "-o", out, "--no-cache")
+    assert res.exit_code == 0, res.output
+    outputs = len(snapshot(out))
+    assert renamed_after and min(renamed_after) >= outputs  # every file flushed before the first rename
+
+    out = copy_of(ed, "flush-fails")
+
+    def failing(fd):
+        name = os.readlink(f"/proc/self/fd/{fd}")
+        if name.endswith(".tmp") and "/.T1.pdf." in name:
+            raise OSError(errno.EIO, "Input/output error")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", failing)
+    res = run(ed["v2"], "-o", out, "--no-cache")
+    monkeypatch.undo()
+    assert res.exit_code == 1, res.output
+    assert snapshot(out) == before and leftovers(out) == []
+    assert squash("T1.pdf: Input/output error; previous outputs are intact") in squash(res.output)
+
+
 # -- 4.5 a full disk ------------------------------------------------------------------
 
 @pytest.mark.parametrize("cache", [True, False])

@@ -189,7 +189,7 @@ class StagedWrites:
                                                "with -o")) from None
             _in_the_way(path)  # found now, before the other outputs are written
             _remove_leftovers(path)
-            self.items.append((write_temp(path, data), path))
+            self.items.append((write_temp(path, data, durable=False), path))  # flushed together: `commit`
         except OSError as e:  # disk full, permissions, ...: the previous outputs stay as they were
             raise OutputError(failure(e, "writing", path)) from None
 
@@ -205,7 +205,9 @@ class StagedWrites:
         """Rename every file into place, all or none: every target is checked first (a file
         or nothing, in a writable folder), the files being replaced are kept under hidden
         names until the last rename has succeeded, and a rename that fails puts the earlier
-        ones back.  Ctrl-C (SIGINT) and SIGTERM wait until all is done."""
+        ones back.  Ctrl-C (SIGINT) and SIGTERM wait until all is done.  Every temporary is
+        flushed to disk before the first rename (`_flush_all`)."""
+        _flush_all(self.items)
         with signals_held():
             olds = self._check_and_keep_old()
             done = 0
@@ -279,6 +281,43 @@ class StagedWrites:
                 pass
         self.items = []
         self.targets = []
+
+
+def _flush_all(items: list[tuple[str, Path]], threads: int = 8) -> None:
+    """fsync every temporary of `items` (name, target), several at a time.
+
+    Why together and in threads: a build writes some forty files, and one fsync after
+    another waits for some forty journal commits (0.15–0.3 s on this machine's disk, the
+    largest wait of a cold build's tail); fsyncs issued at once share commits (0.03–0.05 s),
+    and fsync releases the GIL.  The guarantee is the same: no target is renamed before
+    every new file is on disk.  A failure (EIO, a full disk at flush time) is raised as
+    `StagedWrites.add` raises it, before anything is renamed."""
+    import threading
+
+    errors: list[tuple[OSError, Path]] = []
+
+    def flush(part: list[tuple[str, Path]]) -> None:
+        for tmp, path in part:
+            try:
+                fd = os.open(tmp, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            except OSError as e:
+                errors.append((e, path))
+
+    parts = [items[i::threads] for i in range(min(threads, len(items)))]
+    workers = [threading.Thread(target=flush, args=(part,), name="flush") for part in parts[1:]]
+    for w in workers:
+        w.start()
+    if parts:
+        flush(parts[0])
+    for w in workers:
+        w.join()
+    if errors:
+        e, path = min(errors, key=lambda ep: str(ep[1]))  # the same file named whatever the timing
+        raise OutputError(failure(e, "writing", path))
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -227,13 +227,21 @@ _TAIL_TINY = ("", "好", "发展", "促发展", "共谋发展", "共建新江城
 def _tail_table() -> dict[int, tuple[str, ...]]:
     places = ("",) + tuple(p for p in PLACE if len(p) <= 3)
     advs = ("",) + ADV
-    table: dict[int, set[str]] = {}
+    # every place + adverb + verb phrase of a tail's length, grouped by the lengths of the
+    # head and of the verb phrase first (built at import, by every build that uses filler:
+    # one list comprehension per pair of lengths, not a Python step per clause)
+    heads: dict[int, set[str]] = {}
     for place in places:
         for adv in advs:
-            for vp in VP:
-                clause = place + adv + vp
-                if TAIL_MIN <= len(clause) <= TAIL_MAX:
-                    table.setdefault(len(clause), set()).add(clause)
+            heads.setdefault(len(place) + len(adv), set()).add(place + adv)
+    vps: dict[int, list[str]] = {}
+    for vp in VP:
+        vps.setdefault(len(vp), []).append(vp)
+    table: dict[int, set[str]] = {}
+    for lh, hs in heads.items():
+        for lv, vs in vps.items():
+            if TAIL_MIN <= lh + lv <= TAIL_MAX:
+                table.setdefault(lh + lv, set()).update([h + v for h in hs for v in vs])
     missing = set(range(TAIL_MIN, TAIL_MAX + 1)) - set(table)
     assert not missing, f"no tail clause of length {sorted(missing)}"
     return {n: tuple(sorted(c)) for n, c in table.items()}

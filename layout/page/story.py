@@ -11,12 +11,13 @@ page can be composed on its own.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from layout.errors import Finding, LayoutError
 from layout.fonts.catalogue import FontBook, describe
 from layout.model.edition import Edition, Page, Story, Where
-from layout.model.styles import Style
+from layout.model.styles import Role, Style
 from layout.page.bodytext import body_setter, marked_texts, run_in_byline, run_in_lead
 from layout.page.display import GlyphRun, Marker, Rule
 from layout.page.fit import Reflow, StoryFit, fit_advice, frame_lines_for, plural
@@ -27,7 +28,7 @@ from layout.page.keys import StoryKey
 from layout.page.photo import compose_photo
 from layout.page.place import Placer, color
 from layout.text.headlines import fit_headline_size, set_display, set_vertical
-from layout.text.typeset import Cursor, TextSetter, set_block
+from layout.text.typeset import Cursor, SetBlock, TextSetter, set_block
 
 
 @dataclass(frozen=True)
@@ -137,8 +138,22 @@ class StoryComposer:
         if memo is not None:
             memo.bind(self.style, self.fonts)
         self._setters: dict[str, TextSetter] = {}
+        self._blocks: dict[tuple, SetBlock] = {}  # display texts and bylines as set (`_display`)
         self._sources: dict[str, tuple[Page, Story]] = {
             s.id: (p, s) for p in self.edition.pages for s in p.stories if not s.continued_from}
+
+    def _display(self, setting: Callable[..., SetBlock], text: str, role: Role, measure: float, story: str,
+                 page: Page, where: Where, **options) -> SetBlock:
+        """A headline, kicker, subhead or byline set by `setting`, once per build for the same
+        text, role, measure and options: papers repeat them (bylines, standing heads), and each
+        setting prepares and breaks the text again at every size it tries.  The story, page
+        and source position only name what a failure is about: a failure is raised, never kept."""
+        key = (setting, text, role, measure, *options.items())
+        got = self._blocks.get(key)
+        if got is None:
+            got = self._blocks[key] = setting(text, role, self.fonts, measure, self.style, story=story,
+                                              page=page.label, where=where, **options)
+        return got
 
     def setter(self, story: Story, page: Page) -> TextSetter:
         st = self._setters.get(story.id)
@@ -239,26 +254,22 @@ class StoryComposer:
                     continue
                 role = st.role(role_name)
                 if role_name == "headline" and h is not None:
-                    block = fit_headline_size(text, role, self.fonts, area_w, st, breaks=breaks, size=h.size,
-                                              face=h.face, max_lines=h.lines, story=key, page=page.label,
-                                              where=src.where)
+                    block = self._display(fit_headline_size, text, role, area_w, key, page, src.where, breaks=breaks,
+                                          size=h.size, face=h.face, max_lines=h.lines)
                 else:
-                    block = set_display(text, role, self.fonts, area_w, st, breaks=breaks, story=key,
-                                        page=page.label, where=src.where)
+                    block = self._display(set_display, text, role, area_w, key, page, src.where, breaks=breaks)
                 its, used = placer.block(block, area_x, line, role, key, role_name)
                 items += its
                 line += used
             if src.byline and not run_in_byline(src, st.byline_style):
                 role = st.role("byline")
-                block = set_block(src.byline, role, self.fonts, area_w, st, story=key, page=page.label,
-                                  where=src.where, justify=False)
+                block = self._display(set_block, src.byline, role, area_w, key, page, src.where, justify=False)
                 its, used = placer.block(block, area_x, line, role, key, "byline")
                 items += its
                 line += used
         elif story.headline is not None:  # 续题: the continuation's own headline, above the 上接 line
             role = st.role("continuation_headline")
-            block = fit_headline_size(story.headline.text, role, self.fonts, area_w, st, story=key, page=page.label,
-                                      where=story.where)
+            block = self._display(fit_headline_size, story.headline.text, role, area_w, key, page, story.where)
             its, used = placer.block(block, area_x, line, role, key, "continuation_headline")
             items += its
             line += used

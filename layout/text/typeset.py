@@ -225,29 +225,34 @@ class TextSetter:
         size = self.size
         spans = self.spans[para] if self.spans else ()
         shift = 0.0
-        if not self.justify or ln.last:
-            natural = (right_at(p, runs, ln.end, 1.0) if spans else _right(runs, self.metrics.widths, 1.0)) \
-                - ln.indent
-            if self.align == "center":
-                shift = (ln.measure - natural) / 2 * size
-            elif self.align == "right":
-                shift = (ln.measure - natural) * size
         if spans:
+            if not self.justify or ln.last:
+                shift = self._shift(right_at(p, runs, ln.end, 1.0) - ln.indent, ln.measure)
             out = _span_runs(runs, p, ln.start, spans, self.metrics, size, shift)
             width = right_at(p, runs, ln.end, size) + shift
         else:
+            right = _right(runs, self.metrics.widths)  # in em: (x + w) * 1.0 is x + w, exactly
+            if not self.justify or ln.last:
+                shift = self._shift(right - ln.indent, ln.measure)
             out = _face_runs(runs, self.metrics, size, shift)
-            width = _right(runs, self.metrics.widths, size) + shift
+            width = right * size + shift
         return TextLine(tuple(out), para, ln.start, ln.end, ln.next, ln.last, width)
 
+    def _shift(self, natural: float, measure: float) -> float:
+        """Where a line that is not stretched starts (pt): centred or right-aligned in the measure."""
+        if self.align == "center":
+            return (measure - natural) / 2 * self.size
+        if self.align == "right":
+            return (measure - natural) * self.size
+        return 0.0
 
-def _right(runs: list[Run], widths: dict[str, float], size: float) -> float:
-    """Right end (pt) of the last glyph's advance: what the eye and the audit see as the edge."""
+
+def _right(runs: list[Run], widths: dict[str, float]) -> float:
+    """Right end (em) of the last glyph's advance: what the eye and the audit see as the edge."""
     if not runs:
         return 0.0
     r = runs[-1]
-    w = sum(map(widths.__getitem__, r.text)) + r.tc * (len(r.text) - 1)
-    return (r.x + w) * size
+    return r.x + (sum(map(widths.__getitem__, r.text)) + r.tc * (len(r.text) - 1))
 
 
 def _span_runs(runs: list[Run], p: PreparedText, start: int, spans: tuple[FaceSpan, ...],
@@ -287,7 +292,7 @@ def _face_runs(runs: list[Run], metrics: RoleMetrics, size: float, shift: float)
     widths = metrics.widths
     out = []
     for r in runs:
-        if not fb or not any(ch in fb for ch in r.text):
+        if not fb or fb.keys().isdisjoint(r.text):  # (in C: no character of the run in a fallback face)
             out.append(LineRun(r.x * size + shift, r.text, r.tc * size, key))
             continue
         x = r.x * size + shift
