@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from layout.model.filememo import FileMemo
+
 MAX_PDF_BYTES = 200 * 2**20  # an ad or a graphic is a few MB; a larger file is a wrong file
 HINT = "export the ad or graphic again as PDF/X-1a (one page, not encrypted)"
 SKIPPED_KEYS = frozenset({"/Parent", "/P", "/StructParent", "/StructParents"})  # links back into the source file
@@ -138,27 +140,13 @@ def _short(e: Exception) -> str:
     return text[:160]
 
 
-_MEMO: dict[tuple, PdfInfo | PdfFileError] = {}
-_MEMO_SIZE = 256
+_MEMO: FileMemo[PdfInfo] = FileMemo(256, PdfFileError)
 
 
 def inspect_pdf(file: Path) -> PdfInfo:
     """Size, box and digest of a PDF to place, after checking it can be read; raises
     PdfFileError.  Kept per file version."""
-    try:
-        st = file.stat()
-    except OSError as e:
-        raise PdfFileError(f"cannot be read: {e.strerror or e}", "check the name and permissions") from None
-    key = (str(file), st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
-    got = _MEMO.get(key)
-    if got is None:
-        got = _inspect(file)
-        if len(_MEMO) >= _MEMO_SIZE:
-            del _MEMO[next(iter(_MEMO))]
-        _MEMO[key] = got
-    if isinstance(got, PdfFileError):
-        raise got
-    return got
+    return _MEMO.get(file, _inspect, "cannot be read")
 
 
 def mm(pt: float) -> str:

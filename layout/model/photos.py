@@ -41,6 +41,7 @@ from PIL import UnidentifiedImageError
 
 from layout.errors import Finding, ManifestError, Problem
 from layout.model.edition import Where
+from layout.model.filememo import FileMemo
 from layout.model.pdffile import PdfFileError, inspect_pdf
 
 MAX_PIXELS = 200_000_000  # README "Rules the loader enforces"; a broadsheet page at 300 ppi is ~30 MP
@@ -204,27 +205,13 @@ def _transparent(im: PILImage.Image) -> bool:
     return im.convert("LA" if im.mode == "L" else "RGBA").getextrema()[-1][0] < 255
 
 
-_MEMO: dict[tuple, PhotoInfo | PhotoError] = {}
-_MEMO_SIZE = 512
+_MEMO: FileMemo[PhotoInfo] = FileMemo(512, PhotoError)
 
 
 def inspect(file: Path) -> PhotoInfo:
     """Size, mode and orientation of a photo file, after checking that it can be printed;
     raises PhotoError.  Kept per file version."""
-    try:
-        st = file.stat()
-    except OSError as e:
-        raise PhotoError(f"cannot read the file: {e.strerror or e}", "check the name and permissions") from None
-    key = (str(file), st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
-    got = _MEMO.get(key)
-    if got is None:
-        got = _inspect(file)
-        if len(_MEMO) >= _MEMO_SIZE:
-            del _MEMO[next(iter(_MEMO))]
-        _MEMO[key] = got
-    if isinstance(got, PhotoError):
-        raise got
-    return got
+    return _MEMO.get(file, _inspect, "cannot read the file")
 
 
 def _inspect(file: Path) -> PhotoInfo | PhotoError:
