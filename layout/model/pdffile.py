@@ -24,7 +24,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from layout.model.filememo import FileMemo
 
@@ -72,11 +72,12 @@ def open_pdf(data: bytes) -> Any:
     return reader
 
 
-def walk(obj: Any, seen: set[int] | None = None) -> None:
-    """Load every object `obj` reaches and decode every stream once (raises on damage)."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+def objects(obj: Any) -> Iterator[Any]:
+    """Every object `obj` reaches, each once, indirect references resolved (None for one
+    that is missing), without following the keys that lead back into the source file."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-    seen = set() if seen is None else seen
+    seen: set[int] = set()
     stack = [obj]
     while stack:
         o = stack.pop()
@@ -85,14 +86,22 @@ def walk(obj: Any, seen: set[int] | None = None) -> None:
                 continue
             seen.add(o.idnum)
             o = o.get_object()
-            if o is None:
-                raise ValueError("a referenced object is missing")
-        if isinstance(o, StreamObject):
-            o.get_data()
-        if isinstance(o, DictionaryObject):
+        yield o
+        if isinstance(o, DictionaryObject):  # (a stream is a dictionary too)
             stack += [v for k, v in o.items() if k not in SKIPPED_KEYS]
         elif isinstance(o, ArrayObject):
             stack += list(o)
+
+
+def walk(obj: Any) -> None:
+    """Load every object `obj` reaches and decode every stream once (raises on damage)."""
+    from pypdf.generic import StreamObject
+
+    for o in objects(obj):
+        if o is None:
+            raise ValueError("a referenced object is missing")
+        if isinstance(o, StreamObject):
+            o.get_data()
 
 
 def placed_box(page: Any) -> tuple[tuple[float, float, float, float], str]:

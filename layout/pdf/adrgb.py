@@ -95,31 +95,19 @@ def _flate(head: Any) -> Any:
 
 def archive_blockers(data: bytes) -> list[str]:
     """What in a PDF the archive conversion leaves in CMYK (each named once)."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+    from pypdf.generic import ArrayObject, DictionaryObject
 
-    from layout.model.pdffile import SKIPPED_KEYS, open_pdf
+    from layout.model.pdffile import objects, open_pdf
 
     page = open_pdf(data).pages[0]
     found: list[str] = []
-    seen: set[int] = set()
-    stack = [page.get("/Resources")]
-    while stack:
-        o = stack.pop()
-        if isinstance(o, IndirectObject):
-            if o.idnum in seen:
-                continue
-            seen.add(o.idnum)
-            o = o.get_object()
+    for o in objects(page.get("/Resources")):
         if isinstance(o, ArrayObject) and o and str(o[0]) in ("/ICCBased", "/Separation", "/DeviceN"):
             what = {"/ICCBased": "an ICC-based colour space", "/Separation": "a spot colour",
                     "/DeviceN": "a DeviceN colour space"}[str(o[0])]
             if what not in found:
                 found.append(what)
-        if isinstance(o, (DictionaryObject, StreamObject)) and "/ShadingType" in o:
+        if isinstance(o, DictionaryObject) and "/ShadingType" in o:  # (streams are dictionaries)
             if str(o.get("/ColorSpace")) == _CMYK and "a CMYK shading" not in found:
                 found.append("a CMYK shading")
-        if isinstance(o, DictionaryObject):
-            stack += [v for k, v in o.items() if k not in SKIPPED_KEYS]
-        elif isinstance(o, ArrayObject):
-            stack += list(o)
     return found
