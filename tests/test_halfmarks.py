@@ -47,3 +47,33 @@ def test_columns_break_where_the_lines_go_back_up_and_vertical_runs_are_left_alo
     second = [_run(100, 10, "一二三四五六七。"), _run(100, 25, "一二三四五六七八")]  # 。on its own measure
     assert half_marks(first + second, W) == [False] * 4
     assert half_marks([_run(0, 10, "。", vertical=True), _run(0, 20, "。", vertical=True)], W) == [False, False]
+
+
+def test_hung_and_open_forms_where_marks_reach_into_the_gutter():
+    """A pause hung past the measure (its origin on the measure, its ink half an em past)
+    takes its hung form; an opening bracket trimmed half an em before the column's line
+    start takes its open form, drawn half an em right; elsewhere marks keep their codes."""
+    from layout.fonts.halfforms import HUNG_FORM, OPEN_FORM
+    from layout.page.halfmarks import drawn_forms
+
+    w = {"song": {**W["song"], "“": 1.0, "（": 1.0}}
+    col = [_run(0, 10, "一二三四五六七八"), _run(0, 25, "一二三四五六七八，"),  # ，at 80: hung
+           _run(-5, 40, "（二三四五六七八"), _run(20, 55, "（二三四五六"),  # trimmed; an indented line is not
+           _run(0, 70, "一二三四五六七八")]
+    forms = drawn_forms(col, w)
+    assert forms[1] == ("一二三四五六七八" + HUNG_FORM["，"], 0.0)
+    assert forms[2] == (OPEN_FORM["（"] + "二三四五六七八", 0.5 * S)
+    assert forms[3] == ("（二三四五六", 0.0) and forms[0] == (col[0].text, 0.0)
+    assert half_marks(col, w) == [False, True, False, False, False]  # ALTO: the hung mark's box is ½ em
+
+
+def test_form_codes_are_apart_and_lead_back_to_their_marks():
+    from layout.fonts.halfforms import FORM_OF_CODE, GUIDE_CODE, HANGING, HUNG_CODE, OPEN_CODE, OPENING, FormKind
+
+    assert set(HANGING) == cjk.COMMAS | cjk.STOPS
+    assert set(OPENING) == {ch for ch in cjk.OPENING if ord(ch) > 0x2000}
+    codes = [*HALF_CODE.values(), *HUNG_CODE.values(), *OPEN_CODE.values()]
+    assert len(codes) == len(set(codes)) == len(FORM_OF_CODE) and GUIDE_CODE not in FORM_OF_CODE
+    assert all(FORM_OF_CODE[c].kind is FormKind.HUNG and FORM_OF_CODE[c].advance == 0 for c in HUNG_CODE.values())
+    assert all(FORM_OF_CODE[c].shift == -0.5 for c in OPEN_CODE.values())
+    assert {MARK_OF_CODE[c] for c in OPEN_CODE.values()} == set(OPENING)

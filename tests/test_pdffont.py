@@ -12,6 +12,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from layout.fonts.catalogue import load_fontbook
+from layout.fonts.embed import NARROW
 from layout.fonts.sfnt import Sfnt, _checksum
 from layout.page.display import GlyphRun, PageDisplay
 from layout.pdf.draw import draw_page, render_pages
@@ -376,8 +377,12 @@ def _font_parts(pdf: bytes):
     widths = {}
     w = list(cid["/W"])
     while w:
-        widths.update({int(w[0]) + i: float(v) for i, v in enumerate(w[1])})
-        w = w[2:]
+        if isinstance(w[1], (list, pypdf.generic.ArrayObject)):  # c [w1 w2 ...]
+            widths.update({int(w[0]) + i: float(v) for i, v in enumerate(w[1])})
+            w = w[2:]
+        else:  # c_first c_last w (a tagged edition's narrow widths, fonts/embed.py)
+            widths.update({c: float(w[2]) for c in range(int(w[0]), int(w[1]) + 1)})
+            w = w[3:]
     program = TTFont(io.BytesIO(cid["/FontDescriptor"]["/FontFile2"].get_object().get_data()))
     return r, font, cid, widths, program
 
@@ -403,7 +408,7 @@ def test_compressed_closing_marks_are_half_width_forms(book):
     assert f"<6c5f57ceff084e00{paren:04x}>" in content and f"<53d15c55{stop:04x}>" in content
     assert "<ff084e8cff097684>" in content  # a mark inside its run keeps its own code
     assert "<4eca592959296c145f88597d3002>" in content  # a line's last mark on the measure: full width
-    assert widths[paren] == widths[stop] == 500
+    assert widths[paren] == widths[stop] == 500 - NARROW  # a tagged edition's widths are narrow (readorder.py)
     gidmap = cid["/CIDToGIDMap"].get_object().get_data()
     order = program.getGlyphOrder()
     glyf = program["glyf"]

@@ -248,11 +248,10 @@ def test_sample_edition_every_story_whole_by_its_tags(sample_prepared, tmp_path,
     """The 36-page sample in archive mode: the structure tree gives all of its stories whole
     and in order, the threads reach every story, and content order (what pdfium and
     `pdftotext -raw` read) has each story that is on one page in one piece.  Poppler's
-    default layout mode chains the same column of stories stacked on the grid and joins
-    columns whose 13.5 pt lines and 1 em gutters sit at its limits (see the report of
-    issue 17); with compressed closing marks as half-width forms (glyph boxes = set
-    widths, page/halfmarks.py) it gives 7 stories and 301 paragraphs of the sample whole
-    (0 and 57 before): held here as a floor."""
+    default layout mode, steered by the page's reading-order guides, narrow widths and
+    punctuation forms (pdf/readorder.py), gives 208 of the 226 stories and 1,560 of the
+    1,586 paragraphs whole (11 and 352 before; held here as a floor): the rest are the
+    jumped story, a photo credit or a neighbour's headline on a body line's baseline."""
     res = build(SAMPLE_EDITION, BuildOptions(out_dir=tmp_path, mode="archive"))
     assert not [f for f in res.findings if f.severity in ("error", "warning")]
     data = res.edition_pdf.read_bytes()
@@ -276,7 +275,7 @@ def test_sample_edition_every_story_whole_by_its_tags(sample_prepared, tmp_path,
         default = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout
         whole, (paras, n_paras) = _contiguous(default.decode(), stories), _paragraphs_contiguous(default.decode(),
                                                                                                  stories)
-        assert whole >= 7 and paras >= 290, (whole, paras)
+        assert whole >= 200 and paras >= 1540, (whole, paras)
         line += (f", pdftotext -raw {_contiguous(raw.decode(), stories)}/{len(stories)}, "
                  f"pdftotext (layout analysis) {whole}/{len(stories)} stories, {paras}/{n_paras} paragraphs")
     measurements("stories extracted whole (sample, archive mode)", line)

@@ -68,6 +68,8 @@ class PageContext:
     article_tags: dict[str, str]  # story id -> its tag id (ART<n>, by the story's place in the edition)
     vertical_texts: dict[str, str]  # story key -> the source text of its vertical headline
     halves: frozenset = frozenset()  # runs whose last mark the PDF draws half an em wide (page/halfmarks.py)
+    hung: frozenset = frozenset()  # runs whose last mark the PDF draws with no advance (hung past the measure)
+    opened: frozenset = frozenset()  # runs whose first bracket the PDF draws half an em wide, half an em on
 
 
 # -- geometry ----------------------------------------------------------------------------
@@ -93,7 +95,7 @@ class LineGlyphs:
 
 
 def line_glyphs(block: Block, faces: dict[str, Face], vertical_text: str = "", offset: float = 0.0,
-                halves: frozenset = frozenset()
+                halves: frozenset = frozenset(), opened: frozenset = frozenset(), hung: frozenset = frozenset()
                 ) -> list[LineGlyphs]:
     """Each line's characters with their boxes; `offset`: pt from the PDF page's corner to
     the trim's.  A vertical run (one 竖排 cell) is drawn upright like a horizontal one, so
@@ -115,6 +117,11 @@ def line_glyphs(block: Block, faces: dict[str, Face], vertical_text: str = "", o
             starts = list(accumulate([a + tc for a in advs[:-1]], initial=r.x + offset))
             if r in halves:  # its last mark's box is its set width, as in the PDF
                 advs[-1] = 0.5 * size
+            elif r in hung:  # a hung mark's box is its origin, as in the PDF: its ink is past the measure
+                advs[-1] = 0.0
+            if r in opened:  # a trimmed opening bracket: its box is its set width, as in the PDF
+                starts[0] += 0.5 * size
+                advs[0] = 0.5 * size
             x0s += [x * k for x in starts]
             x1s += [(x + a) * k for x, a in zip(starts, advs)]
             n = len(advs)
@@ -207,7 +214,7 @@ def text_block(block: Block, faces: dict[str, Face], ctx: PageContext, tags: str
                out: list[str]) -> tuple[float, float, float, float] | None:
     """The TextBlock of `block`, appended to `out`; its box in mm10 (None: nothing printable)."""
     glyphs = line_glyphs(block, faces, ctx.vertical_texts.get(block.owner, "") if block.vertical else "",
-                         ctx.offset, ctx.halves)
+                         ctx.offset, ctx.halves, ctx.opened, ctx.hung)
     tokens = line_tokens(glyphs, block.vertical)
     body: list[str] = []
     add = body.append

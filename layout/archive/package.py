@@ -23,12 +23,16 @@ from layout.archive.validate import alto_errors, mets_errors
 from layout.build.blocks import Block, alto_path, owners_to_stories, page_blocks, page_units
 from layout.build.desk import FinishedEdition
 from layout.errors import Problem, RenderError
+from layout.fonts.halfforms import FORM_OF_CODE, Form, FormKind
 from layout.model.edition import Edition
-from layout.page.halfmarks import half_marks
+from layout.page.halfmarks import drawn_forms
 from layout.page.keys import StoryKey
 from layout.page.record import faces_by_key
 
 MAX_SHOWN = 5  # schema complaints shown per file
+
+HALF, HUNG = FormKind.HALF, FormKind.HUNG
+_NO = Form("", FormKind.OPEN, 1.0)  # what a character without a form is taken for here
 
 
 def article_tags(edition: Edition) -> dict[str, str]:
@@ -78,10 +82,14 @@ def alto_pages(finished: FinishedEdition) -> list[AltoPage]:
         blocks = page_blocks(r.record, faces, n)
         offset = r.drawing.bleed + r.drawing.slug  # the trim's corner in the page PDF (bleed, marks' space)
         runs = r.record.runs
-        halves = frozenset(x for x, h in zip(runs, half_marks(runs, widths)) if h) if r.drawing.tags is not None \
-            else frozenset()  # a tagged page draws compressed closing marks half an em wide
+        halves = hung = opened = frozenset()
+        if r.drawing.tags is not None:  # a tagged page draws punctuation forms (page/halfmarks.py)
+            forms = drawn_forms(runs, widths)
+            halves = frozenset(x for x, (t, _) in zip(runs, forms) if FORM_OF_CODE.get(ord(t[-1]), _NO).kind is HALF)
+            hung = frozenset(x for x, (t, _) in zip(runs, forms) if FORM_OF_CODE.get(ord(t[-1]), _NO).kind is HUNG)
+            opened = frozenset(x for x, (_, dx) in zip(runs, forms) if dx > 0)
         ctx = PageContext(n, label, Path(os.path.relpath(pdf, path.parent)).as_posix(), offset, area, articles,
-                          tags, verticals, halves)
+                          tags, verticals, halves, hung, opened)
         out.append(AltoPage(label, n, path, alto_page(r.record, blocks, faces, ctx), blocks,
                             page_units(r.record, blocks, n, articles)))
     return out

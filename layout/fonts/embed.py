@@ -20,6 +20,10 @@ A compressed closing mark drawn in its half-width form (page/halfmarks.py) has a
 its own (a noncharacter, halfforms.py), a composite glyph of the mark
 whose advance is half an em, a W entry to match (PDF/A: widths agree with the program),
 and a ToUnicode entry back to the mark: extraction reads the mark, print is the same.
+A tagged edition's fonts are written `narrow` (pdf/readorder.py): every /W width NARROW
+thousandths of an em under the program's advance (within PDF/A's tolerance of one unit),
+the drawing's character spacing giving it back; its reading-order guide code maps to the
+face's blank space glyph and reads as U+1680 (halfforms.py).
 """
 
 from __future__ import annotations
@@ -34,10 +38,11 @@ from reportlab.pdfbase import pdfdoc, pdfmetrics
 
 from layout.errors import FontError, Problem
 from layout.fonts.catalogue import Face, describe
-from layout.fonts.halfforms import MARK_OF_CODE
+from layout.fonts.halfforms import FORM_OF_CODE, GUIDE_CODE, MARK_OF_CODE
 
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 DW = 1000  # default width: the em of an ideograph
+NARROW = 1  # thousandths of an em a narrow subset takes off every /W width (pdf/readorder.py); whole: pdfium reads /W as integers
 
 
 class EmbeddedFace:
@@ -74,19 +79,21 @@ class EmbeddedFace:
             text = text.translate(self.astral_map)
         return "<" + text.encode("utf-16-be").hex() + ">"
 
-    def use(self, doc, chars, level: int = 6) -> str:
+    def use(self, doc, chars, level: int = 6, narrow: bool = False) -> str:
         """Record characters drawn in `doc`, whose font program will be compressed at zlib
-        `level`; returns the page resource name (/Lsong)."""
+        `level`, with `narrow` widths (a tagged edition, see the module's docstring);
+        returns the page resource name (/Lsong)."""
         # per-document state lives on the document (no weak references: their callbacks run
         # during garbage collection, where a Ctrl-C would print "Exception ignored" noise)
         docs = doc.__dict__.setdefault("_layout_faces", {})
         state = docs.get(self.fontName)
         if state is None:
-            state = docs[self.fontName] = (set(), [level])
+            state = docs[self.fontName] = (set(), [level, narrow])
             doc.fontMapping[self.fontName] = "/" + self.resource
             doc.delayedFonts.append(self)
         state[0].update(chars)
         state[1][0] = level
+        state[1][1] = state[1][1] or narrow
         return "/" + self.resource
 
     # ReportLab asks dynamic fonts for widths only through stringWidth; never used for drawing here
@@ -99,8 +106,8 @@ class EmbeddedFace:
         state = doc.__dict__.get("_layout_faces", {}).pop(self.fontName, None)
         if state is None or not state[0]:
             return
-        used, (level,) = state
-        ob = self._objects_for(frozenset(used), level)
+        used, (level, narrow) = state
+        ob = self._objects_for(frozenset(used), level, narrow)
         prog = self.program
         scale = 1000 / prog.upem
         base = ob.base
@@ -137,48 +144,52 @@ class EmbeddedFace:
         })
         doc.idToObject["BasicFonts"].dict[self.resource] = doc.Reference(type0, self.resource)
 
-    def _objects_for(self, used: frozenset[str], level: int) -> "_FontObjects":
+    def _objects_for(self, used: frozenset[str], level: int, narrow: bool = False) -> "_FontObjects":
         """The subset's PDF data for a set of characters, compressed; the last few sets are
         kept, since a resident process (layout watch) renders the edition again after an
         edit that rarely changes the characters a face draws."""
-        key = (used, level)
+        key = (used, level, narrow)
         ob = self._objects.pop(key, None)
         if ob is None:
-            ob = self._make_objects(used, level)
+            ob = self._make_objects(used, level, narrow)
         self._objects[key] = ob
         while len(self._objects) > 8:
             self._objects.pop(next(iter(self._objects)))
         return ob
 
-    def _make_objects(self, used: frozenset[str], level: int) -> "_FontObjects":
+    def _make_objects(self, used: frozenset[str], level: int, narrow: bool = False) -> "_FontObjects":
         prog = self.program
         cmap = prog.cmap
         codes: dict[int, int] = {}  # code -> glyph id
-        halves: dict[int, int] = {}  # a half form's code -> its mark's glyph id
+        forms: dict[int, int] = {}  # a punctuation form's code -> its mark's glyph id
         for ch in used:
             cp = ord(ch)
             mark = MARK_OF_CODE.get(cp)
             if mark is not None and ord(mark) in cmap:
-                halves[cp] = cmap[ord(mark)]
+                forms[cp] = cmap[ord(mark)]
                 continue
             gid = cmap.get(cp)
+            if gid is None and cp == GUIDE_CODE:  # a reading-order guide: the blank space glyph
+                gid = cmap.get(0x20)
             if gid is None:
                 raise FontError(Problem(f"{describe(ch)} is not in {self.face_info.file.name}",
                                         hint="the composer should have chosen a fallback face; report this"))
             codes[self.pua.get(cp, cp)] = gid
-        half_codes = sorted(halves)
-        order = sorted(codes.keys() | halves.keys())
+        form_codes = sorted(forms)
+        order = sorted(codes.keys() | forms.keys())
         base = f"{_subset_tag(prog.ps_name, order)}+{prog.ps_name}"
-        program, new_id = prog.subset(set(codes.values()), [halves[c] for c in half_codes])
+        program, new_id = prog.subset(set(codes.values()), [(forms[c], FORM_OF_CODE[c].advance, FORM_OF_CODE[c].shift)
+                                                            for c in form_codes])
         gidmap = array("H", [0]) * (order[-1] + 1)
         for code, gid in codes.items():
             gidmap[code] = new_id[gid]
-        for j, code in enumerate(half_codes):
+        for j, code in enumerate(form_codes):
             gidmap[code] = len(new_id) + j
         if array("H", b"\x00\x01")[0] != 1:
             gidmap.byteswap()
         return _FontObjects(base, zlib.compress(program, level), len(program),
-                            _widths(order, codes, prog.advances, 1000 / prog.upem, set(halves)),
+                            _widths(order, codes, prog.advances, 1000 / prog.upem,
+                                    {c: FORM_OF_CODE[c].advance for c in form_codes}, NARROW if narrow else 0.0),
                             zlib.compress(gidmap.tobytes(), level),
                             zlib.compress(self._to_unicode(order).encode("ascii"), level))
 
@@ -235,15 +246,20 @@ class _NameOnly:
         self.name = name
 
 
-def _widths(order: list[int], codes: dict[int, int], advances, scale: float, halves: set[int] = frozenset()
-            ) -> pdfdoc.PDFArray:
-    """The /W array: runs of consecutive codes whose width is not the default em (a half
-    form's: half of it)."""
+def _widths(order: list[int], codes: dict[int, int], advances, scale: float, forms: dict[int, float] | None = None,
+            narrow: float = 0.0) -> pdfdoc.PDFArray:
+    """The /W array: runs of consecutive codes whose width is not the default em (`forms`:
+    a punctuation form's code -> its advance in em).  `narrow`: every width `narrow` thousandths of an em under the
+    advance, written as `first last width` ranges over the sorted codes (a range may span
+    codes the subset does not use: they are never drawn), since /DW must be an integer."""
+    forms = forms or {}
+    if narrow:
+        return _narrow_widths(order, codes, advances, scale, forms, narrow)
     out: list = []
     run: list = []
     start = prev = -2
     for code in order:
-        w = DW // 2 if code in halves else advances[codes[code]] * scale
+        w = DW * forms[code] if code in forms else advances[codes[code]] * scale
         w = int(w) if w == int(w) else round(w, 3)
         if w == DW:
             continue
@@ -258,6 +274,23 @@ def _widths(order: list[int], codes: dict[int, int], advances, scale: float, hal
         out += [start, pdfdoc.PDFArrayCompact(run)]
     arr = pdfdoc.PDFArrayCompact(out)
     return arr
+
+
+def _narrow_widths(order: list[int], codes: dict[int, int], advances, scale: float, forms: dict[int, float],
+                   narrow: float) -> pdfdoc.PDFArray:
+    out: list = []
+    first = last = -1
+    width = None
+    for code in order:
+        w = round((DW * forms[code] if code in forms else advances[codes[code]] * scale) - narrow, 3)
+        if w != width:
+            if width is not None:
+                out += [first, last, int(width) if width == int(width) else width]
+            first, width = code, w
+        last = code
+    if width is not None:
+        out += [first, last, int(width) if width == int(width) else width]
+    return pdfdoc.PDFArrayCompact(out)
 
 
 def _subset_tag(name: str, codes: list[int]) -> str:

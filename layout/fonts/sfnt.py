@@ -333,14 +333,15 @@ class Sfnt:
             got = self._glyphs[g] = (chunk, _checksum(chunk))
         return got
 
-    def subset(self, gids: set[int], halves: Sequence[int] = ()) -> tuple[bytes, dict[int, int]]:
+    def subset(self, gids: set[int], forms: Sequence[tuple[int, float, float]] = ()) -> tuple[bytes, dict[int, int]]:
         """A TrueType program with only `gids` (and their components), renumbered in their
         original order (.notdef stays 0), and the map old glyph id -> new.  Compact ids keep
         loca and hmtx as small as the glyph set: a page's song subset of 600 glyphs would
         otherwise carry 180 KB of offsets and metrics for 22,820 glyph slots.
-        `halves`: a glyph per half-width form to add after the kept glyphs (ids len(keep),
-        len(keep) + 1, ...): a composite of the glyph whose advance is half an em
-        (compressed closing punctuation, fonts/halfforms.py)."""
+        `forms`: (glyph, advance, shift) per punctuation form to add after the kept glyphs
+        (ids len(keep), len(keep) + 1, ...): a composite of the glyph with that advance, its
+        outline moved `shift` along x (both in em; fonts/halfforms.py)."""
+        halves = [g for g, _, _ in forms]
         keep = sorted(self.glyph_closure(gids | set(halves)))
         new_id = {g: i for i, g in enumerate(keep)}
         parts: list[bytes] = []
@@ -354,8 +355,8 @@ class Sfnt:
             glyf_sum += csum
             parts.append(chunk)
             lengths.append(len(chunk))
-        for g in halves:
-            chunk = self._half_glyph(g, new_id[g])
+        for g, _, shift in forms:
+            chunk = self._half_glyph(g, new_id[g], round(shift * self.upem))
             glyf_sum += _checksum(chunk)
             parts.append(chunk)
             lengths.append(len(chunk))
@@ -367,7 +368,7 @@ class Sfnt:
         sums = {tag: self._table_sums[tag] for tag in tables}
         tables[b"glyf"] = b"".join(parts)
         sums[b"glyf"] = glyf_sum & 0xFFFFFFFF
-        tables[b"hmtx"] = self._hmtx_for(keep) + self._half_metrics(halves)
+        tables[b"hmtx"] = self._hmtx_for(keep) + self._half_metrics(forms)
         total = len(keep) + len(halves)
         if _LITTLE:
             new_loca.byteswap()
@@ -395,23 +396,25 @@ class Sfnt:
                 sums[tag] = _checksum(tables[tag])
         return _write_sfnt(tables, sums), new_id
 
-    def _half_glyph(self, g: int, new: int) -> bytes:
-        """Glyph data of a composite of glyph `new` (g's subset id), in the same place."""
+    def _half_glyph(self, g: int, new: int, dx: int = 0) -> bytes:
+        """Glyph data of a composite of glyph `new` (g's subset id), moved `dx` units along x."""
         chunk, _ = self._glyph(g)
         if len(chunk) < 10:  # an empty glyph stays empty
             return b""
+        x0, y0, x1, y1 = struct.unpack_from(">hhhh", chunk, 2)
         # flags: ARG_1_AND_2_ARE_WORDS | ARGS_ARE_XY_VALUES; not USE_MY_METRICS (its own advance)
-        return b"\xff\xff" + chunk[2:10] + struct.pack(">HHhh", 0x0003, new, 0, 0) + b"\0\0"
+        return (b"\xff\xff" + struct.pack(">hhhh", x0 + dx, y0, x1 + dx, y1)
+                + struct.pack(">HHhh", 0x0003, new, dx, 0) + b"\0\0")
 
-    def _half_metrics(self, halves: Sequence[int]) -> bytes:
-        """hmtx entries of the half forms: half an em of advance, the glyph's side bearing."""
-        if not halves:
+    def _half_metrics(self, forms: Sequence[tuple[int, float, float]]) -> bytes:
+        """hmtx entries of the forms: their advance, the glyph's side bearing moved with it."""
+        if not forms:
             return b""
         out = array("h")
-        for g in halves:
+        for g, advance, shift in forms:
             chunk, _ = self._glyph(g)
-            lsb = struct.unpack_from(">h", chunk, 2)[0] if len(chunk) >= 10 else 0
-            out += array("h", [self.upem // 2, lsb])
+            lsb = struct.unpack_from(">h", chunk, 2)[0] + round(shift * self.upem) if len(chunk) >= 10 else 0
+            out += array("h", [round(advance * self.upem), lsb])
         if _LITTLE:
             out.byteswap()
         return out.tobytes()

@@ -1,33 +1,35 @@
-"""Which closing punctuation marks of a page are drawn in their half-width forms (tagged editions).
+"""Which punctuation marks of a tagged page are drawn in their own forms (fonts/halfforms.py).
 
 In: a page's glyph runs in drawing order (display-list GlyphRuns or their page records,
 anything with story, x, y, face, size, text, tc, vertical) and the faces' widths.
-Out: per run, whether its last character is drawn as the half-width form of a closing
-mark (fonts/halfforms.py: ink on the left half of the em, an advance of half an em).
+Out: per run, the text to draw and how far right of its origin (`drawn_forms`), and
+whether its last mark's box is narrower than an em (`half_marks`).
 
 Why: compression sets a mark half an em wide by positioning (the next run starts half an
-em earlier, or the line ends half an em past the measure), while the glyph's advance in
-the PDF stays one em.  Text extractors see the advance: a line-end 。 juts into the
-gutter and poppler's layout analysis fuses neighbouring columns into one block.  The
-half-width form makes the box the set width; print is unchanged (the same outline at the
-same origin: only the advance after it differs, and each run is placed on its own).
+em earlier, or the line ends half an em past the measure), hanging sets a pause past the
+measure and trimming sets an opening bracket half an em before the line start, while the
+glyph's advance in the PDF stays one em.  Text extractors see the advance: a line-end 。
+juts into the gutter and poppler's layout analysis fuses neighbouring columns into one
+block.  The forms make each box the set width, or end it before the gutter (a hung mark)
+or start it on the column's edge (a trimmed bracket); their outlines stay where they were.
 
-A closing mark takes its half form where that is its set width: where the next run on its
-line starts half an em (plus the run's letter-spacing) after the mark's origin, or at the
-end of a line that ends half an em past its column's measure (hung, GB §5.1.10).  The
-measure is the end the column's lines share (the first to be reached three times,
-else the commonest of at least two; a column: a story's lines in drawing order, down the
-page, a new one where they go back up); a column of one line, or whose lines share no
-end, hangs nothing.  The drawing (pdf/draw.py) and the ALTO file
-(archive/alto.py) both ask this module, so ALTO's String boxes and the PDF's glyph boxes
-stay the same.
+A closing mark takes its half form where the next run on its line starts half an em
+(plus the run's letter-spacing) after the mark's origin, or at the end of a line whose
+advance ends half an em past its column's measure; a pause whose advance ends a whole em
+past the measure is hung and takes its hung form.  The measure is the end the column's
+lines share (the first to be reached three times, else the commonest of at least two; a
+column: a story's lines in drawing order, down the page, a new one where they go back
+up); a column of one line, or whose lines share no end, hangs nothing.  An opening
+bracket at a line start half an em before the start the column's lines share most takes
+its open form.  The drawing (pdf/draw.py) and the ALTO file (archive/alto.py) both ask
+this module, so ALTO's String boxes and the PDF's glyph boxes stay the same.
 """
 
 from __future__ import annotations
 
 from typing import Mapping, Protocol, Sequence
 
-from layout.fonts.halfforms import HALF_FORM
+from layout.fonts.halfforms import HALF_FORM, HUNG_FORM, OPEN_FORM
 from layout.text.cjk import BLANK_RIGHT
 
 _EPS = 0.01  # pt
@@ -45,30 +47,90 @@ class _Run(Protocol):
 
 
 def half_marks(runs: Sequence[_Run], widths: Mapping[str, Mapping[str, float]]) -> list[bool]:
-    """Per run, whether its last character is drawn in its half form (see above);
-    `widths`: face key -> the face's advances in em.  One pass over the runs; a run's
-    advance is summed only where a mark may take its half form, and for the few lines
-    of a column it takes to find the column's measure."""
+    """Per run, whether its last character's box is half an em (set half an em wide, or
+    hung): drawn in its half or hung form (see above).  `widths`: face key -> the face's
+    advances in em."""
+    return [k != _NONE for k in _kinds(runs, widths)[0]]
+
+
+def drawn_forms(runs: Sequence[_Run], widths: Mapping[str, Mapping[str, float]]) -> list[tuple[str, float]]:
+    """Per run of a tagged page, the text to draw and how far right of the run's origin to
+    draw it (pt): its last mark in its half or hung form, a first opening bracket trimmed
+    into the gutter in its open form half an em further right (fonts/halfforms.py)."""
+    ends, opens = _kinds(runs, widths)
+    out = []
+    for r, end, opened in zip(runs, ends, opens):
+        t, dx = r.text, 0.0
+        if end == _HUNG and t[-1] in HUNG_FORM:  # drawn HUNG_SHIFT further left (pdf/draw.py)
+            t = t[:-1] + HUNG_FORM[t[-1]]
+        elif end != _NONE:
+            t = t[:-1] + HALF_FORM[t[-1]]
+        if opened:
+            t, dx = OPEN_FORM[t[0]] + t[1:], 0.5 * r.size
+        out.append((t, dx))
+    return out
+
+
+_NONE, _HALF, _HUNG = 0, 1, 2
+
+
+def _kinds(runs: Sequence[_Run], widths: Mapping[str, Mapping[str, float]]) -> tuple[list[int], list[bool]]:
+    """Per run: how its last mark is set (_NONE, _HALF: half an em wide before the next run
+    of its line, _HUNG: past its column's measure) and whether its first character is an
+    opening bracket trimmed half an em before its column's line start.  One pass over the
+    runs; a run's advance is summed only where a mark may take a form, and for the few
+    lines of a column it takes to find the column's measure."""
     n = len(runs)
-    out = [False] * n
+    out = [_NONE] * n
+    opens = [False] * n
     column: list[int] = []  # the current column's lines (their last runs)
+    starts: list[int] = []  # ... and their first runs
+    line_start = True
     for i, r in enumerate(runs):
         t = r.text
         if not t or r.vertical:
+            line_start = True
             continue
+        if line_start:
+            starts.append(i)
         nxt = runs[i + 1] if i + 1 < n else None
         if nxt is not None and nxt.story == r.story and not nxt.vertical and abs(nxt.y - r.y) < _EPS \
                 and nxt.x > r.x:  # the line goes on
+            line_start = False
             w = widths.get(r.face)
             if t[-1] in BLANK_RIGHT and w is not None and w.get(t[-1]) == 1.0:
                 origin = _end(r, w) - r.size  # the last character's
-                out[i] = abs(nxt.x - (origin + 0.5 * r.size + r.tc)) < _EPS
+                if abs(nxt.x - (origin + 0.5 * r.size + r.tc)) < _EPS:
+                    out[i] = _HALF
             continue
+        line_start = True
         column.append(i)
         if nxt is None or nxt.story != r.story or nxt.vertical or nxt.y < r.y - _EPS:
             _hung(runs, column, widths, out)
-            column = []
-    return out
+            _trimmed(runs, starts, widths, opens)
+            column, starts = [], []
+    return out, opens
+
+
+def _trimmed(runs: Sequence[_Run], starts: list[int], widths: Mapping[str, Mapping[str, float]],
+             opens: list[bool]) -> None:
+    """Mark the column's lines that start with a full-width opening bracket half an em
+    before the start the column's lines share (the commonest, at least twice)."""
+    if len(starts) < 2:
+        return
+    cand = [i for i in starts if runs[i].text[0] in OPEN_FORM and widths.get(runs[i].face, {}).get(runs[i].text[0]) == 1.0]
+    if not cand:
+        return
+    counts: dict[float, int] = {}
+    for i in starts:
+        x = round(runs[i].x, 2)
+        counts[x] = counts.get(x, 0) + 1
+    edge, best = max(counts.items(), key=lambda kv: (kv[1], -kv[0]))
+    if best < 2:
+        return
+    for i in cand:
+        if abs(runs[i].x - (edge - 0.5 * runs[i].size)) < _EPS:
+            opens[i] = True
 
 
 def _advance(w: Mapping[str, float], text: str) -> float:
@@ -85,7 +147,7 @@ def _end(r: _Run, w: Mapping[str, float]) -> float:
 
 
 def _hung(runs: Sequence[_Run], column: list[int], widths: Mapping[str, Mapping[str, float]],
-          out: list[bool]) -> None:
+          out: list[int]) -> None:
     """Mark the column's lines that end in a full-width closing mark half an em past its
     measure: the end that the column's lines reach first three times (or most often, at
     least twice)."""
@@ -111,8 +173,12 @@ def _hung(runs: Sequence[_Run], column: list[int], widths: Mapping[str, Mapping[
     for i in marks:
         r = runs[i]
         e = ends[i] if i in ends else _end(r, widths[r.face])
-        if abs(e - (measure + 0.5 * r.size)) < _EPS:
-            out[i] = True
+        # set half an em wide and hung: its advance ends half an em past the measure where
+        # the line was compressed to make room, a whole em past where the mark starts on it
+        if abs(e - (measure + 0.5 * r.size)) < _EPS:  # compressed to end on the measure
+            out[i] = _HALF
+        elif abs(e - (measure + r.size)) < _EPS:  # hung: its ink half an em past the measure
+            out[i] = _HUNG
 
 
 def half_form(text: str) -> str:

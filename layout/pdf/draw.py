@@ -41,16 +41,18 @@ from reportlab.pdfgen import canvas as rl_canvas
 
 from layout.errors import Problem, RenderError
 from layout.fonts.catalogue import Face, FontBook
-from layout.fonts.embed import EmbeddedFonts
+from layout.fonts.embed import NARROW, EmbeddedFonts
+from layout.fonts.halfforms import GUIDE
 from layout.model.modes import OutputMode, output_profile
 from layout.model.photos import PhotoError
 from layout.page.display import Form, GlyphRun, Image, Marker, PageDisplay, Rect, Rule
-from layout.page.halfmarks import half_form, half_marks
+from layout.page.halfmarks import drawn_forms
 from layout.pdf.adform import FormUse, place_form, use_forms
 from layout.pdf.imaging import encoded_image
 from layout.pdf.marks import PageTags, mark_runs
 from layout.pdf.metadata import FileMeta, eol_before_endstream, finish_reportlab, stamp_id
 from layout.pdf.proofmarks import NOTE_LEAD, NOTE_SIZE, clear_line_numbers, margin_notes
+from layout.pdf.readorder import LIFT, extents, guide_ops, show_tagged
 
 CONTENT_FILTER = "/FlateDecode"  # of every page's content stream (PageDrawing.packed)
 PROOF_BLUE = (0.2, 0.45, 0.85)
@@ -101,9 +103,10 @@ def _rgb(c: tuple[float, float, float, float]) -> tuple[float, float, float]:
 class _Ops:
     """Content-stream operators for one page, in PDF coordinates."""
 
-    def __init__(self, fonts: FontBook, cmyk: bool, embedded: EmbeddedFonts):
+    def __init__(self, fonts: FontBook, cmyk: bool, embedded: EmbeddedFonts, tagged: bool = False):
         self.code: list[str] = []
         self.cmyk = cmyk
+        self.tagged = tagged  # text drawn for extractors' layout analysis too (readorder.py)
         self.embedded = embedded
         self.faces = {f.key: f for f in fonts.faces.values()}
         self.chars: dict[str, list[str]] = {}
@@ -123,11 +126,12 @@ class _Ops:
         return f"{fp_str(*col)} K" if self.cmyk else f"{fp_str(*_rgb(col))} RG"
 
     def text(self, runs: list[GlyphRun], b: float, top: float, opens: list[str] | None = None,
-             closes: list[str] | None = None, halves: list[bool] | None = None) -> None:
+             closes: list[str] | None = None, forms: list[tuple[str, float]] | None = None) -> None:
         """All glyph runs in one BT/ET block: per run a text matrix, a font when it
         changes, and the run's 2-byte codes (pdffont: code = Unicode code point);
         `opens`/`closes`: marked-content operators before/after each run (marks.py);
-        `halves`: per run, its last mark drawn in its half-width form (halfmarks.py)."""
+        `forms`: per run, the text to draw (punctuation forms) and how far right of the
+        run's origin (halfmarks.py)."""
         if not runs:
             return
         add = self.code.append
@@ -135,6 +139,9 @@ class _Ops:
         chars = self.chars
         encoders: dict[str, tuple] = {}
         cur_font = cur_tc = cur_col = None
+        # tagged: character spacing gives back the advance the narrow /W widths take off
+        # (per point of size), and the text matrix is LIFTed (readorder.py)
+        narrow, lift = (NARROW / 1000, LIFT) if self.tagged else (0.0, "1")
         for i, r in enumerate(runs):
             if opens and opens[i]:
                 add(opens[i])
@@ -151,20 +158,35 @@ class _Ops:
                     self.overprint(None, _black(r.color))
                 add(self.fill(r.color))
                 cur_col = r.color
-            if r.tc != cur_tc:
-                add(f"{fp_str(r.tc)} Tc")
-                cur_tc = r.tc
+            tc = r.tc + narrow * r.size if narrow else r.tc
+            if tc != cur_tc:
+                add(f"{fp_str(tc)} Tc")
+                cur_tc = tc
             if (r.face, r.size) != cur_font:
                 add(f"{enc[1]} {fp_str(r.size)} Tf")
                 cur_font = (r.face, r.size)
-            text = half_form(r.text) if halves and halves[i] else r.text
-            add(f"1 0 0 1 {fp_str(b + r.x, top - r.y)} Tm {enc[0](text)} Tj")
+            if forms:  # tagged: punctuation forms, boxes that end where the ink does (readorder.py)
+                shown, dx, tc_left = show_tagged(enc[0], r, *forms[i])
+                cur_tc = tc_left if tc_left is not None else cur_tc
+                text = forms[i][0]
+            else:
+                text, shown, dx = r.text, f"{enc[0](r.text)} Tj", 0.0
+            add(f"1 0 0 {lift} {fp_str(b + r.x + dx, top - r.y)} Tm {shown}")
             chars[r.face].append(text)
             if closes and closes[i]:
                 add(closes[i])
         if cur_tc:
             add("0 Tc")  # character spacing outlives ET: leave none for what follows
         add("ET")
+
+    def guides(self, runs: list[GlyphRun], b: float, top: float) -> None:
+        """A tagged page's reading-order guides (readorder.py), in the body face."""
+        face = self.faces.get("song") or next(iter(self.faces.values()))
+        ops = guide_ops(extents(runs, self.width), b, top, "/" + self.embedded.get(face).resource,
+                        face.widths.get(" ", 0.25))
+        if ops:
+            self.code += ops
+            self.chars.setdefault(face.key, []).append(GUIDE)
 
     def label(self, face: Face, size: float, text: str, x: float, y: float, col, angle: float = 0.0,
               align: str = "left") -> None:
@@ -214,7 +236,7 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.
             d.images.append((o + it.x, top - it.y - it.h, it.w, it.h, _photo(it, cmyk)))
             if tags is not None:
                 tags.figures.append(it.id)
-    ops = _Ops(fonts, cmyk, embedded if embedded is not None else EmbeddedFonts())
+    ops = _Ops(fonts, cmyk, embedded if embedded is not None else EmbeddedFonts(), tags is not None)
     ops.code += [place_form(it, o, top, not cmyk and profile.pdfa, d.forms) for it in page.items
                  if isinstance(it, Form)]  # ads and graphics: over the photos, under the text
     if profile.proof_marks:  # under the text, so that it never hides a character
@@ -222,8 +244,9 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.
     _artifact(ops, 0, tags)  # artwork (ads, graphics) and the proof watermark: no story's text
     runs = [it for it in page.items if isinstance(it, GlyphRun)]
     if tags is not None:  # tagged: compressed marks' boxes are their set widths, for extraction
-        halves = half_marks(runs, {k: f.widths for k, f in ops.faces.items()})
-        ops.text(runs, o, top, *mark_runs(runs, tags, o, top, ops.width), halves)
+        forms = drawn_forms(runs, {k: f.widths for k, f in ops.faces.items()})
+        ops.text(runs, o, top, *mark_runs(runs, tags, o, top, ops.width), forms)
+        ops.guides(runs, o, top)
     else:
         ops.text(runs, o, top)
     add = ops.code.append
@@ -321,7 +344,7 @@ def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "", 
                 c.addLiteral("EMC")
         use_forms(c, d.forms)
         for key, chars in d.chars.items():
-            faces[key].use(doc, chars, font_level)
+            faces[key].use(doc, chars, font_level, d.tags is not None)
         c.addLiteral(d.content)
         c.showPage()
         _pack(doc.Pages.pages[-1], d)

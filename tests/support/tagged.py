@@ -29,9 +29,16 @@ def mcid_texts(reader: PdfReader, page_index: int) -> dict[int, str]:
             stack.append(None)
         elif op == b"EMC":
             stack.pop()
-        elif op == b"Tj" and stack and stack[-1] is not None:
-            out.setdefault(stack[-1], []).append(_raw(args[0]).decode("utf-16-be").translate(plain))
+        elif op in (b"Tj", b"TJ") and stack and stack[-1] is not None:
+            out.setdefault(stack[-1], []).append(_shown(args[0], op).decode("utf-16-be").translate(plain))
     return {k: "".join(v) for k, v in out.items()}
+
+
+def _shown(arg, op: bytes) -> bytes:
+    """The bytes a Tj or TJ operand shows (a TJ array's strings; its numbers only move)."""
+    if op == b"TJ":
+        return b"".join(_raw(x) for x in arg if not isinstance(x, (int, float)))
+    return _raw(arg)
 
 
 def artifact_texts(reader: PdfReader, page_index: int) -> list[str]:
@@ -46,8 +53,8 @@ def artifact_texts(reader: PdfReader, page_index: int) -> list[str]:
             stack.append(args[0] == "/Artifact" or (bool(stack) and stack[-1]))
         elif op == b"EMC":
             stack.pop()
-        elif op == b"Tj" and stack and stack[-1]:
-            out.append(_raw(args[0]).decode("utf-16-be").translate(plain))
+        elif op in (b"Tj", b"TJ") and stack and stack[-1]:
+            out.append(_shown(args[0], op).decode("utf-16-be").translate(plain))
     return out
 
 

@@ -1,0 +1,127 @@
+"""Reading order for layout-analysis extractors (pdf/readorder.py): a tagged edition's
+pages read story by story in poppler's default `pdftotext` mode, while every glyph stays
+where the print has it."""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
+import pytest
+from pypdf import PdfReader
+
+from layout.build.pipeline import BuildOptions, build
+from layout.fonts.embed import NARROW
+from layout.fonts.halfforms import GUIDE_CODE, GUIDE_TEXT
+from layout.page.fidelity import normalise
+from tests.support.editions import write_edition
+
+HAS_POPPLER = shutil.which("pdftotext") is not None
+needs_poppler = pytest.mark.skipif(not HAS_POPPLER and not os.environ.get("CI"),
+                                   reason="poppler-utils (pdftotext) not installed; .ci/run installs it")
+# a house style that neither hangs punctuation nor trims an opening bracket into the gutter:
+# with them, a glyph's box starts or ends in the gutter, which poppler reads as a narrow gap
+NO_PROTRUSION = "style_overrides: {paragraph: {hanging_punctuation: false, trim_opening_at_line_start: false}}"
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    root = tmp_path_factory.mktemp("readorder")
+    path = write_edition(root)
+    path.write_text(path.read_text(encoding="utf-8").replace("style: broadsheet}", f"style: broadsheet, {NO_PROTRUSION}}}"),
+                    encoding="utf-8")
+    return {mode: build(path, BuildOptions(out_dir=root / mode, mode=mode)) for mode in ("archive", "print")}
+
+
+@pytest.mark.slow
+@needs_poppler
+def test_pdftotext_reads_each_story_whole(builds):
+    """Poppler's layout analysis (pdftotext without options) gives each story that is on one
+    page, and has no photo of its own among its columns, as one run: not the case without
+    the guides, the narrowed widths and the lifted text (0 of them before)."""
+    res = builds["archive"]
+    text = normalise(subprocess.run(["pdftotext", str(res.edition_pdf), "-"], capture_output=True,
+                                    check=True).stdout.decode())
+    stories = _one_page_stories(res)
+    assert len(stories) >= 2, "the test edition has one-page stories"
+    whole = {sid: normalise(body) in text for sid, body in stories.items()}
+    assert all(whole.values()), whole
+
+
+def _one_page_stories(res) -> dict[str, str]:
+    """Story id -> its body text, for the stories set on one page with no photo of their own."""
+    sidecar = next(res.edition_pdf.parent.glob("*-archive.json"))
+    data = json.loads(sidecar.read_text(encoding="utf-8"))
+    return {sid: "".join(s["paragraphs"]) for sid, s in data["stories"].items()
+            if len(s["placements"]) == 1 and not s.get("photos")}
+
+
+def test_guides_are_invisible_artifacts_read_as_whitespace(builds):
+    """Each page carries guides: text render mode 3 (never painted), inside a pagination
+    artifact, coded GUIDE_CODE, whose ToUnicode is U+1680 (Unicode White_Space)."""
+    data = builds["archive"].edition_pdf.read_bytes()
+    reader = PdfReader(io.BytesIO(data))
+    code = f"<{GUIDE_CODE:04x}> Tj"
+    for page in reader.pages:
+        content = page.get_contents().get_data().decode("latin-1")
+        block = re.search(r"/Artifact <</Type /Pagination>> BDC BT 3 Tr 0 Tc(.*?)100 Tz 0 Tr ET EMC", content, re.S)
+        assert block and code in block.group(1), "a page without its guides"
+        assert content.count(code) == block.group(1).count(code), "a guide outside its invisible artifact"
+    assert GUIDE_TEXT.isspace()
+    assert "\ufdef" not in pdfium.PdfDocument(data)[0].get_textpage().get_text_range()
+    if HAS_POPPLER:
+        text = subprocess.run(["pdftotext", "-l", "1", "-", "-"], input=data, capture_output=True,
+                              check=True).stdout.decode()
+        assert GUIDE_TEXT in text and "\ufdef" not in text
+
+
+def _origins(path) -> tuple[list[tuple[str, float, float]], float, float]:
+    pdf = pdfium.PdfDocument(path)
+    page = pdf[0]
+    tp = page.get_textpage()
+    x, y, out = ctypes.c_double(), ctypes.c_double(), []
+    for i in range(tp.count_chars()):
+        c = tp.get_text_range(i, 1)
+        if not c.isspace():
+            pdfium_raw.FPDFText_GetCharOrigin(tp.raw, i, x, y)
+            out.append((c, x.value, y.value))
+    return out, page.get_width(), page.get_height()
+
+
+def test_glyphs_stand_where_the_print_has_them(builds):
+    """Narrowed /W widths (NARROW thousandths of an em under the program's advance) and the
+    character spacing that gives them back: pdfium's glyph origins on the archive edition's
+    front page equal the print edition's (shifted by the print's bleed and marks) to 0.001 pt,
+    but for the characters of ActualText spans (letter-spaced runs, headlines in several
+    runs), which pdfium spreads over their run.  Only the tagged edition lifts its text."""
+    arch, aw, ah = _origins(builds["archive"].edition_pdf)
+    prn, pw, ph = _origins(builds["print"].edition_pdf)
+    dx, dy = (pw - aw) / 2, (ph - ah) / 2
+    assert [c for c, _, _ in arch] == [c for c, _, _ in prn]
+    moved = [(c, x0, x1 - dx) for (c, x0, y0), (_, x1, y1) in zip(arch, prn)
+             if abs(x0 - x1 + dx) > 0.001 or abs(y0 - y1 + dy) > 0.001]
+    assert len(moved) < 0.02 * len(arch), moved[:5]
+    content = PdfReader(builds["print"].edition_pdf).pages[0].get_contents().get_data()
+    assert b"1.00001 " not in content and b" Tz" not in content
+    assert b"1 0 0 1.00001 " in PdfReader(builds["archive"].edition_pdf).pages[0].get_contents().get_data()
+
+
+def test_narrow_widths_are_the_advances_less_narrow(builds):
+    """Every /W entry of the archive edition's fonts is the program's advance less NARROW
+    (PDF/A allows the dictionary and the program to differ by up to one unit), in ranges."""
+    reader = PdfReader(builds["archive"].edition_pdf)
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    for name in fonts:
+        cid = fonts[name].get_object()["/DescendantFonts"][0].get_object()
+        assert cid["/DW"] == 1000
+        w = list(cid["/W"])
+        assert w and len(w) % 3 == 0, "ranges: first last width"
+        for width in w[2::3]:  # the bundled faces' advances are whole units of their 1000-unit em
+            assert float(width) + NARROW == pytest.approx(round(float(width) + NARROW), abs=1e-6), width
