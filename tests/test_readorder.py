@@ -26,18 +26,19 @@ from tests.support.editions import write_edition
 HAS_POPPLER = shutil.which("pdftotext") is not None
 needs_poppler = pytest.mark.skipif(not HAS_POPPLER and not os.environ.get("CI"),
                                    reason="poppler-utils (pdftotext) not installed; .ci/run installs it")
-# a house style that neither hangs punctuation nor trims an opening bracket into the gutter:
-# with them, a glyph's box starts or ends in the gutter, which poppler reads as a narrow gap
-NO_PROTRUSION = "style_overrides: {paragraph: {hanging_punctuation: false, trim_opening_at_line_start: false}}"
 
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
     root = tmp_path_factory.mktemp("readorder")
     path = write_edition(root)
-    path.write_text(path.read_text(encoding="utf-8").replace("style: broadsheet}", f"style: broadsheet, {NO_PROTRUSION}}}"),
-                    encoding="utf-8")
-    return {mode: build(path, BuildOptions(out_dir=root / mode, mode=mode)) for mode in ("archive", "print")}
+    # eight columns of news copy under A2's story: lines that hang a pause, lines that open
+    # with a bracket trimmed into the gutter (21 body words reached into a gutter before)
+    news = ("      - {id: news, frame: {col: 1, span: 8, top: 20, lines: 60}, headline: 全市重点项目建设加速推进, "
+            "body: {filler: {seed: 21, chars: 5500}}}\n")
+    path.write_text(path.read_text(encoding="utf-8").replace("\n  A3:\n", "\n" + news + "  A3:\n"), encoding="utf-8")
+    return {mode: build(path, BuildOptions(out_dir=root / mode, mode=mode, allow_overset=True))
+            for mode in ("archive", "print")}
 
 
 @pytest.mark.slow
@@ -125,3 +126,24 @@ def test_narrow_widths_are_the_advances_less_narrow(builds):
         assert w and len(w) % 3 == 0, "ranges: first last width"
         for width in w[2::3]:  # the bundled faces' advances are whole units of their 1000-unit em
             assert float(width) + NARROW == pytest.approx(round(float(width) + NARROW), abs=1e-6), width
+
+
+@needs_poppler
+def test_no_body_glyph_box_reaches_into_a_gutter(builds):
+    """Poppler's word boxes of the body text (9 pt) stay inside their columns: hung pauses
+    (no advance), trimmed opening brackets (drawn from the column's edge) and narrow widths
+    keep every box off the 1 em gutters, which its layout analysis reads as column gaps."""
+    from layout.model.styles import load_style
+
+    style = load_style("broadsheet")
+    out = subprocess.run(["pdftotext", "-bbox", str(builds["archive"].edition_pdf), "-"], capture_output=True,
+                         check=True).stdout.decode()
+    words = [tuple(float(v) for v in m) for m in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">', out)]
+    body = [w for w in words if abs((w[3] - w[1]) - 9.0) < 0.01]
+    assert len(body) > 500
+    pitch = style.column_width + style.gutter
+    lefts = [style.type_left + k * pitch for k in range(style.columns)]
+    gutters = [(a + style.column_width, a + pitch) for a in lefts[:-1]]
+    inside = [w for w in body if any(w[0] < g1 - 1e-3 and w[2] > g0 + 1e-3 for g0, g1 in gutters)]
+    assert not inside, inside[:5]

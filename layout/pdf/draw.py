@@ -179,10 +179,10 @@ class _Ops:
             add("0 Tc")  # character spacing outlives ET: leave none for what follows
         add("ET")
 
-    def guides(self, runs: list[GlyphRun], b: float, top: float) -> None:
+    def guides(self, runs: list[GlyphRun], b: float, top: float, forms: list[tuple[str, float]]) -> None:
         """A tagged page's reading-order guides (readorder.py), in the body face."""
         face = self.faces.get("song") or next(iter(self.faces.values()))
-        ops = guide_ops(extents(runs, self.width), b, top, "/" + self.embedded.get(face).resource,
+        ops = guide_ops(extents(runs, self.width, forms), b, top, "/" + self.embedded.get(face).resource,
                         face.widths.get(" ", 0.25))
         if ops:
             self.code += ops
@@ -246,7 +246,7 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.
     if tags is not None:  # tagged: compressed marks' boxes are their set widths, for extraction
         forms = drawn_forms(runs, {k: f.widths for k, f in ops.faces.items()})
         ops.text(runs, o, top, *mark_runs(runs, tags, o, top, ops.width), forms)
-        ops.guides(runs, o, top)
+        ops.guides(runs, o, top, forms)
     else:
         ops.text(runs, o, top)
     add = ops.code.append

@@ -35,21 +35,20 @@ moving a glyph of the print:
 
 from __future__ import annotations
 
-from itertools import groupby
-from operator import attrgetter
 from typing import Callable, Iterable
 
 from reportlab.lib.rl_accel import fp_str
 
 from layout.fonts.embed import NARROW
-from layout.fonts.halfforms import GUIDE, HUNG_FORM, HUNG_SHIFT
+from layout.fonts.halfforms import CLOSING, FORM_OF_CODE, GUIDE, HUNG_FORM, HUNG_SHIFT, OPENING
 from layout.page.display import GlyphRun
 from layout.pdf.marks import SPACED
 
 LIFT = "1.00001"  # the text matrix's vertical scale in a tagged edition (see above)
 GUIDE_SIZE = 1.0  # pt: far from any text size, so that a guide joins no block
 GUIDE_GAP = 1.0  # pt between a guide and the text it bounds
-_OWNER = attrgetter("story")
+GUIDE_WIDEN = (1.5, 2.5)  # pt a guide reaches past its box's left and right edges (within a 1 em gutter)
+GUIDE_STAGGER = 1.2  # pt between the heights of neighbouring boxes' guides (more than a guide is tall)
 _HUNG = frozenset(HUNG_FORM.values())  # the codes of hung forms, as drawn text
 
 
@@ -72,26 +71,36 @@ def show_tagged(encode: Callable[[str], str], r: GlyphRun, text: str, dx: float)
     return shown, dx, 0.0 if spaced else None
 
 
-def extents(runs: Iterable[GlyphRun], width: Callable[[str, str], float]) -> dict[str, list[float]]:
+def extents(runs: Iterable[GlyphRun], width: Callable[[str, str], float],
+            forms: Iterable[tuple[str, float]] | None = None) -> dict[str, list[float]]:
     """Per owner (story, box, photo's caption owner), the box of everything it sets on the
     page, in display coordinates [x0, top, x1, bottom]: runs from their origin to their
-    advance, an em box of 0.88 above and 0.12 below the baseline (an upright run: a cell
-    per glyph downwards)."""
+    advance as drawn (`forms`: per run its drawn text and shift, halfmarks.py; a hung mark
+    adds nothing), an em box of 0.88 above and 0.12 below the baseline (an upright run: a
+    cell per glyph downwards)."""
     out: dict[str, list[float]] = {}
-    for owner, grp in groupby(runs, _OWNER):
-        if not owner:
+    drawn = iter(forms) if forms is not None else None
+    for r in runs:
+        text, dx = next(drawn) if drawn is not None else (r.text, 0.0)
+        if not r.story:
             continue
-        box = out.get(owner)
-        for r in grp:
-            if r.vertical:
-                x0, y0, x1, y1 = r.x, r.y - 0.88 * r.size, r.x + r.size, r.y + (len(r.text) - 0.88) * r.size
-            else:
-                x0, x1 = r.x, r.x + width(r.face, r.text) * r.size + max(len(r.text) - 1, 0) * r.tc
-                y0, y1 = r.y - 0.88 * r.size, r.y + 0.12 * r.size
-            if box is None:
-                box = out[owner] = [x0, y0, x1, y1]
-            else:
-                box[0], box[1], box[2], box[3] = min(box[0], x0), min(box[1], y0), max(box[2], x1), max(box[3], y1)
+        if r.vertical:
+            x0, y0, x1, y1 = r.x, r.y - 0.88 * r.size, r.x + r.size, r.y + (len(r.text) - 0.88) * r.size
+        else:
+            plain = "".join(ch for ch in text if ord(ch) not in FORM_OF_CODE)
+            em = width(r.face, plain) + sum(FORM_OF_CODE[ord(ch)].advance for ch in text if ord(ch) in FORM_OF_CODE)
+            x0 = r.x + dx
+            x1 = x0 + em * r.size + max(len(text) - 1, 0) * r.tc
+            # not the blank half of a full-width mark at either end (a headline's line-end ”):
+            # a guide reaching into a gutter would stop poppler widening its neighbour's block
+            x0 += 0.5 * r.size if text[0] in OPENING and width(r.face, text[0]) == 1.0 else 0.0
+            x1 -= 0.5 * r.size if text[-1] in CLOSING and width(r.face, text[-1]) == 1.0 else 0.0
+            y0, y1 = r.y - 0.88 * r.size, r.y + 0.12 * r.size
+        box = out.get(r.story)
+        if box is None:
+            out[r.story] = [x0, y0, x1, y1]
+        else:
+            box[0], box[1], box[2], box[3] = min(box[0], x0), min(box[1], y0), max(box[2], x1), max(box[3], y1)
     return out
 
 
@@ -105,9 +114,13 @@ def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str
     advance = (space_em * 1000 - NARROW) / 1000 * GUIDE_SIZE  # the guide glyph's /W advance, pt
     code = "<" + GUIDE.encode("utf-16-be").hex() + ">"
     ops = ["/Artifact <</Type /Pagination>> BDC BT 3 Tr 0 Tc", f"{resource} {fp_str(GUIDE_SIZE)} Tf"]
-    for x0, y0, x1, y1 in sorted(boxes.values()):
-        scale = fp_str(max(x1 - x0, 1.0) / advance * 100)
-        for y in (y0 - GUIDE_GAP, y1 + GUIDE_GAP + GUIDE_SIZE):
+    for k, (x0, y0, x1, y1) in enumerate(sorted(boxes.values())):
+        # a little wider than the box, unevenly, and neighbours' guides at staggered heights:
+        # poppler takes four blocks whose edges line up (within 0.3 of the smallest's size)
+        # for a table's cells and reads a table by rows; guides must never line up so
+        x0, x1, lift = x0 - GUIDE_WIDEN[0], x1 + GUIDE_WIDEN[1], (k % 3) * GUIDE_STAGGER
+        scale = fp_str((x1 - x0) / advance * 100)
+        for y in (y0 - GUIDE_GAP - lift, y1 + GUIDE_GAP + GUIDE_SIZE + lift):
             ops.append(f"{scale} Tz 1 0 0 1 {fp_str(b + x0, top - y)} Tm {code} Tj")
     ops.append("100 Tz 0 Tr ET EMC")
     return ops
