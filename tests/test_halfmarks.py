@@ -3,7 +3,7 @@ fonts stage's list of them (fonts/halfforms.py) against text/cjk.py's."""
 
 from __future__ import annotations
 
-from layout.fonts.halfforms import CLOSING, HALF_CODE, MARK_OF_CODE
+from layout.fonts.halfforms import CLOSING, HALF_CODE, HALF_FORM, MARK_OF_CODE
 from layout.page.display import GlyphRun
 from layout.page.halfmarks import half_form, half_marks
 from layout.text import cjk
@@ -61,10 +61,24 @@ def test_hung_and_open_forms_where_marks_reach_into_the_gutter():
            _run(-5, 40, "（二三四五六七八"), _run(20, 55, "（二三四五六"),  # trimmed; an indented line is not
            _run(0, 70, "一二三四五六七八")]
     forms = drawn_forms(col, w)
-    assert forms[1] == ("一二三四五六七八" + HUNG_FORM["，"], 0.0)
-    assert forms[2] == (OPEN_FORM["（"] + "二三四五六七八", 0.5 * S)
-    assert forms[3] == ("（二三四五六", 0.0) and forms[0] == (col[0].text, 0.0)
+    assert forms[1] == ("一二三四五六七八" + HUNG_FORM["，"], 0.0, 0.0)
+    assert forms[2] == (OPEN_FORM["（"] + "二三四五六七八", 0.5 * S, 0.0)
+    assert forms[3] == ("（二三四五六", 0.0, 0.0) and forms[0] == (col[0].text, 0.0, 0.0)
     assert half_marks(col, w) == [False, True, False, False, False]  # ALTO: the hung mark's box is ½ em
+
+
+def test_closing_marks_squeezed_by_letter_spacing_take_half_forms_and_no_spacing():
+    """），set as one run with letter-spacing of minus half an em: the ）is drawn in its half
+    form with no spacing (so the ，stands where it stood) and hangs no box into the gutter."""
+    from layout.fonts.halfforms import HUNG_FORM
+    from layout.page.halfmarks import drawn_forms
+
+    col = [_run(0, 10, "一二三四五六七八"), _run(0, 25, "一二三四五六七八"),
+           _run(0, 40, "一二三四五六七"), _run(75, 40, "），", tc=-0.5 * S),  # ，at 80: hung
+           _run(0, 55, "一二三四五六七八")]
+    forms = drawn_forms(col, W)
+    assert forms[3] == (HALF_FORM["）"] + HUNG_FORM["，"], 0.0, 0.0)
+    assert forms[0] == (col[0].text, 0.0, 0.0)
 
 
 def test_form_codes_are_apart_and_lead_back_to_their_marks():

@@ -70,6 +70,7 @@ class PageContext:
     halves: frozenset = frozenset()  # runs whose last mark the PDF draws half an em wide (page/halfmarks.py)
     hung: frozenset = frozenset()  # runs whose last mark the PDF draws with no advance (hung past the measure)
     opened: frozenset = frozenset()  # runs whose first bracket the PDF draws half an em wide, half an em on
+    squeezed: frozenset = frozenset()  # runs of closing marks the PDF draws half an em wide each (but the last)
 
 
 # -- geometry ----------------------------------------------------------------------------
@@ -95,8 +96,8 @@ class LineGlyphs:
 
 
 def line_glyphs(block: Block, faces: dict[str, Face], vertical_text: str = "", offset: float = 0.0,
-                halves: frozenset = frozenset(), opened: frozenset = frozenset(), hung: frozenset = frozenset()
-                ) -> list[LineGlyphs]:
+                halves: frozenset = frozenset(), opened: frozenset = frozenset(), hung: frozenset = frozenset(),
+                squeezed: frozenset = frozenset()) -> list[LineGlyphs]:
     """Each line's characters with their boxes; `offset`: pt from the PDF page's corner to
     the trim's.  A vertical run (one 竖排 cell) is drawn upright like a horizontal one, so
     its characters' boxes come the same way; its text is mapped back from vertical
@@ -115,6 +116,8 @@ def line_glyphs(block: Block, faces: dict[str, Face], vertical_text: str = "", o
             w, size, tc = f.widths, r.size, r.tc
             advs = [w.get(ch, 1.0) * size for ch in r.text]
             starts = list(accumulate([a + tc for a in advs[:-1]], initial=r.x + offset))
+            if r in squeezed:  # closing marks squeezed together: each box its set width, as in the PDF
+                advs[:-1] = [0.5 * size] * (len(advs) - 1)
             if r in halves:  # its last mark's box is its set width, as in the PDF
                 advs[-1] = 0.5 * size
             elif r in hung:  # a hung mark's box is its origin, as in the PDF: its ink is past the measure
@@ -214,7 +217,7 @@ def text_block(block: Block, faces: dict[str, Face], ctx: PageContext, tags: str
                out: list[str]) -> tuple[float, float, float, float] | None:
     """The TextBlock of `block`, appended to `out`; its box in mm10 (None: nothing printable)."""
     glyphs = line_glyphs(block, faces, ctx.vertical_texts.get(block.owner, "") if block.vertical else "",
-                         ctx.offset, ctx.halves, ctx.opened, ctx.hung)
+                         ctx.offset, ctx.halves, ctx.opened, ctx.hung, ctx.squeezed)
     tokens = line_tokens(glyphs, block.vertical)
     body: list[str] = []
     add = body.append

@@ -82,14 +82,15 @@ def alto_pages(finished: FinishedEdition) -> list[AltoPage]:
         blocks = page_blocks(r.record, faces, n)
         offset = r.drawing.bleed + r.drawing.slug  # the trim's corner in the page PDF (bleed, marks' space)
         runs = r.record.runs
-        halves = hung = opened = frozenset()
+        halves = hung = opened = squeezed = frozenset()
         if r.drawing.tags is not None:  # a tagged page draws punctuation forms (page/halfmarks.py)
             forms = drawn_forms(runs, widths)
-            halves = frozenset(x for x, (t, _) in zip(runs, forms) if FORM_OF_CODE.get(ord(t[-1]), _NO).kind is HALF)
-            hung = frozenset(x for x, (t, _) in zip(runs, forms) if FORM_OF_CODE.get(ord(t[-1]), _NO).kind is HUNG)
-            opened = frozenset(x for x, (_, dx) in zip(runs, forms) if dx > 0)
+            halves = frozenset(x for x, (t, _, _) in zip(runs, forms) if FORM_OF_CODE.get(ord(t[-1]), _NO).kind is HALF)
+            hung = frozenset(x for x, (t, _, _) in zip(runs, forms) if FORM_OF_CODE.get(ord(t[-1]), _NO).kind is HUNG)
+            opened = frozenset(x for x, (_, dx, _) in zip(runs, forms) if dx > 0)
+            squeezed = frozenset(x for x, (t, _, tc) in zip(runs, forms) if tc != x.tc)
         ctx = PageContext(n, label, Path(os.path.relpath(pdf, path.parent)).as_posix(), offset, area, articles,
-                          tags, verticals, halves, hung, opened)
+                          tags, verticals, halves, hung, opened, squeezed)
         out.append(AltoPage(label, n, path, alto_page(r.record, blocks, faces, ctx), blocks,
                             page_units(r.record, blocks, n, articles)))
     return out

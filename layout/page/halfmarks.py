@@ -53,22 +53,36 @@ def half_marks(runs: Sequence[_Run], widths: Mapping[str, Mapping[str, float]]) 
     return [k != _NONE for k in _kinds(runs, widths)[0]]
 
 
-def drawn_forms(runs: Sequence[_Run], widths: Mapping[str, Mapping[str, float]]) -> list[tuple[str, float]]:
-    """Per run of a tagged page, the text to draw and how far right of the run's origin to
-    draw it (pt): its last mark in its half or hung form, a first opening bracket trimmed
-    into the gutter in its open form half an em further right (fonts/halfforms.py)."""
+def drawn_forms(runs: Sequence[_Run], widths: Mapping[str, Mapping[str, float]]
+                ) -> list[tuple[str, float, float]]:
+    """Per run of a tagged page, the text to draw, how far right of the run's origin to
+    draw it (pt) and the letter-spacing to draw it with: its last mark in its half or hung
+    form; a first opening bracket trimmed into the gutter in its open form half an em
+    further right; a run of closing marks squeezed together by letter-spacing of minus half
+    an em (），。” ...) with its marks but the last in their half forms and no spacing
+    (fonts/halfforms.py): every glyph stays where it was."""
     ends, opens = _kinds(runs, widths)
     out = []
     for r, end, opened in zip(runs, ends, opens):
-        t, dx = r.text, 0.0
+        t, dx, tc = r.text, 0.0, r.tc
+        if squeezed(r, widths):
+            t, tc = "".join(HALF_FORM[ch] for ch in t[:-1]) + t[-1], 0.0
         if end == _HUNG and t[-1] in HUNG_FORM:  # drawn HUNG_SHIFT further left (pdf/draw.py)
             t = t[:-1] + HUNG_FORM[t[-1]]
         elif end != _NONE:
             t = t[:-1] + HALF_FORM[t[-1]]
         if opened:
             t, dx = OPEN_FORM[t[0]] + t[1:], 0.5 * r.size
-        out.append((t, dx))
+        out.append((t, dx, tc))
     return out
+
+
+def squeezed(r: _Run, widths: Mapping[str, Mapping[str, float]]) -> bool:
+    """A run of full-width closing marks set half an em apart (letter-spacing of minus half
+    an em): each but the last is half an em wide."""
+    w = widths.get(r.face, {})
+    return len(r.text) > 1 and not r.vertical and abs(r.tc + 0.5 * r.size) < _EPS \
+        and all(ch in HALF_FORM and w.get(ch) == 1.0 for ch in r.text[:-1])
 
 
 _NONE, _HALF, _HUNG = 0, 1, 2

@@ -126,12 +126,12 @@ class _Ops:
         return f"{fp_str(*col)} K" if self.cmyk else f"{fp_str(*_rgb(col))} RG"
 
     def text(self, runs: list[GlyphRun], b: float, top: float, opens: list[str] | None = None,
-             closes: list[str] | None = None, forms: list[tuple[str, float]] | None = None) -> None:
+             closes: list[str] | None = None, forms: list[tuple[str, float, float]] | None = None) -> None:
         """All glyph runs in one BT/ET block: per run a text matrix, a font when it
         changes, and the run's 2-byte codes (pdffont: code = Unicode code point);
         `opens`/`closes`: marked-content operators before/after each run (marks.py);
-        `forms`: per run, the text to draw (punctuation forms) and how far right of the
-        run's origin (halfmarks.py)."""
+        `forms`: per run, the text to draw (punctuation forms), how far right of the run's
+        origin and with what letter-spacing (halfmarks.py)."""
         if not runs:
             return
         add = self.code.append
@@ -158,7 +158,7 @@ class _Ops:
                     self.overprint(None, _black(r.color))
                 add(self.fill(r.color))
                 cur_col = r.color
-            tc = r.tc + narrow * r.size if narrow else r.tc
+            tc = (forms[i][2] if forms else r.tc) + narrow * r.size
             if tc != cur_tc:
                 add(f"{fp_str(tc)} Tc")
                 cur_tc = tc
@@ -166,7 +166,7 @@ class _Ops:
                 add(f"{enc[1]} {fp_str(r.size)} Tf")
                 cur_font = (r.face, r.size)
             if forms:  # tagged: punctuation forms, boxes that end where the ink does (readorder.py)
-                shown, dx, tc_left = show_tagged(enc[0], r, *forms[i])
+                shown, dx, tc_left = show_tagged(enc[0], r, *forms[i][:2], forms[i][2])
                 cur_tc = tc_left if tc_left is not None else cur_tc
                 text = forms[i][0]
             else:
@@ -179,7 +179,7 @@ class _Ops:
             add("0 Tc")  # character spacing outlives ET: leave none for what follows
         add("ET")
 
-    def guides(self, runs: list[GlyphRun], b: float, top: float, forms: list[tuple[str, float]]) -> None:
+    def guides(self, runs: list[GlyphRun], b: float, top: float, forms: list[tuple[str, float, float]]) -> None:
         """A tagged page's reading-order guides (readorder.py), in the body face."""
         face = self.faces.get("song") or next(iter(self.faces.values()))
         ops = guide_ops(extents(runs, self.width, forms), b, top, "/" + self.embedded.get(face).resource,

@@ -52,15 +52,16 @@ GUIDE_STAGGER = 1.2  # pt between the heights of neighbouring boxes' guides (mor
 _HUNG = frozenset(HUNG_FORM.values())  # the codes of hung forms, as drawn text
 
 
-def show_tagged(encode: Callable[[str], str], r: GlyphRun, text: str, dx: float) -> tuple[str, float, float | None]:
+def show_tagged(encode: Callable[[str], str], r: GlyphRun, text: str, dx: float, tc: float
+                ) -> tuple[str, float, float | None]:
     """A tagged run's text-showing operators (`text`: with its punctuation forms, drawn `dx`
-    right of the run's origin; halfmarks.py), the origin's shift and the character
-    spacing left set (None: unchanged).  A hung form's outline sits HUNG_SHIFT right in
+    right of the run's origin with letter-spacing `tc`; halfmarks.py), the origin's shift
+    and the character spacing left set (None: unchanged).  A hung form's outline sits HUNG_SHIFT right in
     its glyph: a TJ adjustment draws it as far left.  A letter-spaced run is an ActualText
     span, whose box poppler ends at its last glyph's advance with the spacing: that glyph
     is drawn with none."""
     hung = text[-1] in _HUNG
-    spaced = r.tc >= SPACED * r.size
+    spaced = tc >= SPACED * r.size
     if len(text) == 1:
         return f"{encode(text)} Tj", dx - (HUNG_SHIFT * r.size if hung else 0.0), None
     if not (hung or spaced):
@@ -72,7 +73,7 @@ def show_tagged(encode: Callable[[str], str], r: GlyphRun, text: str, dx: float)
 
 
 def extents(runs: Iterable[GlyphRun], width: Callable[[str, str], float],
-            forms: Iterable[tuple[str, float]] | None = None) -> dict[str, list[float]]:
+            forms: Iterable[tuple[str, float, float]] | None = None) -> dict[str, list[float]]:
     """Per owner (story, box, photo's caption owner), the box of everything it sets on the
     page, in display coordinates [x0, top, x1, bottom]: runs from their origin to their
     advance as drawn (`forms`: per run its drawn text and shift, halfmarks.py; a hung mark
@@ -81,7 +82,7 @@ def extents(runs: Iterable[GlyphRun], width: Callable[[str, str], float],
     out: dict[str, list[float]] = {}
     drawn = iter(forms) if forms is not None else None
     for r in runs:
-        text, dx = next(drawn) if drawn is not None else (r.text, 0.0)
+        text, dx, tc = next(drawn) if drawn is not None else (r.text, 0.0, r.tc)
         if not r.story:
             continue
         if r.vertical:
@@ -90,7 +91,7 @@ def extents(runs: Iterable[GlyphRun], width: Callable[[str, str], float],
             plain = "".join(ch for ch in text if ord(ch) not in FORM_OF_CODE)
             em = width(r.face, plain) + sum(FORM_OF_CODE[ord(ch)].advance for ch in text if ord(ch) in FORM_OF_CODE)
             x0 = r.x + dx
-            x1 = x0 + em * r.size + max(len(text) - 1, 0) * r.tc
+            x1 = x0 + em * r.size + max(len(text) - 1, 0) * tc
             # not the blank half of a full-width mark at either end (a headline's line-end ”):
             # a guide reaching into a gutter would stop poppler widening its neighbour's block
             x0 += 0.5 * r.size if text[0] in OPENING and width(r.face, text[0]) == 1.0 else 0.0
