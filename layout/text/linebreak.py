@@ -70,6 +70,7 @@ _CLUSTER = re.compile(
 _PAIRS = re.compile("——|……|⸺|" + "".join(re.escape(c) for c in (cjk.DASH, cjk.ELLIPSIS)) + "{3,}")
 _BLANK_RIGHT = re.compile(rf"[{_cls(cjk.BLANK_RIGHT)}](?=[{_cls(cjk.BLANK_RIGHT | cjk.BLANK_LEFT)}])")
 _OPEN_OPEN = re.compile(rf"[{_cls(cjk.BLANK_LEFT)}](?=[{_cls(cjk.BLANK_LEFT)}])")
+_BLANK_LEFT_SET = cjk.BLANK_LEFT
 _SPECIAL = re.compile(r"[^\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u3007]")
 
 
@@ -334,21 +335,43 @@ def _no_lone_last_char(p: PreparedText, lines: list[Line]) -> None:
 
 def line_runs(p: PreparedText, line: Line, justify: bool = True) -> list[Run]:
     """Justified runs of one line; x in em from the line's left edge (indent included)."""
+    one = single_run(p, line, justify)
+    if one is not None:
+        return [Run(one[0], p.text[line.start:line.end], one[1])]
     s, e = line.start, line.end
     if e <= s:
         return []
-    text = p.text
     delta = line.measure - line.width
     if not justify or (line.last and not (0 < delta < NEARLY_FULL and e - s >= 6)):
         delta = min(delta, 0.0)  # flush left; a last line short by under 1 em is set full
     trim = p.start_trim(s) - p.kern[s]
-    x0 = line.indent - trim
+    return _runs_slow(p, line, delta, line.indent - trim)
+
+
+def single_run(p: PreparedText, line: Line, justify: bool = True) -> tuple[float, float] | None:
+    """(x, tc) of a line that `line_runs` sets as one run (most lines: spread evenly, nothing
+    squeezed, no opening mark trimmed at its start), None for the others (and an empty line).
+    The build's fast path: no Run built, no per-character work."""
+    s, e = line.start, line.end
+    if e <= s:
+        return None
+    delta = line.measure - line.width
+    if not justify or (line.last and not (0 < delta < NEARLY_FULL and e - s >= 6)):
+        delta = min(delta, 0.0)  # flush left; a last line short by under 1 em is set full
+    if delta < -EPS:
+        return None
+    ks = p.kern[s]
+    t = ks  # PreparedText.start_trim, inlined (same arithmetic)
+    if p.trim_opening and p.text[s] in _BLANK_LEFT_SET and p.adv[s] >= 0.99:
+        t += 0.5
+    trim = t - ks
+    if trim:
+        return None
     k = e - s
-    if delta >= -EPS and not trim and (p.special_cum[e] - p.special_cum[s + 1 if k > 1 else s] == 0
-                                       or _regular(p, s, e)):
-        tc = delta / (k - 1) if k > 1 and delta > EPS else 0.0
-        return [Run(x0, text[s:e], tc)]
-    return _runs_slow(p, line, delta, x0)
+    sc = p.special_cum
+    if sc[e] - sc[s + 1 if k > 1 else s] != 0 and not _regular(p, s, e):
+        return None
+    return line.indent - trim, (delta / (k - 1) if k > 1 and delta > EPS else 0.0)
 
 
 def _regular(p: PreparedText, s: int, e: int) -> bool:
