@@ -428,7 +428,7 @@ def _runs_slow(p: PreparedText, line: Line, delta: float, x0: float) -> list[Run
             # of it or nothing, so that the line still ends on the measure, as ① does)
             adv[-1] += give
             delta -= give
-        if delta > EPS:
+        if delta > EPS and (gap.count(0.0) < e - s or " " in text[s:e - 1]):  # (else: no gap, no space)
             idx = [i for i in range(1, e - s) if gap[i] > EPS or text[s + i - 1] == " "]
             if idx:
                 room = HAN_LATIN_MAX - HAN_LATIN_GAP
@@ -436,7 +436,7 @@ def _runs_slow(p: PreparedText, line: Line, delta: float, x0: float) -> list[Run
                 for i in idx:
                     gap[i] += add_each
                 delta -= add_each * len(idx)
-        slots = sum(1 for i in range(s + 1, e) if not glue[i])
+        slots = e - s - 1 - glue.count(1, s + 1, e)  # (glue holds 0 or 1)
         if delta > EPS and p.bounds:  # ② with digits set solid: after SOLID_FIRST em of ③,
             lo, hi = bisect_left(p.bounds, s + 1), bisect_left(p.bounds, e)  # the boundaries open a little
             rest = delta - SOLID_FIRST * slots
@@ -446,14 +446,21 @@ def _runs_slow(p: PreparedText, line: Line, delta: float, x0: float) -> list[Run
                     gap[i - s] += add_each
                 delta -= add_each * (hi - lo)
         tc = delta / slots if slots and delta > EPS else 0.0
+    k = e - s
+    if (tc == 0.0 or not glue.count(1, s + 1, e)) and gap.count(0.0) == k and adv[:-1] == fadv[s:e - 1]:
+        # every character steps by its font advance plus tc (the last one's advance and the
+        # first one's gap are not steps): one run, as the loop below would find it (its steps
+        # then differ by rounding only, far below its 1e-9); the first step as it computes it
+        if k == 1:
+            return [Run(x0, text[s:e], 0.0)]
+        x = x0 + adv[0] + gap[1] + (0.0 if glue[s + 1] else tc)
+        return [Run(x0, text[s:e], (x - x0 - fadv[s]) or 0.0)]
     runs: list[Run] = []
-    x = x0
     run_x, run_start, run_tc = x0, s, None
     prev_x = x0
-    for i in range(s + 1, e):
-        j = i - s
-        x = prev_x + adv[j - 1] + gap[j] + (0.0 if glue[i] else tc)
-        step = x - prev_x - fadv[i - 1]
+    for i, a, g, glued, fa in zip(range(s + 1, e), adv, gap[1:], glue[s + 1:e], fadv[s:e - 1]):
+        x = prev_x + a + g + (0.0 if glued else tc)
+        step = x - prev_x - fa
         if run_tc is None:
             run_tc = step
         elif abs(step - run_tc) > 1e-9:
