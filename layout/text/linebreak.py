@@ -338,6 +338,11 @@ def line_runs(p: PreparedText, line: Line, justify: bool = True) -> list[Run]:
     one = single_run(p, line, justify)
     if one is not None:
         return [Run(one[0], p.text[line.start:line.end], one[1])]
+    return split_runs(p, line, justify)
+
+
+def split_runs(p: PreparedText, line: Line, justify: bool = True) -> list[Run]:
+    """`line_runs` of a line that `single_run` does not set (one run or more)."""
     s, e = line.start, line.end
     if e <= s:
         return []

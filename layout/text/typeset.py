@@ -20,7 +20,7 @@ from layout.errors import FontError, Problem
 from layout.fonts.catalogue import FontBook, RoleMetrics, describe
 from layout.model.edition import Where
 from layout.model.styles import Role, Style
-from layout.text.linebreak import Line, PreparedText, Run, break_lines, line_runs, single_run
+from layout.text.linebreak import Line, PreparedText, Run, break_lines, line_runs, single_run, split_runs
 from layout.text.marked import FaceSpan, Intertitles, reface, right_at
 from layout.text.spacing import NO_BREAK_SPACE, normalise_spaces, removed_spaces, shift_offset
 from layout.text.totalfit import break_paragraph
@@ -233,16 +233,25 @@ class TextSetter:
         text, fadv = p.text, p.fadv
         out = []
         for ln in brk:
-            one = single_run(p, ln, justify)
-            if one is None or not plain:
+            s, e = ln.start, ln.end
+            if not plain or e <= s:
                 out.append(self._text_line(p, para, ln, 0.0))
                 continue
-            x, tc = one
-            s, e = ln.start, ln.end
-            right = x + (sum(fadv[s:e]) + tc * (e - s - 1))  # _right: the advances are the face's
+            one = single_run(p, ln, justify)
+            if one is not None:
+                x, tc = one
+                right = x + (sum(fadv[s:e]) + tc * (e - s - 1))  # _right: the advances are the face's
+                shift = self._shift(right - ln.indent, ln.measure) if not justify or ln.last else 0.0
+                out.append(TextLine((LineRun(x * size + shift, text[s:e], tc * size, key),), para, s, e, ln.next,
+                                    ln.last, right * size + shift))
+                continue
+            runs = split_runs(p, ln, justify)
+            r = runs[-1]  # (it ends at e)
+            m = len(r.text)
+            right = r.x + (sum(fadv[e - m:e]) + r.tc * (m - 1))
             shift = self._shift(right - ln.indent, ln.measure) if not justify or ln.last else 0.0
-            out.append(TextLine((LineRun(x * size + shift, text[s:e], tc * size, key),), para, s, e, ln.next,
-                                ln.last, right * size + shift))
+            out.append(TextLine(tuple([LineRun(q.x * size + shift, q.text, q.tc * size, key) for q in runs]), para,
+                                s, e, ln.next, ln.last, right * size + shift))
         return out
 
     def _text_line(self, p: PreparedText, para: int, ln: Line, em: float) -> TextLine:
