@@ -71,6 +71,11 @@ _PAIRS = re.compile("——|……|⸺|" + "".join(re.escape(c) for c in (cjk.DA
 _BLANK_RIGHT = re.compile(rf"[{_cls(cjk.BLANK_RIGHT)}](?=[{_cls(cjk.BLANK_RIGHT | cjk.BLANK_LEFT)}])")
 _OPEN_OPEN = re.compile(rf"[{_cls(cjk.BLANK_LEFT)}](?=[{_cls(cjk.BLANK_LEFT)}])")
 _BLANK_LEFT_SET = cjk.BLANK_LEFT
+_BLANK_RIGHT_CHARS = "".join(sorted(cjk.BLANK_RIGHT))
+_BLANK = cjk.BLANK_RIGHT | cjk.BLANK_LEFT
+# per kinsoku level, the characters PreparedText's per-character branches act on
+_ACTING = {level: cjk.NO_START[level] | cjk.NO_END[level] | _BLANK | cjk.MIDDLE_DOTS
+           | frozenset(" " + NO_BREAK_SPACE) for level in cjk.NO_START}
 _SPECIAL = re.compile(r"[^\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u3007]")
 
 
@@ -120,15 +125,18 @@ class PreparedText:
         no_start, no_end = cjk.NO_START[level], cjk.NO_END[level]
         self.no_start, self.no_end = no_start, no_end
         special = bytearray(n)
+        acting = _ACTING[level]  # characters the branches below do anything for (not digits, letters)
         for m in _SPECIAL.finditer(text):
             i = m.start()
             special[i] = 1
             ch = text[i]
+            if ch not in acting:
+                continue
             if ch in no_start:
                 allowed[i] = 0
             if ch in no_end:
                 allowed[i + 1] = 0
-            if ch in cjk.BLANK_RIGHT or ch in cjk.BLANK_LEFT:
+            if ch in _BLANK:
                 shr[i] = 0.5 * fadv[i] if fadv[i] >= 0.99 else 0.0
             elif ch == " ":
                 allowed[i] = 0  # break after a space, never before it
@@ -248,14 +256,19 @@ def break_lines(p: PreparedText, measure: float, indent: float = 0.0, start: int
     # allowed[i]: a line may start at i; the legal breaks nearest a point are found with
     # bytearray.find/rfind (C), not a per-paragraph list of positions
     text, n, cum, allowed = p.text, p.n, p.cum, p.allowed
+    kern, adv, trim_opening, blank_left = p.kern, p.adv, p.trim_opening, _BLANK_LEFT_SET
     lines: list[Line] = []
+    add = lines.append
+    limit = n + 1 if max_lines is None else max_lines  # (a line holds one character at least)
     s = start
     while s < n and text[s] == " ":
         s += 1
-    while s < n and (max_lines is None or len(lines) < max_lines):
+    while s < n and len(lines) < limit:
         ind = indent if s == 0 else 0.0
         avail = measure - ind
-        trim = p.start_trim(s)
+        trim = kern[s]  # PreparedText.start_trim, inlined (the same arithmetic)
+        if trim_opening and text[s] in blank_left and adv[s] >= 0.99:
+            trim += 0.5
         e = bisect_right(cum, cum[s] + trim + avail + EPS, s + 1) - 1
         if e >= n:
             e = n
@@ -275,12 +288,13 @@ def break_lines(p: PreparedText, measure: float, indent: float = 0.0, start: int
                     e = k  # 后推出: push characters down, the line is stretched
                 else:  # no legal break at all (a word longer than the measure): cut it
                     e = forced_end(p, s, e)
-        end = _trim_end(text, s, e)
+        end = e  # _trim_end, inlined
+        while end > s and text[end - 1] == " ":
+            end -= 1
         nxt = e
         while nxt < n and text[nxt] == " ":
             nxt += 1
-        last = nxt >= n
-        lines.append(Line(s, end, nxt, cum[end] - cum[s] - trim, avail, ind, last))
+        add(Line(s, end, nxt, cum[end] - cum[s] - trim, avail, ind, nxt >= n))
         s = nxt
     if lines and lines[-1].last and len(lines) >= 2:
         _no_lone_last_char(p, lines)
@@ -311,7 +325,7 @@ def _lone(text: str, s: int, e: int) -> bool:
     """One character, or one character followed by closing marks only."""
     if e - s < 1:
         return False
-    return all(c in cjk.BLANK_RIGHT for c in text[s + 1:e])
+    return not text[s + 1:e].strip(_BLANK_RIGHT_CHARS)  # (empty when every character is one of them)
 
 
 def _no_lone_last_char(p: PreparedText, lines: list[Line]) -> None:

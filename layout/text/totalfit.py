@@ -89,6 +89,7 @@ _HAN = "\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u3007"
 _DIGIT_HAN = re.compile(rf"\d(?=[{_HAN}])")
 _DATE_UNITS = frozenset("年月日时分秒号")
 _BLANK_RIGHT = cjk.BLANK_RIGHT
+_BLANK_RIGHT_CHARS = "".join(sorted(_BLANK_RIGHT))
 
 
 
@@ -396,7 +397,7 @@ def _trim(text: str, s: int, e: int) -> int:
 
 def _lone(text: str, s: int, end: int) -> bool:
     """One character, or one followed by closing marks only (孤字不成行)."""
-    return all(ch in _BLANK_RIGHT for ch in text[s + 1:end])
+    return not text[s + 1:end].strip(_BLANK_RIGHT_CHARS)  # (empty when every character is a closing mark)
 
 
 def _lines(p: PreparedText, back: list[dict[int, tuple[int, int]]], final: tuple[int, int, int],
