@@ -158,14 +158,15 @@ class PreparedText:
         self.bounds = bounds
         for m in _CLUSTER.finditer(text):
             a, b = m.span()
-            for i in range(a + 1, b):
-                glue[i] = 1
-                allowed[i] = 0
+            if b - a > 1:
+                glue[a + 1:b] = b"\x01" * (b - a - 1)
+                allowed[a + 1:b] = bytes(b - a - 1)
                 if kerning:
-                    kv = kerning.get(text[i - 1:i + 1])
-                    if kv:  # the font's pair kerning inside Latin words and numbers
-                        kern[i] = kv
-                        special[i] = 1
+                    for i in range(a + 1, b):
+                        kv = kerning.get(text[i - 1:i + 1])
+                        if kv:  # the font's pair kerning inside Latin words and numbers
+                            kern[i] = kv
+                            special[i] = 1
             if a > 0 and cjk.is_ideograph(text[a - 1]):
                 if gap:
                     kern[a] = gap
@@ -210,7 +211,8 @@ class PreparedText:
                     special[i] = 1
         allowed[n] = 1
         self.allowed = allowed
-        self.cum = list(accumulate(map(add, kern, adv), initial=0.0))
+        # (with no gap or kerning anywhere, as in most paragraphs, adding kern's zeros changes nothing)
+        self.cum = list(accumulate(adv if kern.count(0.0) == n else map(add, kern, adv), initial=0.0))
         self.shr_cum = list(accumulate(shr, initial=0.0))
         self.special_cum = list(accumulate(special, initial=0))
 
