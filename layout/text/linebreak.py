@@ -73,6 +73,8 @@ _OPEN_OPEN = re.compile(rf"[{_cls(cjk.BLANK_LEFT)}](?=[{_cls(cjk.BLANK_LEFT)}])"
 _BLANK_LEFT_SET = cjk.BLANK_LEFT
 _BLANK_RIGHT_CHARS = "".join(sorted(cjk.BLANK_RIGHT))
 _BLANK = cjk.BLANK_RIGHT | cjk.BLANK_LEFT
+# squeezing a line, in clreq's order: ④⑤ brackets and commas, ⑥ Han–Latin gaps, ⑦ stops
+_SQUEEZE_TIERS = (cjk.BLANK_LEFT | cjk.CLOSING_BRACKETS | cjk.COMMAS, "gap", cjk.STOPS)
 # per kinsoku level, the characters PreparedText's per-character branches act on
 _ACTING = {level: cjk.NO_START[level] | cjk.NO_END[level] | _BLANK | cjk.MIDDLE_DOTS
            | frozenset(" " + NO_BREAK_SPACE) for level in cjk.NO_START}
@@ -419,14 +421,16 @@ def _runs_slow(p: PreparedText, line: Line, delta: float, x0: float) -> list[Run
         delta += 0.5
     if delta < -EPS:  # squeeze, clreq order: ④⑤ brackets, commas ⑥ gaps ⑦ stops
         need = -delta
-        for tier in (cjk.BLANK_LEFT | cjk.CLOSING_BRACKETS | cjk.COMMAS, "gap", cjk.STOPS):
+        for tier in _SQUEEZE_TIERS:
             if need <= EPS:
                 break
             if tier == "gap":
+                if gap.count(0.0) == e - s:  # (no gap in the line: nothing to take)
+                    continue
                 idx = [i for i in range(1, e - s) if gap[i] > HAN_LATIN_MIN + EPS]
                 cap = [gap[i] - HAN_LATIN_MIN for i in idx]
             else:
-                idx = [i for i in range(e - s) if text[s + i] in tier and adv[i] >= fadv[s + i] - EPS
+                idx = [i for i, ch in enumerate(text[s:e]) if ch in tier and adv[i] >= fadv[s + i] - EPS
                        and p.shr[s + i] >= 0.5 - EPS and not (i == 0 and text[s] in cjk.BLANK_LEFT)]
                 cap = [0.5] * len(idx)
             total = sum(cap)
