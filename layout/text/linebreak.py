@@ -107,7 +107,8 @@ class PreparedText:
     """Per-paragraph arrays shared by breaking and justification."""
 
     __slots__ = ("text", "n", "adv", "fadv", "kern", "cum", "allowed", "shr", "shr_cum",
-                 "glue", "special_cum", "level", "trim_opening", "no_start", "no_end", "bounds")
+                 "glue", "special_cum", "level", "trim_opening", "no_start", "no_end", "bounds",
+                 "unkerned", "natural", "spaceless")
 
     def __init__(self, text: str, widths: Mapping[str, float], level: str = "basic",
                  trim_opening: bool = True, extra_special: str = "", kerning: Mapping[str, float] | None = None,
@@ -213,8 +214,13 @@ class PreparedText:
                     special[i] = 1
         allowed[n] = 1
         self.allowed = allowed
-        # (with no gap or kerning anywhere, as in most paragraphs, adding kern's zeros changes nothing)
-        self.cum = list(accumulate(adv if kern.count(0.0) == n else map(add, kern, adv), initial=0.0))
+        # what `_regular` need not look at line by line in most paragraphs: no gap or kerning
+        # anywhere (then adding kern's zeros to the widths changes nothing), every advance the
+        # font's (marked.reface adds to both alike: it stays so), no space
+        self.unkerned = kern.count(0.0) == n
+        self.natural = adv == fadv
+        self.spaceless = " " not in text
+        self.cum = list(accumulate(adv if self.unkerned else map(add, kern, adv), initial=0.0))
         self.shr_cum = list(accumulate(shr, initial=0.0))
         self.special_cum = list(accumulate(special, initial=0))
 
@@ -402,9 +408,13 @@ def _regular(p: PreparedText, s: int, e: int) -> bool:
     nothing glued, no space: spread like a line of ideographs, with one text operator (most
     lines with punctuation are; a few C-level list operations instead of the per-character
     loop of `_runs_slow`)."""
-    kern = p.kern[s + 1:e]
-    return (kern.count(0.0) == len(kern) and p.adv[s:e] == p.fadv[s:e] and not p.glue.count(1, s + 1, e)
-            and " " not in p.text[s:e - 1] and not p.solid_bounds(s, e))
+    if not p.unkerned:
+        kern = p.kern[s + 1:e]
+        if kern.count(0.0) != len(kern):
+            return False
+    b = p.bounds
+    return ((p.natural or p.adv[s:e] == p.fadv[s:e]) and not p.glue.count(1, s + 1, e)
+            and (p.spaceless or " " not in p.text[s:e - 1]) and (not b or bisect_left(b, e) == bisect_left(b, s + 1)))
 
 
 def _runs_slow(p: PreparedText, line: Line, delta: float, x0: float) -> list[Run]:
