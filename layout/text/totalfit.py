@@ -230,6 +230,7 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
     cand, soft = cands or _candidates(p)
     shr_cum, shr, kern, adv, special_cum = p.shr_cum, p.shr, p.kern, p.adv, p.special_cum
     trim_opening = p.trim_opening
+    unkerned, spaceless = p.unkerned, p.spaceless
     blank_right = _BLANK_RIGHT
     hang_marks = HANG_MARKS if hang else ""
     bounds, solid_bounds = p.bounds, p.solid_bounds
@@ -333,8 +334,11 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
                 if c + LOOSE_PENALTY > bound:  # then only a line spaced within LOOSE can be kept:
                     d = avail - (cum[e] - base)  # not one short by more (even if gaps take ½ em)
                     if d > LOOSE * (e - s - 1) + EPS:
-                        gaps = kern[s + 1:e]
-                        gaps = len(gaps) - gaps.count(0.0) + text.count(" ", s, e - 1)
+                        if unkerned:  # (most paragraphs: no gap or kerning anywhere)
+                            gaps = 0 if spaceless else text.count(" ", s, e - 1)
+                        else:
+                            gaps = kern[s + 1:e]
+                            gaps = len(gaps) - gaps.count(0.0) + text.count(" ", s, e - 1)
                         if d - gaps * (HAN_LATIN_MAX - HAN_LATIN_GAP) - (
                                 solid_bounds(s, e) * SOLID_STRETCH if bounds else 0.0) > LOOSE * (e - s - 1) + EPS:
                             break
