@@ -70,7 +70,6 @@ _CLUSTER = re.compile(
 _PAIRS = re.compile("——|……|⸺|" + "".join(re.escape(c) for c in (cjk.DASH, cjk.ELLIPSIS)) + "{3,}")
 _BLANK_RIGHT = re.compile(rf"[{_cls(cjk.BLANK_RIGHT)}](?=[{_cls(cjk.BLANK_RIGHT | cjk.BLANK_LEFT)}])")
 _OPEN_OPEN = re.compile(rf"[{_cls(cjk.BLANK_LEFT)}](?=[{_cls(cjk.BLANK_LEFT)}])")
-_BLANK_LEFT_SET = cjk.BLANK_LEFT
 _BLANK_RIGHT_CHARS = "".join(sorted(cjk.BLANK_RIGHT))
 _BLANK = cjk.BLANK_RIGHT | cjk.BLANK_LEFT
 # squeezing a line, in clreq's order: ④⑤ brackets and commas, ⑥ Han–Latin gaps, ⑦ stops
@@ -214,9 +213,8 @@ class PreparedText:
                     special[i] = 1
         allowed[n] = 1
         self.allowed = allowed
-        # what `_regular` need not look at line by line in most paragraphs: no gap or kerning
-        # anywhere (then adding kern's zeros to the widths changes nothing), every advance the
-        # font's (marked.reface adds to both alike: it stays so), no space
+        # what `_regular` need not look at line by line in most paragraphs: no gap or kerning (nor
+        # need cum add kern's zeros), every advance the font's (reface keeps that), no space
         self.unkerned = kern.count(0.0) == n
         self.natural = adv == fadv
         self.spaceless = " " not in text
@@ -266,7 +264,7 @@ def break_lines(p: PreparedText, measure: float, indent: float = 0.0, start: int
     # allowed[i]: a line may start at i; the legal breaks nearest a point are found with
     # bytearray.find/rfind (C), not a per-paragraph list of positions
     text, n, cum, allowed = p.text, p.n, p.cum, p.allowed
-    kern, adv, trim_opening, blank_left = p.kern, p.adv, p.trim_opening, _BLANK_LEFT_SET
+    kern, adv, trim_opening, blank_left = p.kern, p.adv, p.trim_opening, cjk.BLANK_LEFT
     lines: list[Line] = []
     add = lines.append
     limit = n + 1 if max_lines is None else max_lines  # (a line holds one character at least)
@@ -365,18 +363,6 @@ def line_runs(p: PreparedText, line: Line, justify: bool = True) -> list[Run]:
     return split_runs(p, line, justify)
 
 
-def split_runs(p: PreparedText, line: Line, justify: bool = True) -> list[Run]:
-    """`line_runs` of a line that `single_run` does not set (one run or more)."""
-    s, e = line.start, line.end
-    if e <= s:
-        return []
-    delta = line.measure - line.width
-    if not justify or (line.last and not (0 < delta < NEARLY_FULL and e - s >= 6)):
-        delta = min(delta, 0.0)  # flush left; a last line short by under 1 em is set full
-    trim = p.start_trim(s) - p.kern[s]
-    return _runs_slow(p, line, delta, line.indent - trim)
-
-
 def single_run(p: PreparedText, line: Line, justify: bool = True) -> tuple[float, float] | None:
     """(x, tc) of a line that `line_runs` sets as one run (most lines: spread evenly, nothing
     squeezed, no opening mark trimmed at its start), None for the others (and an empty line).
@@ -391,7 +377,7 @@ def single_run(p: PreparedText, line: Line, justify: bool = True) -> tuple[float
         return None
     ks = p.kern[s]
     t = ks  # PreparedText.start_trim, inlined (same arithmetic)
-    if p.trim_opening and p.text[s] in _BLANK_LEFT_SET and p.adv[s] >= 0.99:
+    if p.trim_opening and p.text[s] in cjk.BLANK_LEFT and p.adv[s] >= 0.99:
         t += 0.5
     trim = t - ks
     if trim:
@@ -407,18 +393,26 @@ def _regular(p: PreparedText, s: int, e: int) -> bool:
     """Every character of [s, e) at its font's advance, no gap or kerning after the first,
     nothing glued, no space: spread like a line of ideographs, with one text operator (most
     lines with punctuation are; a few C-level list operations instead of the per-character
-    loop of `_runs_slow`)."""
+    loop of `split_runs`)."""
     if not p.unkerned:
         kern = p.kern[s + 1:e]
         if kern.count(0.0) != len(kern):
             return False
     b = p.bounds
     return ((p.natural or p.adv[s:e] == p.fadv[s:e]) and not p.glue.count(1, s + 1, e)
-            and (p.spaceless or " " not in p.text[s:e - 1]) and (not b or bisect_left(b, e) == bisect_left(b, s + 1)))
+            and (p.spaceless or " " not in p.text[s:e - 1])
+            and (not b or bisect_left(b, e) == bisect_left(b, s + 1)))  # (no solid_bounds)
 
 
-def _runs_slow(p: PreparedText, line: Line, delta: float, x0: float) -> list[Run]:
+def split_runs(p: PreparedText, line: Line, justify: bool = True) -> list[Run]:
+    """`line_runs` of a line that `single_run` does not set (one run or more)."""
     s, e = line.start, line.end
+    if e <= s:
+        return []
+    delta = line.measure - line.width
+    if not justify or (line.last and not (0 < delta < NEARLY_FULL and e - s >= 6)):
+        delta = min(delta, 0.0)  # flush left; a last line short by under 1 em is set full
+    x0 = line.indent - (p.start_trim(s) - p.kern[s])
     text, fadv = p.text, p.fadv
     adv = p.adv[s:e]
     gap = p.kern[s:e]
