@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from bisect import bisect_left
 from dataclasses import dataclass
+from operator import attrgetter
 
 from layout.errors import FontError, Problem
 from layout.fonts.catalogue import FontBook, RoleMetrics, describe
@@ -24,6 +26,8 @@ from layout.text.linebreak import Line, PreparedText, Run, break_lines, line_run
 from layout.text.marked import FaceSpan, Intertitles, reface, right_at
 from layout.text.spacing import NO_BREAK_SPACE, normalise_spaces, removed_spaces, shift_offset
 from layout.text.totalfit import break_paragraph
+
+_START = attrgetter("start")
 
 
 # not frozen: built ~10^5 times per edition, and a frozen dataclass is several times dearer to construct; never mutated
@@ -121,8 +125,8 @@ class TextSetter:
         self._plain: dict[int, bool] = {}  # per paragraph: no character in a fallback face
         # justified paragraphs are broken whole (total fit) once per measure and start; a flow
         # that resumes a paragraph at one of those lines (the next column) continues the same
-        # setting: (para, measure, line start) -> (that setting, index of the line)
-        self._broken: dict[tuple[int, float, int], tuple[list[Line], int]] = {}
+        # setting (the newest that has it): (para, measure) -> [(start asked, its lines), ...]
+        self._broken: dict[tuple[int, float], list[tuple[int, list[Line]]]] = {}
 
     def prepared(self, i: int) -> PreparedText:
         p = self._prepared.get(i)
@@ -190,13 +194,17 @@ class TextSetter:
         (computed once, then sliced), greedy for ragged settings (headlines, captions)."""
         if not self.justify:
             return break_lines(p, em, self._indent(para), off, max_lines)
-        got = self._broken.get((para, em, off))
-        if got is None:
-            lines = break_paragraph(p, em, self._indent(para), off, self.style.hanging_punctuation)
-            for i, ln in enumerate(lines):
-                self._broken[(para, em, ln.start)] = (lines, i)
-            got = self._broken[(para, em, off)] = (lines, 0)
-        lines, i = got
+        settings = self._broken.setdefault((para, em), [])
+        for asked, lines in reversed(settings):  # (line starts ascend: bisected, not indexed per line)
+            if asked == off:
+                i = 0
+                break
+            i = bisect_left(lines, off, key=_START)
+            if i < len(lines) and lines[i].start == off:
+                break
+        else:
+            lines, i = break_paragraph(p, em, self._indent(para), off, self.style.hanging_punctuation), 0
+            settings.append((off, lines))
         return lines[i:] if max_lines is None else lines[i:i + max_lines]
 
     def _title_rows(self, para: int, measure: float) -> int:
