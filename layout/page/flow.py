@@ -54,7 +54,11 @@ class Flow:
 
 
 def _chars(line: TextLine) -> int:
-    return sum(len(r.text) - r.text.count(" ") for r in line.runs)
+    runs = line.runs
+    if len(runs) == 1:  # most lines
+        t = runs[0].text
+        return len(t) - t.count(" ")
+    return sum(len(r.text) - r.text.count(" ") for r in runs)
 
 
 def _fill(setter: TextSetter, start: Cursor, slots: list[Slot], caps: list[int], head: list[TextLine],

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from operator import attrgetter
 from typing import NamedTuple
 
 from layout.fonts.catalogue import Face
 from layout.model.edition import Page
-from layout.page.display import Form, GlyphRun, Image, Marker, PageDisplay
+from layout.page.display import Form, GlyphRun, Image, Marker, PageDisplay, Rect, Rule
 from layout.page.keys import StoryKey
 
 
@@ -88,6 +89,10 @@ class PageRecord:
         return [r for r in self.runs if r.story == owner]
 
 
+# a GlyphRun's fields in RunRecord's order (all of them: no default left to fill)
+_RUN_FIELDS = attrgetter(*RunRecord._fields)
+
+
 def record_of(page: Page, d: PageDisplay) -> PageRecord:
     """The record of `page` as composed into `d`."""
     return page_record(d, {str(StoryKey.of(s)) for s in page.stories}, {p.id for p in page.photos},
@@ -102,9 +107,15 @@ def page_record(d: PageDisplay, stories: set[str], pictures: set[str], boxes: se
     runs: list[RunRecord] = []
     frames: list[FrameRecord] = []
     pics: list[PictureRecord] = []
+    new, fields, add = tuple.__new__, _RUN_FIELDS, runs.append
     for it in d.items:
-        if isinstance(it, GlyphRun):
-            runs.append(RunRecord(it.story, it.role, it.x, it.y, it.face, it.size, it.text, it.tc, it.vertical))
+        t = type(it)
+        if t is GlyphRun:  # (RunRecord(...) without its Python-level __new__)
+            add(new(RunRecord, fields(it)))
+        elif (t is Marker and it.kind != "frame") or t is Rule or t is Rect:  # (line numbers: most of the rest)
+            continue
+        elif isinstance(it, GlyphRun):
+            add(new(RunRecord, fields(it)))
         elif isinstance(it, Marker) and it.kind == "frame":
             kind = (FrameKind.STORY if it.text in stories else FrameKind.PICTURE if it.text in pictures
                     else FrameKind.BOX if it.text in boxes else None)

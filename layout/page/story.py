@@ -344,17 +344,19 @@ class StoryComposer:
     def _place_lines(self, placed: tuple[Placed, ...], story: str) -> list:
         out = []
         add = out.append
-        kinds: dict[str, tuple] = {}  # per kind of line: role, ascent, size, colour, run role
-        baseline, line_y = self.grid.baseline, self.grid.line_y
+        kinds: dict[str, tuple] = {}  # per kind of line: size, colour, run role, and for the baseline (below)
+        top, leading = self.grid.top, self.grid.leading
         for p in placed:
             tl = p.text
             name = "jump" if p.kind != "body" else tl.role  # body | intertitle | jump
             got = kinds.get(name)
             if got is None:
                 role = self.style.role(name)
-                got = kinds[name] = (role, self.fonts.metrics(role.face).face.ascent, role.size, color(role), name)
-            role, asc, size, rgb, kind = got
-            base = line_y(p.line) + tl.drop if tl.drop else baseline(p.line, size, asc)
+                asc = self.fonts.metrics(role.face).face.ascent
+                got = kinds[name] = (role.size, color(role), name, (leading - role.size) / 2, asc * role.size)
+            size, rgb, kind, half, rise = got
+            y = top + p.line * leading  # Grid.line_y and Grid.baseline, inline (the same arithmetic)
+            base = y + tl.drop if tl.drop else y + half + rise
             x = p.x
             for r in tl.runs:
                 add(GlyphRun(x + r.x, base, r.face, size, r.text, r.tc, rgb, False, story, r.role or kind, tl.para,

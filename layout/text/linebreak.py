@@ -70,6 +70,13 @@ _CLUSTER = re.compile(
 _PAIRS = re.compile("——|……|⸺|" + "".join(re.escape(c) for c in (cjk.DASH, cjk.ELLIPSIS)) + "{3,}")
 _BLANK_RIGHT = re.compile(rf"[{_cls(cjk.BLANK_RIGHT)}](?=[{_cls(cjk.BLANK_RIGHT | cjk.BLANK_LEFT)}])")
 _OPEN_OPEN = re.compile(rf"[{_cls(cjk.BLANK_LEFT)}](?=[{_cls(cjk.BLANK_LEFT)}])")
+_BLANK_RIGHT_CHARS = "".join(sorted(cjk.BLANK_RIGHT))
+_BLANK = cjk.BLANK_RIGHT | cjk.BLANK_LEFT
+# squeezing a line, in clreq's order: ④⑤ brackets and commas, ⑥ Han–Latin gaps, ⑦ stops
+_SQUEEZE_TIERS = (cjk.BLANK_LEFT | cjk.CLOSING_BRACKETS | cjk.COMMAS, "gap", cjk.STOPS)
+# per kinsoku level, the characters PreparedText's per-character branches act on
+_ACTING = {level: cjk.NO_START[level] | cjk.NO_END[level] | _BLANK | cjk.MIDDLE_DOTS
+           | frozenset(" " + NO_BREAK_SPACE) for level in cjk.NO_START}
 _SPECIAL = re.compile(r"[^\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u3007]")
 
 
@@ -99,7 +106,8 @@ class PreparedText:
     """Per-paragraph arrays shared by breaking and justification."""
 
     __slots__ = ("text", "n", "adv", "fadv", "kern", "cum", "allowed", "shr", "shr_cum",
-                 "glue", "special_cum", "level", "trim_opening", "no_start", "no_end", "bounds")
+                 "glue", "special_cum", "level", "trim_opening", "no_start", "no_end", "bounds",
+                 "unkerned", "natural", "spaceless")
 
     def __init__(self, text: str, widths: Mapping[str, float], level: str = "basic",
                  trim_opening: bool = True, extra_special: str = "", kerning: Mapping[str, float] | None = None,
@@ -119,15 +127,18 @@ class PreparedText:
         no_start, no_end = cjk.NO_START[level], cjk.NO_END[level]
         self.no_start, self.no_end = no_start, no_end
         special = bytearray(n)
+        acting = _ACTING[level]  # characters the branches below do anything for (not digits, letters)
         for m in _SPECIAL.finditer(text):
             i = m.start()
             special[i] = 1
             ch = text[i]
+            if ch not in acting:
+                continue
             if ch in no_start:
                 allowed[i] = 0
             if ch in no_end:
                 allowed[i + 1] = 0
-            if ch in cjk.BLANK_RIGHT or ch in cjk.BLANK_LEFT:
+            if ch in _BLANK:
                 shr[i] = 0.5 * fadv[i] if fadv[i] >= 0.99 else 0.0
             elif ch == " ":
                 allowed[i] = 0  # break after a space, never before it
@@ -149,14 +160,15 @@ class PreparedText:
         self.bounds = bounds
         for m in _CLUSTER.finditer(text):
             a, b = m.span()
-            for i in range(a + 1, b):
-                glue[i] = 1
-                allowed[i] = 0
+            if b - a > 1:
+                glue[a + 1:b] = b"\x01" * (b - a - 1)
+                allowed[a + 1:b] = bytes(b - a - 1)
                 if kerning:
-                    kv = kerning.get(text[i - 1:i + 1])
-                    if kv:  # the font's pair kerning inside Latin words and numbers
-                        kern[i] = kv
-                        special[i] = 1
+                    for i in range(a + 1, b):
+                        kv = kerning.get(text[i - 1:i + 1])
+                        if kv:  # the font's pair kerning inside Latin words and numbers
+                            kern[i] = kv
+                            special[i] = 1
             if a > 0 and cjk.is_ideograph(text[a - 1]):
                 if gap:
                     kern[a] = gap
@@ -201,7 +213,12 @@ class PreparedText:
                     special[i] = 1
         allowed[n] = 1
         self.allowed = allowed
-        self.cum = list(accumulate(map(add, kern, adv), initial=0.0))
+        # what `_regular` need not look at line by line in most paragraphs: no gap or kerning (nor
+        # need cum add kern's zeros), every advance the font's (reface keeps that), no space
+        self.unkerned = kern.count(0.0) == n
+        self.natural = adv == fadv
+        self.spaceless = " " not in text
+        self.cum = list(accumulate(adv if self.unkerned else map(add, kern, adv), initial=0.0))
         self.shr_cum = list(accumulate(shr, initial=0.0))
         self.special_cum = list(accumulate(special, initial=0))
 
@@ -247,14 +264,19 @@ def break_lines(p: PreparedText, measure: float, indent: float = 0.0, start: int
     # allowed[i]: a line may start at i; the legal breaks nearest a point are found with
     # bytearray.find/rfind (C), not a per-paragraph list of positions
     text, n, cum, allowed = p.text, p.n, p.cum, p.allowed
+    kern, adv, trim_opening, blank_left = p.kern, p.adv, p.trim_opening, cjk.BLANK_LEFT
     lines: list[Line] = []
+    add = lines.append
+    limit = n + 1 if max_lines is None else max_lines  # (a line holds one character at least)
     s = start
     while s < n and text[s] == " ":
         s += 1
-    while s < n and (max_lines is None or len(lines) < max_lines):
+    while s < n and len(lines) < limit:
         ind = indent if s == 0 else 0.0
         avail = measure - ind
-        trim = p.start_trim(s)
+        trim = kern[s]  # PreparedText.start_trim, inlined (the same arithmetic)
+        if trim_opening and text[s] in blank_left and adv[s] >= 0.99:
+            trim += 0.5
         e = bisect_right(cum, cum[s] + trim + avail + EPS, s + 1) - 1
         if e >= n:
             e = n
@@ -274,12 +296,13 @@ def break_lines(p: PreparedText, measure: float, indent: float = 0.0, start: int
                     e = k  # 后推出: push characters down, the line is stretched
                 else:  # no legal break at all (a word longer than the measure): cut it
                     e = forced_end(p, s, e)
-        end = _trim_end(text, s, e)
+        end = e  # _trim_end, inlined
+        while end > s and text[end - 1] == " ":
+            end -= 1
         nxt = e
         while nxt < n and text[nxt] == " ":
             nxt += 1
-        last = nxt >= n
-        lines.append(Line(s, end, nxt, cum[end] - cum[s] - trim, avail, ind, last))
+        add(Line(s, end, nxt, cum[end] - cum[s] - trim, avail, ind, nxt >= n))
         s = nxt
     if lines and lines[-1].last and len(lines) >= 2:
         _no_lone_last_char(p, lines)
@@ -310,7 +333,7 @@ def _lone(text: str, s: int, e: int) -> bool:
     """One character, or one character followed by closing marks only."""
     if e - s < 1:
         return False
-    return all(c in cjk.BLANK_RIGHT for c in text[s + 1:e])
+    return not text[s + 1:e].strip(_BLANK_RIGHT_CHARS)  # (empty when every character is one of them)
 
 
 def _no_lone_last_char(p: PreparedText, lines: list[Line]) -> None:
@@ -334,35 +357,62 @@ def _no_lone_last_char(p: PreparedText, lines: list[Line]) -> None:
 
 def line_runs(p: PreparedText, line: Line, justify: bool = True) -> list[Run]:
     """Justified runs of one line; x in em from the line's left edge (indent included)."""
+    one = single_run(p, line, justify)
+    if one is not None:
+        return [Run(one[0], p.text[line.start:line.end], one[1])]
+    return split_runs(p, line, justify)
+
+
+def single_run(p: PreparedText, line: Line, justify: bool = True) -> tuple[float, float] | None:
+    """(x, tc) of a line that `line_runs` sets as one run (most lines: spread evenly, nothing
+    squeezed, no opening mark trimmed at its start), None for the others (and an empty line).
+    The build's fast path: no Run built, no per-character work."""
     s, e = line.start, line.end
     if e <= s:
-        return []
-    text = p.text
+        return None
     delta = line.measure - line.width
     if not justify or (line.last and not (0 < delta < NEARLY_FULL and e - s >= 6)):
         delta = min(delta, 0.0)  # flush left; a last line short by under 1 em is set full
-    trim = p.start_trim(s) - p.kern[s]
-    x0 = line.indent - trim
+    if delta < -EPS:
+        return None
+    ks = p.kern[s]
+    t = ks  # PreparedText.start_trim, inlined (same arithmetic)
+    if p.trim_opening and p.text[s] in cjk.BLANK_LEFT and p.adv[s] >= 0.99:
+        t += 0.5
+    trim = t - ks
+    if trim:
+        return None
     k = e - s
-    if delta >= -EPS and not trim and (p.special_cum[e] - p.special_cum[s + 1 if k > 1 else s] == 0
-                                       or _regular(p, s, e)):
-        tc = delta / (k - 1) if k > 1 and delta > EPS else 0.0
-        return [Run(x0, text[s:e], tc)]
-    return _runs_slow(p, line, delta, x0)
+    sc = p.special_cum
+    if sc[e] - sc[s + 1 if k > 1 else s] != 0 and not _regular(p, s, e):
+        return None
+    return line.indent - trim, (delta / (k - 1) if k > 1 and delta > EPS else 0.0)
 
 
 def _regular(p: PreparedText, s: int, e: int) -> bool:
     """Every character of [s, e) at its font's advance, no gap or kerning after the first,
     nothing glued, no space: spread like a line of ideographs, with one text operator (most
     lines with punctuation are; a few C-level list operations instead of the per-character
-    loop of `_runs_slow`)."""
-    kern = p.kern[s + 1:e]
-    return (kern.count(0.0) == len(kern) and p.adv[s:e] == p.fadv[s:e] and not p.glue.count(1, s + 1, e)
-            and " " not in p.text[s:e - 1] and not p.solid_bounds(s, e))
+    loop of `split_runs`)."""
+    if not p.unkerned:
+        kern = p.kern[s + 1:e]
+        if kern.count(0.0) != len(kern):
+            return False
+    b = p.bounds
+    return ((p.natural or p.adv[s:e] == p.fadv[s:e]) and not p.glue.count(1, s + 1, e)
+            and (p.spaceless or " " not in p.text[s:e - 1])
+            and (not b or bisect_left(b, e) == bisect_left(b, s + 1)))  # (no solid_bounds)
 
 
-def _runs_slow(p: PreparedText, line: Line, delta: float, x0: float) -> list[Run]:
+def split_runs(p: PreparedText, line: Line, justify: bool = True) -> list[Run]:
+    """`line_runs` of a line that `single_run` does not set (one run or more)."""
     s, e = line.start, line.end
+    if e <= s:
+        return []
+    delta = line.measure - line.width
+    if not justify or (line.last and not (0 < delta < NEARLY_FULL and e - s >= 6)):
+        delta = min(delta, 0.0)  # flush left; a last line short by under 1 em is set full
+    x0 = line.indent - (p.start_trim(s) - p.kern[s])
     text, fadv = p.text, p.fadv
     adv = p.adv[s:e]
     gap = p.kern[s:e]
@@ -375,14 +425,16 @@ def _runs_slow(p: PreparedText, line: Line, delta: float, x0: float) -> list[Run
         delta += 0.5
     if delta < -EPS:  # squeeze, clreq order: ④⑤ brackets, commas ⑥ gaps ⑦ stops
         need = -delta
-        for tier in (cjk.BLANK_LEFT | cjk.CLOSING_BRACKETS | cjk.COMMAS, "gap", cjk.STOPS):
+        for tier in _SQUEEZE_TIERS:
             if need <= EPS:
                 break
             if tier == "gap":
+                if gap.count(0.0) == e - s:  # (no gap in the line: nothing to take)
+                    continue
                 idx = [i for i in range(1, e - s) if gap[i] > HAN_LATIN_MIN + EPS]
                 cap = [gap[i] - HAN_LATIN_MIN for i in idx]
             else:
-                idx = [i for i in range(e - s) if text[s + i] in tier and adv[i] >= fadv[s + i] - EPS
+                idx = [i for i, ch in enumerate(text[s:e]) if ch in tier and adv[i] >= fadv[s + i] - EPS
                        and p.shr[s + i] >= 0.5 - EPS and not (i == 0 and text[s] in cjk.BLANK_LEFT)]
                 cap = [0.5] * len(idx)
             total = sum(cap)
@@ -405,7 +457,7 @@ def _runs_slow(p: PreparedText, line: Line, delta: float, x0: float) -> list[Run
             # of it or nothing, so that the line still ends on the measure, as ① does)
             adv[-1] += give
             delta -= give
-        if delta > EPS:
+        if delta > EPS and (gap.count(0.0) < e - s or " " in text[s:e - 1]):  # (else: no gap, no space)
             idx = [i for i in range(1, e - s) if gap[i] > EPS or text[s + i - 1] == " "]
             if idx:
                 room = HAN_LATIN_MAX - HAN_LATIN_GAP
@@ -413,7 +465,7 @@ def _runs_slow(p: PreparedText, line: Line, delta: float, x0: float) -> list[Run
                 for i in idx:
                     gap[i] += add_each
                 delta -= add_each * len(idx)
-        slots = sum(1 for i in range(s + 1, e) if not glue[i])
+        slots = e - s - 1 - glue.count(1, s + 1, e)  # (glue holds 0 or 1)
         if delta > EPS and p.bounds:  # ② with digits set solid: after SOLID_FIRST em of ③,
             lo, hi = bisect_left(p.bounds, s + 1), bisect_left(p.bounds, e)  # the boundaries open a little
             rest = delta - SOLID_FIRST * slots
@@ -423,14 +475,21 @@ def _runs_slow(p: PreparedText, line: Line, delta: float, x0: float) -> list[Run
                     gap[i - s] += add_each
                 delta -= add_each * (hi - lo)
         tc = delta / slots if slots and delta > EPS else 0.0
+    k = e - s
+    if (tc == 0.0 or not glue.count(1, s + 1, e)) and gap.count(0.0) == k and adv[:-1] == fadv[s:e - 1]:
+        # every character steps by its font advance plus tc (the last one's advance and the
+        # first one's gap are not steps): one run, as the loop below would find it (its steps
+        # then differ by rounding only, far below its 1e-9); the first step as it computes it
+        if k == 1:
+            return [Run(x0, text[s:e], 0.0)]
+        x = x0 + adv[0] + gap[1] + (0.0 if glue[s + 1] else tc)
+        return [Run(x0, text[s:e], (x - x0 - fadv[s]) or 0.0)]
     runs: list[Run] = []
-    x = x0
     run_x, run_start, run_tc = x0, s, None
     prev_x = x0
-    for i in range(s + 1, e):
-        j = i - s
-        x = prev_x + adv[j - 1] + gap[j] + (0.0 if glue[i] else tc)
-        step = x - prev_x - fadv[i - 1]
+    for i, a, g, glued, fa in zip(range(s + 1, e), adv, gap[1:], glue[s + 1:e], fadv[s:e - 1]):
+        x = prev_x + a + g + (0.0 if glued else tc)
+        step = x - prev_x - fa
         if run_tc is None:
             run_tc = step
         elif abs(step - run_tc) > 1e-9:

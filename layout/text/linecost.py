@@ -63,6 +63,7 @@ def line_coster(p: PreparedText) -> Coster:
     text, cum, shr, shr_cum, adv, fadv = p.text, p.cum, p.shr, p.shr_cum, p.adv, p.fadv
     special_cum, kern, count_glue, count = p.special_cum, p.kern, p.glue.count, text.count
     bounds = p.bounds
+    unkerned, spaceless = p.unkerned, p.spaceless
     solid_room = SOLID_STRETCH
     blank_right = _BLANK_RIGHT
     room = HAN_LATIN_MAX - HAN_LATIN_GAP
@@ -99,8 +100,11 @@ def line_coster(p: PreparedText) -> Coster:
         slots = end - s - 1
         if special_cum[end] != special_cum[s + 1]:  # not ideographs only: gaps, glued clusters
             slots -= count_glue(1, s + 1, end)
-            gaps = kern[s + 1:end]
-            gaps = len(gaps) - gaps.count(0.0) + count(" ", s, end - 1)  # (a kerned pair counts too)
+            if unkerned:  # (most paragraphs: no gap or kerning anywhere)
+                gaps = 0 if spaceless else count(" ", s, end - 1)
+            else:
+                gaps = kern[s + 1:end]
+                gaps = len(gaps) - gaps.count(0.0) + count(" ", s, end - 1)  # (a kerned pair counts too)
             if gaps:
                 each = d / gaps
                 if each <= room:

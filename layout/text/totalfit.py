@@ -45,7 +45,7 @@ breaks) are candidates, so no solution can start a line with a closing mark.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from layout.text import cjk
 from layout.text.linebreak import (
@@ -89,6 +89,7 @@ _HAN = "\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u3007"
 _DIGIT_HAN = re.compile(rf"\d(?=[{_HAN}])")
 _DATE_UNITS = frozenset("年月日时分秒号")
 _BLANK_RIGHT = cjk.BLANK_RIGHT
+_BLANK_RIGHT_CHARS = "".join(sorted(_BLANK_RIGHT))
 
 
 
@@ -229,9 +230,10 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
     cand, soft = cands or _candidates(p)
     shr_cum, shr, kern, adv, special_cum = p.shr_cum, p.shr, p.kern, p.adv, p.special_cum
     trim_opening = p.trim_opening
+    unkerned, spaceless = p.unkerned, p.spaceless
     blank_right = _BLANK_RIGHT
     hang_marks = HANG_MARKS if hang else ""
-    bounds, solid_bounds = p.bounds, p.solid_bounds
+    bounds = p.bounds
     # with a margin below a loose line's cost, a start followed by ideographs only needs its
     # natural end: nothing in it can be squeezed, and an end one character earlier would be
     # letter-spaced beyond LOOSE, costlier than the natural end by more than the margin
@@ -332,10 +334,14 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
                 if c + LOOSE_PENALTY > bound:  # then only a line spaced within LOOSE can be kept:
                     d = avail - (cum[e] - base)  # not one short by more (even if gaps take ½ em)
                     if d > LOOSE * (e - s - 1) + EPS:
-                        gaps = kern[s + 1:e]
-                        gaps = len(gaps) - gaps.count(0.0) + text.count(" ", s, e - 1)
+                        if unkerned:  # (most paragraphs: no gap or kerning anywhere)
+                            gaps = 0 if spaceless else text.count(" ", s, e - 1)
+                        else:
+                            gaps = kern[s + 1:e]
+                            gaps = len(gaps) - gaps.count(0.0) + text.count(" ", s, e - 1)
+                        nb = bisect_left(bounds, e) - bisect_left(bounds, s + 1) if bounds else 0  # solid_bounds
                         if d - gaps * (HAN_LATIN_MAX - HAN_LATIN_GAP) - (
-                                solid_bounds(s, e) * SOLID_STRETCH if bounds else 0.0) > LOOSE * (e - s - 1) + EPS:
+                                nb * SOLID_STRETCH if bounds else 0.0) > LOOSE * (e - s - 1) + EPS:
                             break
                 d = avail - (cum[e] - base)
                 lc = 0.0 if -EPS <= d <= EPS else line_cost(s, e, avail, trim, False)  # (solid: free)
@@ -396,7 +402,7 @@ def _trim(text: str, s: int, e: int) -> int:
 
 def _lone(text: str, s: int, end: int) -> bool:
     """One character, or one followed by closing marks only (孤字不成行)."""
-    return all(ch in _BLANK_RIGHT for ch in text[s + 1:end])
+    return not text[s + 1:end].strip(_BLANK_RIGHT_CHARS)  # (empty when every character is a closing mark)
 
 
 def _lines(p: PreparedText, back: list[dict[int, tuple[int, int]]], final: tuple[int, int, int],
@@ -411,13 +417,16 @@ def _lines(p: PreparedText, back: list[dict[int, tuple[int, int]]], final: tuple
         s = prev
     spans.reverse()
     out = []
-    start_trim = p.start_trim
+    kern, adv, trim_opening, blank_left = p.kern, p.adv, p.trim_opening, cjk.BLANK_LEFT
     for s, e, nx in spans:
         end = e
         while end > s and text[end - 1] == " ":
             end -= 1
         ind = indent if s == 0 else 0.0
         hang = HANG_WIDTH if (s, e) in hung else 0.0  # set on the measure plus the hung half em
-        out.append(Line(s, end, nx, cum[end] - cum[s] - start_trim(s), measure - ind + hang, ind, nx >= n))
+        trim = kern[s]  # PreparedText.start_trim, inlined (the same arithmetic)
+        if trim_opening and text[s] in blank_left and adv[s] >= 0.99:
+            trim += 0.5
+        out.append(Line(s, end, nx, cum[end] - cum[s] - trim, measure - ind + hang, ind, nx >= n))
     return out
 

@@ -14,16 +14,20 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from bisect import bisect_left
 from dataclasses import dataclass
+from operator import attrgetter
 
 from layout.errors import FontError, Problem
 from layout.fonts.catalogue import FontBook, RoleMetrics, describe
 from layout.model.edition import Where
 from layout.model.styles import Role, Style
-from layout.text.linebreak import Line, PreparedText, Run, break_lines, line_runs
+from layout.text.linebreak import Line, PreparedText, Run, break_lines, line_runs, single_run, split_runs
 from layout.text.marked import FaceSpan, Intertitles, reface, right_at
 from layout.text.spacing import NO_BREAK_SPACE, normalise_spaces, removed_spaces, shift_offset
 from layout.text.totalfit import break_paragraph
+
+_START = attrgetter("start")
 
 
 # not frozen: built ~10^5 times per edition, and a frozen dataclass is several times dearer to construct; never mutated
@@ -66,6 +70,8 @@ class Cursor:
 def check_coverage(fonts: FontBook, role_face: str, text: str, story: str, page: str,
                    where: Where | None = None) -> None:
     """A character no face covers is an error naming it, its code point, story and page."""
+    if fonts.metrics(role_face).widths.keys() >= set(text):  # (in C: every character has a width)
+        return
     missing = fonts.uncovered(role_face, text)
     if missing:
         shown = ", ".join(describe(c) for c in missing[:8]) + (" …" if len(missing) > 8 else "")
@@ -116,10 +122,11 @@ class TextSetter:
         self._titles = intertitles.indexes if intertitles is not None else frozenset()
         self._title_lines: dict[tuple[int, float], list[TextLine]] = {}
         self._prepared: dict[int, PreparedText] = {}
+        self._plain: dict[int, bool] = {}  # per paragraph: no character in a fallback face
         # justified paragraphs are broken whole (total fit) once per measure and start; a flow
         # that resumes a paragraph at one of those lines (the next column) continues the same
-        # setting: (para, measure, line start) -> (that setting, index of the line)
-        self._broken: dict[tuple[int, float, int], tuple[list[Line], int]] = {}
+        # setting (the newest that has it): (para, measure) -> [(start asked, its lines), ...]
+        self._broken: dict[tuple[int, float], list[tuple[int, list[Line]]]] = {}
 
     def prepared(self, i: int) -> PreparedText:
         p = self._prepared.get(i)
@@ -159,8 +166,7 @@ class TextSetter:
                 continue
             p = self.prepared(para)
             brk = self._break(p, para, em, off, max_lines - rows)
-            for ln in brk:
-                out.append(self._text_line(p, para, ln, em))
+            out += self._text_lines(p, para, brk)
             rows += len(brk)
             if brk and brk[-1].last:
                 para, off = para + 1, 0
@@ -188,13 +194,17 @@ class TextSetter:
         (computed once, then sliced), greedy for ragged settings (headlines, captions)."""
         if not self.justify:
             return break_lines(p, em, self._indent(para), off, max_lines)
-        got = self._broken.get((para, em, off))
-        if got is None:
-            lines = break_paragraph(p, em, self._indent(para), off, self.style.hanging_punctuation)
-            for i, ln in enumerate(lines):
-                self._broken[(para, em, ln.start)] = (lines, i)
-            got = self._broken[(para, em, off)] = (lines, 0)
-        lines, i = got
+        settings = self._broken.setdefault((para, em), [])
+        for asked, lines in reversed(settings):  # (line starts ascend: bisected, not indexed per line)
+            if asked == off:
+                i = 0
+                break
+            i = bisect_left(lines, off, key=_START)
+            if i < len(lines) and lines[i].start == off:
+                break
+        else:
+            lines, i = break_paragraph(p, em, self._indent(para), off, self.style.hanging_punctuation), 0
+            settings.append((off, lines))
         return lines[i:] if max_lines is None else lines[i:i + max_lines]
 
     def _title_rows(self, para: int, measure: float) -> int:
@@ -219,6 +229,40 @@ class TextSetter:
                 TextLine(tl.runs, para, tl.start, tl.end, tl.next, tl.last, tl.width, rows if i == k - 1 else 0,
                          "intertitle", top + i * lead) for i, tl in enumerate(lines)]
         return got
+
+    def _text_lines(self, p: PreparedText, para: int, brk: list[Line]) -> list[TextLine]:
+        """`_text_line` for each of a paragraph's lines, with the common case inline: a line set
+        as one run (`single_run`) in the paragraph's own face (the same arithmetic, fewer calls)."""
+        if self.spans and self.spans[para]:
+            return [self._text_line(p, para, ln, 0.0) for ln in brk]
+        plain = self._plain.get(para)
+        if plain is None:  # no character of the paragraph in a fallback face
+            fb = self.metrics.fallback
+            plain = self._plain[para] = not fb or fb.keys().isdisjoint(p.text)
+        size, justify, key = self.size, self.justify, self.metrics.face.key
+        text, fadv = p.text, p.fadv
+        out = []
+        for ln in brk:
+            s, e = ln.start, ln.end
+            if not plain or e <= s:
+                out.append(self._text_line(p, para, ln, 0.0))
+                continue
+            one = single_run(p, ln, justify)
+            if one is not None:
+                x, tc = one
+                right = x + (sum(fadv[s:e]) + tc * (e - s - 1))  # _right: the advances are the face's
+                shift = self._shift(right - ln.indent, ln.measure) if not justify or ln.last else 0.0
+                out.append(TextLine((LineRun(x * size + shift, text[s:e], tc * size, key),), para, s, e, ln.next,
+                                    ln.last, right * size + shift))
+                continue
+            runs = split_runs(p, ln, justify)
+            r = runs[-1]  # (it ends at e)
+            m = len(r.text)
+            right = r.x + (sum(fadv[e - m:e]) + r.tc * (m - 1))
+            shift = self._shift(right - ln.indent, ln.measure) if not justify or ln.last else 0.0
+            out.append(TextLine(tuple([LineRun(q.x * size + shift, q.text, q.tc * size, key) for q in runs]), para,
+                                s, e, ln.next, ln.last, right * size + shift))
+        return out
 
     def _text_line(self, p: PreparedText, para: int, ln: Line, em: float) -> TextLine:
         runs = line_runs(p, ln, self.justify)
