@@ -1,5 +1,5 @@
 """`python -m layout` is the same as the `layout` console script."""
 
-from layout.cli import main
+from layout.cli import run
 
-main()
+run()

@@ -182,6 +182,8 @@ def build(
     out_dir = _out_dir(out_dir, edition)
     rounds = proof_outputs(output_mode, proof_round)
     workers = jobs or os.cpu_count() or 1
+    if STATE["own_process"]:  # one build, then the process ends: no automatic collection in it at all
+        gc.disable()  # (the build has none: pipeline.no_collection; nor now its imports and its summary)
     prefetch = None
     try:
         if workers > 1:  # the manifest read on another core while the pipeline is imported (prefetch.py)
@@ -463,12 +465,16 @@ def version() -> None:
     out.print(f"layout {__version__}")
 
 
+def run() -> None:
+    """The entry point of a process that runs one command and ends (the `layout` script,
+    `python -m layout`); `main` is for a caller that goes on afterwards (tests)."""
+    STATE["own_process"] = True
+    main()
+
+
 def main() -> None:
-    # At exit, no last garbage collection: the interpreter's final full collection walks every
-    # object a build left (fonts, edition, results) only for the OS to free the lot a moment
-    # later; it took 60-90 ms of a cold build's wall time.  Frozen objects are left out of it
-    # (they are still released by reference counting as the modules are torn down); the
-    # outputs are long written and closed by then.  Registered once, whoever calls main.
+    # No last full collection at exit (60-90 ms of a cold build): it walks every object a build
+    # left for the OS to free them a moment later; frozen, they are left out.  Registered once.
     atexit.unregister(gc.freeze)
     atexit.register(gc.freeze)
     STDOUT.take()
