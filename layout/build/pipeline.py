@@ -20,6 +20,7 @@ from typing import Callable
 
 from layout.build.cache import PageCache
 from layout.build.desk import DeskOutput, FinishedEdition, PageStamper
+from layout.build.filechecks import check_page_file, preflight_findings
 from layout.build.names import edition_filename, page_path, safe_name, select_pages
 from layout.build.pageresult import PageResult
 from layout.build.prefetch import ManifestPrefetch
@@ -218,7 +219,8 @@ def _build(manifest: Path, opts: BuildOptions, session: BuildSession | None, pro
         clock.lap("files")
         if profile.preflight or profile.pdfa:
             findings += after_commit("preflight could not run", written.edition,
-                                     lambda: preflight_findings(edition_pdf, results, written, profile))
+                                     lambda: preflight_findings(edition_pdf, results, written.edition, written.pages,
+                                                                profile))
         clock.lap("preflight")
     except KeyboardInterrupt:
         if not staged.committed or written is None:
@@ -324,10 +326,14 @@ def take_known_pages(job: PageJob, labels: list[str], session: BuildSession | No
 def compose_and_draw(job: PageJob, todo: list[str], jobs: int, done: dict[str, PageResult], total: int,
                      progress: Progress | None) -> None:
     """The other pages, composed and drawn (in `jobs` worker processes when there are several)."""
+    early = jobs > 1 and len(todo) < 200 and (job.profile.preflight or job.profile.pdfa)
+
     def finished(label: str, result: PageResult) -> None:
         done[label] = result
         if progress:
             progress(label, len(done), total)
+        if early:
+            check_page_file(result.pdf, job.profile)
 
     run_pages(job, todo, jobs, finished, meanwhile=_import_assembler)
 
@@ -450,27 +456,6 @@ def remember(job: PageJob, labels: list[str], done: dict[str, PageResult], writt
         if not partial:
             session.pages.clear()
         session.pages.update((keys[lab], done[lab]) for lab in done if lab in keys)
-
-
-def preflight_findings(edition_pdf: bytes, results: list[PageResult], written: Written,
-                       profile: OutputProfile) -> list[Finding]:
-    """The press checks (print) and the checks of the standard the mode claims (PDF/X-1a,
-    PDF/A) on the edition and, file-level, on every page file, as warnings; each page's
-    content stream was scanned by its worker."""
-    from layout.pdf.conformance import conformance_problems, file_problems
-    from layout.pdf.preflight import preflight
-
-    target = written.edition
-    if profile.preflight:
-        problems = preflight(edition_pdf, scans=dict(r.scan for r in results), standard=profile).problems
-    else:
-        problems = conformance_problems(edition_pdf, profile)
-    findings = [Finding("warning", "preflight", target.name, msg) for msg in problems]
-    for r in results:
-        page_file = written.pages[r.page.display.label]
-        findings += [Finding("warning", "preflight", f"{page_file.parent.name}/{page_file.name}", msg)
-                     for msg in file_problems(r.pdf, profile)]
-    return findings
 
 
 class _Clock:
