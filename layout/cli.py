@@ -465,13 +465,6 @@ def version() -> None:
     out.print(f"layout {__version__}")
 
 
-def run() -> None:
-    """The entry point of a process that runs one command and ends (the `layout` script,
-    `python -m layout`); `main` is for a caller that goes on afterwards (tests)."""
-    STATE["own_process"] = True
-    main()
-
-
 def main() -> None:
     # No last full collection at exit (60-90 ms of a cold build): it walks every object a build
     # left for the OS to free them a moment later; frozen, they are left out.  Registered once.

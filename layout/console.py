@@ -129,7 +129,7 @@ STDOUT, STDERR = SafeStream("stdout"), SafeStream("stderr")
 err = LazyConsole(STDERR)
 out = LazyConsole(STDOUT)
 STATE = {"debug": False, "quiet": False, "verbose": False,  # the global options of this command
-         "own_process": False}  # cli.run: the process ends with the command
+         "own_process": False}  # the process ends with the command (layout/__main__.py run)
 INTERRUPTED = 130  # exit code after Ctrl-C (128 + SIGINT), as shells report it
 EDITION_HELP = "The edition: its edition.yaml or the folder holding it (default: the bundled sample)."
 
