@@ -16,7 +16,8 @@ from layout.model import photos
 from layout.model.manifest import read_edition
 from tests.support.editions import write_edition
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or (os.cpu_count() or 1) < 2, reason="needs fork, 2 cores")
+pytestmark = [pytest.mark.slow,  # (forks a process; two tests build an edition)
+              pytest.mark.skipif(not hasattr(os, "fork") or (os.cpu_count() or 1) < 2, reason="needs fork, 2 cores")]
 
 
 def _started(manifest: Path) -> ManifestPrefetch:
