@@ -128,7 +128,8 @@ class LazyConsole:
 STDOUT, STDERR = SafeStream("stdout"), SafeStream("stderr")
 err = LazyConsole(STDERR)
 out = LazyConsole(STDOUT)
-STATE = {"debug": False, "quiet": False, "verbose": False}  # the global options of this command
+STATE = {"debug": False, "quiet": False, "verbose": False,  # the global options of this command
+         "own_process": False}  # the process ends with the command (layout/__main__.py run)
 INTERRUPTED = 130  # exit code after Ctrl-C (128 + SIGINT), as shells report it
 EDITION_HELP = "The edition: its edition.yaml or the folder holding it (default: the bundled sample)."
 
@@ -183,3 +184,24 @@ def interrupted(what: str, out_dir: Path | None = None) -> None:
                 f"finished (outputs are renamed into place together at the end, never left half-written)")
     err.print(msg, markup=False)
     raise typer.Exit(INTERRUPTED)
+
+
+def with_progress(fn):
+    """`fn(progress)` with the build's page progress shown: a bar on a terminal, a line per
+    page otherwise, nothing with -q."""
+    if STATE["quiet"]:
+        return fn(None)
+    if sys.stderr.isatty():
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err.console,
+                      transient=True) as prog:
+            task = prog.add_task("pages", total=None)
+
+            def cb(label: str, i: int, n: int) -> None:
+                prog.update(task, total=n, completed=i, description=f"page {label}")
+            return fn(cb)
+
+    def plain(label: str, i: int, n: int) -> None:  # not a terminal: one plain line per page
+        err.print(f"page {label} ({i}/{n})", markup=False)
+    return fn(plain)

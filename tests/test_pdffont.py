@@ -427,3 +427,38 @@ def test_compressed_closing_marks_are_half_width_forms(book):
     assert f"<{paren:04X}> <FF09>" in cmap and f"<{stop:04X}> <3002>" in cmap
     text = pdf_text(pdf, 0)
     assert "江城（一）发展。" in text.replace("\n", "") and "（二）的了了了" in text.replace("\n", "")
+
+
+def test_format_4_cmap_segments_of_every_kind():
+    """Sfnt._cmap4 against the format's definition, on a table made for it: runs of codes
+    mapped by delta (one reaching glyph 0, one wrapping past 65535), codes mapped through
+    glyph id arrays (with a missing glyph, and with a delta that wraps one id to 0), in an
+    order that interleaves them, and the closing 0xFFFF segment."""
+    segments = [  # (start, end, delta, glyph ids or None)
+        (0x20, 0x22, 10, None), (0x30, 0x30, -0x30, None), (0x41, 0x43, 0, [5, 0, 7]),
+        (0x4E00, 0x4E01, 100, None), (0x5000, 0x5002, 0x10000 - 0x5001, None),
+        (0x6000, 0x6002, 3, [1, 0xFFFD, 9]), (0x7000, 0x7001, 2, None), (0xFFFF, 0xFFFF, 1, None)]
+    n = len(segments)
+    ids_at = 16 + 8 * n  # the glyph id arrays follow the four segment arrays
+    arrays, offsets = b"", []
+    for i, (_, _, _, ids) in enumerate(segments):
+        if ids is None:
+            offsets.append(0)
+        else:
+            offsets.append(ids_at + len(arrays) - (16 + 6 * n + 2 * i))  # from its own idRangeOffset slot
+            arrays += struct.pack(f">{len(ids)}H", *ids)
+    table = struct.pack(">HHHHHHH", 4, 0, 0, 2 * n, 0, 0, 0)
+    table += struct.pack(f">{n}H", *[e for _, e, _, _ in segments]) + b"\0\0"
+    table += struct.pack(f">{n}H", *[s for s, _, _, _ in segments])
+    table += struct.pack(f">{n}h", *[d if -0x8000 <= d < 0x8000 else d - 0x10000 for _, _, d, _ in segments])
+    table += struct.pack(f">{n}H", *offsets) + arrays
+    want: dict[int, int] = {}
+    for start, end, delta, ids in segments[:-1]:
+        for k, c in enumerate(range(start, end + 1)):
+            g = (c + delta) % 0x10000 if ids is None else (ids[k] + delta) % 0x10000 if ids[k] else 0
+            if g:
+                want[c] = g
+    got = Sfnt._cmap4(table, 0)
+    assert got == want and list(got) == list(want)
+    assert 0x30 not in got and 0x42 not in got and 0x6001 not in got  # glyph 0: not mapped
+    assert got[0x5000] == 0xFFFF and got[0x5002] == 1  # a delta run wrapping past 65535

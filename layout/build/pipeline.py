@@ -20,8 +20,10 @@ from typing import Callable
 
 from layout.build.cache import PageCache
 from layout.build.desk import DeskOutput, FinishedEdition, PageStamper
+from layout.build.filechecks import check_page_file, preflight_findings
 from layout.build.names import edition_filename, page_path, safe_name, select_pages
 from layout.build.pageresult import PageResult
+from layout.build.prefetch import ManifestPrefetch
 from layout.build.report import archive_sidecar, fit_report
 from layout.build.session import BuildSession
 from layout.build.staging import BuildLock, StagedWrites, write_atomic
@@ -93,11 +95,22 @@ class BuildResult:
     desk_files: list[Path] = field(default_factory=list)  # what the desk outputs wrote
 
 
-def prepare(manifest: Path, allow_outside: bool = False, yaml_memo: dict[str, Located] | None = None
-            ) -> Prepared:
+def prepare(manifest: Path, allow_outside: bool = False, yaml_memo: dict[str, Located] | None = None,
+            prefetch: ManifestPrefetch | None = None) -> Prepared:
     """Manifest, style and fonts, with every problem of the manifest reported at once: its
-    keys and values, and the geometry of the entries that could be read."""
-    edition, problems = read_edition(manifest, allow_outside=allow_outside, yaml_memo=yaml_memo)
+    keys and values, and the geometry of the entries that could be read.  `prefetch`: the
+    manifest is being read by a child process (prefetch.py); the fonts are loaded meanwhile
+    (a font error is still raised only for a manifest without problems, as without it)."""
+    fonts: FontBook | None = None
+    font_error: LayoutError | None = None
+    found = None
+    if prefetch is not None and yaml_memo is None:
+        try:
+            fonts = load_fontbook()
+        except LayoutError as e:
+            font_error = e
+        found = prefetch.take(manifest, allow_outside)
+    edition, problems = found or read_edition(manifest, allow_outside=allow_outside, yaml_memo=yaml_memo)
     if edition is None:
         raise ManifestError(problems or Problem("the manifest does not describe an edition", str(manifest)))
     try:
@@ -110,7 +123,10 @@ def prepare(manifest: Path, allow_outside: bool = False, yaml_memo: dict[str, Lo
     problems = problems + ad_problems + check_frames(edition, style)  # lines: auto / top: below: once placed
     if problems:
         raise ManifestError(problems)
-    fonts = load_fontbook()
+    if font_error is not None:
+        raise font_error
+    if fonts is None:
+        fonts = load_fontbook()
     edition = place_frames(edition, style, fonts)  # the same edition when no frame is pending
     return Prepared(edition, style, fonts, fallback_findings(edition, style, fonts) + empty_slot_findings(edition))
 
@@ -139,7 +155,7 @@ class InterruptedAfterCommit(KeyboardInterrupt):
 
 
 def build(manifest: Path, opts: BuildOptions, session: BuildSession | None = None,
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, prefetch: ManifestPrefetch | None = None) -> BuildResult:
     """Build an edition.  `session`: what a resident process keeps between builds (none: a
     one-off build that keeps nothing in memory); `progress` is told of every page done.
 
@@ -150,16 +166,16 @@ def build(manifest: Path, opts: BuildOptions, session: BuildSession | None = Non
     and the whole edition file is left as it was: a partial build never replaces the
     edition.  The outputs are renamed into place together (staging.StagedWrites: all
     old or all new); what fails after that is a warning, and a Ctrl-C after it is
-    InterruptedAfterCommit."""
+    InterruptedAfterCommit.  `prefetch`: the manifest being read by a child process (prepare)."""
     with no_collection():
-        return _build(manifest, opts, session, progress)
+        return _build(manifest, opts, session, progress, prefetch)
 
 
-def _build(manifest: Path, opts: BuildOptions, session: BuildSession | None, progress: Progress | None
-           ) -> BuildResult:
+def _build(manifest: Path, opts: BuildOptions, session: BuildSession | None, progress: Progress | None,
+           prefetch: ManifestPrefetch | None = None) -> BuildResult:
     clock = _Clock()
     profile = output_profile(opts.mode)
-    prep = prepare(manifest, opts.allow_outside, session.yaml if session is not None else None)
+    prep = prepare(manifest, opts.allow_outside, session.yaml if session is not None else None, prefetch)
     prep.findings += check_ads(prep.edition, prep.style, profile)  # print: ads that cannot print as they are
     every = [p.label for p in prep.edition.pages]
     labels = select_pages(prep.edition, opts.pages)
@@ -203,7 +219,8 @@ def _build(manifest: Path, opts: BuildOptions, session: BuildSession | None, pro
         clock.lap("files")
         if profile.preflight or profile.pdfa:
             findings += after_commit("preflight could not run", written.edition,
-                                     lambda: preflight_findings(edition_pdf, results, written, profile))
+                                     lambda: preflight_findings(edition_pdf, results, written.edition, written.pages,
+                                                                profile))
         clock.lap("preflight")
     except KeyboardInterrupt:
         if not staged.committed or written is None:
@@ -309,10 +326,14 @@ def take_known_pages(job: PageJob, labels: list[str], session: BuildSession | No
 def compose_and_draw(job: PageJob, todo: list[str], jobs: int, done: dict[str, PageResult], total: int,
                      progress: Progress | None) -> None:
     """The other pages, composed and drawn (in `jobs` worker processes when there are several)."""
+    early = jobs > 1 and len(todo) < 200 and (job.profile.preflight or job.profile.pdfa)
+
     def finished(label: str, result: PageResult) -> None:
         done[label] = result
         if progress:
             progress(label, len(done), total)
+        if early:
+            check_page_file(result.pdf, job.profile)
 
     run_pages(job, todo, jobs, finished, meanwhile=_import_assembler)
 
@@ -435,27 +456,6 @@ def remember(job: PageJob, labels: list[str], done: dict[str, PageResult], writt
         if not partial:
             session.pages.clear()
         session.pages.update((keys[lab], done[lab]) for lab in done if lab in keys)
-
-
-def preflight_findings(edition_pdf: bytes, results: list[PageResult], written: Written,
-                       profile: OutputProfile) -> list[Finding]:
-    """The press checks (print) and the checks of the standard the mode claims (PDF/X-1a,
-    PDF/A) on the edition and, file-level, on every page file, as warnings; each page's
-    content stream was scanned by its worker."""
-    from layout.pdf.conformance import conformance_problems, file_problems
-    from layout.pdf.preflight import preflight
-
-    target = written.edition
-    if profile.preflight:
-        problems = preflight(edition_pdf, scans=dict(r.scan for r in results), standard=profile).problems
-    else:
-        problems = conformance_problems(edition_pdf, profile)
-    findings = [Finding("warning", "preflight", target.name, msg) for msg in problems]
-    for r in results:
-        page_file = written.pages[r.page.display.label]
-        findings += [Finding("warning", "preflight", f"{page_file.parent.name}/{page_file.name}", msg)
-                     for msg in file_problems(r.pdf, profile)]
-    return findings
 
 
 class _Clock:

@@ -102,7 +102,7 @@ def run_pages(job: PageJob, labels: list[str], jobs: int, done: Callable[[str, P
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"),
                                initializer=_worker_init, initargs=(os.getpid(), job))
     try:
-        results = pool.map(_run_in_worker, labels, chunksize=max(1, len(labels) // (jobs * 9)))  # forks the workers
+        results = pool.map(_run_in_worker, labels)  # forks the workers
         if meanwhile is not None:
             meanwhile()
         for lab, res in zip(labels, results):

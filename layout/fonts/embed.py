@@ -74,8 +74,9 @@ class EmbeddedFace:
 
     # -- drawing -------------------------------------------------------------------------
     def encode(self, text: str) -> str:
-        """The text as a PDF hex string of its 2-byte codes."""
-        if _ASTRAL.search(text):
+        """The text as a PDF hex string of its 2-byte codes (called for every glyph run: the
+        search for characters beyond the BMP only for a face that has any)."""
+        if self.astral_map and _ASTRAL.search(text):
             text = text.translate(self.astral_map)
         return "<" + text.encode("utf-16-be").hex() + ">"
 

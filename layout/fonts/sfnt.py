@@ -20,7 +20,7 @@ import struct
 import sys
 from array import array
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, chain
 from pathlib import Path
 from typing import Sequence
 
@@ -170,19 +170,36 @@ class Sfnt:
         ro_base = off + 16 + 3 * seg2
         range_offsets = _be_array("H", data[ro_base:ro_base + seg2])
         cmap: dict[int, int] = {}
+        # A segment without offset maps code -> code + delta: unless it wraps, a run of glyph ids.  A CJK
+        # face has thousands, of 2-3 codes each: their ranges are added in one go (in C), in order.
+        codes, glyphs = [], []  # the code and glyph ranges of the run of delta segments not yet added
+        zeros = False  # a code mapped to glyph 0, removed at the end
         for i in range(segs):
             start, end, delta, ro = starts[i], ends[i], deltas[i], range_offsets[i]
             if start == 0xFFFF:
                 continue
-            if ro == 0:
+            first, n = (start + delta) & 0xFFFF, end - start + 1
+            if ro == 0 and first + n <= 0x10000:
+                codes.append(range(start, end + 1))
+                glyphs.append(range(first, first + n))
+                zeros = zeros or (first == 0 and n > 0)
+                continue
+            if codes:
+                cmap.update(zip(chain.from_iterable(codes), chain.from_iterable(glyphs)))
+                codes, glyphs = [], []
+            if ro == 0:  # (wraps past 65535: may reach 0)
                 cmap.update((c, (c + delta) & 0xFFFF) for c in range(start, end + 1))
+                zeros = True
             else:
                 at = ro_base + 2 * i + ro
                 ids = _be_array("H", data[at:at + 2 * (end - start + 1)])
                 if len(ids) != end - start + 1:
                     raise SfntError("cmap format 4 glyph ids run past the end of the table")
                 cmap.update((c, (g + delta) & 0xFFFF) for c, g in zip(range(start, end + 1), ids) if g)
-        cmap = {c: g for c, g in cmap.items() if g}
+                zeros = zeros or delta != 0  # (a non-zero id plus delta may wrap to 0)
+        cmap.update(zip(chain.from_iterable(codes), chain.from_iterable(glyphs)))
+        if zeros:
+            cmap = {c: g for c, g in cmap.items() if g}
         return cmap
 
     @staticmethod
