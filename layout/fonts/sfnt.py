@@ -4,13 +4,11 @@ In: a .ttf file's bytes.  Out: `Sfnt` with the character map, advances, ascent/d
 the PostScript name, and `subset(gids)`, a TrueType program holding only those glyphs,
 renumbered compactly (the PDF's CIDToGIDMap maps each character code to its new id).
 
-Why not fontTools here: fontTools parses every cmap entry and metric into Python objects
-and glyph name (about 0.4 s for the four bundled faces with their GPOS kerning), and its
-subsetter rebuilds every table (about 0.5 s per face).  A build needs only a few tables,
-the Latin kerning pairs and, to embed one subset per face, slices of `glyf` with a new
-loca and hmtx; reading and writing them with `struct` and `array` costs milliseconds.
-fontTools stays the tool for preparing fonts (fontprep.py) and for the tests that check
-this reader against it.
+Why not fontTools here: it parses every cmap entry, metric and glyph name into objects
+(about 0.4 s for the four bundled faces) and its subsetter rebuilds every table (about 0.5 s
+a face); a build needs a few tables, the Latin kerning pairs and slices of `glyf` with a
+new loca and hmtx, which `struct` and `array` handle in milliseconds.  fontTools stays the
+tool for preparing fonts (fontprep.py) and for the tests that check this reader.
 """
 
 from __future__ import annotations
@@ -24,9 +22,8 @@ from itertools import accumulate, chain
 from pathlib import Path
 from typing import Sequence
 
-# Tables a CIDFontType2 program needs (ISO 32000-1 9.9: glyf, head, hhea, hmtx, loca,
-# maxp, and cvt/fpgm/prep when hinted); OS/2, name and post are small and keep the
-# subset a valid font for tools that inspect embedded programs.
+# Tables a CIDFontType2 program needs (ISO 32000-1 9.9: glyf, head, hhea, hmtx, loca, maxp,
+# cvt/fpgm/prep when hinted); OS/2, name and post keep the subset a valid font for tools.
 SUBSET_TABLES = (b"OS/2", b"cvt ", b"fpgm", b"glyf", b"head", b"hhea", b"hmtx", b"loca", b"maxp", b"name",
                  b"post", b"prep")
 
