@@ -132,7 +132,8 @@ def _trimmed(runs: Sequence[_Run], starts: list[int], widths: Mapping[str, Mappi
     before the start the column's lines share (the commonest, at least twice)."""
     if len(starts) < 2:
         return
-    cand = [i for i in starts if runs[i].text[0] in OPEN_FORM and widths.get(runs[i].face, {}).get(runs[i].text[0]) == 1.0]
+    cand = [i for i in starts
+            if runs[i].text[0] in OPEN_FORM and widths.get(runs[i].face, {}).get(runs[i].text[0]) == 1.0]
     if not cand:
         return
     counts: dict[float, int] = {}
