@@ -91,3 +91,11 @@ def test_form_codes_are_apart_and_lead_back_to_their_marks():
     assert all(FORM_OF_CODE[c].kind is FormKind.HUNG and FORM_OF_CODE[c].advance == 0 for c in HUNG_CODE.values())
     assert all(FORM_OF_CODE[c].shift == -0.5 for c in OPEN_CODE.values())
     assert {MARK_OF_CODE[c] for c in OPEN_CODE.values()} == set(OPENING)
+
+
+def test_a_heads_line_end_mark_is_half_an_em():
+    """A head's line (centred on its set width, text/typeset.py) ends on its closing mark's
+    set width: the mark takes its half form; a body line's last mark on the measure does not."""
+    head = GlyphRun(0, 10, "song", S, "江城“十五”", story="s", role="headline")
+    body = [_run(0, 25, "一二三四五六七”"), _run(0, 40, "一二三四五六七八"), _run(0, 55, "一二三四五六七八")]
+    assert half_marks([head, *body], W) == [True, False, False, False]

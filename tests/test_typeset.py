@@ -89,3 +89,22 @@ def test_uncovered_character_names_code_point_story_and_page(env):
         check_coverage(fonts, "song", "好消息😀", "s1", "A1")
     msg = str(e.value)
     assert "U+1F600" in msg and "s1" in msg and "A1" in msg
+
+
+def test_a_centred_line_is_centred_on_its_set_width(env):
+    """A centred line that ends in a full-width closing mark (a head's ”) is centred on its
+    set width, the mark half an em: its first glyph and the mark's ink are equally far from
+    the measure's edges.  (Counting the mark's blank half pushed heads a quarter em left,
+    into the gutter, where a head filled its measure.)"""
+    style, fonts = env
+    size = 20.0
+    for text in ("课后服务“有看头”", "通江达海再添新优势"):
+        setter = TextSetter((text,), fonts.metrics("biaosong"), size, style, indent_chars=0.0, justify=False,
+                            align="center")
+        line = setter.lines(Cursor(), 300.0, 1)[0][0]
+        first = line.runs[0].x
+        last = line.runs[-1]
+        w = fonts.metrics("biaosong").widths
+        end = last.x + sum(w[ch] for ch in last.text) * size + last.tc * (len(last.text) - 1)
+        ink_end = end - (0.5 * size if text.endswith("”") else 0.0)
+        assert abs(first - (300.0 - ink_end)) < 0.01, (text, first, ink_end)

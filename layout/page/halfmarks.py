@@ -44,6 +44,7 @@ class _Run(Protocol):
     text: str
     tc: float
     vertical: bool
+    role: str
 
 
 def half_marks(runs: Sequence[_Run], widths: Mapping[str, Mapping[str, float]]) -> list[bool]:
@@ -86,6 +87,9 @@ def squeezed(r: _Run, widths: Mapping[str, Mapping[str, float]]) -> bool:
 
 
 _NONE, _HALF, _HUNG = 0, 1, 2
+# roles set as display lines (centred in the broadsheet), whose line-end closing mark is
+# half an em wide: a head's ” would otherwise reach half an em into the gutter
+HEAD_ROLES = frozenset({"kicker", "headline", "subhead", "continuation_headline", "intertitle", "box_title"})
 
 
 def _kinds(runs: Sequence[_Run], widths: Mapping[str, Mapping[str, float]]) -> tuple[list[int], list[bool]]:
@@ -118,6 +122,8 @@ def _kinds(runs: Sequence[_Run], widths: Mapping[str, Mapping[str, float]]) -> t
                     out[i] = _HALF
             continue
         line_start = True
+        if r.role in HEAD_ROLES and t[-1] in BLANK_RIGHT and widths.get(r.face, {}).get(t[-1]) == 1.0:
+            out[i] = _HALF  # a head's line ends on its mark's set width (typeset.py centres on it)
         column.append(i)
         if nxt is None or nxt.story != r.story or nxt.vertical or nxt.y < r.y - _EPS:
             _hung(runs, column, widths, out)

@@ -22,6 +22,7 @@ from layout.errors import FontError, Problem
 from layout.fonts.catalogue import FontBook, RoleMetrics, describe
 from layout.model.edition import Where
 from layout.model.styles import Role, Style
+from layout.text.cjk import BLANK_RIGHT
 from layout.text.linebreak import Line, PreparedText, Run, break_lines, line_runs, single_run, split_runs
 from layout.text.marked import FaceSpan, Intertitles, reface, right_at
 from layout.text.spacing import NO_BREAK_SPACE, normalise_spaces, removed_spaces, shift_offset
@@ -251,7 +252,7 @@ class TextSetter:
             if one is not None:
                 x, tc = one
                 right = x + (sum(fadv[s:e]) + tc * (e - s - 1))  # _right: the advances are the face's
-                shift = self._shift(right - ln.indent, ln.measure) if not justify or ln.last else 0.0
+                shift = self._shift(right - ln.indent, ln.measure, text[e - 1]) if not justify or ln.last else 0.0
                 out.append(TextLine((LineRun(x * size + shift, text[s:e], tc * size, key),), para, s, e, ln.next,
                                     ln.last, right * size + shift))
                 continue
@@ -259,7 +260,7 @@ class TextSetter:
             r = runs[-1]  # (it ends at e)
             m = len(r.text)
             right = r.x + (sum(fadv[e - m:e]) + r.tc * (m - 1))
-            shift = self._shift(right - ln.indent, ln.measure) if not justify or ln.last else 0.0
+            shift = self._shift(right - ln.indent, ln.measure, text[e - 1]) if not justify or ln.last else 0.0
             out.append(TextLine(tuple([LineRun(q.x * size + shift, q.text, q.tc * size, key) for q in runs]), para,
                                 s, e, ln.next, ln.last, right * size + shift))
         return out
@@ -271,20 +272,25 @@ class TextSetter:
         shift = 0.0
         if spans:
             if not self.justify or ln.last:
-                shift = self._shift(right_at(p, runs, ln.end, 1.0) - ln.indent, ln.measure)
+                shift = self._shift(right_at(p, runs, ln.end, 1.0) - ln.indent, ln.measure, p.text[ln.end - 1])
             out = _span_runs(runs, p, ln.start, spans, self.metrics, size, shift)
             width = right_at(p, runs, ln.end, size) + shift
         else:
             right = _right(runs, self.metrics.widths)  # in em: (x + w) * 1.0 is x + w, exactly
             if not self.justify or ln.last:
-                shift = self._shift(right - ln.indent, ln.measure)
+                shift = self._shift(right - ln.indent, ln.measure, p.text[ln.end - 1] if ln.end > ln.start else "")
             out = _face_runs(runs, self.metrics, size, shift)
             width = right * size + shift
         return TextLine(tuple(out), para, ln.start, ln.end, ln.next, ln.last, width)
 
-    def _shift(self, natural: float, measure: float) -> float:
-        """Where a line that is not stretched starts (pt): centred or right-aligned in the measure."""
+    def _shift(self, natural: float, measure: float, last: str = "") -> float:
+        """Where a line that is not stretched starts (pt): centred or right-aligned in the measure.
+        A centred line is centred on what it sets: a full-width closing mark at its end (a
+        head's ”) counts half an em, the set width of a line-end mark (clreq); counting its
+        blank half pushed letter-spaced heads a quarter em into the gutter on the left."""
         if self.align == "center":
+            if last in BLANK_RIGHT and self.metrics.widths.get(last) == 1.0:
+                natural -= 0.5
             return (measure - natural) / 2 * self.size
         if self.align == "right":
             return (measure - natural) * self.size
