@@ -99,3 +99,15 @@ def test_a_heads_line_end_mark_is_half_an_em():
     head = GlyphRun(0, 10, "song", S, "江城“十五”", story="s", role="headline")
     body = [_run(0, 25, "一二三四五六七”"), _run(0, 40, "一二三四五六七八"), _run(0, 55, "一二三四五六七八")]
     assert half_marks([head, *body], W) == [True, False, False, False]
+
+
+def test_a_heads_line_start_opening_mark_takes_its_open_form():
+    """A head's line that starts with a full-width opening mark draws it in its open form,
+    half an em on: its box starts at its ink (the mark's blank half would reach over the
+    neighbouring story's column)."""
+    from layout.fonts.halfforms import OPEN_FORM
+    from layout.page.halfmarks import drawn_forms
+
+    w = {"song": {**W["song"], "“": 1.0}}
+    head = GlyphRun(0, 10, "song", S, "“十五”规划", story="s", role="headline")
+    assert drawn_forms([head], w) == [(OPEN_FORM["“"] + "十五”规划", 0.5 * S, 0.0)]

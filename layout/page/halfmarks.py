@@ -111,6 +111,8 @@ def _kinds(runs: Sequence[_Run], widths: Mapping[str, Mapping[str, float]]) -> t
             continue
         if line_start:
             starts.append(i)
+            if r.role in HEAD_ROLES and t[0] in OPEN_FORM and widths.get(r.face, {}).get(t[0]) == 1.0:
+                opens[i] = True  # a head's opening mark: its box from its ink, as a trimmed one's
         nxt = runs[i + 1] if i + 1 < n else None
         if nxt is not None and nxt.story == r.story and not nxt.vertical and abs(nxt.y - r.y) < _EPS \
                 and nxt.x > r.x:  # the line goes on

@@ -35,7 +35,7 @@ moving a glyph of the print:
   poppler, read by rows.
 
 With the punctuation forms that keep glyph boxes out of the gutters (page/halfmarks.py),
-216 of the sample's 226 stories come out of `pdftotext` whole (11 without).  The rest:
+218 of the sample's 226 stories come out of `pdftotext` whole (11 without).  The rest:
 a jumped story (two pages), captions of photos inside a story (read where the photo
 stands), and heads that poppler widens over a neighbour's column (it widens a block over
 any block below it, however far, up to its neighbour at the same height).
