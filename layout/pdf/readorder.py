@@ -35,9 +35,9 @@ moving a glyph of the print:
   poppler, read by rows.
 
 With the punctuation forms that keep glyph boxes out of the gutters (page/halfmarks.py),
-218 of the sample's 226 stories come out of `pdftotext` whole (11 without).  The rest:
+222 of the sample's 226 stories come out of `pdftotext` whole (11 without).  The rest:
 a jumped story (two pages), captions of photos inside a story (read where the photo
-stands), and heads that poppler widens over a neighbour's column (it widens a block over
+stands), and a block that poppler widens over a neighbour's column (it widens a block over
 any block below it, however far, up to its neighbour at the same height).
 """
 
@@ -56,7 +56,7 @@ LIFT = "1.00001"  # the text matrix's vertical scale in a tagged edition (see ab
 GUIDE_SIZE = 1.0  # pt: far from any text size, so that a guide joins no block
 GUIDE_GAP = 1.0  # pt between a guide and the text it bounds
 GUIDE_WIDEN = (1.5, 2.5)  # pt a guide reaches past its box's left and right edges (within a 1 em gutter)
-GUIDE_STAGGER = 1.2  # pt between the heights of neighbouring boxes' guides (more than a guide is tall)
+GUIDE_STAGGER = 3.0  # pt between the heights of neighbouring boxes' guides (more than a guide is tall; 2.5 to 4 measured best)
 _HUNG = frozenset(HUNG_FORM.values())  # the codes of hung forms, as drawn text
 
 
