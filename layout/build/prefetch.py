@@ -13,6 +13,8 @@ unreadable file, a Ctrl-C, a result that cannot be pickled) hands back nothing, 
 pipeline reads the manifest itself, as without a prefetch, raising what it raises.
 A one-off process only: not with threads running (a fork copies their locks held) nor
 for a resident process, which reads the manifest through its session's YAML memo.
+The pickle crosses a pipe from this process's own forked child, as the worker pool's
+page results do; nothing read from disk is ever unpickled (the page cache is JSON).
 """
 
 from __future__ import annotations
