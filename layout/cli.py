@@ -184,12 +184,7 @@ def build(
     workers = jobs or os.cpu_count() or 1
     if STATE["own_process"]:  # one build, then the process ends: no automatic collection in it at all
         gc.disable()  # (the build has none: pipeline.no_collection; nor now its imports and its summary)
-    prefetch = None
     try:
-        if workers > 1:  # the manifest read on another core while the pipeline is imported (prefetch.py)
-            from layout.build.prefetch import ManifestPrefetch
-
-            prefetch = ManifestPrefetch.start(manifest_of(edition), allow_outside)
         from layout.build.pipeline import BuildOptions
         from layout.build.pipeline import build as run_build
 
@@ -197,7 +192,7 @@ def build(
                             allow_overset, allow_outside, verify, cache=not no_cache,
                             desk_outputs=desk_outputs(output_mode, previews, workers, rounds=rounds),
                             stamper=rounds.get("stamper"))
-        res = with_progress(lambda cb: run_build(manifest_of(edition), opts, progress=cb, prefetch=prefetch))
+        res = with_progress(lambda cb: run_build(manifest_of(edition), opts, progress=cb))
     except KeyboardInterrupt as e:  # (the pipeline may not even be imported yet: no name to catch by)
         committed = getattr(e, "result", None)  # pipeline.InterruptedAfterCommit: the outputs are new
         if committed is None or STATE["debug"]:
@@ -211,9 +206,6 @@ def build(
     except Exception as e:  # noqa: BLE001 - never a bare traceback for users
         fail(e)
         return
-    finally:
-        if prefetch is not None:  # (taken by the build, unless it failed first)
-            prefetch.close()
     try:
         _summary(res)
         if rounds and not STATE["quiet"]:

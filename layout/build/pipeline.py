@@ -23,7 +23,6 @@ from layout.build.desk import DeskOutput, FinishedEdition, PageStamper
 from layout.build.filechecks import check_page_file, preflight_findings
 from layout.build.names import edition_filename, page_path, safe_name, select_pages
 from layout.build.pageresult import PageResult
-from layout.build.prefetch import ManifestPrefetch
 from layout.build.report import archive_sidecar, fit_report
 from layout.build.session import BuildSession
 from layout.build.staging import BuildLock, StagedWrites, write_atomic
@@ -95,22 +94,11 @@ class BuildResult:
     desk_files: list[Path] = field(default_factory=list)  # what the desk outputs wrote
 
 
-def prepare(manifest: Path, allow_outside: bool = False, yaml_memo: dict[str, Located] | None = None,
-            prefetch: ManifestPrefetch | None = None) -> Prepared:
+def prepare(manifest: Path, allow_outside: bool = False, yaml_memo: dict[str, Located] | None = None
+            ) -> Prepared:
     """Manifest, style and fonts, with every problem of the manifest reported at once: its
-    keys and values, and the geometry of the entries that could be read.  `prefetch`: the
-    manifest is being read by a child process (prefetch.py); the fonts are loaded meanwhile
-    (a font error is still raised only for a manifest without problems, as without it)."""
-    fonts: FontBook | None = None
-    font_error: LayoutError | None = None
-    found = None
-    if prefetch is not None and yaml_memo is None:
-        try:
-            fonts = load_fontbook()
-        except LayoutError as e:
-            font_error = e
-        found = prefetch.take(manifest, allow_outside)
-    edition, problems = found or read_edition(manifest, allow_outside=allow_outside, yaml_memo=yaml_memo)
+    keys and values, and the geometry of the entries that could be read."""
+    edition, problems = read_edition(manifest, allow_outside=allow_outside, yaml_memo=yaml_memo)
     if edition is None:
         raise ManifestError(problems or Problem("the manifest does not describe an edition", str(manifest)))
     try:
@@ -123,10 +111,7 @@ def prepare(manifest: Path, allow_outside: bool = False, yaml_memo: dict[str, Lo
     problems = problems + ad_problems + check_frames(edition, style)  # lines: auto / top: below: once placed
     if problems:
         raise ManifestError(problems)
-    if font_error is not None:
-        raise font_error
-    if fonts is None:
-        fonts = load_fontbook()
+    fonts = load_fontbook()
     edition = place_frames(edition, style, fonts)  # the same edition when no frame is pending
     return Prepared(edition, style, fonts, fallback_findings(edition, style, fonts) + empty_slot_findings(edition))
 
@@ -155,7 +140,7 @@ class InterruptedAfterCommit(KeyboardInterrupt):
 
 
 def build(manifest: Path, opts: BuildOptions, session: BuildSession | None = None,
-          progress: Progress | None = None, prefetch: ManifestPrefetch | None = None) -> BuildResult:
+          progress: Progress | None = None) -> BuildResult:
     """Build an edition.  `session`: what a resident process keeps between builds (none: a
     one-off build that keeps nothing in memory); `progress` is told of every page done.
 
@@ -166,16 +151,16 @@ def build(manifest: Path, opts: BuildOptions, session: BuildSession | None = Non
     and the whole edition file is left as it was: a partial build never replaces the
     edition.  The outputs are renamed into place together (staging.StagedWrites: all
     old or all new); what fails after that is a warning, and a Ctrl-C after it is
-    InterruptedAfterCommit.  `prefetch`: the manifest being read by a child process (prepare)."""
+    InterruptedAfterCommit."""
     with no_collection():
-        return _build(manifest, opts, session, progress, prefetch)
+        return _build(manifest, opts, session, progress)
 
 
-def _build(manifest: Path, opts: BuildOptions, session: BuildSession | None, progress: Progress | None,
-           prefetch: ManifestPrefetch | None = None) -> BuildResult:
+def _build(manifest: Path, opts: BuildOptions, session: BuildSession | None, progress: Progress | None
+           ) -> BuildResult:
     clock = _Clock()
     profile = output_profile(opts.mode)
-    prep = prepare(manifest, opts.allow_outside, session.yaml if session is not None else None, prefetch)
+    prep = prepare(manifest, opts.allow_outside, session.yaml if session is not None else None)
     prep.findings += check_ads(prep.edition, prep.style, profile)  # print: ads that cannot print as they are
     every = [p.label for p in prep.edition.pages]
     labels = select_pages(prep.edition, opts.pages)

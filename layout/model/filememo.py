@@ -22,7 +22,6 @@ class FileMemo(Generic[T]):
         self.size = size
         self.error = error  # raised when the file cannot even be looked at, and remembered when inspecting fails
         self._seen: dict[tuple, T | Exception] = {}
-        _MEMOS[_name(error)] = self
 
     def get(self, file: Path, inspect: Callable[[Path], T | Exception], unreadable: str) -> T:
         """`inspect(file)` for this version of `file` (it returns, not raises, its error);
@@ -41,32 +40,3 @@ class FileMemo(Generic[T]):
         if isinstance(got, Exception):
             raise got
         return got
-
-
-_MEMOS: dict[str, FileMemo] = {}  # every memo, by the name of its error type (one memo per kind of file)
-
-
-def _name(error: type[Exception]) -> str:
-    return f"{error.__module__}.{error.__qualname__}"
-
-
-def memo_contents() -> dict[str, dict]:
-    """What every memo has learnt, for a process that read the manifest on another's behalf
-    (build/prefetch.py: the files are not inspected a second time)."""
-    return {name: dict(memo._seen) for name, memo in _MEMOS.items()}
-
-
-def adopt_memos(contents: dict[str, dict]) -> None:
-    """Take what `memo_contents` gave, in another process, into this one's memos (the
-    memos of modules this process has not imported are made by importing them: the
-    inspections are needed later all the same)."""
-    import importlib
-
-    for name, seen in contents.items():
-        if name not in _MEMOS:
-            importlib.import_module(name.rsplit(".", 1)[0])
-        memo = _MEMOS.get(name)
-        if memo is not None:
-            for key, got in seen.items():
-                if key not in memo._seen and len(memo._seen) < memo.size:
-                    memo._seen[key] = got
