@@ -45,8 +45,9 @@ def builds(tmp_path_factory):
 @needs_poppler
 def test_pdftotext_reads_each_story_whole(builds):
     """Poppler's layout analysis (pdftotext without options) gives each story that is on one
-    page, and has no photo of its own among its columns, as one run: not the case without
-    the guides, the narrowed widths and the lifted text (0 of them before)."""
+    page as one run, the story with a photo among its columns included: not the case without
+    the guides, the narrowed widths and the lifted text (0 of them before), nor without the
+    sunk captions (the photo story's caption was read between its columns)."""
     res = builds["archive"]
     text = normalise(subprocess.run(["pdftotext", str(res.edition_pdf), "-"], capture_output=True,
                                     check=True).stdout.decode())
@@ -54,14 +55,17 @@ def test_pdftotext_reads_each_story_whole(builds):
     assert len(stories) >= 2, "the test edition has one-page stories"
     whole = {sid: normalise(body) in text for sid, body in stories.items()}
     assert all(whole.values()), whole
+    assert any(s.get("photos") for sid, s in _sidecar(res)["stories"].items() if sid in stories)
+
+
+def _sidecar(res) -> dict:
+    return json.loads(next(res.edition_pdf.parent.glob("*-archive.json")).read_text(encoding="utf-8"))
 
 
 def _one_page_stories(res) -> dict[str, str]:
-    """Story id -> its body text, for the stories set on one page with no photo of their own."""
-    sidecar = next(res.edition_pdf.parent.glob("*-archive.json"))
-    data = json.loads(sidecar.read_text(encoding="utf-8"))
-    return {sid: "".join(s["paragraphs"]) for sid, s in data["stories"].items()
-            if len(s["placements"]) == 1 and not s.get("photos")}
+    """Story id -> its body text, for the stories set on one page."""
+    return {sid: "".join(s["paragraphs"]) for sid, s in _sidecar(res)["stories"].items()
+            if len(s["placements"]) == 1}
 
 
 def test_guides_are_invisible_artifacts_read_as_whitespace(builds):
@@ -138,8 +142,9 @@ def test_no_body_glyph_box_reaches_into_a_gutter(builds):
     style = load_style("broadsheet")
     out = subprocess.run(["pdftotext", "-bbox", str(builds["archive"].edition_pdf), "-"], capture_output=True,
                          check=True).stdout.decode()
-    words = [tuple(float(v) for v in m) for m in
-             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">', out)]
+    words = [tuple(float(v) for v in m[:4]) for m in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', out)
+             if m[4].strip(GUIDE_TEXT)]  # (not a caption line's bridge: a caption spans its photo's columns)
     body = [w for w in words if abs((w[3] - w[1]) - 9.0) < 0.01]
     assert len(body) > 500
     pitch = style.column_width + style.gutter
@@ -147,3 +152,28 @@ def test_no_body_glyph_box_reaches_into_a_gutter(builds):
     gutters = [(a + style.column_width, a + pitch) for a in lefts[:-1]]
     inside = [w for w in body if any(w[0] < g1 - 1e-3 and w[2] > g0 + 1e-3 for g0, g1 in gutters)]
     assert not inside, inside[:5]
+
+
+def test_caption_lines_are_bridged_across_their_photo():
+    """A caption line's blanks, from its photo's left edge to its right, each get a bridge
+    (an invisible glyph, at the caption's size): the line reads as one line of words as wide
+    as the photo, so poppler starts its block before the columns under it.  Body runs and
+    other photos' captions get none."""
+    from pathlib import Path
+
+    from layout.page.display import GlyphRun, Image
+    from layout.pdf.readorder import bridges
+
+    def width(face: str, text: str) -> float:
+        return float(len(text))  # one em a character
+
+    runs = [GlyphRun(100.0, 500.0, "kai", 9.0, "列车驶过江城站。", story="ph", role="caption"),
+            GlyphRun(190.0, 500.0, "kai", 9.0, "本报记者摄", story="ph", role="credit"),
+            GlyphRun(190.0, 513.5, "kai", 9.0, "本报记者摄", story="ph", role="credit"),
+            GlyphRun(100.0, 527.0, "song", 9.0, "正文", story="s1", role="body"),
+            GlyphRun(400.0, 500.0, "kai", 9.0, "另一图片", story="other", role="caption")]
+    forms = [(r.text, 0.0, r.tc) for r in runs]
+    photo = Image(100.0, 300.0, 140.0, 190.0, Path("p.jpg"), (0, 0, 10, 10), "RGB", 300.0, id="ph")
+    got = bridges(runs, forms, width, [photo, *runs])
+    assert got == [(172.0, 190.0, 500.0, 9.0), (235.0, 240.0, 500.0, 9.0),
+                   (100.0, 190.0, 513.5, 9.0), (235.0, 240.0, 513.5, 9.0)]

@@ -52,7 +52,7 @@ from layout.pdf.imaging import encoded_image
 from layout.pdf.marks import PageTags, mark_runs
 from layout.pdf.metadata import FileMeta, eol_before_endstream, finish_reportlab, stamp_id
 from layout.pdf.proofmarks import NOTE_LEAD, NOTE_SIZE, clear_line_numbers, margin_notes
-from layout.pdf.readorder import LIFT, extents, guide_ops, show_tagged
+from layout.pdf.readorder import LIFT, SINK, SUNK_ROLES, bridges, extents, guide_ops, show_tagged
 
 CONTENT_FILTER = "/FlateDecode"  # of every page's content stream (PageDrawing.packed)
 PROOF_BLUE = (0.2, 0.45, 0.85)
@@ -139,9 +139,9 @@ class _Ops:
         chars = self.chars
         encoders: dict[str, tuple] = {}
         cur_font = cur_tc = cur_col = None
-        # tagged: character spacing gives back the advance the narrow /W widths take off
-        # (per point of size), and the text matrix is LIFTed (readorder.py)
-        narrow, lift = (NARROW / 1000, LIFT) if self.tagged else (0.0, "1")
+        # tagged: character spacing gives back the advance the narrow /W widths take off (per
+        # point of size), the text matrix is LIFTed and a caption's SINKs (readorder.py)
+        narrow, lift, sunk = (NARROW / 1000, LIFT, SUNK_ROLES) if self.tagged else (0.0, "1", ())
         for i, r in enumerate(runs):
             if opens and opens[i]:
                 add(opens[i])
@@ -171,7 +171,7 @@ class _Ops:
                 text = forms[i][0]
             else:
                 text, shown, dx = r.text, f"{enc[0](r.text)} Tj", 0.0
-            add(f"1 0 0 {lift} {fp_str(b + r.x + dx, top - r.y)} Tm {shown}")
+            add(f"1 0 0 {SINK if r.role in sunk else lift} {fp_str(b + r.x + dx, top - r.y)} Tm {shown}")
             chars[r.face].append(text)
             if closes and closes[i]:
                 add(closes[i])
@@ -179,11 +179,13 @@ class _Ops:
             add("0 Tc")  # character spacing outlives ET: leave none for what follows
         add("ET")
 
-    def guides(self, runs: list[GlyphRun], b: float, top: float, forms: list[tuple[str, float, float]]) -> None:
-        """A tagged page's reading-order guides (readorder.py), in the body face."""
+    def guides(self, runs: list[GlyphRun], b: float, top: float, forms: list[tuple[str, float, float]],
+               items: list) -> None:
+        """A tagged page's reading-order guides and caption bridges (readorder.py), in the body face."""
         face = self.faces.get("song") or next(iter(self.faces.values()))
         ops = guide_ops(extents(runs, self.width, forms), b, top, "/" + self.embedded.get(face).resource,
-                        face.widths.get(" ", 0.25))
+                        face.widths.get(" ", 0.25), frozenset(r.story for r in runs if r.role in SUNK_ROLES),
+                        bridges(runs, forms, self.width, items))
         if ops:
             self.code += ops
             self.chars.setdefault(face.key, []).append(GUIDE)
@@ -246,7 +248,7 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.
     if tags is not None:  # tagged: compressed marks' boxes are their set widths, for extraction
         forms = drawn_forms(runs, {k: f.widths for k, f in ops.faces.items()})
         ops.text(runs, o, top, *mark_runs(runs, tags, o, top, ops.width), forms)
-        ops.guides(runs, o, top, forms)
+        ops.guides(runs, o, top, forms, page.items)
     else:
         ops.text(runs, o, top)
     add = ops.code.append

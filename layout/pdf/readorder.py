@@ -34,11 +34,23 @@ moving a glyph of the print:
   neighbours' guides are staggered: four blocks whose edges line up are a table to
   poppler, read by rows.
 
+* **A caption is the top of the block under it.**  Poppler starts a block at the left-most
+  of the topmost lines and adds each line up to 1.5 em below that overlaps it: a caption
+  set on the grid, one pitch above the columns under its photo, took their first lines
+  (two columns' lines then read as one line), and a credit set flush right was taken, from
+  below, into the column under it and read between that column and the one before.  So a
+  caption's text is drawn 0.99999 times as tall (`SINK`: the line 13.5 pt below falls
+  0.00014 pt outside its block), each caption line's blanks from its photo's left edge to
+  its right get an invisible **bridge** (the guide glyph at the caption's size), which
+  makes the line one line as wide as the photo and the first block to start there, and
+  the guide under a caption lies between it and the columns (not staggered).
+
 With the punctuation forms that keep glyph boxes out of the gutters (page/halfmarks.py),
-222 of the sample's 226 stories come out of `pdftotext` whole (11 without).  The rest:
-a jumped story (two pages), captions of photos inside a story (read where the photo
-stands), and a block that poppler widens over a neighbour's column (it widens a block over
-any block below it, however far, up to its neighbour at the same height).
+224 of the sample's 226 stories come out of `pdftotext` whole (11 without).  The rest:
+a jumped story (two pages), and a block that poppler widens over a neighbour's column and
+reads after a story below it (it widens a block over any block below it, however far, up
+to its neighbour at the same height; and reads a block left of another first unless a
+block lies between them).
 """
 
 from __future__ import annotations
@@ -49,10 +61,13 @@ from reportlab.lib.rl_accel import fp_str
 
 from layout.fonts.embed import NARROW
 from layout.fonts.halfforms import CLOSING, FORM_OF_CODE, GUIDE, HUNG_FORM, HUNG_SHIFT, OPENING
-from layout.page.display import GlyphRun
+from layout.page.display import GlyphRun, Image
 from layout.pdf.marks import SPACED
 
 LIFT = "1.00001"  # the text matrix's vertical scale in a tagged edition (see above)
+SINK = "0.99999"  # a caption's vertical scale: a line 13.5 pt below falls outside its block (see above)
+SUNK_ROLES = frozenset(("caption", "credit"))
+BRIDGE_MIN = 0.05  # em: blanks on a caption line narrower than this need no bridge
 GUIDE_SIZE = 1.0  # pt: far from any text size, so that a guide joins no block
 GUIDE_GAP = 1.0  # pt between a guide and the text it bounds
 GUIDE_WIDEN = (1.5, 2.5)  # pt a guide reaches past its box's left and right edges (within a 1 em gutter)
@@ -96,10 +111,7 @@ def extents(runs: Iterable[GlyphRun], width: Callable[[str, str], float],
         if r.vertical:
             x0, y0, x1, y1 = r.x, r.y - 0.88 * r.size, r.x + r.size, r.y + (len(r.text) - 0.88) * r.size
         else:
-            plain = "".join(ch for ch in text if ord(ch) not in FORM_OF_CODE)
-            em = width(r.face, plain) + sum(FORM_OF_CODE[ord(ch)].advance for ch in text if ord(ch) in FORM_OF_CODE)
-            x0 = r.x + dx
-            x1 = x0 + em * r.size + max(len(text) - 1, 0) * tc
+            x0, x1 = _span(r, text, dx, tc, width)
             # not the blank half of a full-width mark at either end (a headline's line-end ”):
             # a guide reaching into a gutter would stop poppler widening its neighbour's block
             x0 += 0.5 * r.size if text[0] in OPENING and width(r.face, text[0]) == 1.0 else 0.0
@@ -113,23 +125,71 @@ def extents(runs: Iterable[GlyphRun], width: Callable[[str, str], float],
     return out
 
 
-def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str, space_em: float) -> list[str]:
+def _span(r: GlyphRun, text: str, dx: float, tc: float, width: Callable[[str, str], float]) -> tuple[float, float]:
+    """A horizontal run's left and right edges as drawn (its forms, shift and spacing)."""
+    plain = "".join(ch for ch in text if ord(ch) not in FORM_OF_CODE)
+    em = width(r.face, plain) + sum(FORM_OF_CODE[ord(ch)].advance for ch in text if ord(ch) in FORM_OF_CODE)
+    x0 = r.x + dx
+    return x0, x0 + em * r.size + max(len(text) - 1, 0) * tc
+
+
+def bridges(runs: Iterable[GlyphRun], forms: Iterable[tuple[str, float, float]], width: Callable[[str, str], float],
+            items: Iterable[object]) -> list[tuple[float, float, float, float]]:
+    """The blanks of each caption line, as (x0, x1, baseline, size): from its photo's left
+    edge to its right (`items`: the page's display items, its photos among them, each the
+    owner of its caption's runs), where no caption or credit text stands.  An invisible glyph over each
+    blank makes the line one line of words as wide as its photo, which poppler takes as
+    the start of a block before the columns under it (it starts blocks at the left-most
+    line among the topmost; a credit set flush right was otherwise taken into the column
+    beneath it, read between that column and the one before)."""
+    photos = {it.id: (it.x, it.x + it.w) for it in items if isinstance(it, Image) and it.id}
+    lines: dict[tuple[str, float], list[tuple[float, float, float]]] = {}
+    for r, (text, dx, tc) in zip(runs, forms):
+        if r.role in SUNK_ROLES and r.story in photos and not r.vertical:
+            x0, x1 = _span(r, text, dx, tc, width)
+            lines.setdefault((r.story, r.y), []).append((x0, x1, r.size))
+    out = []
+    for (owner, y), spans in sorted(lines.items()):
+        left, right = photos[owner]
+        size = max(sz for _, _, sz in spans)
+        for x0, x1, _ in sorted(spans):
+            if x0 - left > BRIDGE_MIN * size:
+                out.append((left, x0, y, size))
+            left = max(left, x1)
+        if right - left > BRIDGE_MIN * size:
+            out.append((left, right, y, size))
+    return out
+
+
+def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str, space_em: float,
+              captions: frozenset[str] = frozenset(), bridged: list[tuple[float, float, float, float]] = ()
+              ) -> list[str]:
     """The content operators of the page's guides (an artifact, one BT/ET): for each box a
     guide `GUIDE_GAP` above its top and one below its bottom, from its left edge to its
     right; `b`, `top` map display coordinates to the page's; `resource` is the face's
-    resource name (/Lsong), `space_em` its space glyph's advance in em."""
+    resource name (/Lsong), `space_em` its space glyph's advance in em.  The guide under a
+    caption (`captions`: their owners) is not staggered: it must lie between the caption
+    and the columns under it, the block that stops poppler reading a column left of the
+    caption's right part (a credit) before that part.  `bridged`: the caption lines'
+    blanks (`bridges`), each an invisible glyph at the caption's size and vertical scale."""
     if not boxes:
         return []
-    advance = (space_em * 1000 - NARROW) / 1000 * GUIDE_SIZE  # the guide glyph's /W advance, pt
+    advance = (space_em * 1000 - NARROW) / 1000  # the guide glyph's /W advance, em
     code = "<" + GUIDE.encode("utf-16-be").hex() + ">"
     ops = ["/Artifact <</Type /Pagination>> BDC BT 3 Tr 0 Tc", f"{resource} {fp_str(GUIDE_SIZE)} Tf"]
-    for k, (x0, y0, x1, y1) in enumerate(sorted(boxes.values())):
+    for k, (x0, y0, x1, y1, owner) in enumerate(sorted([*v, o] for o, v in boxes.items())):
         # a little wider than the box, unevenly, and neighbours' guides at staggered heights:
         # poppler takes four blocks whose edges line up (within 0.3 of the smallest's size)
         # for a table's cells and reads a table by rows; guides must never line up so
         x0, x1, lift = x0 - GUIDE_WIDEN[0], x1 + GUIDE_WIDEN[1], (k % 3) * GUIDE_STAGGER
-        scale = fp_str((x1 - x0) / advance * 100)
-        for y in (y0 - GUIDE_GAP - lift, y1 + GUIDE_GAP + GUIDE_SIZE + lift):
+        scale = fp_str((x1 - x0) / (advance * GUIDE_SIZE) * 100)
+        for y in (y0 - GUIDE_GAP - lift, y1 + GUIDE_GAP + GUIDE_SIZE + (0.0 if owner in captions else lift)):
             ops.append(f"{scale} Tz 1 0 0 1 {fp_str(b + x0, top - y)} Tm {code} Tj")
+    size = GUIDE_SIZE
+    for x0, x1, y, at in bridged:
+        if at != size:
+            ops.append(f"{resource} {fp_str(at)} Tf")
+            size = at
+        ops.append(f"{fp_str((x1 - x0) / (advance * at) * 100)} Tz 1 0 0 {SINK} {fp_str(b + x0, top - y)} Tm {code} Tj")
     ops.append("100 Tz 0 Tr ET EMC")
     return ops
