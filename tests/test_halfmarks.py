@@ -67,6 +67,21 @@ def test_hung_and_open_forms_where_marks_reach_into_the_gutter():
     assert half_marks(col, w) == [False, True, False, False, False]  # ALTO: the hung mark's box is ½ em
 
 
+def test_a_column_whose_first_lines_all_hang_a_pause():
+    """The measure is found from the lines that do not end in a mark: a column whose first
+    three lines each hang a pause (their ends a whole em past the measure, all alike) still
+    hangs them; taking their common end for the measure left them full width, each box an
+    em into the gutter, the next column's line read as part of it (issue 17's benchmark)."""
+    from layout.fonts.halfforms import HUNG_FORM
+    from layout.page.halfmarks import drawn_forms
+
+    col = [_run(20, 10, "一二三四五六，"), _run(0, 25, "一二三四五六七八，"), _run(0, 40, "一二三四五六七八。"),
+           _run(0, 55, "一二三四五六七八"), _run(0, 70, "一二三四五六七八"), _run(0, 85, "一二三")]
+    forms = drawn_forms(col, W)
+    assert [f[0][-1] for f in forms[:3]] == [HUNG_FORM["，"], HUNG_FORM["，"], HUNG_FORM["。"]]
+    assert forms[3][0] == col[3].text
+
+
 def test_closing_marks_squeezed_by_letter_spacing_take_half_forms_and_no_spacing():
     """），set as one run with letter-spacing of minus half an em: the ）is drawn in its half
     form with no spacing (so the ，stands where it stood) and hangs no box into the gutter."""

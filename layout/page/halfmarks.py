@@ -172,25 +172,20 @@ def _end(r: _Run, w: Mapping[str, float]) -> float:
 def _hung(runs: Sequence[_Run], column: list[int], widths: Mapping[str, Mapping[str, float]],
           out: list[int]) -> None:
     """Mark the column's lines that end in a full-width closing mark half an em past its
-    measure: the end that the column's lines reach first three times (or most often, at
-    least twice)."""
+    measure: the end that the column's other lines reach first three times (or most often,
+    at least twice; those ending in such a mark count only where the others do not tell:
+    a column's first three lines may all hang a pause, and their end is not the measure)."""
     if len(column) < 2:
         return
     marks = [i for i in column if runs[i].text[-1] in BLANK_RIGHT
              and widths.get(runs[i].face, {}).get(runs[i].text[-1]) == 1.0]
     if not marks:
         return
-    counts: dict[float, int] = {}
     ends: dict[int, float] = {}
-    measure, best = 0.0, 0
-    for i in column:
-        if best >= 3:
-            break
-        r = runs[i]
-        e = ends[i] = _end(r, widths.get(r.face, {}))
-        c = counts[round(e, 2)] = counts.get(round(e, 2), 0) + 1
-        if c > best:
-            measure, best = round(e, 2), c
+    hanging = set(marks)
+    measure, best = _measure(runs, [i for i in column if i not in hanging], widths, ends)
+    if best < 2:
+        measure, best = _measure(runs, column, widths, ends)
     if best < 2:
         return
     for i in marks:
@@ -202,6 +197,23 @@ def _hung(runs: Sequence[_Run], column: list[int], widths: Mapping[str, Mapping[
             out[i] = _HALF
         elif abs(e - (measure + r.size)) < _EPS:  # hung: its ink half an em past the measure
             out[i] = _HUNG
+
+
+def _measure(runs: Sequence[_Run], lines: list[int], widths: Mapping[str, Mapping[str, float]],
+             ends: dict[int, float]) -> tuple[float, int]:
+    """The end that `lines` reach first three times (or most often) and how often; each
+    line's end is kept in `ends`."""
+    counts: dict[float, int] = {}
+    measure, best = 0.0, 0
+    for i in lines:
+        if best >= 3:
+            break
+        r = runs[i]
+        e = ends[i] = _end(r, widths.get(r.face, {}))
+        c = counts[round(e, 2)] = counts.get(round(e, 2), 0) + 1
+        if c > best:
+            measure, best = round(e, 2), c
+    return measure, best
 
 
 def half_form(text: str) -> str:

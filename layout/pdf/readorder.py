@@ -71,6 +71,7 @@ BRIDGE_MIN = 0.05  # em: blanks on a caption line narrower than this need no bri
 GUIDE_SIZE = 1.0  # pt: far from any text size, so that a guide joins no block
 GUIDE_GAP = 1.0  # pt between a guide and the text it bounds
 GUIDE_WIDEN = (1.5, 2.5)  # pt a guide reaches past its box's left and right edges (within a 1 em gutter)
+GUIDE_JOIN = 12.0  # pt: guides under boxes ending on one line join across gaps narrower than this (a gutter)
 GUIDE_STAGGER = 3.0  # pt between the heights of neighbouring boxes' guides (more than a guide is tall; 2.5 to 4 measured best)
 _HUNG = frozenset(HUNG_FORM.values())  # the codes of hung forms, as drawn text
 
@@ -161,6 +162,24 @@ def bridges(runs: Iterable[GlyphRun], forms: Iterable[tuple[str, float, float]],
     return out
 
 
+def _joined(bottoms: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float]]:
+    """The guides under boxes (bottom, x0, x1, y; sorted), those of side-by-side boxes that
+    end on the same line joined into one, at the height of the left-most's: a row of
+    stories read before the row under it.  Poppler reads a block left of another first
+    unless a block lies between them, below the one and above the other: a story's right
+    column, above a story under its left neighbour, was read after that lower story."""
+    out = []
+    i = 0
+    while i < len(bottoms):
+        j = i
+        while j + 1 < len(bottoms) and bottoms[j + 1][0] == bottoms[i][0] \
+                and bottoms[j + 1][1] - bottoms[j][2] < GUIDE_JOIN:
+            j += 1
+        out.append((bottoms[i][1], bottoms[j][2], bottoms[i][3]))
+        i = j + 1
+    return out
+
+
 def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str, space_em: float,
               captions: frozenset[str] = frozenset(), bridged: list[tuple[float, float, float, float]] = ()
               ) -> list[str]:
@@ -170,21 +189,30 @@ def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str
     resource name (/Lsong), `space_em` its space glyph's advance in em.  The guide under a
     caption (`captions`: their owners) is not staggered: it must lie between the caption
     and the columns under it, the block that stops poppler reading a column left of the
-    caption's right part (a credit) before that part.  `bridged`: the caption lines'
+    caption's right part (a credit) before that part.  The guides under side-by-side boxes
+    that end on one line are one guide (`_joined`).  `bridged`: the caption lines'
     blanks (`bridges`), each an invisible glyph at the caption's size and vertical scale."""
     if not boxes:
         return []
     advance = (space_em * 1000 - NARROW) / 1000  # the guide glyph's /W advance, em
     code = "<" + GUIDE.encode("utf-16-be").hex() + ">"
     ops = ["/Artifact <</Type /Pagination>> BDC BT 3 Tr 0 Tc", f"{resource} {fp_str(GUIDE_SIZE)} Tf"]
+    guides: list[tuple[float, float, float]] = []  # x0, x1, y (the baseline, display coordinates)
+    bottoms: list[tuple[float, float, float, float]] = []  # bottom, x0, x1, y: joined below
     for k, (x0, y0, x1, y1, owner) in enumerate(sorted([*v, o] for o, v in boxes.items())):
         # a little wider than the box, unevenly, and neighbours' guides at staggered heights:
         # poppler takes four blocks whose edges line up (within 0.3 of the smallest's size)
         # for a table's cells and reads a table by rows; guides must never line up so
         x0, x1, lift = x0 - GUIDE_WIDEN[0], x1 + GUIDE_WIDEN[1], (k % 3) * GUIDE_STAGGER
+        guides.append((x0, x1, y0 - GUIDE_GAP - lift))
+        if owner in captions:
+            guides.append((x0, x1, y1 + GUIDE_GAP + GUIDE_SIZE))
+        else:
+            bottoms.append((round(y1 * 2) / 2, x0, x1, y1 + GUIDE_GAP + GUIDE_SIZE + lift))
+    guides += _joined(sorted(bottoms))
+    for x0, x1, y in guides:
         scale = fp_str((x1 - x0) / (advance * GUIDE_SIZE) * 100)
-        for y in (y0 - GUIDE_GAP - lift, y1 + GUIDE_GAP + GUIDE_SIZE + (0.0 if owner in captions else lift)):
-            ops.append(f"{scale} Tz 1 0 0 1 {fp_str(b + x0, top - y)} Tm {code} Tj")
+        ops.append(f"{scale} Tz 1 0 0 1 {fp_str(b + x0, top - y)} Tm {code} Tj")
     size = GUIDE_SIZE
     for x0, x1, y, at in bridged:
         if at != size:
