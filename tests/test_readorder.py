@@ -154,15 +154,17 @@ def test_no_body_glyph_box_reaches_into_a_gutter(builds):
     assert not inside, inside[:5]
 
 
-def test_caption_lines_are_bridged_across_their_photo():
+def test_caption_and_head_lines_are_bridged():
     """A caption line's blanks, from its photo's left edge to its right, each get a bridge
-    (an invisible glyph, at the caption's size): the line reads as one line of words as wide
-    as the photo, so poppler starts its block before the columns under it.  Body runs and
-    other photos' captions get none."""
+    (an invisible glyph at the caption's size, drawn as tall as the caption): the line reads
+    as one line of words as wide as the photo, so poppler starts its block before the
+    columns under it.  A head line's blanks are bridged to half an em inside its story's
+    box (a block as wide as the story bounds how far poppler widens a neighbour's head).
+    Body runs and other photos' captions get none."""
     from pathlib import Path
 
     from layout.page.display import GlyphRun, Image
-    from layout.pdf.readorder import bridges
+    from layout.pdf.readorder import LIFT, SINK, bridges
 
     def width(face: str, text: str) -> float:
         return float(len(text))  # one em a character
@@ -171,9 +173,11 @@ def test_caption_lines_are_bridged_across_their_photo():
             GlyphRun(190.0, 500.0, "kai", 9.0, "本报记者摄", story="ph", role="credit"),
             GlyphRun(190.0, 513.5, "kai", 9.0, "本报记者摄", story="ph", role="credit"),
             GlyphRun(100.0, 527.0, "song", 9.0, "正文", story="s1", role="body"),
-            GlyphRun(400.0, 500.0, "kai", 9.0, "另一图片", story="other", role="caption")]
+            GlyphRun(400.0, 500.0, "kai", 9.0, "另一图片", story="other", role="caption"),
+            GlyphRun(150.0, 100.0, "hei", 20.0, "标题", story="s1", role="headline")]
     forms = [(r.text, 0.0, r.tc) for r in runs]
     photo = Image(100.0, 300.0, 140.0, 190.0, Path("p.jpg"), (0, 0, 10, 10), "RGB", 300.0, id="ph")
-    got = bridges(runs, forms, width, [photo, *runs])
-    assert got == [(172.0, 190.0, 500.0, 9.0), (235.0, 240.0, 500.0, 9.0),
-                   (100.0, 190.0, 513.5, 9.0), (235.0, 240.0, 513.5, 9.0)]
+    got = bridges(runs, forms, width, [photo, *runs], {"s1": [60.0, 80.0, 300.0, 530.0]})
+    assert got == [(172.0, 190.0, 500.0, 9.0, SINK), (235.0, 240.0, 500.0, 9.0, SINK),
+                   (100.0, 190.0, 513.5, 9.0, SINK), (235.0, 240.0, 513.5, 9.0, SINK),
+                   (70.0, 150.0, 100.0, 20.0, LIFT), (190.0, 290.0, 100.0, 20.0, LIFT)]

@@ -199,7 +199,7 @@ def test_letter_spaced_lines_and_headlines_extract_whole(edition, built):
         for name, text in (("poppler", poppler), ("poppler -raw", raw), ("pdfium", ium)):
             assert r.text in text, f"{name}: {r.text!r} not extracted whole"
     for name, text in (("poppler", poppler), ("poppler -raw", raw), ("pdfium", ium)):
-        assert re.search(rf"^{re.escape(BOOK)}\s*$", text, re.M), f"{name}: headline {BOOK} broken"
+        assert re.search(rf"^\s*{re.escape(BOOK)}\s*$", text, re.M), f"{name}: headline {BOOK} broken"
 
 
 def test_print_mode_is_not_tagged(edition, tmp_path):
@@ -276,7 +276,7 @@ def test_sample_edition_every_story_whole_by_its_tags(sample_prepared, tmp_path,
         default = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout
         whole, (paras, n_paras) = _contiguous(default.decode(), stories), _paragraphs_contiguous(default.decode(),
                                                                                                  stories)
-        assert whole >= 223 and paras >= 1580, (whole, paras)
+        assert whole >= 224 and paras >= 1584, (whole, paras)
         line += (f", pdftotext -raw {_contiguous(raw.decode(), stories)}/{len(stories)}, "
                  f"pdftotext (layout analysis) {whole}/{len(stories)} stories, {paras}/{n_paras} paragraphs")
     measurements("stories extracted whole (sample, archive mode)", line)

@@ -52,7 +52,7 @@ from layout.pdf.imaging import encoded_image
 from layout.pdf.marks import PageTags, mark_runs
 from layout.pdf.metadata import FileMeta, eol_before_endstream, finish_reportlab, stamp_id
 from layout.pdf.proofmarks import NOTE_LEAD, NOTE_SIZE, clear_line_numbers, margin_notes
-from layout.pdf.readorder import LIFT, SINK, SUNK_ROLES, bridges, extents, guide_ops, show_tagged
+from layout.pdf.readorder import LIFT, SINK, SUNK_ROLES, page_guides, show_tagged
 
 CONTENT_FILTER = "/FlateDecode"  # of every page's content stream (PageDrawing.packed)
 PROOF_BLUE = (0.2, 0.45, 0.85)
@@ -181,11 +181,10 @@ class _Ops:
 
     def guides(self, runs: list[GlyphRun], b: float, top: float, forms: list[tuple[str, float, float]],
                items: list) -> None:
-        """A tagged page's reading-order guides and caption bridges (readorder.py), in the body face."""
+        """A tagged page's reading-order guides and bridges (readorder.py), in the body face."""
         face = self.faces.get("song") or next(iter(self.faces.values()))
-        ops = guide_ops(extents(runs, self.width, forms), b, top, "/" + self.embedded.get(face).resource,
-                        face.widths.get(" ", 0.25), frozenset(r.story for r in runs if r.role in SUNK_ROLES),
-                        bridges(runs, forms, self.width, items))
+        ops = page_guides(runs, forms, self.width, items, b, top, "/" + self.embedded.get(face).resource,
+                          face.widths.get(" ", 0.25))
         if ops:
             self.code += ops
             self.chars.setdefault(face.key, []).append(GUIDE)

@@ -45,12 +45,18 @@ moving a glyph of the print:
   makes the line one line as wide as the photo and the first block to start there, and
   the guide under a caption lies between it and the columns (not staggered).
 
+* **Rows and heads.**  Poppler reads a block left of another first unless a block lies
+  between them (below the one, above the other), and widens a block sideways over any
+  block below it up to its neighbour at the same height.  So the guides under side-by-side
+  stories that end on one line are one guide (a row of stories before the row under it),
+  and each head line (kicker, headline, subhead) is bridged like a caption line, to half
+  an em inside its story's box: the head is then a block as wide as its story, which
+  stops a neighbour's head being widened over this story's last column.
+
 With the punctuation forms that keep glyph boxes out of the gutters (page/halfmarks.py),
-224 of the sample's 226 stories come out of `pdftotext` whole (11 without).  The rest:
-a jumped story (two pages), and a block that poppler widens over a neighbour's column and
-reads after a story below it (it widens a block over any block below it, however far, up
-to its neighbour at the same height; and reads a block left of another first unless a
-block lies between them).
+225 of the sample's 226 stories come out of `pdftotext` whole (11 without), and all 295
+of the 36-page benchmark edition's.  The one left is the jumped story: its two parts are
+on two pages, with the pages between them.
 """
 
 from __future__ import annotations
@@ -67,7 +73,9 @@ from layout.pdf.marks import SPACED
 LIFT = "1.00001"  # the text matrix's vertical scale in a tagged edition (see above)
 SINK = "0.99999"  # a caption's vertical scale: a line 13.5 pt below falls outside its block (see above)
 SUNK_ROLES = frozenset(("caption", "credit"))
-BRIDGE_MIN = 0.05  # em: blanks on a caption line narrower than this need no bridge
+BRIDGE_MIN = 0.05  # em: blanks on a caption or head line narrower than this need no bridge
+HEAD_INSET = 0.5  # em of the head's size: a head line's bridges stop this far inside its story's box
+BRIDGED_HEADS = frozenset(("kicker", "headline", "subhead"))  # a story's head lines, above its columns
 GUIDE_SIZE = 1.0  # pt: far from any text size, so that a guide joins no block
 GUIDE_GAP = 1.0  # pt between a guide and the text it bounds
 GUIDE_WIDEN = (1.5, 2.5)  # pt a guide reaches past its box's left and right edges (within a 1 em gutter)
@@ -135,30 +143,47 @@ def _span(r: GlyphRun, text: str, dx: float, tc: float, width: Callable[[str, st
 
 
 def bridges(runs: Iterable[GlyphRun], forms: Iterable[tuple[str, float, float]], width: Callable[[str, str], float],
-            items: Iterable[object]) -> list[tuple[float, float, float, float]]:
-    """The blanks of each caption line, as (x0, x1, baseline, size): from its photo's left
-    edge to its right (`items`: the page's display items, its photos among them, each the
-    owner of its caption's runs), where no caption or credit text stands.  An invisible glyph over each
-    blank makes the line one line of words as wide as its photo, which poppler takes as
-    the start of a block before the columns under it (it starts blocks at the left-most
-    line among the topmost; a credit set flush right was otherwise taken into the column
-    beneath it, read between that column and the one before)."""
-    photos = {it.id: (it.x, it.x + it.w) for it in items if isinstance(it, Image) and it.id}
+            items: Iterable[object], boxes: dict[str, list[float]] | None = None
+            ) -> list[tuple[float, float, float, float, str]]:
+    """The blanks of each caption line and head line, as (x0, x1, baseline, size, vertical
+    scale): from its photo's left edge to its right (`items`: the page's display items, its
+    photos among them, each the owner of its caption's runs), or its story's (`boxes`,
+    extents()), where no text stands.  An invisible glyph over each blank makes the line
+    one line of words as wide as its photo or story:
+    - a caption is then the block poppler starts first, before the columns under it (it
+      starts blocks at the left-most line among the topmost; a credit set flush right was
+      otherwise taken into the column beneath it, read between that column and the one
+      before);
+    - a head is a block as wide as its story, which bounds how far poppler widens the
+      head beside it (a neighbour's head, widened over this story's last column, was read
+      before that column)."""
+    edges = {it.id: (it.x, it.x + it.w) for it in items if isinstance(it, Image) and it.id}
     lines: dict[tuple[str, float], list[tuple[float, float, float]]] = {}
+    scale: dict[str, str] = {}
     for r, (text, dx, tc) in zip(runs, forms):
-        if r.role in SUNK_ROLES and r.story in photos and not r.vertical:
-            x0, x1 = _span(r, text, dx, tc, width)
-            lines.setdefault((r.story, r.y), []).append((x0, x1, r.size))
+        if r.vertical:
+            continue
+        if r.role in SUNK_ROLES and r.story in edges:
+            edges.setdefault((r.story, r.y), edges[r.story])
+            scale[r.story] = SINK
+        elif r.role in BRIDGED_HEADS and boxes is not None and r.story in boxes:
+            box, inset = boxes[r.story], HEAD_INSET * r.size  # (a neighbour's head line is no part of it)
+            edges.setdefault((r.story, r.y), (box[0] + inset, box[2] - inset))
+            scale[r.story] = LIFT
+        else:
+            continue
+        x0, x1 = _span(r, text, dx, tc, width)
+        lines.setdefault((r.story, r.y), []).append((x0, x1, r.size))
     out = []
     for (owner, y), spans in sorted(lines.items()):
-        left, right = photos[owner]
+        left, right = edges[(owner, y)]
         size = max(sz for _, _, sz in spans)
         for x0, x1, _ in sorted(spans):
             if x0 - left > BRIDGE_MIN * size:
-                out.append((left, x0, y, size))
+                out.append((left, x0, y, size, scale[owner]))
             left = max(left, x1)
         if right - left > BRIDGE_MIN * size:
-            out.append((left, right, y, size))
+            out.append((left, right, y, size, scale[owner]))
     return out
 
 
@@ -181,7 +206,7 @@ def _joined(bottoms: list[tuple[float, float, float, float]]) -> list[tuple[floa
 
 
 def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str, space_em: float,
-              captions: frozenset[str] = frozenset(), bridged: list[tuple[float, float, float, float]] = ()
+              captions: frozenset[str] = frozenset(), bridged: list[tuple[float, float, float, float, str]] = ()
               ) -> list[str]:
     """The content operators of the page's guides (an artifact, one BT/ET): for each box a
     guide `GUIDE_GAP` above its top and one below its bottom, from its left edge to its
@@ -214,10 +239,19 @@ def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str
         scale = fp_str((x1 - x0) / (advance * GUIDE_SIZE) * 100)
         ops.append(f"{scale} Tz 1 0 0 1 {fp_str(b + x0, top - y)} Tm {code} Tj")
     size = GUIDE_SIZE
-    for x0, x1, y, at in bridged:
+    for x0, x1, y, at, vscale in bridged:
         if at != size:
             ops.append(f"{resource} {fp_str(at)} Tf")
             size = at
-        ops.append(f"{fp_str((x1 - x0) / (advance * at) * 100)} Tz 1 0 0 {SINK} {fp_str(b + x0, top - y)} Tm {code} Tj")
+        ops.append(f"{fp_str((x1 - x0) / (advance * at) * 100)} Tz 1 0 0 {vscale} {fp_str(b + x0, top - y)} Tm {code} Tj")
     ops.append("100 Tz 0 Tr ET EMC")
     return ops
+
+
+def page_guides(runs: list[GlyphRun], forms: list[tuple[str, float, float]], width: Callable[[str, str], float],
+                items: Iterable[object], b: float, top: float, resource: str, space_em: float) -> list[str]:
+    """A tagged page's guides and bridges (guide_ops) for its runs as drawn (`forms`) and its
+    display `items` (the photos their captions span)."""
+    boxes = extents(runs, width, forms)
+    return guide_ops(boxes, b, top, resource, space_em, frozenset(r.story for r in runs if r.role in SUNK_ROLES),
+                     bridges(runs, forms, width, items, boxes))
