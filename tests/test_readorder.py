@@ -45,9 +45,10 @@ def builds(tmp_path_factory):
 @needs_poppler
 def test_pdftotext_reads_each_story_whole(builds):
     """Poppler's layout analysis (pdftotext without options) gives each story that is on one
-    page as one run, the story with a photo among its columns included: not the case without
-    the guides, the narrowed widths and the lifted text (0 of them before), nor without the
-    sunk captions (the photo story's caption was read between its columns)."""
+    page as one run, the story with a photo among its columns included, and a jumped story
+    as one run a page: not the case without the guides, the narrowed widths and the lifted
+    text (0 of them before), nor without the sunk captions (the photo story's caption was
+    read between its columns)."""
     res = builds["archive"]
     text = normalise(subprocess.run(["pdftotext", str(res.edition_pdf), "-"], capture_output=True,
                                     check=True).stdout.decode())
@@ -56,6 +57,24 @@ def test_pdftotext_reads_each_story_whole(builds):
     whole = {sid: normalise(body) in text for sid, body in stories.items()}
     assert all(whole.values()), whole
     assert any(s.get("photos") for sid, s in _sidecar(res)["stories"].items() if sid in stories)
+    jumped = {sid: (normalise("".join(s["paragraphs"])), len(s["placements"]))
+              for sid, s in _sidecar(res)["stories"].items() if len(s["placements"]) > 1}
+    assert jumped, "the test edition has a jump"
+    assert {sid: _pieces(body, text) for sid, (body, _) in jumped.items()} == {sid: n for sid, (_, n) in jumped.items()}
+
+
+def _pieces(body: str, text: str) -> int:
+    """In how many runs `text` holds `body`: each the longest prefix of what is left that it holds."""
+    n = 0
+    while body:
+        lo, hi = 0, len(body)  # the longest prefix found: bisect (a found prefix's prefixes are found)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if body[:mid] in text else (lo, mid - 1)
+        if lo == 0:
+            return -1  # a character that is nowhere
+        body, n = body[lo:], n + 1
+    return n
 
 
 def _sidecar(res) -> dict:

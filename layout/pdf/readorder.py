@@ -49,14 +49,15 @@ moving a glyph of the print:
   between them (below the one, above the other), and widens a block sideways over any
   block below it up to its neighbour at the same height.  So the guides under side-by-side
   stories that end on one line are one guide (a row of stories before the row under it),
-  and each head line (kicker, headline, subhead) is bridged like a caption line, to half
-  an em inside its story's box: the head is then a block as wide as its story, which
-  stops a neighbour's head being widened over this story's last column.
+  and each head line (kicker, headline, subhead, a box's title) is bridged like a caption
+  line, to half an em inside its story's or box's box: the head is then a block as wide as
+  its story, which stops a neighbour's head being widened over this story's last column;
+  a titled box needs no guide above it.
 
 With the punctuation forms that keep glyph boxes out of the gutters (page/halfmarks.py),
 225 of the sample's 226 stories come out of `pdftotext` whole (11 without), and all 295
-of the 36-page benchmark edition's.  The one left is the jumped story: its two parts are
-on two pages, with the pages between them.
+of the 36-page benchmark edition's.  The one left is the jumped story: each of its two
+parts is whole, on two pages with the pages between them.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ SINK = "0.99999"  # a caption's vertical scale: a line 13.5 pt below falls outsi
 SUNK_ROLES = frozenset(("caption", "credit"))
 BRIDGE_MIN = 0.05  # em: blanks on a caption or head line narrower than this need no bridge
 HEAD_INSET = 0.5  # em of the head's size: a head line's bridges stop this far inside its story's box
-BRIDGED_HEADS = frozenset(("kicker", "headline", "subhead"))  # a story's head lines, above its columns
+BRIDGED_HEADS = frozenset(("kicker", "headline", "subhead", "box_title"))  # head lines above a story's or box's text
 GUIDE_SIZE = 1.0  # pt: far from any text size, so that a guide joins no block
 GUIDE_GAP = 1.0  # pt between a guide and the text it bounds
 GUIDE_WIDEN = (1.5, 2.5)  # pt a guide reaches past its box's left and right edges (within a 1 em gutter)
@@ -206,8 +207,8 @@ def _joined(bottoms: list[tuple[float, float, float, float]]) -> list[tuple[floa
 
 
 def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str, space_em: float,
-              captions: frozenset[str] = frozenset(), bridged: list[tuple[float, float, float, float, str]] = ()
-              ) -> list[str]:
+              captions: frozenset[str] = frozenset(), bridged: list[tuple[float, float, float, float, str]] = (),
+              titled: frozenset[str] = frozenset()) -> list[str]:
     """The content operators of the page's guides (an artifact, one BT/ET): for each box a
     guide `GUIDE_GAP` above its top and one below its bottom, from its left edge to its
     right; `b`, `top` map display coordinates to the page's; `resource` is the face's
@@ -215,7 +216,10 @@ def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str
     caption (`captions`: their owners) is not staggered: it must lie between the caption
     and the columns under it, the block that stops poppler reading a column left of the
     caption's right part (a credit) before that part.  The guides under side-by-side boxes
-    that end on one line are one guide (`_joined`).  `bridged`: the caption lines'
+    that end on one line are one guide (`_joined`).  A box with a title (`titled`: their
+    owners) has no guide above it: its title, bridged across the box, is that fence, while
+    a guide there, with nothing beside it at its height, was widened by poppler over the
+    column next to the box and read that column's lower part after the box.  `bridged`: the caption lines'
     blanks (`bridges`), each an invisible glyph at the caption's size and vertical scale."""
     if not boxes:
         return []
@@ -229,7 +233,8 @@ def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str
         # poppler takes four blocks whose edges line up (within 0.3 of the smallest's size)
         # for a table's cells and reads a table by rows; guides must never line up so
         x0, x1, lift = x0 - GUIDE_WIDEN[0], x1 + GUIDE_WIDEN[1], (k % 3) * GUIDE_STAGGER
-        guides.append((x0, x1, y0 - GUIDE_GAP - lift))
+        if owner not in titled:
+            guides.append((x0, x1, y0 - GUIDE_GAP - lift))
         if owner in captions:
             guides.append((x0, x1, y1 + GUIDE_GAP + GUIDE_SIZE))
         else:
@@ -243,7 +248,8 @@ def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str
         if at != size:
             ops.append(f"{resource} {fp_str(at)} Tf")
             size = at
-        ops.append(f"{fp_str((x1 - x0) / (advance * at) * 100)} Tz 1 0 0 {vscale} {fp_str(b + x0, top - y)} Tm {code} Tj")
+        scale = fp_str((x1 - x0) / (advance * at) * 100)
+        ops.append(f"{scale} Tz 1 0 0 {vscale} {fp_str(b + x0, top - y)} Tm {code} Tj")
     ops.append("100 Tz 0 Tr ET EMC")
     return ops
 
@@ -253,5 +259,6 @@ def page_guides(runs: list[GlyphRun], forms: list[tuple[str, float, float]], wid
     """A tagged page's guides and bridges (guide_ops) for its runs as drawn (`forms`) and its
     display `items` (the photos their captions span)."""
     boxes = extents(runs, width, forms)
-    return guide_ops(boxes, b, top, resource, space_em, frozenset(r.story for r in runs if r.role in SUNK_ROLES),
-                     bridges(runs, forms, width, items, boxes))
+    captions = frozenset(r.story for r in runs if r.role in SUNK_ROLES)
+    titled = frozenset(r.story for r in runs if r.role == "box_title")
+    return guide_ops(boxes, b, top, resource, space_em, captions, bridges(runs, forms, width, items, boxes), titled)
