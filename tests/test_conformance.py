@@ -30,9 +30,10 @@ from layout.build.pipeline import BuildOptions, build
 from layout.model.modes import OutputMode, output_profile
 from layout.page.display import GlyphRun, PageDisplay, Rect, Rule
 from layout.pdf.conformance import conformance_problems, xmp_fields, xmp_problems
-from layout.pdf.draw import MARK_GAP, MARK_SPACE, draw_page, render_pages
+from layout.pdf.draw import draw_page, render_pages
 from layout.pdf.icc import CURVE_POINTS, srgb_linear, srgb_v2_profile
 from layout.pdf.metadata import PLACEHOLDER_ID, FileMeta, stamp_id
+from layout.pdf.printmarks import MARK_GAP, MARK_SPACE
 from tests.support.contentops import black, painted
 from tests.support.editions import write_edition
 

@@ -21,7 +21,7 @@ from layout.errors import ManifestError
 from layout.fonts.catalogue import load_fontbook
 from layout.model.manifest import load_edition
 from layout.model.styles import load_style
-from layout.pdf.draw import MARK_SPACE
+from layout.pdf.printmarks import MARK_SPACE
 from layout.text import cjk, phrasing
 from layout.text.headlines import DisplayText, fit_headline_size, set_display, set_vertical
 from layout.text.typeset import Cursor, TextSetter

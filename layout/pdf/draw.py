@@ -51,17 +51,15 @@ from layout.pdf.adform import FormUse, place_form, use_forms
 from layout.pdf.imaging import encoded_image
 from layout.pdf.marks import PageTags, mark_runs
 from layout.pdf.metadata import FileMeta, eol_before_endstream, finish_reportlab, stamp_id
+from layout.pdf.printmarks import MARK_SPACE, crop_marks
 from layout.pdf.proofmarks import NOTE_LEAD, NOTE_SIZE, clear_line_numbers, margin_notes
 from layout.pdf.readorder import LIFT, SINK, SUNK_ROLES, page_guides, show_tagged
+from layout.pdf.textorder import content_order
 
 CONTENT_FILTER = "/FlateDecode"  # of every page's content stream (PageDrawing.packed)
 PROOF_BLUE = (0.2, 0.45, 0.85)
 PROOF_RED = (0.85, 0.05, 0.05)
 PROOF_GREY = (0.55, 0.55, 0.55)
-MM = 72 / 25.4
-MARK_GAP = 1.0 * MM  # between the BleedBox and a crop mark: a mark never touches the bleed
-MARK_LENGTH = 5.0 * MM
-MARK_SPACE = MARK_GAP + MARK_LENGTH  # the MediaBox's margin around the BleedBox on a print page
 # Overprint states (ExtGState resource names): stroking and non-stroking overprint each on
 # only for 100 % K, so that black text and rules overprint and everything else knocks out.
 OVERPRINT = {(False, False): "KO", (True, False): "OPs", (False, True): "OPf", (True, True): "OP"}
@@ -143,8 +141,6 @@ class _Ops:
         # point of size), the text matrix is LIFTed and a caption's SINKs (readorder.py)
         narrow, lift, sunk = (NARROW / 1000, LIFT, SUNK_ROLES) if self.tagged else (0.0, "1", ())
         for i, r in enumerate(runs):
-            if opens and opens[i]:
-                add(opens[i])
             enc = encoders.get(r.face)
             if enc is None:
                 face = self.faces.get(r.face)
@@ -153,6 +149,8 @@ class _Ops:
                 ef = self.embedded.get(face)
                 enc = encoders[r.face] = (ef.encode, "/" + ef.resource)
                 chars.setdefault(r.face, [])
+            if opens and opens[i]:
+                add(opens[i])
             if r.color != cur_col:
                 if self.cmyk:
                     self.overprint(None, _black(r.color))
@@ -243,7 +241,7 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.
     if profile.proof_marks:  # under the text, so that it never hides a character
         _watermark(ops, page, fonts, stamp)
     _artifact(ops, 0, tags)  # artwork (ads, graphics) and the proof watermark: no story's text
-    runs = [it for it in page.items if isinstance(it, GlyphRun)]
+    runs = content_order([it for it in page.items if isinstance(it, GlyphRun)])  # (textorder.py)
     if tags is not None:  # tagged: compressed marks' boxes are their set widths, for extraction
         forms = drawn_forms(runs, {k: f.widths for k, f in ops.faces.items()})
         ops.text(runs, o, top, *mark_runs(runs, tags, o, top, ops.width), forms)
@@ -267,7 +265,7 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.
                 f"{fp_str(o + it.x, top - it.y - it.h, it.w, it.h)} re {paint}")
     if cmyk:
         ops.overprint(True, None)
-        add(_crop_marks(b, slug, page.width, page.height))
+        add(crop_marks(b, slug, page.width, page.height))
     if profile.proof_marks:
         _proof_marks(ops, page, fonts, top)
     _artifact(ops, start, tags)
@@ -409,20 +407,6 @@ def render_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMod
     """One page as a PDF of its own."""
     embedded = EmbeddedFonts()
     return render_pages([draw_page(page, fonts, mode, bleed, stamp, embedded)], fonts, embedded=embedded)
-
-
-def _crop_marks(b: float, slug: float, w: float, h: float) -> str:
-    """Trim marks in registration-free 100 % K, in the marks' space only: from MARK_GAP
-    outside the BleedBox to the MediaBox's edge (butt caps: nothing reaches into the bleed)."""
-    o = b + slug  # the trim's offset in the media box
-    near, far = o + b + MARK_GAP, 2 * o  # from the trim line's far side: BleedBox edge + gap, media edge
-    segs = []
-    for x in (o, o + w):
-        segs += [(x, 0, x, slug - MARK_GAP), (x, h + near, x, h + far)]
-    for y in (o, o + h):
-        segs += [(0, y, slug - MARK_GAP, y), (w + near, y, w + far, y)]
-    lines = " ".join(f"{fp_str(x0, y0)} m {fp_str(x1, y1)} l" for x0, y0, x1, y1 in segs)
-    return f"0 0 0 1 K 0.25 w {lines} S"
 
 
 def _watermark(ops: _Ops, page: PageDisplay, fonts: FontBook, stamp: str) -> None:
