@@ -75,6 +75,9 @@ LIFT = "1.00001"  # the text matrix's vertical scale in a tagged edition (see ab
 SINK = "0.99999"  # a caption's vertical scale: a line 13.5 pt below falls outside its block (see above)
 SUNK_ROLES = frozenset(("caption", "credit"))
 BRIDGE_MIN = 0.05  # em: blanks on a caption or head line narrower than this need no bridge
+BRIDGE_SHORT = 0.05  # em: a caption line's bridge ends this far inside its photo's right edge: poppler adds
+# to a block the words whose boxes end less than an em left of it, and the column right of the photo starts
+# an em (a gutter) from its edge (a body glyph's box ends NARROW short of it)
 HEAD_INSET = 0.5  # em of the head's size: a head line's bridges stop this far inside its story's box
 BRIDGED_HEADS = frozenset(("kicker", "headline", "subhead", "box_title"))  # head lines above a story's or box's text
 GUIDE_SIZE = 1.0  # pt: far from any text size, so that a guide joins no block
@@ -164,8 +167,8 @@ def bridges(runs: Iterable[GlyphRun], forms: Iterable[tuple[str, float, float]],
     for r, (text, dx, tc) in zip(runs, forms):
         if r.vertical:
             continue
-        if r.role in SUNK_ROLES and r.story in edges:
-            edges.setdefault((r.story, r.y), edges[r.story])
+        if r.role in SUNK_ROLES and r.story in edges:  # (ending short of the photo's right edge: see BRIDGE_SHORT)
+            edges.setdefault((r.story, r.y), (edges[r.story][0], edges[r.story][1] - BRIDGE_SHORT * r.size))
             scale[r.story] = SINK
         elif r.role in BRIDGED_HEADS and boxes is not None and r.story in boxes:
             box, inset = boxes[r.story], HEAD_INSET * r.size  # (a neighbour's head line is no part of it)
