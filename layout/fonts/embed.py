@@ -32,7 +32,9 @@ import hashlib
 import re
 import zlib
 from array import array
+from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import repeat
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 
@@ -42,6 +44,7 @@ from layout.fonts.halfforms import FORM_OF_CODE, GUIDE_CODE, MARK_OF_CODE
 
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 DW = 1000  # default width: the em of an ideograph
+_ODD_CODES = frozenset(MARK_OF_CODE) | {GUIDE_CODE}  # codes a subset maps one by one
 NARROW = 1  # thousandths of an em a narrow subset takes off every /W width (pdf/readorder.py); whole: pdfium reads /W as integers
 
 
@@ -161,10 +164,16 @@ class EmbeddedFace:
     def _make_objects(self, used: frozenset[str], level: int, narrow: bool = False) -> "_FontObjects":
         prog = self.program
         cmap = prog.cmap
-        codes: dict[int, int] = {}  # code -> glyph id
+        # (in C for the ordinary characters: a page's subset has hundreds)
+        cps = set(map(ord, used))
+        odd = cps & _ODD_CODES  # punctuation forms and the reading-order guide: one by one
+        plain = list(cps - odd if odd else cps)
+        gids = list(map(cmap.get, plain))
+        if None in gids:
+            raise self._uncovered(chr(plain[gids.index(None)]))
+        codes: dict[int, int] = dict(zip(map(self.pua.get, plain, plain), gids) if self.pua else zip(plain, gids))
         forms: dict[int, int] = {}  # a punctuation form's code -> its mark's glyph id
-        for ch in used:
-            cp = ord(ch)
+        for cp in odd:
             mark = MARK_OF_CODE.get(cp)
             if mark is not None and ord(mark) in cmap:
                 forms[cp] = cmap[ord(mark)]
@@ -173,8 +182,7 @@ class EmbeddedFace:
             if gid is None and cp == GUIDE_CODE:  # a reading-order guide: the blank space glyph
                 gid = cmap.get(0x20)
             if gid is None:
-                raise FontError(Problem(f"{describe(ch)} is not in {self.face_info.file.name}",
-                                        hint="the composer should have chosen a fallback face; report this"))
+                raise self._uncovered(chr(cp))
             codes[self.pua.get(cp, cp)] = gid
         form_codes = sorted(forms)
         order = sorted(codes.keys() | forms.keys())
@@ -194,24 +202,30 @@ class EmbeddedFace:
                             zlib.compress(gidmap.tobytes(), level),
                             zlib.compress(self._to_unicode(order).encode("ascii"), level))
 
+    def _uncovered(self, ch: str) -> FontError:
+        return FontError(Problem(f"{describe(ch)} is not in {self.face_info.file.name}",
+                                 hint="the composer should have chosen a fallback face; report this"))
+
     def _to_unicode(self, order: list[int]) -> str:
-        """Identity ranges per high byte for BMP codes; single entries for PUA-coded ones."""
-        ranges: dict[int, list[int]] = {}
+        """Identity ranges per high byte for BMP codes; single entries for PUA-coded ones
+        (`order`: ascending)."""
+        odd = set(order) & (MARK_OF_CODE.keys() | self.unpua.keys())
         singles = []
-        for code in order:
+        for code in sorted(odd):
             if code in MARK_OF_CODE:
                 singles.append(f"<{code:04X}> <{ord(MARK_OF_CODE[code]):04X}>")
-            elif code in self.unpua:
+            else:
                 cp = self.unpua[code] - 0x10000
                 singles.append(f"<{code:04X}> <{0xD800 + (cp >> 10):04X}{0xDC00 + (cp & 0x3FF):04X}>")
-            else:
-                r = ranges.setdefault(code >> 8, [code, code])
-                r[1] = code
+        plain = [c for c in order if c not in odd] if odd else order
+        spans = []
+        for high in sorted(set(map((8).__rrshift__, plain))):  # each high byte's first and last code
+            a, b = plain[bisect_left(plain, high << 8)], plain[bisect_left(plain, (high + 1) << 8) - 1]
+            spans.append(f"<{a:04X}> <{b:04X}> <{a:04X}>")
         lines = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
                  "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
                  "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
                  "1 begincodespacerange", "<0000> <FFFF>", "endcodespacerange"]
-        spans = [f"<{a:04X}> <{b:04X}> <{a:04X}>" for a, b in ranges.values()]
         for i in range(0, len(spans), 100):
             chunk = spans[i:i + 100]
             lines += [f"{len(chunk)} beginbfrange", *chunk, "endbfrange"]
@@ -259,8 +273,13 @@ def _widths(order: list[int], codes: dict[int, int], advances, scale: float, for
     out: list = []
     run: list = []
     start = prev = -2
-    for code in order:
-        w = DW * forms[code] if code in forms else advances[codes[code]] * scale
+    # (the codes whose width is not exactly the em, found in C: most are ideographs)
+    ws = list(map(scale.__mul__, map(advances.__getitem__, map(codes.get, order, repeat(0)))))
+    for code, em in forms.items():  # a form's code is not a glyph's: its own width
+        ws[bisect_left(order, code)] = DW * em
+    for code, w in zip(order, ws):
+        if w == DW:
+            continue
         w = int(w) if w == int(w) else round(w, 3)
         if w == DW:
             continue
