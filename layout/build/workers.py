@@ -31,7 +31,7 @@ from layout.page.compose import ComposedPage, Composer
 from layout.page.display import PageDisplay
 from layout.page.fidelity import page_text
 from layout.page.record import record_of
-from layout.pdf.draw import CONTENT_FILTER, draw_page, render_pages
+from layout.pdf.draw import CONTENT_FILTER, draw_page, page_font_level, render_pages
 from layout.pdf.metadata import page_meta
 from layout.pdf.preflight import content_key, scan_content
 from layout.text.dates import pdf_date
@@ -64,8 +64,8 @@ class PageJob:
         cp = self.composer.compose_page(page, self.cursors)
         drawing = draw_page(cp.display, self.fonts, self.profile.mode, self.bleed, self.stamps.get(label, ""),
                              self.embedded)
-        pdf = render_pages([drawing], self.fonts, font_level=1, author=ed.paper, date=pdf_date(ed.date),
-                           embedded=self.embedded, meta=page_meta(ed, label, drawing.title, self.profile.mode))
+        pdf = render_pages([drawing], self.fonts, font_level=page_font_level(self.profile.mode), author=ed.paper,
+                           date=pdf_date(ed.date), embedded=self.embedded, meta=page_meta(ed, label, drawing.title, self.profile.mode))
         d = cp.display
         slim = PageDisplay(d.label, d.width, d.height, (), d.bookmarks, d.section, d.title)
         packed = drawing.packed[1]  # the stream as both PDFs store it (draw._pack)

@@ -85,7 +85,7 @@ class EmbeddedFace:
 
     def use(self, doc, chars, level: int = 6, narrow: bool = False) -> str:
         """Record characters drawn in `doc`, whose font program will be compressed at zlib
-        `level`, with `narrow` widths (a tagged edition, see the module's docstring);
+        `level` (0: stored), with `narrow` widths (a tagged edition, see the module's docstring);
         returns the page resource name (/Lsong)."""
         # per-document state lives on the document (no weak references: their callbacks run
         # during garbage collection, where a Ctrl-C would print "Exception ignored" noise)
@@ -196,11 +196,12 @@ class EmbeddedFace:
             gidmap[code] = len(new_id) + j
         if array("H", b"\x00\x01")[0] != 1:
             gidmap.byteswap()
+        small = max(level, 1)  # the CIDToGIDMap (mostly zeros) and ToUnicode: compressed even with the program stored
         return _FontObjects(base, zlib.compress(program, level), len(program),
                             _widths(order, codes, prog.advances, 1000 / prog.upem,
                                     {c: FORM_OF_CODE[c].advance for c in form_codes}, NARROW if narrow else 0.0),
-                            zlib.compress(gidmap.tobytes(), level),
-                            zlib.compress(self._to_unicode(order).encode("ascii"), level))
+                            zlib.compress(gidmap.tobytes(), small),
+                            zlib.compress(self._to_unicode(order).encode("ascii"), small))
 
     def _uncovered(self, ch: str) -> FontError:
         return FontError(Problem(f"{describe(ch)} is not in {self.face_info.file.name}",
