@@ -24,14 +24,14 @@ from typing import Callable, Iterator
 from layout.build.cache import PageCache
 from layout.build.pageresult import PageResult
 from layout.fonts.catalogue import FontBook
-from layout.fonts.embed import EmbeddedFonts
+from layout.fonts.embed import EmbeddedFonts, page_font_level
 from layout.model.edition import Edition
 from layout.model.modes import OutputProfile
 from layout.page.compose import ComposedPage, Composer
 from layout.page.display import PageDisplay
 from layout.page.fidelity import page_text
 from layout.page.record import record_of
-from layout.pdf.draw import CONTENT_FILTER, draw_page, page_font_level, render_pages
+from layout.pdf.draw import CONTENT_FILTER, draw_page, render_pages
 from layout.pdf.metadata import page_meta
 from layout.pdf.preflight import content_key, scan_content
 from layout.text.dates import pdf_date

@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import re
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ MARK_SPACE = MARK_GAP + MARK_LENGTH  # the MediaBox's margin around the BleedBox
 # Overprint states (ExtGState resource names): stroking and non-stroking overprint each on
 # only for 100 % K, so that black text and rules overprint and everything else knocks out.
 OVERPRINT = {(False, False): "KO", (True, False): "OPs", (False, True): "OPf", (True, True): "OP"}
+_OVERPRINT_GS = re.compile("/(" + "|".join(sorted(OVERPRINT.values(), key=len, reverse=True)) + ") gs")
 
 
 @dataclass
@@ -151,8 +153,7 @@ class _Ops:
                 if face is None:
                     raise RenderError(f"glyph run in unknown face {r.face!r}")
                 ef = self.embedded.get(face)
-                enc = encoders[r.face] = (ef.encode, "/" + ef.resource)
-                chars.setdefault(r.face, [])
+                enc = encoders[r.face] = (ef.encode, "/" + ef.resource, chars.setdefault(r.face, []), not ef.astral_map)
             if r.color != cur_col:
                 if self.cmyk:
                     self.overprint(None, _black(r.color))
@@ -170,9 +171,10 @@ class _Ops:
                 cur_tc = tc_left if tc_left is not None else cur_tc
                 text = forms[i][0]
             else:
-                text, shown, dx = r.text, f"{enc[0](r.text)} Tj", 0.0
+                text, dx = r.text, 0.0
+                shown = f"<{text.encode('utf-16-be').hex()}> Tj" if enc[3] else f"{enc[0](text)} Tj"  # (BMP: inline)
             add(f"1 0 0 {lift} {fp_str(b + r.x + dx, top - r.y)} Tm {shown}")
-            chars[r.face].append(text)
+            enc[2].append(text)
             if closes and closes[i]:
                 add(closes[i])
         if cur_tc:
@@ -304,15 +306,6 @@ def _binary_streams() -> Iterator[None]:
         rl_config.useA85 = saved
 
 
-def page_font_level(mode: OutputMode) -> int:
-    """The zlib level of the font programs in a page's own PDF (an edition's: 6).  Print
-    plates and proof pages store them as they are: level 1 cost 6 % of a cold build's
-    instructions (7.7 MB of page subsets for the 36-page benchmark, 0.13 s of CPU) to save
-    2.3 MB on 8.8 MB of files that go to the platesetter or the proofreader's screen, never
-    out of the house.  An archive's page files are kept for years: level 1."""
-    return 1 if mode is OutputMode.ARCHIVE else 0
-
-
 @_binary_streams()
 def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "", font_level: int = 6,
                  author: str = "", date: str = "", embedded: EmbeddedFonts | None = None,
@@ -373,9 +366,9 @@ _PDF_BOOL = {True: "true", False: "false"}  # ReportLab writes a str operand as 
 
 def _overprint_states(page, content: str) -> None:
     """The page's ExtGState resources: the overprint states its content switches to."""
-    states = {}
+    states, used = {}, set(_OVERPRINT_GS.findall(content))  # (one pass, not a search per state)
     for (stroke, fill), name in OVERPRINT.items():
-        if f"/{name} gs" in content:
+        if name in used:
             entries = {"Type": pdfdoc.PDFName("ExtGState"), "OP": _PDF_BOOL[stroke], "op": _PDF_BOOL[fill]}
             if stroke or fill:
                 entries["OPM"] = 1  # a 0 % component leaves the ink below it (nonzero overprint)
