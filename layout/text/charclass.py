@@ -16,6 +16,7 @@ ideographs).  tests/test_linebreak.py checks both against their plain definition
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from layout.text import cjk
 from layout.text.spacing import NO_BREAK_SPACE
@@ -32,12 +33,12 @@ _URL = r"[^\s\u3000-\u303F\uFF00-\uFFEF\u4E00-\u9FFF]+"
 _REST = rf"(?:[-.,:/'’&][{LATIN}]+)*[{_SUF}]*"
 # Unbreakable clusters: URLs; numbers with prefix/suffix symbols and separators; Latin
 # words (internal apostrophes, periods and hyphens stay, a hyphen allows a break after it).
-CLUSTER_PLAIN = re.compile(rf"(?:https?://|www\.){_URL}|[{_PRE}]?[{LATIN}]+{_REST}")
-# The same, written to start with its first character's class, each branch then checking
-# that character by a look-behind, in CLUSTER_PLAIN's order (h: a URL before a word; a
+CLUSTER_PLAIN = rf"(?:https?://|www\.){_URL}|[{_PRE}]?[{LATIN}]+{_REST}"  # (compiled by the tests only)
+# The same, written to start with its first character's class, the branches then checking
+# that character by look-behinds, in CLUSTER_PLAIN's order (h, w: a URL before a word; a
 # prefix symbol: then letters or digits; a letter or digit: then more of them).
-CLUSTER = re.compile(rf"[{_PRE}{LATIN}](?:(?<=h)ttps?://{_URL}|(?<=w)ww\.{_URL}|(?<=[{_PRE}])[{LATIN}]+{_REST}"
-                     rf"|(?<=[{LATIN}])[{LATIN}]*{_REST})")
+CLUSTER = re.compile(rf"[{_PRE}{LATIN}](?:(?:(?<=h)ttps?://|(?<=w)ww\.){_URL}"
+                     rf"|(?:(?<=[{_PRE}])[{LATIN}]+|(?<![{_PRE}])[{LATIN}]*){_REST})")
 PAIRS = re.compile("——|……|⸺|" + "".join(re.escape(c) for c in (cjk.DASH, cjk.ELLIPSIS)) + "{3,}")
 BLANK_RIGHT_PAIR = re.compile(rf"[{cls(cjk.BLANK_RIGHT)}](?=[{cls(cjk.BLANK_RIGHT | cjk.BLANK_LEFT)}])")
 OPEN_OPEN = re.compile(rf"[{cls(cjk.BLANK_LEFT)}](?=[{cls(cjk.BLANK_LEFT)}])")
@@ -49,8 +50,14 @@ SPECIAL = re.compile(r"[^\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u3007]")
 # special ones among them as a pattern (the branches are taken for special characters only)
 ACTING = {level: cjk.NO_START[level] | cjk.NO_END[level] | BLANK | cjk.MIDDLE_DOTS
           | frozenset(" " + NO_BREAK_SPACE) for level in cjk.NO_START}
-ACTING_SPECIAL = {level: re.compile(f"[{cls({c for c in chars if SPECIAL.match(c)})}]")
-                  for level, chars in ACTING.items()}
+
+
+@lru_cache(maxsize=None)
+def acting_special(level: str) -> re.Pattern:
+    """The special characters of ACTING[level] as a pattern (compiled when first asked for:
+    a build uses one level, and a cold build pays for every pattern compiled at import)."""
+    return re.compile(f"[{cls({c for c in ACTING[level] if SPECIAL.match(c)})}]")
+
 
 # SPECIAL by a UTF-16 code unit's high byte: 0 for the blocks of ideographs (3400-4DBF,
 # 4E00-9FFF, F900-FAFF), 1 elsewhere; _MIXED: where the high byte alone is wrong (4DC0-4DFF

@@ -38,7 +38,7 @@ from operator import add
 from typing import Mapping
 
 from layout.text import cjk
-from layout.text.charclass import ACTING_SPECIAL, BLANK, CLUSTER, OPEN_OPEN, PAIRS, special_flags
+from layout.text.charclass import BLANK, CLUSTER, OPEN_OPEN, PAIRS, acting_special, special_flags
 from layout.text.charclass import BLANK_RIGHT_PAIR as _BLANK_RIGHT
 from layout.text.spacing import NO_BREAK_SPACE
 
@@ -109,7 +109,7 @@ class PreparedText:
         no_start, no_end = cjk.NO_START[level], cjk.NO_END[level]
         self.no_start, self.no_end = no_start, no_end
         special = special_flags(text)  # 1: not an ideograph
-        for m in ACTING_SPECIAL[level].finditer(text):  # the special characters the branches below act on
+        for m in acting_special(level).finditer(text):  # the special characters the branches below act on
             i = m.start()
             ch = text[i]
             if ch in no_start:
