@@ -339,5 +339,6 @@ def _picture(v: Any) -> PictureRecord:
 
 def _record(v: Any, blob: Callable[..., bytes]) -> PageRecord:
     rec = _obj(v, ("label", "width", "height", "runs", "frames", "pictures"))
-    return PageRecord(_str(rec["label"]), _num(rec["width"]), _num(rec["height"]), _runs(rec["runs"], blob), tuple(_frame(f) for f in _list(rec["frames"])),
+    return PageRecord(_str(rec["label"]), _num(rec["width"]), _num(rec["height"]), _runs(rec["runs"], blob),
+                      tuple(_frame(f) for f in _list(rec["frames"])),
                       tuple(_picture(p) for p in _list(rec["pictures"])))

@@ -65,7 +65,8 @@ class PageJob:
         drawing = draw_page(cp.display, self.fonts, self.profile.mode, self.bleed, self.stamps.get(label, ""),
                              self.embedded)
         pdf = render_pages([drawing], self.fonts, font_level=page_font_level(self.profile.mode), author=ed.paper,
-                           date=pdf_date(ed.date), embedded=self.embedded, meta=page_meta(ed, label, drawing.title, self.profile.mode))
+                           date=pdf_date(ed.date), embedded=self.embedded,
+                           meta=page_meta(ed, label, drawing.title, self.profile.mode))
         d = cp.display
         slim = PageDisplay(d.label, d.width, d.height, (), d.bookmarks, d.section, d.title)
         packed = drawing.packed[1]  # the stream as both PDFs store it (draw._pack)

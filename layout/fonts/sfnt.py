@@ -337,7 +337,7 @@ class Sfnt:
             start, end = self.loca[g], self.loca[g + 1]
             glyf0 = self.tables[b"glyf"][0]
             got = self.data[glyf0 + start:glyf0 + end]
-            if end - start >= 10 and struct.unpack_from(">h", got, 0)[0] < 0:  # composite: flags, glyphIndex, args, transform
+            if end - start >= 10 and struct.unpack_from(">h", got, 0)[0] < 0:  # composite: flags, glyph, args, ...
                 comps, p = [], 10
                 while True:
                     flags, comp = struct.unpack_from(">HH", got, p)
