@@ -8,11 +8,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import os
 import pickle
 import random
 import shlex
 import shutil
+import struct
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 
@@ -210,6 +212,15 @@ def _blob(path: tuple, data: bytes):
     return mutate
 
 
+def _run_x(change):
+    """Change the blob of the runs' x coordinates (little-endian doubles)."""
+    def mutate(plain, blobs):
+        i = plain["record"]["runs"]["x"]
+        blobs[i] = change(blobs[i])
+        return plain
+    return mutate
+
+
 WIDTH = ("page", "display", "width")
 COLUMNS = ("page", "fits", 0, 5)
 JSON_CASES = {
@@ -234,6 +245,13 @@ JSON_CASES = {
     "a negative blob index": _set(("drawing", "content"), -1),
     "a finding with nested data": _set(("page", "findings"), [["warning", "x", "A2", "m", {"a": [1]}]]),
     "parts of another page": _set(("text", "label"), "A1"),
+    "a run count that is not the columns'": _set(("record", "runs", "n"), 1),
+    "a run face that is a number": _set(("record", "runs", "face", 0), 5),
+    "a run flag that is a number": _set(("record", "runs", "vertical", 0), 0),
+    "a run size that is text": _set(("record", "runs", "size"), "10.5"),
+    "run coordinates cut short": _run_x(lambda b: b[:-8]),
+    "a NaN run coordinate": _run_x(lambda b: struct.pack("<d", math.nan) + b[8:]),
+    "a huge run coordinate": _run_x(lambda b: b[:-8] + struct.pack("<d", 1e300)),
     "content that is not UTF-8": _blob(("drawing", "content"), b"\xff\xfe BT ET"),
     "a scan of another stream": _blob(("scan", 0), bytes(32)),
     "a page PDF that is a pickle": _blob(("pdf",), pickle.dumps(_Payload(Path("/nonexistent/pwned")))),

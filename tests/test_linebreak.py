@@ -234,3 +234,25 @@ def test_a_mark_compressed_against_the_next_lines_opening_mark_is_full_width_at_
     runs = line_runs(p, lines[0])
     assert abs(right_edge(runs, w) - 12.0) < 1e-9  # the colon's full em ends on the measure
     assert [r.tc for r in runs] == [pytest.approx(0.1)]  # (12 - 11 em) over 10 spaces, not 1.5 em
+
+
+# the scans PreparedText makes (text/charclass.py): their fast forms against their plain definitions
+SCAN_ALPHABET = ("中〇丽㐀䶵䷀﨩𠀀httpsw:/.ww-,'’&#$¥£%℃‰ 　\u00a0aZ09éЖα。，、“”（）《》——……·・ぁ々\n"
+                 + "".join(sorted(cjk.PREFIX_SYMBOLS | cjk.SUFFIX_SYMBOLS)))
+_SCAN_TEXT = st.lists(st.sampled_from(list(SCAN_ALPHABET) + ["http://", "https://", "www.", "ww."]),
+                      max_size=30).map("".join)
+
+
+@given(_SCAN_TEXT)
+def test_the_cluster_scan_finds_what_its_plain_pattern_finds(text):
+    import re
+
+    from layout.text.charclass import CLUSTER, CLUSTER_PLAIN
+    assert [m.span() for m in CLUSTER.finditer(text)] == [m.span() for m in re.finditer(CLUSTER_PLAIN, text)]
+
+
+@given(st.one_of(_SCAN_TEXT, st.text(max_size=30)))
+def test_special_flags_mark_exactly_what_is_not_an_ideograph(text):
+    from layout.text.charclass import SPECIAL, special_flags
+    assert special_flags(text) == bytearray(SPECIAL.match(ch) is not None for ch in text)
+    assert special_flags(text + "\ud800中") == bytearray(SPECIAL.match(ch) is not None for ch in text + "\ud800中")

@@ -18,6 +18,8 @@ byte as from a fresh page.
 from __future__ import annotations
 
 import math
+import sys
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -91,16 +93,41 @@ def to_plain(r: PageResult) -> tuple[dict, list[bytes]]:
                     "tags": _tags_plain(dr.tags)},
         "pdf": blob(r.pdf),
         "scan": [blob(r.scan[0]), {"rgb": r.scan[1].rgb, "placements": r.scan[1].placements}],
-        "record": _record_plain(r.record),
+        "record": _record_plain(r.record, blob),
     }
     return plain, blobs
 
 
-def _record_plain(rec: PageRecord) -> dict:
-    return {"label": rec.label, "width": rec.width, "height": rec.height,
-            "runs": [[r.story, r.role, r.x, r.y, r.face, r.size, r.text, r.tc, r.vertical] for r in rec.runs],
+def _record_plain(rec: PageRecord, blob: Callable[[bytes], int]) -> dict:
+    return {"label": rec.label, "width": rec.width, "height": rec.height, "runs": _runs_plain(rec.runs, blob),
             "frames": [[f.kind.value, f.owner, f.x, f.y, f.w, f.h] for f in rec.frames],
             "pictures": [[p.owner, p.x, p.y, p.w, p.h, p.file, list(p.crop)] for p in rec.pictures]}
+
+
+_LITTLE = sys.byteorder == "little"
+_RUN_TEXTS = ("story", "role", "face", "text")
+_RUN_NUMBERS = ("x", "y", "size", "tc")
+
+
+def _runs_plain(runs: Sequence[RunRecord], blob: Callable[[bytes], int]) -> dict:
+    """The runs column by column: a page has about a thousand, and a list per run with the
+    decimal form of four floats each was most of a page's storing time.  Texts and flags as
+    JSON lists; x, y, size and tc each one blob of little-endian doubles (exact) when they
+    are all finite floats, else a JSON list (an int stays an int)."""
+    cols = dict(zip(RunRecord._fields, zip(*runs))) if runs else dict.fromkeys(RunRecord._fields, ())
+    out: dict[str, Any] = {"n": len(runs), "vertical": list(cols["vertical"])}
+    for name in _RUN_TEXTS:
+        out[name] = list(cols[name])
+    for name in _RUN_NUMBERS:
+        col = cols[name]
+        if set(map(type, col)) <= {float} and all(map(math.isfinite, col)):
+            a = array("d", col)
+            if not _LITTLE:
+                a.byteswap()
+            out[name] = blob(a.tobytes())
+        else:
+            out[name] = list(col)
+    return out
 
 
 def _tags_plain(t: PageTags | None) -> dict | None:
@@ -260,16 +287,39 @@ def from_plain(plain: Any, blobs: Sequence[bytes]) -> PageResult:
     scan = (blob(key, 32), ContentScan(_bool(sc["rgb"]), _map(sc["placements"], _num)))
     if scan[0] != content_key(CONTENT_FILTER, drawing.packed[1]):
         raise Malformed("content scan is not of the stored content stream")
-    record = _record(top["record"])
+    record = _record(top["record"], blob)
     if not display.label == text.label == drawing.label == record.label:
         raise Malformed("parts of different pages")
     return PageResult(page, text, drawing, pdf, scan, record)
 
 
-def _run(v: Any) -> RunRecord:
-    story, role, x, y, face, size, text, tc, vertical = _list(v, 9)
-    return RunRecord(_str(story), _str(role), _num(x), _num(y), _str(face), _num(size), _str(text), _num(tc),
-                     _bool(vertical))
+def _runs(v: Any, blob: Callable[..., bytes]) -> tuple[RunRecord, ...]:
+    """The runs `_runs_plain` stored, every column checked as a whole (C-level passes)."""
+    cols = _obj(v, ("n", *_RUN_TEXTS, *_RUN_NUMBERS, "vertical"))
+    n = _int(cols["n"])
+    if n < 0:
+        raise Malformed("a negative number of runs")
+    got = {}
+    for name in _RUN_TEXTS:
+        col = got[name] = _list(cols[name], n)
+        if not set(map(type, col)) <= {str}:
+            raise Malformed(f"run {name}s that are not text")
+    col = got["vertical"] = _list(cols["vertical"], n)
+    if not set(map(type, col)) <= {bool}:
+        raise Malformed("run flags that are not true/false")
+    for name in _RUN_NUMBERS:
+        v = cols[name]
+        if type(v) is list:
+            got[name] = [_num(x) for x in _list(v, n)]
+            continue
+        a = array("d")
+        a.frombytes(blob(v, 8 * n))
+        if not _LITTLE:
+            a.byteswap()
+        col = got[name] = a.tolist()
+        if n and not (all(map(math.isfinite, col)) and -COORD < min(col) and max(col) < COORD):
+            raise Malformed("coordinate out of range")
+    return tuple(map(RunRecord._make, zip(*(got[f] for f in RunRecord._fields))))
 
 
 def _frame(v: Any) -> FrameRecord:
@@ -287,8 +337,8 @@ def _picture(v: Any) -> PictureRecord:
     return PictureRecord(_str(owner), _num(x), _num(y), _num(w), _num(h), _str(file), (c[0], c[1], c[2], c[3]))
 
 
-def _record(v: Any) -> PageRecord:
+def _record(v: Any, blob: Callable[..., bytes]) -> PageRecord:
     rec = _obj(v, ("label", "width", "height", "runs", "frames", "pictures"))
-    return PageRecord(_str(rec["label"]), _num(rec["width"]), _num(rec["height"]),
-                      tuple(_run(r) for r in _list(rec["runs"])), tuple(_frame(f) for f in _list(rec["frames"])),
+    return PageRecord(_str(rec["label"]), _num(rec["width"]), _num(rec["height"]), _runs(rec["runs"], blob),
+                      tuple(_frame(f) for f in _list(rec["frames"])),
                       tuple(_picture(p) for p in _list(rec["pictures"])))

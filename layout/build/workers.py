@@ -24,7 +24,7 @@ from typing import Callable, Iterator
 from layout.build.cache import PageCache
 from layout.build.pageresult import PageResult
 from layout.fonts.catalogue import FontBook
-from layout.fonts.embed import EmbeddedFonts
+from layout.fonts.embed import EmbeddedFonts, page_font_level
 from layout.model.edition import Edition
 from layout.model.modes import OutputProfile
 from layout.page.compose import ComposedPage, Composer
@@ -64,8 +64,9 @@ class PageJob:
         cp = self.composer.compose_page(page, self.cursors)
         drawing = draw_page(cp.display, self.fonts, self.profile.mode, self.bleed, self.stamps.get(label, ""),
                              self.embedded)
-        pdf = render_pages([drawing], self.fonts, font_level=1, author=ed.paper, date=pdf_date(ed.date),
-                           embedded=self.embedded, meta=page_meta(ed, label, drawing.title, self.profile.mode))
+        pdf = render_pages([drawing], self.fonts, font_level=page_font_level(self.profile.mode), author=ed.paper,
+                           date=pdf_date(ed.date), embedded=self.embedded,
+                           meta=page_meta(ed, label, drawing.title, self.profile.mode))
         d = cp.display
         slim = PageDisplay(d.label, d.width, d.height, (), d.bookmarks, d.section, d.title)
         packed = drawing.packed[1]  # the stream as both PDFs store it (draw._pack)

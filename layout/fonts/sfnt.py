@@ -19,6 +19,7 @@ import sys
 from array import array
 from dataclasses import dataclass, field
 from itertools import accumulate, chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Sequence
 
@@ -63,10 +64,11 @@ class Sfnt:
     bbox: tuple[int, int, int, int] = (0, 0, 0, 0)
     italic_angle: float = 0.0
     ps_name: str = ""
-    _glyphs: dict[int, tuple[bytes, int]] = field(default_factory=dict, repr=False)
+    _chunks: dict[int, bytes] = field(default_factory=dict, repr=False)  # glyph -> outline, 4-byte padded
+    _sums: dict[int, int] = field(default_factory=dict, repr=False)  # glyph -> its outline's checksum
+    _parts: dict[int, list[int]] = field(default_factory=dict, repr=False)  # composite glyph -> components
     _table_sums: dict[bytes, int] = field(default_factory=dict, repr=False)
-    _hmtx_raw: array | None = field(default=None, repr=False)
-    _hmtx_long: int = 0
+    _hmtx: array | None = field(default=None, repr=False)
 
     @classmethod
     def read(cls, path: Path) -> "Sfnt":
@@ -310,41 +312,44 @@ class Sfnt:
         return out
 
     # -- subsetting --------------------------------------------------------------------
+    # Each glyph's outline is read once per process (memoised in _chunks, _sums, _parts:
+    # an edition's page subsets share most glyphs); a subset then gathers them with set
+    # and map operations, not a Python loop per glyph.
     def glyph_closure(self, gids: set[int]) -> set[int]:
         """The glyphs plus the components of composite glyphs (and .notdef)."""
         out = {0}
-        todo = [g for g in gids if 0 <= g < self.num_glyphs]
-        glyf = self.tables[b"glyf"][0]
-        data, loca = self.data, self.loca
+        todo = set(gids)
+        if todo and (min(todo) < 0 or max(todo) >= self.num_glyphs):
+            todo = {g for g in todo if 0 <= g < self.num_glyphs}
+        todo -= out
         while todo:
-            g = todo.pop()
-            if g in out:
-                continue
-            out.add(g)
-            start, end = loca[g], loca[g + 1]
-            if end - start < 10 or struct.unpack_from(">h", data, glyf + start)[0] >= 0:
-                continue
-            p = glyf + start + 10
-            while True:  # composite: flags, glyphIndex, args, transform
-                flags, comp = struct.unpack_from(">HH", data, p)
-                todo.append(comp)
-                p += 4 + (4 if flags & 0x0001 else 2)
-                p += 8 if flags & 0x0080 else 4 if flags & 0x0040 else 2 if flags & 0x0008 else 0
-                if not flags & 0x0020:
-                    break
+            for g in todo - self._chunks.keys():
+                self._glyph(g)
+            out |= todo
+            todo = set(chain.from_iterable(map(self._parts.__getitem__, todo & self._parts.keys()))) - out
         return out
 
-    def _glyph(self, g: int) -> tuple[bytes, int]:
-        """Glyph g's outline padded to 4 bytes, with its checksum (memoised: an edition's
-        page subsets and its document subset share most glyphs)."""
-        got = self._glyphs.get(g)
+    def _glyph(self, g: int) -> bytes:
+        """Glyph g's outline padded to 4 bytes, memoised with its checksum and, for a
+        composite, its components' glyph ids."""
+        got = self._chunks.get(g)
         if got is None:
             start, end = self.loca[g], self.loca[g + 1]
             glyf0 = self.tables[b"glyf"][0]
-            chunk = self.data[glyf0 + start:glyf0 + end]
-            if len(chunk) % 4:
-                chunk += b"\0" * (4 - len(chunk) % 4)
-            got = self._glyphs[g] = (chunk, _checksum(chunk))
+            got = self.data[glyf0 + start:glyf0 + end]
+            if end - start >= 10 and struct.unpack_from(">h", got, 0)[0] < 0:  # composite: flags, glyph, args, ...
+                comps, p = [], 10
+                while True:
+                    flags, comp = struct.unpack_from(">HH", got, p)
+                    comps.append(comp)
+                    p += 4 + (4 if flags & 0x0001 else 2)
+                    p += 8 if flags & 0x0080 else 4 if flags & 0x0040 else 2 if flags & 0x0008 else 0
+                    if not flags & 0x0020:
+                        break
+                self._parts[g] = comps
+            if len(got) % 4:
+                got += b"\0" * (4 - len(got) % 4)
+            self._chunks[g], self._sums[g] = got, _checksum(got)
         return got
 
     def subset(self, gids: set[int], forms: Sequence[tuple[int, float, float]] = ()) -> tuple[bytes, dict[int, int]]:
@@ -357,18 +362,15 @@ class Sfnt:
         outline moved `shift` along x (both in em; fonts/halfforms.py)."""
         halves = [g for g, _, _ in forms]
         keep = sorted(self.glyph_closure(gids | set(halves)))
-        new_id = {g: i for i, g in enumerate(keep)}
-        parts: list[bytes] = []
-        glyf_sum = 0
-        lengths = []
-        for g in keep:
-            chunk, csum = self._glyph(g)
-            if len(chunk) >= 10 and chunk[0] & 0x80:  # numberOfContours < 0: a composite
-                chunk = self._renumbered_components(chunk, new_id)
-                csum = _checksum(chunk)
-            glyf_sum += csum
-            parts.append(chunk)
-            lengths.append(len(chunk))
+        self._glyph(0)
+        new_id = dict(zip(keep, range(len(keep))))
+        parts = list(map(self._chunks.__getitem__, keep))
+        glyf_sum = sum(map(self._sums.__getitem__, keep))
+        for g in self._parts.keys() & new_id.keys():  # composites: their components renumbered
+            if len(self._chunks[g]) >= 10:
+                chunk = parts[new_id[g]] = self._renumbered_components(self._chunks[g], new_id)
+                glyf_sum += _checksum(chunk) - self._sums[g]
+        lengths = list(map(len, parts))
         for g, _, shift in forms:
             chunk = self._half_glyph(g, new_id[g], round(shift * self.upem))
             glyf_sum += _checksum(chunk)
@@ -412,7 +414,7 @@ class Sfnt:
 
     def _half_glyph(self, g: int, new: int, dx: int = 0) -> bytes:
         """Glyph data of a composite of glyph `new` (g's subset id), moved `dx` units along x."""
-        chunk, _ = self._glyph(g)
+        chunk = self._glyph(g)
         if len(chunk) < 10:  # an empty glyph stays empty
             return b""
         x0, y0, x1, y1 = struct.unpack_from(">hhhh", chunk, 2)
@@ -426,7 +428,7 @@ class Sfnt:
             return b""
         out = array("h")
         for g, advance, shift in forms:
-            chunk, _ = self._glyph(g)
+            chunk = self._glyph(g)
             lsb = struct.unpack_from(">h", chunk, 2)[0] + round(shift * self.upem) if len(chunk) >= 10 else 0
             out += array("h", [round(advance * self.upem), lsb])
         if _LITTLE:
@@ -448,22 +450,17 @@ class Sfnt:
         return bytes(out)
 
     def _hmtx_for(self, keep: list[int]) -> bytes:
-        """hmtx of the kept glyphs in their new order, each with its advance and side bearing."""
-        if self._hmtx_raw is None:
-            self._hmtx_raw = _be_array("h", self.table(b"hmtx"))
-            self._hmtx_long = _u16(self.data, self.tables[b"hhea"][0] + 34)
-        raw, n_long = self._hmtx_raw, self._hmtx_long
-        out = array("h", bytes(4 * len(keep)))
-        last_adv = raw[2 * (n_long - 1)]
-        for i, g in enumerate(keep):
-            if g < n_long:
-                out[2 * i], out[2 * i + 1] = raw[2 * g], raw[2 * g + 1]
-            else:
-                j = 2 * n_long + (g - n_long)
-                out[2 * i], out[2 * i + 1] = last_adv, raw[j] if j < len(raw) else 0
-        if _LITTLE:
-            out.byteswap()
-        return out.tobytes()
+        """hmtx of the kept glyphs in their new order, each with its advance and side bearing:
+        every glyph's 4-byte entry as one array item (bytes as in the file, never read as a
+        number), gathered by itemgetter."""
+        if self._hmtx is None:
+            raw = self.table(b"hmtx")
+            n_long = _u16(self.data, self.tables[b"hhea"][0] + 34)
+            last_adv, lsbs = raw[4 * n_long - 4:4 * n_long - 2], raw[4 * n_long:]
+            short = b"".join(last_adv + (lsbs[2 * k:2 * k + 2] or b"\0\0") for k in range(self.num_glyphs - n_long))
+            self._hmtx = array("I", raw[:4 * n_long] + short)
+        got = itemgetter(*keep)(self._hmtx)
+        return array("I", got if len(keep) > 1 else [got]).tobytes()
 
     def table(self, tag: bytes) -> bytes:
         off, length = self.tables[tag]

@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import re
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -63,6 +64,7 @@ PROOF_GREY = (0.55, 0.55, 0.55)
 # Overprint states (ExtGState resource names): stroking and non-stroking overprint each on
 # only for 100 % K, so that black text and rules overprint and everything else knocks out.
 OVERPRINT = {(False, False): "KO", (True, False): "OPs", (False, True): "OPf", (True, True): "OP"}
+_OVERPRINT_GS = re.compile("/(" + "|".join(sorted(OVERPRINT.values(), key=len, reverse=True)) + ") gs")
 
 
 @dataclass
@@ -147,8 +149,7 @@ class _Ops:
                 if face is None:
                     raise RenderError(f"glyph run in unknown face {r.face!r}")
                 ef = self.embedded.get(face)
-                enc = encoders[r.face] = (ef.encode, "/" + ef.resource)
-                chars.setdefault(r.face, [])
+                enc = encoders[r.face] = (ef.encode, "/" + ef.resource, chars.setdefault(r.face, []), not ef.astral_map)
             if opens and opens[i]:
                 add(opens[i])
             if r.color != cur_col:
@@ -168,9 +169,10 @@ class _Ops:
                 cur_tc = tc_left if tc_left is not None else cur_tc
                 text = forms[i][0]
             else:
-                text, shown, dx = r.text, f"{enc[0](r.text)} Tj", 0.0
+                text, dx = r.text, 0.0
+                shown = f"<{text.encode('utf-16-be').hex()}> Tj" if enc[3] else f"{enc[0](text)} Tj"  # (BMP: inline)
             add(f"1 0 0 {SINK if r.role in sunk else lift} {fp_str(b + r.x + dx, top - r.y)} Tm {shown}")
-            chars[r.face].append(text)
+            enc[2].append(text)
             if closes and closes[i]:
                 add(closes[i])
         if cur_tc:
@@ -308,7 +310,7 @@ def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "", 
                  author: str = "", date: str = "", embedded: EmbeddedFonts | None = None,
                  meta: FileMeta | None = None) -> bytes:
     """Drawings as one PDF document; each face embedded once, subset to what the pages use
-    and compressed at zlib `font_level` (1 for page files: much faster, slightly larger).
+    and compressed at zlib `font_level` (a page file's: `page_font_level`).
     `embedded`: the caller's registry of embedded faces (else one of its own).  `meta`: a
     finished file's identity (metadata.py: Info, XMP, output intent, version, /ID), for a
     file written as it is (a page file); without it, a document for `assemble` to finish."""
@@ -363,9 +365,9 @@ _PDF_BOOL = {True: "true", False: "false"}  # ReportLab writes a str operand as 
 
 def _overprint_states(page, content: str) -> None:
     """The page's ExtGState resources: the overprint states its content switches to."""
-    states = {}
+    states, used = {}, set(_OVERPRINT_GS.findall(content))  # (one pass, not a search per state)
     for (stroke, fill), name in OVERPRINT.items():
-        if f"/{name} gs" in content:
+        if name in used:
             entries = {"Type": pdfdoc.PDFName("ExtGState"), "OP": _PDF_BOOL[stroke], "op": _PDF_BOOL[fill]}
             if stroke or fill:
                 entries["OPM"] = 1  # a 0 % component leaves the ink below it (nonzero overprint)

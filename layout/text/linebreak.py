@@ -31,7 +31,6 @@ How (clreq §line_adjustment, "先挤进，后推出"):
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
@@ -39,6 +38,8 @@ from operator import add
 from typing import Mapping
 
 from layout.text import cjk
+from layout.text.charclass import BLANK, CLUSTER, OPEN_OPEN, PAIRS, acting_special, special_flags
+from layout.text.charclass import BLANK_RIGHT_PAIR as _BLANK_RIGHT
 from layout.text.spacing import NO_BREAK_SPACE
 
 EPS = 1e-6
@@ -56,28 +57,9 @@ NEARLY_FULL = 1.0  # em: a paragraph's last line this close to the measure is ju
 # so that no line ends a hair short of the column edge (it would read as a ragged line)
 
 
-def _cls(chars: frozenset[str] | set[str]) -> str:
-    return "".join(re.escape(c) for c in sorted(chars))
-
-
-_LATIN = r"A-Za-z0-9\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF"
-# Unbreakable clusters: URLs; numbers with prefix/suffix symbols and separators; Latin
-# words (internal apostrophes, periods and hyphens stay, a hyphen allows a break after it).
-_CLUSTER = re.compile(
-    r"(?:https?://|www\.)[^\s\u3000-\u303F\uFF00-\uFFEF\u4E00-\u9FFF]+"
-    rf"|[{_cls(cjk.PREFIX_SYMBOLS)}]?[{_LATIN}]+(?:[-.,:/'’&][{_LATIN}]+)*[{_cls(cjk.SUFFIX_SYMBOLS)}]*"
-)
-_PAIRS = re.compile("——|……|⸺|" + "".join(re.escape(c) for c in (cjk.DASH, cjk.ELLIPSIS)) + "{3,}")
-_BLANK_RIGHT = re.compile(rf"[{_cls(cjk.BLANK_RIGHT)}](?=[{_cls(cjk.BLANK_RIGHT | cjk.BLANK_LEFT)}])")
-_OPEN_OPEN = re.compile(rf"[{_cls(cjk.BLANK_LEFT)}](?=[{_cls(cjk.BLANK_LEFT)}])")
 _BLANK_RIGHT_CHARS = "".join(sorted(cjk.BLANK_RIGHT))
-_BLANK = cjk.BLANK_RIGHT | cjk.BLANK_LEFT
 # squeezing a line, in clreq's order: ④⑤ brackets and commas, ⑥ Han–Latin gaps, ⑦ stops
 _SQUEEZE_TIERS = (cjk.BLANK_LEFT | cjk.CLOSING_BRACKETS | cjk.COMMAS, "gap", cjk.STOPS)
-# per kinsoku level, the characters PreparedText's per-character branches act on
-_ACTING = {level: cjk.NO_START[level] | cjk.NO_END[level] | _BLANK | cjk.MIDDLE_DOTS
-           | frozenset(" " + NO_BREAK_SPACE) for level in cjk.NO_START}
-_SPECIAL = re.compile(r"[^\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u3007]")
 
 
 # not frozen: built ~10^5 times per edition, and a frozen dataclass is several times dearer to construct; never mutated
@@ -126,19 +108,15 @@ class PreparedText:
         allowed[0] = 0
         no_start, no_end = cjk.NO_START[level], cjk.NO_END[level]
         self.no_start, self.no_end = no_start, no_end
-        special = bytearray(n)
-        acting = _ACTING[level]  # characters the branches below do anything for (not digits, letters)
-        for m in _SPECIAL.finditer(text):
+        special = special_flags(text)  # 1: not an ideograph
+        for m in acting_special(level).finditer(text):  # the special characters the branches below act on
             i = m.start()
-            special[i] = 1
             ch = text[i]
-            if ch not in acting:
-                continue
             if ch in no_start:
                 allowed[i] = 0
             if ch in no_end:
                 allowed[i + 1] = 0
-            if ch in _BLANK:
+            if ch in BLANK:
                 shr[i] = 0.5 * fadv[i] if fadv[i] >= 0.99 else 0.0
             elif ch == " ":
                 allowed[i] = 0  # break after a space, never before it
@@ -158,7 +136,7 @@ class PreparedText:
         # SOLID_STRETCH; ascending, so that a line's share is two bisections
         bounds: list[int] = []
         self.bounds = bounds
-        for m in _CLUSTER.finditer(text):
+        for m in CLUSTER.finditer(text):
             a, b = m.span()
             if b - a > 1:
                 glue[a + 1:b] = b"\x01" * (b - a - 1)
@@ -189,7 +167,7 @@ class PreparedText:
                     glue[b] = 1
                 elif not gap:
                     bounds.append(b)
-        for m in _PAIRS.finditer(text):
+        for m in PAIRS.finditer(text):
             a, b = m.span()
             for i in range(a + 1, b):
                 glue[i] = 1
@@ -201,7 +179,7 @@ class PreparedText:
                 adv[i] = fadv[i] - 0.5
                 shr[i] = 0.0
                 shr[i + 1] = 0.0  # the pair is at its minimum: no further squeezing of either
-        for m in _OPEN_OPEN.finditer(text):  # （《 -> 1.5 em
+        for m in OPEN_OPEN.finditer(text):  # （《 -> 1.5 em
             i = m.start()
             if fadv[i] >= 0.99 and adv[i] == fadv[i]:
                 adv[i] = fadv[i] - 0.5
