@@ -185,6 +185,10 @@ def build(
     if STATE["own_process"]:  # one build, then the process ends: no automatic collection in it at all
         gc.disable()  # (the build has none: pipeline.no_collection; nor now its imports and its summary)
     try:
+        if STATE["own_process"]:  # the manifest read by a child while the pipeline is imported
+            from layout.model import prefetch
+
+            prefetch.start(manifest_of(edition))
         from layout.build.pipeline import BuildOptions
         from layout.build.pipeline import build as run_build
 

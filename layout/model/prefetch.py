@@ -1,0 +1,201 @@
+"""The manifest read ahead: parsed, and its filler text made, by a forked child while this
+process imports the typesetter.
+
+Why: a one-off build spends its first ~0.15 s importing the composer, the fonts and the
+PDF writer on one core while the machine's other cores wait for the page workers; the
+manifest's YAML (every value and its position) and its filler text (benchmark and
+sample editions: a third of reading the manifest) depend on nothing imported then.
+`start` forks a child that reads the manifest, parses it exactly as `yamlpos.load`
+would and expands every filler body; `located` and `filler` hand those over when the
+manifest is read.
+
+Plain data only, as one JSON document in an anonymous file: strings, numbers, lists and
+mappings with string keys; dates travel as their ISO text and are put back in place; a
+document holding anything else (a timestamp, a number as a key) is not handed over and
+is parsed here as before.  Nothing the child sends is run, and its parse is used only
+for the very bytes this process read (compared by hash): the edition is the same
+whether the child was quick, slow, killed or never started.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+_PENDING: dict[str, int] = {}  # "fd", "pid": the child's pipe, until it is read
+_READ: dict[str, Any] = {}  # what the child sent: "sha", "doc" (or None), "filler" {(seed, chars): text}
+
+
+def start(manifest: Path) -> None:
+    """Fork the child that reads `manifest` ahead, for the build this process is about to
+    run (one at a time: a resident process or a batch of editions does not call this)."""
+    if _PENDING or not hasattr(os, "fork"):
+        return
+    _READ.clear()
+    path = manifest / "edition.yaml" if manifest.is_dir() else manifest
+    try:  # an anonymous file, not a pipe: the child writes its megabyte without waiting for a reader
+        fd = os.memfd_create("layout-prefetch", os.MFD_CLOEXEC) if hasattr(os, "memfd_create") \
+            else _temporary()
+    except OSError:
+        return
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(fd)
+        return
+    if pid == 0:  # the child: whatever happens, it only ever exits (no handler, no flush of parent buffers)
+        try:
+            _send(fd, path)
+        except BaseException:  # noqa: BLE001 - the parent reads what it gets and does the rest itself
+            pass
+        os._exit(0)
+    _PENDING.update(fd=fd, pid=pid)
+
+
+def _temporary() -> int:
+    import tempfile
+
+    return os.dup(tempfile.TemporaryFile().fileno())
+
+
+def located(raw: bytes):
+    """The parsed manifest (a yamlpos.Located) if the child parsed these very bytes, else None."""
+    if not _PENDING and not _READ:
+        return None
+    got = _receive()
+    if got.get("doc") is None or got.get("sha") != _sha(raw):
+        return None
+    from layout.model.yamlpos import Located
+
+    doc = got.pop("doc")  # handed over once: the caller owns (and may change) the values
+    return Located(_dated(doc["value"], doc["dates"]), {path: (line, col) for path, line, col in doc["marks"]},
+                   [(path, line, col) for path, line, col in doc["duplicates"]])
+
+
+def filler(seed: int, chars: int) -> str | None:
+    """filler_text(seed, chars) if the child made it (the same function, the same text)."""
+    if not _PENDING and not _READ:
+        return None
+    return _receive().get("filler", {}).get((seed, chars))
+
+
+def _sha(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _receive() -> dict[str, Any]:
+    """What the child sent ({} if nothing usable), read once; the child is reaped."""
+    if not _PENDING:
+        return _READ
+    fd, pid = _PENDING.pop("fd"), _PENDING.pop("pid")
+    data = b""
+    try:
+        os.waitpid(pid, 0)  # the file is complete once the child has exited
+        size = os.fstat(fd).st_size
+        data = os.pread(fd, size, 0) if size else b""
+    except OSError:
+        data = b""
+    finally:
+        os.close(fd)
+    try:
+        import json
+
+        sent = json.loads(data.decode("utf-8"))
+        _READ.update(sha=sent["sha"], doc=sent["doc"],
+                     filler={(seed, chars): text for seed, chars, text in sent["filler"]})
+    except (ValueError, KeyError, TypeError):  # cut short (the child was killed): nothing is used
+        _READ.clear()
+        _READ["filler"] = {}
+    return _READ
+
+
+def _send(fd: int, path: Path) -> None:
+    """In the child: the manifest parsed and its filler bodies expanded, as one JSON document."""
+    import json
+
+    from layout.model import yamlpos
+
+    raw = path.read_bytes()
+    text = raw.decode("utf-8")
+    doc = None
+    texts: list[list] = []
+    if not ("&" in text and "*" in text):  # anchors and aliases: the parent checks their expansion first
+        parsed = yamlpos.load(text)
+        dates = _portable(parsed.value)
+        if dates is not None:
+            doc = {"value": _dated(parsed.value, dates, as_text=True), "dates": dates,
+                   "marks": [[p, line, col] for p, (line, col) in parsed.marks.items()],
+                   "duplicates": [list(d) for d in parsed.duplicates]}
+        specs = dict.fromkeys(_fillers(parsed.value))
+        if specs:
+            from layout.model.filler import filler_text
+
+            texts = [[seed, chars, filler_text(seed, chars)] for seed, chars in specs]
+    data = json.dumps({"sha": _sha(raw), "doc": doc, "filler": texts}, ensure_ascii=False,
+                      check_circular=False, allow_nan=False).encode("utf-8")
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    # (a file, not a pipe: the parent reads it from the start once this process has exited)
+
+
+def _portable(value: Any) -> list | None:
+    """The paths of `value`'s dates if everything else in it comes back from JSON as it is
+    (str, int, finite float, bool, None, lists, mappings with string keys); None if not
+    (a timestamp, a number as a key, ...).  A date travels as its ISO text (`_dated`)."""
+    import datetime as dt
+
+    dates: list = []
+    stack: list[tuple[Any, tuple]] = [(value, ())]
+    while stack:
+        v, path = stack.pop()
+        t = type(v)
+        if t is dict:
+            if any(type(k) is not str for k in v):
+                return None
+            stack.extend((item, path + (k,)) for k, item in v.items())
+        elif t is list:
+            stack.extend((item, path + (i,)) for i, item in enumerate(v))
+        elif t is float:
+            if v != v or v in (float("inf"), float("-inf")):
+                return None
+        elif t is dt.date:
+            dates.append([list(path), v.isoformat()])
+        elif not (t is str or t is int or t is bool or v is None):
+            return None
+    return dates
+
+
+def _dated(value: Any, dates: list, as_text: bool = False) -> Any:
+    """`value` with each date of `dates` put back in place of its ISO text (in the child,
+    `as_text`: the ISO text in place of the date, for JSON)."""
+    import datetime as dt
+
+    for path, iso in dates:
+        date = iso if as_text else dt.date.fromisoformat(iso)
+        if not path:
+            return date
+        holder = value
+        for step in path[:-1]:
+            holder = holder[step]
+        holder[path[-1]] = date
+    return value
+
+
+def _fillers(value: Any):
+    """(seed, chars) of every `filler:` mapping a story body could be (bodies.py checks them)."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if type(v) is dict:
+            spec = v.get("filler")
+            if type(spec) is dict:
+                seed, chars = spec.get("seed"), spec.get("chars")
+                if type(seed) is int and type(chars) is int and 0 <= seed <= 2**31 and 1 <= chars <= 1_000_000:
+                    yield seed, chars
+            stack.extend(v.values())
+        elif type(v) is list:
+            stack.extend(v)
