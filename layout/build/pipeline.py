@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from layout.build import pagecheck
 from layout.build.cache import PageCache
 from layout.build.desk import DeskOutput, FinishedEdition, PageStamper
 from layout.build.filechecks import check_page_file, preflight_findings
@@ -157,6 +158,7 @@ def build(manifest: Path, opts: BuildOptions, session: BuildSession | None = Non
             return _build(manifest, opts, session, progress)
         finally:
             reap_workers()
+            pagecheck.stop()  # (a one-off build's side process: cli.py)
 
 
 def _build(manifest: Path, opts: BuildOptions, session: BuildSession | None, progress: Progress | None
@@ -314,7 +316,10 @@ def take_known_pages(job: PageJob, labels: list[str], session: BuildSession | No
 def compose_and_draw(job: PageJob, todo: list[str], jobs: int, done: dict[str, PageResult], total: int,
                      progress: Progress | None) -> None:
     """The other pages, composed and drawn (in `jobs` worker processes when there are several)."""
-    early = jobs > 1 and len(todo) < 200 and (job.profile.preflight or job.profile.pdfa)
+    checked = job.profile.preflight or job.profile.pdfa  # the page files are checked: start as each comes
+    early = jobs > 1 and len(todo) < 200
+    # a side process (pagecheck.py) gets them once every page is in when workers keep the cores busy
+    held: list[bytes] | None = [] if jobs > 1 and checked and pagecheck.active(job.profile.mode) else None
 
     def finished(label: str, result: PageResult) -> None:
         done[label] = result
@@ -323,10 +328,14 @@ def compose_and_draw(job: PageJob, todo: list[str], jobs: int, done: dict[str, P
         if jobs > 1:  # this process would wait for the next page meanwhile
             for _, text in result.text.parts:  # (the fidelity check compares these: check_fidelity)
                 normalise(text)
-        if early:
-            check_page_file(result.pdf, job.profile)
+        if held is not None:
+            held.append(result.pdf)
+        elif checked:
+            check_page_file(result.pdf, job.profile, early)
 
     run_pages(job, todo, jobs, finished, meanwhile=lambda: _meanwhile(job.edition))
+    for pdf in held or ():
+        check_page_file(pdf, job.profile, early=False)
 
 
 def _meanwhile(edition: Edition) -> None:

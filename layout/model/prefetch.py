@@ -21,36 +21,46 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 _PENDING: dict[str, int] = {}  # "fd", "pid": the child's pipe, until it is read
 _READ: dict[str, Any] = {}  # what the child sent: "sha", "doc" (or None), "filler" {(seed, chars): text}
 
 
-def start(manifest: Path) -> None:
+def start(manifest: Path, then: Callable[[], None] | None = None) -> int:
     """Fork the child that reads `manifest` ahead, for the build this process is about to
-    run (one at a time: a resident process or a batch of editions does not call this)."""
+    run (one at a time: a resident process or a batch of editions does not call this).
+    `then`: what the child does next, once the manifest is handed over (it is not reaped
+    here then: the caller ends it).  Returns the child's pid (0: none was started)."""
     if _PENDING or not hasattr(os, "fork"):
-        return
+        return 0
     _READ.clear()
     path = manifest / "edition.yaml" if manifest.is_dir() else manifest
     try:  # an anonymous file, not a pipe: the child writes its megabyte without waiting for a reader
         fd = os.memfd_create("layout-prefetch", os.MFD_CLOEXEC) if hasattr(os, "memfd_create") \
             else _temporary()
-    except OSError:
-        return
-    try:
+        ready_in, ready = os.pipe()  # closed by the child once the file is complete
         pid = os.fork()
     except OSError:
-        os.close(fd)
-        return
+        return 0
     if pid == 0:  # the child: whatever happens, it only ever exits (no handler, no flush of parent buffers)
         try:
-            _send(fd, path)
-        except BaseException:  # noqa: BLE001 - the parent reads what it gets and does the rest itself
+            os.close(ready_in)
+            try:
+                _send(fd, path)
+            except Exception:  # noqa: BLE001 - the parent reads what it gets and does the rest itself
+                pass
+            finally:
+                os.close(fd)
+                os.close(ready)
+            if then is not None:
+                then()
+        except BaseException:  # noqa: BLE001 - (Ctrl-C: the parent handles it)
             pass
         os._exit(0)
-    _PENDING.update(fd=fd, pid=pid)
+    os.close(ready)
+    _PENDING.update(fd=fd, ready=ready_in, pid=0 if then is not None else pid)
+    return pid
 
 
 def _temporary() -> int:
@@ -90,16 +100,23 @@ def _receive() -> dict[str, Any]:
     """What the child sent ({} if nothing usable), read once; the child is reaped."""
     if not _PENDING:
         return _READ
-    fd, pid = _PENDING.pop("fd"), _PENDING.pop("pid")
+    fd, ready, pid = _PENDING.pop("fd"), _PENDING.pop("ready"), _PENDING.pop("pid")
     data = b""
     try:
-        os.waitpid(pid, 0)  # the file is complete once the child has exited
+        while os.read(ready, 64):  # the file is complete once the child has closed its end
+            pass
         size = os.fstat(fd).st_size
         data = os.pread(fd, size, 0) if size else b""
     except OSError:
         data = b""
     finally:
         os.close(fd)
+        os.close(ready)
+        if pid:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
     try:
         import json
 
@@ -139,7 +156,7 @@ def _send(fd: int, path: Path) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
-    # (a file, not a pipe: the parent reads it from the start once this process has exited)
+    # (a file, not a pipe: the parent reads it from the start once this process has closed `ready`)
 
 
 def _portable(value: Any) -> list | None:
