@@ -25,6 +25,7 @@ from typing import Any
 
 from layout.model import prefetch
 
+MAX_HANDED = 128 * 2**20  # bytes of page files handed over in one build; the build checks the others
 _SIDE: dict[str, Any] = {}  # pid, mode, notices (pipe), data and results (anonymous files), sent, read, found
 
 
@@ -70,6 +71,8 @@ def submit(pdf: bytes, mode: str) -> bool:
     if not side or side["mode"] != mode:
         return False
     index, offset = len(side["sent"]), side["end"]
+    if offset + len(pdf) > MAX_HANDED:  # (the file is held in memory until the build ends)
+        return False
     try:
         os.pwrite(side["data"], pdf, offset)
         os.write(side["notices"], f"{index} {offset} {len(pdf)}\n".encode("ascii"))

@@ -23,7 +23,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable
 
-_PENDING: dict[str, int] = {}  # "fd", "pid": the child's pipe, until it is read
+_PENDING: dict[str, int] = {}  # "fd" (the file), "ready" (the pipe the child closes), "pid": until read
 _READ: dict[str, Any] = {}  # what the child sent: "sha", "doc" (or None), "filler" {(seed, chars): text}
 
 
@@ -39,9 +39,18 @@ def start(manifest: Path, then: Callable[[], None] | None = None) -> int:
     try:  # an anonymous file, not a pipe: the child writes its megabyte without waiting for a reader
         fd = os.memfd_create("layout-prefetch", os.MFD_CLOEXEC) if hasattr(os, "memfd_create") \
             else _temporary()
+    except OSError:
+        return 0
+    try:
         ready_in, ready = os.pipe()  # closed by the child once the file is complete
+    except OSError:
+        os.close(fd)
+        return 0
+    try:
         pid = os.fork()
     except OSError:
+        for each in (fd, ready_in, ready):
+            os.close(each)
         return 0
     if pid == 0:  # the child: whatever happens, it only ever exits (no handler, no flush of parent buffers)
         try:
@@ -79,15 +88,19 @@ def located(raw: bytes):
     from layout.model.yamlpos import Located
 
     doc = got.pop("doc")  # handed over once: the caller owns (and may change) the values
-    return Located(_dated(doc["value"], doc["dates"]), {path: (line, col) for path, line, col in doc["marks"]},
-                   [(path, line, col) for path, line, col in doc["duplicates"]])
+    try:
+        return Located(_dated(doc["value"], doc["dates"]), {path: (line, col) for path, line, col in doc["marks"]},
+                       [(path, line, col) for path, line, col in doc["duplicates"]])
+    except (KeyError, IndexError, TypeError, ValueError):  # not what the child writes: parsed by the caller
+        return None
 
 
 def filler(seed: int, chars: int) -> str | None:
     """filler_text(seed, chars) if the child made it (the same function, the same text)."""
     if not _PENDING and not _READ:
         return None
-    return _receive().get("filler", {}).get((seed, chars))
+    text = _receive().get("filler", {}).get((seed, chars))
+    return text if type(text) is str else None
 
 
 def _sha(data: bytes) -> str:
@@ -123,7 +136,7 @@ def _receive() -> dict[str, Any]:
         sent = json.loads(data.decode("utf-8"))
         _READ.update(sha=sent["sha"], doc=sent["doc"],
                      filler={(seed, chars): text for seed, chars, text in sent["filler"]})
-    except (ValueError, KeyError, TypeError):  # cut short (the child was killed): nothing is used
+    except (ValueError, KeyError, TypeError):  # cut short (the child was killed, ...): nothing is used
         _READ.clear()
         _READ["filler"] = {}
     return _READ
