@@ -11,6 +11,7 @@ import pytest
 
 from layout.errors import ManifestError
 from layout.model import prefetch, yamlpos
+from layout.model.bodies import split_paragraphs
 from layout.model.filler import filler_text
 from layout.model.manifest import read_edition
 
@@ -50,8 +51,8 @@ def test_hands_over_the_parse_and_the_filler_of_the_bytes_read(tmp_path):
     assert list(got.marks) == list(want.marks)  # the same order too
     assert type(got.value["edition"]["date"]) is dt.date  # put back from its ISO text
     assert all(type(v) is tuple for v in got.marks.values())
-    assert prefetch.filler(11, 900) == filler_text(11, 900)
-    assert prefetch.filler(12, 1300) == filler_text(12, 1300)
+    assert prefetch.filler(11, 900) == split_paragraphs(filler_text(11, 900))
+    assert prefetch.filler(12, 1300) == split_paragraphs(filler_text(12, 1300))
     assert prefetch.filler(12, 1301) is None  # not in the manifest: made by the caller
     assert prefetch.located(raw) is None  # handed over once
 
@@ -61,7 +62,7 @@ def test_other_bytes_are_parsed_by_the_caller(tmp_path):
     path.write_text(MANIFEST, encoding="utf-8")
     prefetch.start(path)
     assert prefetch.located(MANIFEST.replace("王晓", "王芳").encode("utf-8")) is None
-    assert prefetch.filler(11, 900) == filler_text(11, 900)  # a pure function of (seed, chars)
+    assert prefetch.filler(11, 900) == split_paragraphs(filler_text(11, 900))  # a pure function of (seed, chars)
 
 
 def test_values_json_cannot_carry_are_not_handed_over(tmp_path):
@@ -70,7 +71,7 @@ def test_values_json_cannot_carry_are_not_handed_over(tmp_path):
                     encoding="utf-8")
     prefetch.start(path)
     assert prefetch.located(path.read_bytes()) is None
-    assert prefetch.filler(12, 1300) == filler_text(12, 1300)
+    assert prefetch.filler(12, 1300) == split_paragraphs(filler_text(12, 1300))
 
 
 def test_a_broken_manifest_hands_over_nothing_and_errors_stay_the_callers(tmp_path):

@@ -113,14 +113,14 @@ def _filler(ck: Checker, value: Any, path: str) -> tuple[str, ...]:
         return ()
     seed = ck.integer(fm.get("seed"), f"{path}.seed", 0, 2**31)
     chars = ck.integer(fm.get("chars"), f"{path}.chars", 1, 1_000_000)
-    text = prefetch.filler(seed, chars)  # made ahead by a one-off build's reading child (prefetch.py)
-    if text is None:
-        # imported here: building filler's vocabulary tables is a noticeable part of start-up,
-        # paid only by editions that ask for filler text
-        from layout.model.filler import filler_text
+    paras = prefetch.filler(seed, chars)  # made ahead by a one-off build's reading child (prefetch.py)
+    if paras is not None:
+        return paras
+    # imported here: building filler's vocabulary tables is a noticeable part of start-up,
+    # paid only by editions that ask for filler text
+    from layout.model.filler import filler_text
 
-        text = filler_text(seed, chars)
-    return split_paragraphs(text)
+    return split_paragraphs(filler_text(seed, chars))
 
 
 def _from_file(ck: Checker, value: Any, path: str, sid: str) -> tuple[str, ...]:

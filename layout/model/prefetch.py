@@ -6,7 +6,7 @@ PDF writer on one core while the machine's other cores wait for the page workers
 manifest's YAML (every value and its position) and its filler text (benchmark and
 sample editions: a third of reading the manifest) depend on nothing imported then.
 `start` forks a child that reads the manifest, parses it exactly as `yamlpos.load`
-would and expands every filler body; `located` and `filler` hand those over when the
+would and expands every filler body into its paragraphs; `located` and `filler` hand those over when the
 manifest is read.
 
 Plain data only, as one JSON document in an anonymous file: strings, numbers, lists and
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 _PENDING: dict[str, int] = {}  # "fd" (the file), "ready" (the pipe the child closes), "pid": until read
-_READ: dict[str, Any] = {}  # what the child sent: "sha", "doc" (or None), "filler" {(seed, chars): text}
+_READ: dict[str, Any] = {}  # what the child sent: "sha", "doc" (or None), "filler" {(seed, chars): paragraphs}
 
 
 def start(manifest: Path, then: Callable[[], None] | None = None) -> int:
@@ -95,12 +95,15 @@ def located(raw: bytes):
         return None
 
 
-def filler(seed: int, chars: int) -> str | None:
-    """filler_text(seed, chars) if the child made it (the same function, the same text)."""
+def filler(seed: int, chars: int) -> tuple[str, ...] | None:
+    """The paragraphs of filler_text(seed, chars) (bodies.split_paragraphs) if the child
+    made them: the same functions, the same text."""
     if not _PENDING and not _READ:
         return None
-    text = _receive().get("filler", {}).get((seed, chars))
-    return text if type(text) is str else None
+    paras = _receive().get("filler", {}).get((seed, chars))
+    if type(paras) is not list or not all(type(p) is str for p in paras):
+        return None
+    return tuple(paras)
 
 
 def _sha(data: bytes) -> str:
@@ -135,7 +138,7 @@ def _receive() -> dict[str, Any]:
 
         sent = json.loads(data.decode("utf-8"))
         _READ.update(sha=sent["sha"], doc=sent["doc"],
-                     filler={(seed, chars): text for seed, chars, text in sent["filler"]})
+                     filler={(seed, chars): paras for seed, chars, paras in sent["filler"]})
     except (ValueError, KeyError, TypeError):  # cut short (the child was killed, ...): nothing is used
         _READ.clear()
         _READ["filler"] = {}
@@ -161,9 +164,10 @@ def _send(fd: int, path: Path) -> None:
                    "duplicates": [list(d) for d in parsed.duplicates]}
         specs = dict.fromkeys(_fillers(parsed.value))
         if specs:
+            from layout.model.bodies import split_paragraphs
             from layout.model.filler import filler_text
 
-            texts = [[seed, chars, filler_text(seed, chars)] for seed, chars in specs]
+            texts = [[seed, chars, split_paragraphs(filler_text(seed, chars))] for seed, chars in specs]
     data = json.dumps({"sha": _sha(raw), "doc": doc, "filler": texts}, ensure_ascii=False,
                       check_circular=False, allow_nan=False).encode("utf-8")
     view = memoryview(data)
