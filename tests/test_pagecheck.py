@@ -48,6 +48,7 @@ def test_the_side_process_finds_what_the_build_would(page_files, tmp_path):
     broken = b"%PDF-1.3\nnot a PDF at all"
     pagecheck.start(OutputMode.PRINT, manifest)
     try:
+        assert prefetch.settle(30)
         assert prefetch.located(manifest.read_bytes()) is not None  # it read the manifest first
         assert pagecheck.active(OutputMode.PRINT) and not pagecheck.active(OutputMode.ARCHIVE)
         pdfs = [*page_files, broken]
@@ -69,7 +70,7 @@ def test_what_the_side_process_has_not_answered_the_build_checks(page_files, tmp
     want = [file_problems(pdf, profile) for pdf in page_files]
     assert page_problems(page_files, profile) == want  # no side process at all
     pagecheck.start(OutputMode.PRINT, write_edition(tmp_path))
-    pagecheck.submit(page_files[0], OutputMode.PRINT)
+    pagecheck.submit(page_files[0], OutputMode.PRINT)  # (maybe refused: the manifest not yet read)
     os.kill(pagecheck._SIDE["pid"], 9)  # dead before (or after) its answer: the same findings
     assert page_problems(page_files, profile) == want
     assert not pagecheck.active(OutputMode.PRINT)  # page_problems ended it
@@ -92,3 +93,18 @@ def test_a_one_off_build_reports_what_an_in_process_build_reports(tmp_path, jobs
     assert theirs == mine
     for a, b in zip(sorted((tmp_path / "in").rglob("*.pdf")), sorted((tmp_path / "out").rglob("*.pdf"))):
         assert a.name == b.name and a.read_bytes() == b.read_bytes()
+
+
+def test_late_with_the_manifest_the_side_process_takes_no_page(page_files, tmp_path):
+    manifest = write_edition(tmp_path)
+    manifest.write_text(manifest.read_text(encoding="utf-8") + "    filler_only_for_a_slow_read:\n"
+                        + "".join(f"      - {{filler: {{seed: {i}, chars: 200000}}}}\n" for i in range(8)),
+                        encoding="utf-8")
+    pagecheck.start(OutputMode.PRINT, manifest)
+    try:
+        assert prefetch.located(manifest.read_bytes()) is None and prefetch.late()  # asked at once: not done
+        assert not pagecheck.active(OutputMode.PRINT) and not pagecheck.submit(page_files[0], OutputMode.PRINT)
+        assert pagecheck.problems(page_files[0], OutputMode.PRINT) is None
+    finally:
+        pagecheck.stop()
+    assert not prefetch.late() and prefetch._PENDING == {}

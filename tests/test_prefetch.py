@@ -43,6 +43,7 @@ def test_hands_over_the_parse_and_the_filler_of_the_bytes_read(tmp_path):
     path = tmp_path / "edition.yaml"
     path.write_text(MANIFEST, encoding="utf-8")
     prefetch.start(tmp_path)  # a folder: its edition.yaml, as the build reads it
+    assert prefetch.settle(30)
     raw = path.read_bytes()
     got = prefetch.located(raw)
     want = yamlpos.load(raw.decode("utf-8"))
@@ -61,6 +62,7 @@ def test_other_bytes_are_parsed_by_the_caller(tmp_path):
     path = tmp_path / "edition.yaml"
     path.write_text(MANIFEST, encoding="utf-8")
     prefetch.start(path)
+    assert prefetch.settle(30)
     assert prefetch.located(MANIFEST.replace("王晓", "王芳").encode("utf-8")) is None
     assert prefetch.filler(11, 900) == split_paragraphs(filler_text(11, 900))  # a pure function of (seed, chars)
 
@@ -70,6 +72,7 @@ def test_values_json_cannot_carry_are_not_handed_over(tmp_path):
     path.write_text(MANIFEST.replace("number: 25312", "number: 25312, 7: seven, at: 2026-08-19 06:30:00"),
                     encoding="utf-8")
     prefetch.start(path)
+    assert prefetch.settle(30)
     assert prefetch.located(path.read_bytes()) is None
     assert prefetch.filler(12, 1300) == split_paragraphs(filler_text(12, 1300))
 
@@ -78,6 +81,7 @@ def test_a_broken_manifest_hands_over_nothing_and_errors_stay_the_callers(tmp_pa
     path = tmp_path / "edition.yaml"
     path.write_text(MANIFEST + "  A2: [unclosed\n", encoding="utf-8")
     prefetch.start(path)
+    assert prefetch.settle(30)
     assert prefetch.located(path.read_bytes()) is None
     assert prefetch.filler(11, 900) is None
     with pytest.raises(ManifestError) as e:
@@ -90,6 +94,19 @@ def test_the_edition_read_with_the_child_is_the_edition_read_without(tmp_path):
     path.write_text(MANIFEST, encoding="utf-8")
     alone, problems_alone = read_edition(path)
     prefetch.start(path)
+    assert prefetch.settle(30)
     helped, problems_helped = read_edition(path)
     assert prefetch._PENDING == {} and prefetch._READ.get("doc") is None  # it was used
     assert helped == alone and problems_helped == problems_alone
+
+
+def test_a_late_child_is_not_waited_for(tmp_path):
+    path = tmp_path / "edition.yaml"
+    path.write_text(MANIFEST.replace("chars: 1300", "chars: 900000"), encoding="utf-8")  # a long read
+    prefetch.start(path)
+    alone = read_edition(path)  # asks at once: the child is not done, the manifest is read here
+    assert prefetch.late() and prefetch.filler(11, 900) is None
+    assert alone == read_edition(path)
+    prefetch.start(path)  # a new start forgets it
+    assert not prefetch.late()
+    assert prefetch.settle(60) and prefetch.filler(11, 900) is not None and not prefetch.late()

@@ -60,15 +60,16 @@ def start(mode: str, manifest: Path) -> None:
 
 
 def active(mode: str) -> bool:
-    """Whether a side process checks page files of this mode."""
-    return bool(_SIDE) and _SIDE["mode"] == mode
+    """Whether a side process checks page files of this mode (not if it was late with the
+    manifest: the machine is busy, and it would be with the page files too)."""
+    return bool(_SIDE) and _SIDE["mode"] == mode and not prefetch.late()
 
 
 def submit(pdf: bytes, mode: str) -> bool:
     """Hand a page file to the side process; False if there is none (or it checks another
     mode, or cannot take it now): then the build checks the file itself."""
     side = _SIDE
-    if not side or side["mode"] != mode:
+    if not active(mode):
         return False
     index, offset = len(side["sent"]), side["end"]
     if offset + len(pdf) > MAX_HANDED:  # (the file is held in memory until the build ends)
@@ -99,7 +100,9 @@ def problems(pdf: bytes, mode: str) -> list[str] | None:
 
 
 def stop() -> None:
-    """End the side process (at once: what it has not checked yet the build has checked)."""
+    """End the side process (at once: what it has not checked yet the build has checked),
+    and forget what it read ahead."""
+    prefetch.forget()
     side = _SIDE
     if not side:
         return

@@ -7,7 +7,9 @@ manifest's YAML (every value and its position) and its filler text (benchmark an
 sample editions: a third of reading the manifest) depend on nothing imported then.
 `start` forks a child that reads the manifest, parses it exactly as `yamlpos.load`
 would and expands every filler body into its paragraphs; `located` and `filler` hand those over when the
-manifest is read.
+manifest is read.  The child runs at the lowest priority, on a core nobody else wants: on
+a busy machine it may not be done when the manifest is read, and is then not waited for
+(the build parses the manifest itself, as without it).
 
 Plain data only, as one JSON document in an anonymous file: strings, numbers, lists and
 mappings with string keys; dates travel as their ISO text and are put back in place; a
@@ -55,6 +57,10 @@ def start(manifest: Path, then: Callable[[], None] | None = None) -> int:
     if pid == 0:  # the child: whatever happens, it only ever exits (no handler, no flush of parent buffers)
         try:
             os.close(ready_in)
+            try:  # only what nobody else wants: on a busy machine it is late, and not waited for
+                os.nice(19)
+            except OSError:
+                pass
             try:
                 _send(fd, path)
             except Exception:  # noqa: BLE001 - the parent reads what it gets and does the rest itself
@@ -116,19 +122,24 @@ def _receive() -> dict[str, Any]:
     """What the child sent ({} if nothing usable), read once; the child is reaped."""
     if not _PENDING:
         return _READ
+    import select
+
     fd, ready, pid = _PENDING.pop("fd"), _PENDING.pop("ready"), _PENDING.pop("pid")
     data = b""
-    try:
-        while os.read(ready, 64):  # the file is complete once the child has closed its end
-            pass
-        size = os.fstat(fd).st_size
-        data = os.pread(fd, size, 0) if size else b""
+    try:  # the file is complete once the child has closed its end of `ready`: not waited for
+        if select.select([ready], [], [], 0)[0] and not os.read(ready, 1):
+            size = os.fstat(fd).st_size
+            data = os.pread(fd, size, 0) if size else b""
+        else:
+            _READ["late"] = True
     except OSError:
         data = b""
     finally:
         os.close(fd)
         os.close(ready)
         if pid:
+            if "late" in _READ:
+                _kill(pid)
             try:
                 os.waitpid(pid, 0)
             except ChildProcessError:
@@ -139,10 +150,53 @@ def _receive() -> dict[str, Any]:
         sent = json.loads(data.decode("utf-8"))
         _READ.update(sha=sent["sha"], doc=sent["doc"],
                      filler={(seed, chars): paras for seed, chars, paras in sent["filler"]})
-    except (ValueError, KeyError, TypeError):  # cut short (the child was killed, ...): nothing is used
+    except (ValueError, KeyError, TypeError):  # late, cut short (the child was killed), ...: nothing is used
+        late = "late" in _READ
         _READ.clear()
-        _READ["filler"] = {}
+        _READ.update(filler={}, **({"late": True} if late else {}))
     return _READ
+
+
+def forget() -> None:
+    """Drop what the child has not handed over (its process ended by its owner: the build is over)."""
+    for key in ("fd", "ready"):
+        if key in _PENDING:
+            try:
+                os.close(_PENDING[key])
+            except OSError:
+                pass
+    pid = _PENDING.get("pid")
+    _PENDING.clear()
+    if pid:
+        _kill(pid)
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+    _READ.clear()
+
+
+def settle(timeout: float) -> bool:
+    """Wait up to `timeout` seconds for the child to finish reading (for a caller that can
+    wait: tests); whether it has."""
+    import select
+
+    return not _PENDING or bool(select.select([_PENDING["ready"]], [], [], timeout)[0])
+
+
+def late() -> bool:
+    """Whether the child had not finished when the manifest was read (a busy machine: what
+    it was to do next, the build does itself)."""
+    return bool(_READ.get("late"))
+
+
+def _kill(pid: int) -> None:
+    import signal
+
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
 
 
 def _send(fd: int, path: Path) -> None:
