@@ -333,18 +333,30 @@ def compose_and_draw(job: PageJob, todo: list[str], jobs: int, done: dict[str, P
         elif checked:
             check_page_file(result.pdf, job.profile, early)
 
-    run_pages(job, todo, jobs, finished, meanwhile=lambda: _meanwhile(job.edition))
+    run_pages(job, todo, jobs, finished, meanwhile=lambda: _meanwhile(job.edition, checked))
     for pdf in held or ():
         check_page_file(pdf, job.profile, early=False)
 
 
-def _meanwhile(edition: Edition) -> None:
+def _meanwhile(edition: Edition, checked: bool) -> None:
     """What a parallel build's own process does once its workers have started, instead of
     after the last page: pypdf, which only the assembly of the edition needs, is the largest
-    import of a build (about a tenth of a cold build's start), and every story's text as
-    the fidelity check compares it (`normalise` remembers it: check_fidelity then only
-    looks it up).  A serial build does both when it gets there."""
+    import of a build (about a tenth of a cold build's start), with what pypdf imports or
+    prepares only when it first writes (its filters; inspect's reading of dict.__init__'s
+    signature, which compiles tokenize's pattern, for cloning a dictionary) and, if the files
+    are `checked`, the checks' modules; and every story's text as the fidelity check
+    compares it (`normalise` remembers it: check_fidelity then only looks it up).  A serial
+    build does all this when it gets there."""
+    import inspect
+
+    import pypdf.filters  # noqa: F401
+
     import layout.pdf.assemble  # noqa: F401
+
+    inspect.signature(dict.__init__)
+    if checked:
+        import layout.pdf.conformance  # noqa: F401
+        import layout.pdf.preflight  # noqa: F401
 
     for page in edition.pages:
         for s in page.stories:
