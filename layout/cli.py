@@ -47,7 +47,7 @@ try:
         with_progress,
     )
     from layout.errors import Finding, LayoutError
-    from layout.model.modes import OutputMode
+    from layout.model.modes import OutputMode, output_profile
 except KeyboardInterrupt:  # Ctrl-C while the command is still starting: no traceback
     sys.stderr.write("interrupted\n")
     raise SystemExit(130) from None
@@ -185,6 +185,14 @@ def build(
     if STATE["own_process"]:  # one build, then the process ends: no automatic collection in it at all
         gc.disable()  # (the build has none: pipeline.no_collection; nor now its imports and its summary)
     try:
+        if STATE["own_process"]:  # side processes while the pipeline is imported: the manifest read
+            from layout.build import pagecheck  # ahead, and the page files' checks (one core is idle)
+            from layout.model import prefetch
+
+            if output_profile(output_mode).preflight or output_profile(output_mode).pdfa:
+                pagecheck.start(output_mode, manifest_of(edition))
+            else:
+                prefetch.start(manifest_of(edition))
         from layout.build.pipeline import BuildOptions
         from layout.build.pipeline import build as run_build
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from layout.build import pagecheck
 from layout.build.cache import PageCache
 from layout.build.desk import DeskOutput, FinishedEdition, PageStamper
 from layout.build.filechecks import check_page_file, preflight_findings
@@ -26,7 +27,7 @@ from layout.build.pageresult import PageResult
 from layout.build.report import archive_sidecar, fit_report
 from layout.build.session import BuildSession
 from layout.build.staging import BuildLock, StagedWrites, write_atomic
-from layout.build.workers import PageJob, no_collection, run_pages
+from layout.build.workers import PageJob, no_collection, reap_workers, run_pages
 from layout.errors import Finding, LayoutError, ManifestError, OversetError, Problem
 from layout.fonts.catalogue import FontBook, load_fontbook
 from layout.fonts.embed import EmbeddedFonts
@@ -39,7 +40,7 @@ from layout.model.yamlpos import Located
 from layout.page.ads import place_ads
 from layout.page.autosize import place_frames
 from layout.page.compose import ComposedPage, Composer
-from layout.page.fidelity import display_fidelity
+from layout.page.fidelity import display_fidelity, normalise
 from layout.page.grid import check_frames
 from layout.page.record import PageRecord, faces_by_key
 from layout.page.story import fallback_findings
@@ -153,7 +154,11 @@ def build(manifest: Path, opts: BuildOptions, session: BuildSession | None = Non
     old or all new); what fails after that is a warning, and a Ctrl-C after it is
     InterruptedAfterCommit."""
     with no_collection():
-        return _build(manifest, opts, session, progress)
+        try:
+            return _build(manifest, opts, session, progress)
+        finally:
+            reap_workers()
+            pagecheck.stop()  # (a one-off build's side process: cli.py)
 
 
 def _build(manifest: Path, opts: BuildOptions, session: BuildSession | None, progress: Progress | None
@@ -311,27 +316,56 @@ def take_known_pages(job: PageJob, labels: list[str], session: BuildSession | No
 def compose_and_draw(job: PageJob, todo: list[str], jobs: int, done: dict[str, PageResult], total: int,
                      progress: Progress | None) -> None:
     """The other pages, composed and drawn (in `jobs` worker processes when there are several)."""
-    early = jobs > 1 and len(todo) < 200 and (job.profile.preflight or job.profile.pdfa)
+    checked = job.profile.preflight or job.profile.pdfa  # the page files are checked: start as each comes
+    early = jobs > 1 and len(todo) < 200
+    # a side process (pagecheck.py) gets them once every page is in when workers keep the cores busy
+    held: list[bytes] | None = [] if jobs > 1 and checked and pagecheck.active(job.profile.mode) else None
 
     def finished(label: str, result: PageResult) -> None:
         done[label] = result
         if progress:
             progress(label, len(done), total)
-        if early:
-            check_page_file(result.pdf, job.profile)
+        if jobs > 1:  # this process would wait for the next page meanwhile
+            for _, text in result.text.parts:  # (the fidelity check compares these: check_fidelity)
+                normalise(text)
+        if held is not None:
+            held.append(result.pdf)
+        elif checked:
+            check_page_file(result.pdf, job.profile, early)
 
-    run_pages(job, todo, jobs, finished, meanwhile=_import_assembler)
+    run_pages(job, todo, jobs, finished, meanwhile=lambda: _meanwhile(job.edition, checked))
+    for pdf in held or ():
+        check_page_file(pdf, job.profile, early=False)
 
 
-def _import_assembler() -> None:
-    """pypdf, which only the assembly of the edition needs, is the largest import of a build
-    (about a tenth of a cold build's start): a parallel build imports it while its workers
-    compose the first pages; a serial one when it gets there."""
+def _meanwhile(edition: Edition, checked: bool) -> None:
+    """What a parallel build's own process does once its workers have started, instead of
+    after the last page: pypdf, which only the assembly of the edition needs, is the largest
+    import of a build (about a tenth of a cold build's start), with what pypdf imports or
+    prepares only when it first writes (its filters; inspect's reading of dict.__init__'s
+    signature, which compiles tokenize's pattern, for cloning a dictionary) and, if the files
+    are `checked`, the checks' modules; and every story's text as the fidelity check
+    compares it (`normalise` remembers it: check_fidelity then only looks it up).  A serial
+    build does all this when it gets there."""
+    import inspect
+
+    import pypdf.filters  # noqa: F401
+
     import layout.pdf.assemble  # noqa: F401
+
+    inspect.signature(dict.__init__)
+    if checked:
+        import layout.pdf.conformance  # noqa: F401
+        import layout.pdf.preflight  # noqa: F401
+
+    for page in edition.pages:
+        for s in page.stories:
+            if not s.continued_from:
+                normalise("".join(s.paragraphs))  # (as display_fidelity asks for it)
 
 
 def assemble(*args, **kwargs) -> bytes:
-    """layout.pdf.assemble.assemble, imported when first needed (`_import_assembler`)."""
+    """layout.pdf.assemble.assemble, imported when first needed (`_meanwhile`)."""
     from layout.pdf.assemble import assemble as assemble_edition
 
     return assemble_edition(*args, **kwargs)

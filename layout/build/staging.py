@@ -21,7 +21,6 @@ are intact (a full disk says "disk full"); no temporary is left behind.
 from __future__ import annotations
 
 import errno
-import glob
 import os
 import secrets
 import stat
@@ -118,11 +117,30 @@ def signals_held() -> Iterator[None]:
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
-def _remove_leftovers(path: Path) -> None:
+def _remove_leftovers(path: Path, listing: dict[Path, list[str]] | None = None) -> None:
     """Temporaries (and old-file links) a killed build left for `path` (callers hold the
-    BuildLock)."""
-    for old in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-        old.unlink(missing_ok=True)
+    BuildLock): `.<name>.*.tmp`.  `listing`: the folders' names as read once for a build's
+    outputs (StagedWrites.add: one directory read, not one glob, for forty files in one
+    folder; what is made after that read is this build's own)."""
+    folder = path.parent
+    if listing is None:
+        names = _names_in(folder)
+    else:
+        names = listing.get(folder)
+        if names is None:
+            names = listing[folder] = _names_in(folder)
+    prefix = f".{path.name}."
+    least = len(prefix) + len(".tmp")  # (the pattern's `*` may be empty: `.<name>..tmp`)
+    for name in names:
+        if len(name) >= least and name.startswith(prefix) and name.endswith(".tmp"):
+            (folder / name).unlink(missing_ok=True)
+
+
+def _names_in(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError, PermissionError):  # (as a glob finds nothing there)
+        return []
 
 
 def _in_the_way(path: Path) -> bool:
@@ -177,6 +195,7 @@ class StagedWrites:
         self.items: list[tuple[str, Path]] = []
         self.targets: list[Path] = []  # known before mkstemp: an interrupt in between leaves nothing
         self.committed = False
+        self._listing: dict[Path, list[str]] = {}  # the output folders' names before the first add
 
     def add(self, path: Path, data: bytes) -> None:
         self.targets.append(path)
@@ -188,7 +207,7 @@ class StagedWrites:
                                           hint="remove or rename that file, or build into another folder "
                                                "with -o")) from None
             _in_the_way(path)  # found now, before the other outputs are written
-            _remove_leftovers(path)
+            _remove_leftovers(path, self._listing)
             self.items.append((write_temp(path, data, durable=False), path))  # flushed together: `commit`
         except OSError as e:  # disk full, permissions, ...: the previous outputs stay as they were
             raise OutputError(failure(e, "writing", path)) from None

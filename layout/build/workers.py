@@ -102,15 +102,37 @@ def run_pages(job: PageJob, labels: list[str], jobs: int, done: Callable[[str, P
     gc.freeze()
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"),
                                initializer=_worker_init, initargs=(os.getpid(), job))
+    finished = False
     try:
         results = pool.map(_run_in_worker, labels)  # forks the workers
         if meanwhile is not None:
             meanwhile()
         for lab, res in zip(labels, results):
             done(lab, res)
+        finished = True
     finally:  # on Ctrl-C: drop the pages not yet started instead of rendering them all first
-        pool.shutdown(wait=True, cancel_futures=True)
+        if finished:  # every page is in: the workers exit while this process goes on (`reap_workers`)
+            pool.shutdown(wait=False)
+            _CLOSING.append(pool)
+        else:
+            pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
+
+
+_CLOSING: list = []
+"""Pools whose pages are all done, their workers still exiting (run_pages)."""
+
+
+def reap_workers() -> None:
+    """Wait for the workers of finished pools to have exited.
+
+    Why not at once: a worker that has drawn its last page takes 10-20 ms to exit (its
+    memory unmapped, its exit handlers run) and its pool's thread to see it go; the build
+    has nothing to wait for from it, so it waits here, at the end of the build, when the
+    workers are long gone.  No process outlives the build (nor a thread the interpreter
+    would have to join at exit)."""
+    while _CLOSING:
+        _CLOSING.pop().shutdown(wait=True)
 
 
 @contextmanager

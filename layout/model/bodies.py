@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from layout.model import prefetch
 from layout.model.checker import CONTROL, Checker
 from layout.model.markup import INTERTITLE_MARK
 
@@ -110,11 +111,15 @@ def _filler(ck: Checker, value: Any, path: str) -> tuple[str, ...]:
     fm = ck.mapping(value, path, {"seed", "chars"}, ("seed", "chars"))
     if fm is None:
         return ()
+    seed = ck.integer(fm.get("seed"), f"{path}.seed", 0, 2**31)
+    chars = ck.integer(fm.get("chars"), f"{path}.chars", 1, 1_000_000)
+    paras = prefetch.filler(seed, chars)  # made ahead by a one-off build's reading child (prefetch.py)
+    if paras is not None:
+        return paras
     # imported here: building filler's vocabulary tables is a noticeable part of start-up,
     # paid only by editions that ask for filler text
     from layout.model.filler import filler_text
-    seed = ck.integer(fm.get("seed"), f"{path}.seed", 0, 2**31)
-    chars = ck.integer(fm.get("chars"), f"{path}.chars", 1, 1_000_000)
+
     return split_paragraphs(filler_text(seed, chars))
 
 

@@ -23,7 +23,7 @@ import yaml
 
 from layout.errors import ManifestError, Problem
 from layout.model import photos as photo_files
-from layout.model import yamlpos
+from layout.model import prefetch, yamlpos
 from layout.model.ads import GRAPHIC_SUFFIXES, graphic_suffix_problem, read_ads
 from layout.model.bodies import MAX_BODY_BYTES, TEXT_SUFFIXES, body, split_paragraphs
 from layout.model.checker import AUTO, FRAME_KEYS, Checker, display_text, kind
@@ -105,7 +105,8 @@ def read_edition(path: str | Path, allow_outside: bool = False, yaml_memo: dict 
     try:
         if "&" in text and "*" in text:  # anchors and aliases: bound what expanding them costs
             yamlpos.check_alias_expansion(text, MAX_YAML_NODES)
-        doc = yamlpos.load(text) if yaml_memo is None else yamlpos.load_segmented(text, yaml_memo)
+        doc = (prefetch.located(raw) or yamlpos.load(text)) if yaml_memo is None \
+            else yamlpos.load_segmented(text, yaml_memo)
     except yamlpos.AliasError as e:
         raise ManifestError(Problem(f"invalid YAML: {e.message}", str(file), e.line, e.column, hint=e.hint)) from None
     except yaml.YAMLError as e:
