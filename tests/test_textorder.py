@@ -29,6 +29,9 @@ def test_an_owner_merged_into_the_line_before_is_drawn_first():
     assert content_order(apart) is apart  # no two owners meet on a line: the order as it was
     right = runs[:3] + [GlyphRun(300.0, 127.0, "song", 9.0, CAPTION, story="ph", role="caption")]
     assert content_order(right) is right  # further right: pdfium keeps the order
+    # two stories that end on the caption's line: the caption goes before both
+    other = [GlyphRun(100.0, 100.0 + 13.5 * i, "song", 9.0, t, story="t", role="body") for i, t in enumerate(STORY)]
+    assert [r.story for r in content_order(other + runs)] == ["ph", "t", "t", "t", "s", "s", "s"]
 
 
 @pytest.mark.parametrize("mode", [OutputMode.PRINT, OutputMode.ARCHIVE])

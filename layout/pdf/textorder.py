@@ -8,8 +8,8 @@ A story whose last line shares its baseline with the first line of the next thin
 set further left (a photo's caption beside the story's foot), then read that line after
 the other's: the story came out in two pieces, and an archive build, which always reads
 its PDFs back, failed.  So where one owner's runs would be merged into the previous
-owner's last line, the two are drawn in the other order (or the owner after the next:
-whichever meets no such neighbour).  Each owner's runs stay together and in order; the
+owner's last line, that owner is drawn earlier, at the latest place where it meets no
+such neighbour.  Each owner's runs stay together and in order; the
 structure tree of a tagged edition gives the reading order whatever the drawing order.
 """
 
@@ -32,23 +32,19 @@ def merged_by_pdfium(prev: GlyphRun, r: GlyphRun) -> bool:
 
 def content_order(runs: list[GlyphRun]) -> list[GlyphRun]:
     """`runs` (display-list order: owner after owner) in the order to draw them: the same
-    unless two owners meet as `merged_by_pdfium` says, then the later owner moved before
-    the earlier (or the first later owner that fits moved up)."""
+    unless two owners meet as `merged_by_pdfium` says; then the later owner is drawn at the
+    latest place before where it meets neither neighbour so (before the owner it would
+    merge into, or further back: a caption at the foot of the page beside two stories that
+    end on its line goes before both)."""
     if not any(p.story != r.story and merged_by_pdfium(p, r) for p, r in zip(runs, runs[1:])):
         return runs
     pending = [list(g) for _, g in groupby(runs, _OWNER)]
     out = [pending.pop(0)]
-    while pending:
-        blk = pending.pop(0)
+    for blk in pending:
         if not merged_by_pdfium(out[-1][-1], blk[0]):
             out.append(blk)
-        elif (len(out) < 2 or not merged_by_pdfium(out[-2][-1], blk[0])) \
-                and not merged_by_pdfium(blk[-1], out[-1][0]):
-            out.insert(len(out) - 1, blk)  # drawn before the owner it would merge into
-        else:
-            k = next((k for k, nxt in enumerate(pending) if not merged_by_pdfium(out[-1][-1], nxt[0])
-                      and not merged_by_pdfium(nxt[-1], blk[0])), None)
-            if k is not None:
-                out.append(pending.pop(k))
-            out.append(blk)  # (none fits: as it was)
+            continue
+        at = next((k for k in range(len(out) - 1, -1, -1) if not merged_by_pdfium(blk[-1], out[k][0])
+                   and (k == 0 or not merged_by_pdfium(out[k - 1][-1], blk[0]))), None)
+        out.insert(len(out) if at is None else at, blk)  # (nowhere fits: as it was)
     return [r for blk in out for r in blk]
