@@ -32,6 +32,7 @@ def fit_fillers(manifest: Path, rounds: int = 8) -> int:
                     default=None)
         if owner is not None:
             ids[owner] = int(m.group(2))
+    chars = prep.style.column_chars  # a column line's characters (13 broadsheet, 18 tabloid)
     for k in range(rounds):
         fits = [f for cp in compose_all(prepare(manifest)) for f in cp.fits]
         changed = False
@@ -39,9 +40,11 @@ def fit_fillers(manifest: Path, rounds: int = 8) -> int:
             seed = ids.get(f.story.story_id, -1)
             if seed < 0 or f.continued_from:
                 continue
-            per_line = 13 * max(1, f.frame.span) // max(1, f.columns)
-            if f.overset_chars:
-                seeds[seed] -= f.overset_chars + per_line
+            per_line = chars * max(1, f.frame.span) // max(1, f.columns)
+            if f.overset_chars and seeds[seed] > 1:
+                # never below one character: a frame with no room for a body keeps one and
+                # is reported overset by the build, not made into a manifest that cannot load
+                seeds[seed] = max(1, seeds[seed] - f.overset_chars - per_line)
                 changed = True
             elif f.underset_lines > 0 and k < rounds // 2:
                 seeds[seed] += f.underset_lines * per_line - 4
