@@ -340,3 +340,33 @@ def test_the_dictionary_loads_only_when_a_display_text_wraps(tmp_path):
                              env={**os.environ, "PYTHONPATH": str(root)}, check=True)
         loaded[name] = out.stdout.strip()
     assert loaded == {"one": "False", "two": "True"}
+
+
+@pytest.mark.parametrize("style", ["broadsheet", "tabloid"])
+def test_a_vertical_headline_in_a_one_column_story_leaves_its_text_a_measure(tmp_path, style):
+    """A vertical headline's strip takes whole basic columns; in a story one column wide
+    that left the text no column at all, and it was set a character or two a line.  There
+    the strip takes the ems the headline needs and the text the rest of the column."""
+    from layout.build.pipeline import compose_all, prepare
+    from layout.page.display import GlyphRun
+
+    path = write_manifest(tmp_path, """
+        - id: v
+          frame: {col: 1, span: 1, top: 0, lines: 40}
+          headline: {text: 文旅融合点亮夜经济, vertical: true}
+          byline: 本报记者 孙悦
+          body: {filler: {seed: 4, chars: 300}}
+        """)
+    path.write_text(path.read_text(encoding="utf-8").replace("style: broadsheet", f"style: {style}"),
+                    encoding="utf-8")
+    prep = prepare(path)
+    page = compose_all(prep)[0]
+    runs = [it for it in page.display.items if isinstance(it, GlyphRun) and it.story == "v"]
+    body = [r for r in runs if r.role == "body"]
+    head = [r for r in runs if r.role == "headline"]
+    em = prep.style.em
+    assert body and head and all(r.vertical for r in head)
+    longest = max(len(r.text) for r in body)
+    assert longest >= prep.style.column_chars - 7, longest  # the column less the strip (a 36-42 pt head + 2 em)
+    assert max(r.x + len(r.text) * em for r in body) <= min(r.x for r in head) + 1e-6  # the text left of the head
+    assert max(r.x + r.size for r in head) <= 1 + prep.style.type_left + prep.style.column_width  # inside the column

@@ -372,10 +372,14 @@ class StoryComposer:
         height = (bottom - line) * st.leading - st.leading
         vb = set_vertical(h.text, role, self.fonts, height, breaks=h.breaks, size=h.size, face=h.face,
                           max_lines=h.lines, story=story.id, page=page.label, where=story.where)
-        # the strip takes whole basic columns, so the text beside it stays on the column grid
+        # the strip takes whole basic columns, so the text beside it stays on the column grid;
+        # in a story one column wide (no whole column left beside it) it takes whole ems of
+        # its column, and the text the rest of the column's measure
         pitch = st.column_width + st.gutter
         strip_cols = max(1, math.ceil((vb.width + 2 * st.em + st.gutter) / pitch - 1e-9))
         strip = strip_cols * pitch
+        if strip_cols >= story.frame.span:
+            strip_cols, strip = 0, math.ceil((vb.width + 2 * st.em + st.gutter) / st.em - 1e-9) * st.em
         x0 = right - strip + st.gutter + (strip - st.gutter - vb.width) / 2
         y0 = self.grid.line_y(line) + st.leading / 2
         items: list = [GlyphRun(x0 + gl.x, y0 + gl.y, gl.face, vb.size, gl.text, 0.0, color(role), True, story.id,
