@@ -27,8 +27,9 @@ PAGE_LINES = 102
 MIN_ROW = 18
 
 
-def write_irregular(seed: int, folder: Path, pages: int = 12) -> Path:
-    """Write an irregular edition of `pages` pages (A1...) into `folder`; its manifest's path."""
+def write_irregular(seed: int, folder: Path, pages: int = 12, jumps: int = 0) -> Path:
+    """Write an irregular edition of `pages` pages (A1...) into `folder`; its manifest's path.
+    `jumps`: stories continued on a later page (下转/上接), each taking a later story's frame."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "photos").mkdir(exist_ok=True)
@@ -36,6 +37,7 @@ def write_irregular(seed: int, folder: Path, pages: int = 12) -> Path:
                 folder / "photos" / "p.jpg")
     serial = [seed * 1000]
     out = {f"A{n}": _page(rng, serial, n == 1) for n in range(1, pages + 1)}
+    _jump(rng, out, jumps)
     manifest = {"edition": {"paper": "江城日报", "date": "2026-08-19", "number": 25312, "style": "broadsheet"},
                 "sections": [{"id": "A", "name": "要闻", "pages": pages}], "pages": out}
     path = folder / "edition.yaml"
@@ -43,6 +45,27 @@ def write_irregular(seed: int, folder: Path, pages: int = 12) -> Path:
                     encoding="utf-8")
     fit_fillers(path)
     return path
+
+
+def _jump(rng: random.Random, pages: dict, jumps: int) -> None:
+    """Continue `jumps` stories on later pages: a later story's frame becomes the
+    continuation (with a 续题), the jumped story's filler grows by what that frame held."""
+    labels = list(pages)
+    for _ in range(jumps):
+        i = rng.randrange(len(labels) - 1)
+        j = rng.randrange(i + 1, len(labels))
+        src = [s for s in pages[labels[i]]["stories"] if "continues" not in s and "continued" not in s
+               and not isinstance(s["headline"], dict)]
+        dst = [k for k, s in enumerate(pages[labels[j]]["stories"]) if "id" in s and "continues" not in s
+               and s["frame"]["span"] >= 2]
+        if not src or not dst:
+            continue
+        story, k = rng.choice(src), rng.choice(dst)
+        taken = pages[labels[j]]["stories"][k]
+        story["continues"] = labels[j]
+        story["body"]["filler"]["chars"] += taken["body"]["filler"]["chars"]
+        pages[labels[j]]["stories"][k] = {"continued": story["id"], "frame": taken["frame"],
+                                          "headline": rng.choice(HEADS)[:8]}
 
 
 def _page(rng: random.Random, serial: list[int], front: bool) -> dict:
