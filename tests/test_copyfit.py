@@ -4,34 +4,28 @@ style's own measure, and never a manifest that cannot be read back."""
 from __future__ import annotations
 
 import re
-import textwrap
+
+import yaml
 
 from layout.build.pipeline import compose_all, prepare
 from layout.tools.copyfit import fit_fillers
 
 
-def _edition(root, style: str, lines: int) -> object:
+def _edition(root, style: str, lines: int):
+    """A one-page edition: a roomy story and a one-column one whose heads leave `lines` lines."""
     root.mkdir(parents=True, exist_ok=True)
+    stories = [
+        {"id": "roomy", "frame": {"col": 1, "span": 2, "top": 0, "lines": 30}, "headline": "城市更新激活发展新动能",
+         "body": {"filler": {"seed": 1, "chars": 200}}},
+        {"id": "tight", "frame": {"col": 3, "span": 1, "top": 0, "lines": lines}, "kicker": "经济运行稳中有进",
+         "headline": "项目建设提速", "subhead": "增加值增长15%", "body": {"filler": {"seed": 2, "chars": 600}}},
+    ]
+    manifest = {"edition": {"paper": "江城日报", "date": "2026-08-19", "number": 25312, "style": style},
+                "sections": [{"id": "A", "name": "要闻", "pages": 1}],
+                "pages": {"A1": {"editor": "王晓", "stories": stories}}}
     path = root / "edition.yaml"
-    path.write_text(textwrap.dedent(f"""\
-        edition: {{paper: 江城日报, date: 2026-08-19, number: 25312, style: {style}}}
-        sections:
-          - {{id: A, name: 要闻, pages: 1}}
-        pages:
-          A1:
-            editor: 王晓
-            stories:
-              - id: roomy
-                frame: {{col: 1, span: 2, top: 0, lines: 30}}
-                headline: 城市更新激活发展新动能
-                body: {{filler: {{seed: 1, chars: 200}}}}
-              - id: tight
-                frame: {{col: 3, span: 1, top: 0, lines: {lines}}}
-                kicker: 经济运行稳中有进
-                headline: 项目建设提速
-                subhead: 增加值增长15%
-                body: {{filler: {{seed: 2, chars: 600}}}}
-        """), encoding="utf-8")
+    path.write_text(yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False, default_flow_style=None),
+                    encoding="utf-8")
     return path
 
 
