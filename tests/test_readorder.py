@@ -86,7 +86,7 @@ def test_an_irregular_edition_builds_and_reads_in_order(tmp_path, measurements):
     in content order (pdfium; it failed, a story's foot read after the caption beside it,
     before pdf/textorder.py), and poppler's layout analysis gives nearly every story whole
     (where rows do not line up, a block left of another is read first unless a block spans
-    between them: 67 of 71 here; see benchmarks/readorder.py)."""
+    between them: 66 of 71 here; see benchmarks/readorder.py)."""
     res = build(write_irregular(1, tmp_path / "ed"), BuildOptions(out_dir=tmp_path / "out", mode="archive",
                                                                   allow_overset=True))
     text = normalise(subprocess.run(["pdftotext", str(res.edition_pdf), "-"], capture_output=True,
@@ -222,3 +222,20 @@ def test_caption_and_head_lines_are_bridged():
     assert got == [(172.0, 190.0, 500.0, 9.0, SINK), (235.0, short, 500.0, 9.0, SINK),
                    (100.0, 190.0, 513.5, 9.0, SINK), (235.0, short, 513.5, 9.0, SINK),
                    (70.0, 150.0, 100.0, 20.0, LIFT), (190.0, 290.0, 100.0, 20.0, LIFT)]
+
+
+def test_a_storys_top_guide_reaches_through_plain_columns_beside_it():
+    """The guide above a story reaches right through a neighbour that spans its height and
+    sets only body text below it (its columns are one block each, above the guide): the
+    block between that the neighbour's columns and this story need, or this story, left of
+    them, is read first.  It stops at a neighbour with anything else below the guide (an
+    intertitle, a caption: a block that would start under the guide)."""
+    from layout.pdf.readorder import _reach_right
+
+    boxes = {"lower": [50.0, 500.0, 300.0, 900.0], "upper": [310.0, 100.0, 560.0, 900.0],
+             "far": [570.0, 100.0, 800.0, 900.0]}
+    y = 497.0
+    assert _reach_right(boxes, "lower", 302.5, y, {"upper": 150.0, "far": 150.0}, frozenset()) == 802.5
+    assert _reach_right(boxes, "lower", 302.5, y, {"upper": 150.0, "far": 700.0}, frozenset()) == 562.5
+    assert _reach_right(boxes, "lower", 302.5, y, {"upper": 650.0}, frozenset()) == 302.5  # an intertitle below
+    assert _reach_right(boxes, "lower", 302.5, y, {}, frozenset({"upper"})) == 302.5  # a caption's box

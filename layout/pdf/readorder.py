@@ -52,16 +52,22 @@ moving a glyph of the print:
   and each head line (kicker, headline, subhead, a box's title) is bridged like a caption
   line, to half an em inside its story's or box's box: the head is then a block as wide as
   its story, which stops a neighbour's head being widened over this story's last column;
-  a titled box needs no guide above it.
+  a titled box needs no guide above it.  Where rows do not line up, a story under the left
+  part of another is read before that story's right columns unless a block lies between:
+  a story's top guide reaches right through each neighbour beside it that sets only body
+  text below it (whose columns are then single blocks above the guide), and stops at one
+  that does not (a guide across a column's intertitle or caption would split the story).
 
 With the punctuation forms that keep glyph boxes out of the gutters (page/halfmarks.py),
 225 of the sample's 226 stories come out of `pdftotext` whole (11 without), and all 295
 of the 36-page benchmark edition's.  The one left is the jumped story: each of its two
-parts is whole, on two pages with the pages between them.
+parts is whole, on two pages with the pages between them.  Generated irregular editions
+(tests/support/irregular.py): about 95 % (benchmarks/readorder.py).
 """
 
 from __future__ import annotations
 
+import math
 from typing import Callable, Iterable
 
 from reportlab.lib.rl_accel import fp_str
@@ -84,7 +90,7 @@ GUIDE_SIZE = 1.0  # pt: far from any text size, so that a guide joins no block
 GUIDE_GAP = 1.0  # pt between a guide and the text it bounds
 GUIDE_WIDEN = (1.5, 2.5)  # pt a guide reaches past its box's left and right edges (within a 1 em gutter)
 GUIDE_JOIN = 12.0  # pt: guides under boxes ending on one line join across gaps narrower than this (a gutter)
-GUIDE_STAGGER = 3.0  # pt between the heights of neighbouring boxes' guides (more than a guide is tall; 2.5 to 4 measured best)
+GUIDE_STAGGER = 3.0  # pt between neighbouring boxes' guides' heights (more than a guide is tall; 2.5-4 best)
 _HUNG = frozenset(HUNG_FORM.values())  # the codes of hung forms, as drawn text
 
 
@@ -191,6 +197,25 @@ def bridges(runs: Iterable[GlyphRun], forms: Iterable[tuple[str, float, float]],
     return out
 
 
+def _reach_right(boxes: dict[str, list[float]], owner: str, x1: float, y: float, plain: dict[str, float],
+                 captions: frozenset[str]) -> float:
+    """How far right the guide above `owner` (ending at `x1`, baseline `y`) reaches: on
+    through each box beside it that spans its height and sets nothing but body text below
+    it (`plain`: where each owner's last other line ends), stopping at the first that does.
+    Such a box's columns are each one block from above the guide to its foot, read before
+    the guide; the story under the guide, left of them, is then read after them, not
+    first (poppler reads a block left of another first unless a block lies between)."""
+    while True:
+        beside = [(v, o) for o, v in boxes.items() if o != owner and x1 - GUIDE_WIDEN[1] - 0.01 <= v[0]
+                  < x1 + GUIDE_JOIN + GUIDE_WIDEN[1] and v[1] < y - GUIDE_SIZE and v[3] > y]
+        if not beside:
+            return x1
+        v, o = min(beside, key=lambda t: t[0][0])
+        if o in captions or plain.get(o, -math.inf) > y - GUIDE_SIZE:
+            return x1
+        x1 = v[2] + GUIDE_WIDEN[1]
+
+
 def _joined(bottoms: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float]]:
     """The guides under boxes (bottom, x0, x1, y; sorted), those of side-by-side boxes that
     end on the same line joined into one, at the height of the left-most's: a row of
@@ -211,7 +236,7 @@ def _joined(bottoms: list[tuple[float, float, float, float]]) -> list[tuple[floa
 
 def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str, space_em: float,
               captions: frozenset[str] = frozenset(), bridged: list[tuple[float, float, float, float, str]] = (),
-              titled: frozenset[str] = frozenset()) -> list[str]:
+              titled: frozenset[str] = frozenset(), plain: dict[str, float] | None = None) -> list[str]:
     """The content operators of the page's guides (an artifact, one BT/ET): for each box a
     guide `GUIDE_GAP` above its top and one below its bottom, from its left edge to its
     right; `b`, `top` map display coordinates to the page's; `resource` is the face's
@@ -237,7 +262,10 @@ def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str
         # for a table's cells and reads a table by rows; guides must never line up so
         x0, x1, lift = x0 - GUIDE_WIDEN[0], x1 + GUIDE_WIDEN[1], (k % 3) * GUIDE_STAGGER
         if owner not in titled:
-            guides.append((x0, x1, y0 - GUIDE_GAP - lift))
+            y = y0 - GUIDE_GAP - lift
+            if plain is not None and owner not in captions:
+                x1 = _reach_right(boxes, owner, x1, y, plain, captions)
+            guides.append((x0, x1, y))
         if owner in captions:
             guides.append((x0, x1, y1 + GUIDE_GAP + GUIDE_SIZE))
         else:
@@ -264,4 +292,9 @@ def page_guides(runs: list[GlyphRun], forms: list[tuple[str, float, float]], wid
     boxes = extents(runs, width, forms)
     captions = frozenset(r.story for r in runs if r.role in SUNK_ROLES)
     titled = frozenset(r.story for r in runs if r.role == "box_title")
-    return guide_ops(boxes, b, top, resource, space_em, captions, bridges(runs, forms, width, items, boxes), titled)
+    plain: dict[str, float] = {}  # owner -> where its last line that is not plain body text ends
+    for r in runs:
+        if r.story and (r.role != "body" or r.vertical):
+            plain[r.story] = max(plain.get(r.story, -math.inf), r.y + r.size)
+    return guide_ops(boxes, b, top, resource, space_em, captions, bridges(runs, forms, width, items, boxes), titled,
+                     plain)
