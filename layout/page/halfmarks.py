@@ -19,7 +19,10 @@ advance ends half an em past its column's measure; a pause whose advance ends a 
 past the measure is hung and takes its hung form.  The measure is the end the column's
 lines share (the first to be reached three times, else the commonest of at least two; a
 column: a story's lines in drawing order, down the page, a new one where they go back
-up); a column of one line, or whose lines share no end, hangs nothing.  An opening
+up).  A column whose lines share no end (a story's short last column: a full line, a
+paragraph's last, a hung pause) takes its measure from the story's column before it: as
+far from its lines' first start as that column's measure was from its own.  A column of
+one line, or of a story whose columns share no end, hangs nothing.  An opening
 bracket at a line start half an em before the start the column's lines share most takes
 its open form.  The drawing (pdf/draw.py) and the ALTO file (archive/alto.py) both ask
 this module, so ALTO's String boxes and the PDF's glyph boxes stay the same.
@@ -103,6 +106,7 @@ def _kinds(runs: Sequence[_Run], widths: Mapping[str, Mapping[str, float]]) -> t
     opens = [False] * n
     column: list[int] = []  # the current column's lines (their last runs)
     starts: list[int] = []  # ... and their first runs
+    spans: dict[str, float] = {}  # per story: its last measured column's measure less its line start
     line_start = True
     for i, r in enumerate(runs):
         t = r.text
@@ -128,7 +132,7 @@ def _kinds(runs: Sequence[_Run], widths: Mapping[str, Mapping[str, float]]) -> t
             out[i] = _HALF  # a head's line ends on its mark's set width (typeset.py centres on it)
         column.append(i)
         if nxt is None or nxt.story != r.story or nxt.vertical or nxt.y < r.y - _EPS:
-            _hung(runs, column, widths, out)
+            _hung(runs, column, widths, out, min(runs[k].x for k in starts), spans)
             _trimmed(runs, starts, widths, opens)
             column, starts = [], []
     return out, opens
@@ -170,23 +174,29 @@ def _end(r: _Run, w: Mapping[str, float]) -> float:
 
 
 def _hung(runs: Sequence[_Run], column: list[int], widths: Mapping[str, Mapping[str, float]],
-          out: list[int]) -> None:
+          out: list[int], start: float, spans: dict[str, float]) -> None:
     """Mark the column's lines that end in a full-width closing mark half an em past its
     measure: the end that the column's other lines reach first three times (or most often,
     at least twice; those ending in such a mark count only where the others do not tell:
-    a column's first three lines may all hang a pause, and their end is not the measure)."""
+    a column's first three lines may all hang a pause, and their end is not the measure).
+    `start`: where the column's lines start first; `spans`: per story, how far its last
+    measured column's measure lay from that (kept here; the measure of a column whose
+    lines share no end)."""
     if len(column) < 2:
         return
+    story = runs[column[0]].story
     marks = [i for i in column if runs[i].text[-1] in BLANK_RIGHT
              and widths.get(runs[i].face, {}).get(runs[i].text[-1]) == 1.0]
-    if not marks:
-        return
     ends: dict[int, float] = {}
     hanging = set(marks)
     measure, best = _measure(runs, [i for i in column if i not in hanging], widths, ends)
-    if best < 2:
+    if best < 2 and marks:
         measure, best = _measure(runs, column, widths, ends)
-    if best < 2:
+    if best >= 2:
+        spans[story] = measure - start
+    elif story in spans:
+        measure = round(start + spans[story], 2)
+    else:
         return
     for i in marks:
         r = runs[i]

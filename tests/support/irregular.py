@@ -1,14 +1,17 @@
 """Irregular broadsheet editions for the reading-order checks (pdf/readorder.py): column
 groups with rows of their own (rows that do not line up across the page), stories split
 side by side, kickers and subheads, vertical headlines, photos inside stories, page photos
-and boxes.  Deterministic for a seed; bodies are `filler` copy fitted to their frames.
+and boxes.  Deterministic for a seed; bodies are `filler` copy fitted to their frames, or
+(`prose=True`) the bundled sample's real paragraphs (digits, Latin, quotes, parentheses, bold
+lead-ins) with intertitles, written to story files and cut to FILL of what the filler held.
 
-    write_irregular(seed, folder, pages=12) -> folder/edition.yaml
+    write_irregular(seed, folder, pages=12, jumps=0, prose=False) -> folder/edition.yaml
 """
 
 from __future__ import annotations
 
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -25,11 +28,14 @@ SUBHEADS = ["21项关键核心技术达到国际领先水平", "高技术制造�
 CAPTIONS = ["列车驶过江城站。", "全科医生周敏在社区卫生服务中心为居民检查身体。"]
 PAGE_LINES = 102
 MIN_ROW = 18
+FILL = 0.85  # real text sets looser than filler (quotes, digits, short last lines): this share of its length fits
+INTERTITLES = 0.15  # the chance of an intertitle after a paragraph of a longer story
 
 
-def write_irregular(seed: int, folder: Path, pages: int = 12, jumps: int = 0) -> Path:
+def write_irregular(seed: int, folder: Path, pages: int = 12, jumps: int = 0, prose: bool = False) -> Path:
     """Write an irregular edition of `pages` pages (A1...) into `folder`; its manifest's path.
-    `jumps`: stories continued on a later page (下转/上接), each taking a later story's frame."""
+    `jumps`: stories continued on a later page (下转/上接), each taking a later story's frame.
+    `prose`: bodies of real text in story files instead of filler."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "photos").mkdir(exist_ok=True)
@@ -44,6 +50,11 @@ def write_irregular(seed: int, folder: Path, pages: int = 12, jumps: int = 0) ->
     path.write_text(yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False, default_flow_style=None),
                     encoding="utf-8")
     fit_fillers(path)
+    if prose:
+        manifest = yaml.safe_load(path.read_text(encoding="utf-8"))
+        _prose(rng, manifest["pages"], folder)
+        path.write_text(yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False, default_flow_style=None),
+                        encoding="utf-8")
     return path
 
 
@@ -66,6 +77,50 @@ def _jump(rng: random.Random, pages: dict, jumps: int) -> None:
         story["body"]["filler"]["chars"] += taken["body"]["filler"]["chars"]
         pages[labels[j]]["stories"][k] = {"continued": story["id"], "frame": taken["frame"],
                                           "headline": rng.choice(HEADS)[:8]}
+
+
+def _sample_paragraphs() -> list[str]:
+    """The bundled sample's body paragraphs (intertitles included), in file order."""
+    stories = Path(__file__).resolve().parents[2] / "editions" / "sample" / "stories"
+    out = []
+    for f in sorted(stories.iterdir()):
+        if f.suffix in (".txt", ".md"):
+            out += [p.strip() for p in f.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    return out
+
+
+def _prose(rng: random.Random, pages: dict, folder: Path) -> None:
+    """Replace each filler body by real paragraphs in `stories/<id>.md`: FILL of what the
+    fitted filler held, cut at a sentence end, with an intertitle now and then in longer
+    stories and each story's figures its own (every story's text differs)."""
+    paragraphs = _sample_paragraphs()
+    (folder / "stories").mkdir(exist_ok=True)
+    for page in pages.values():
+        for st in page["stories"]:
+            if "body" not in st:
+                continue
+            room = int(st["body"]["filler"]["chars"] * FILL)
+            i, text, out = rng.randrange(len(paragraphs)), 0, []
+            while text < room:
+                para = paragraphs[i % len(paragraphs)]
+                i += 1
+                if para.startswith("## ") and (not out or text + 60 > room):
+                    continue
+                if room - text < len(para):
+                    cut = para.rfind("。", 0, room - text)
+                    if cut < 10:
+                        break
+                    para = para[:cut + 1]
+                out.append(re.sub(r"\d", lambda _: str(rng.randrange(10)), para))  # each story its own figures
+                text += len(para)
+                if room > 600 and rng.random() < INTERTITLES and text + 80 < room:
+                    out.append("## " + rng.choice(SUBHEADS)[:10])
+            if out and out[-1].startswith("## "):
+                out.pop()
+            if not out:
+                out = ["记者从市统计局获悉，全市经济运行稳中有进。"]
+            (folder / "stories" / f"{st['id']}.md").write_text("\n\n".join(out) + "\n", encoding="utf-8")
+            st["body"] = f"stories/{st['id']}.md"
 
 
 def _page(rng: random.Random, serial: list[int], front: bool) -> dict:
