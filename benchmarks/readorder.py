@@ -1,12 +1,13 @@
 """How whole each story comes out of text extractors, on the archive edition: the bundled
 sample, the 36-page benchmark edition and N generated irregular editions (rows that do not
-line up across the page; tests/support/irregular.py).  Not a speed benchmark: it reports,
+line up across the page; tests/support/irregular.py), the same of real prose with
+intertitles (`prose=True`).  Not a speed benchmark: it reports,
 per edition, the stories whose body text is one contiguous run in poppler's `pdftotext`
 default mode (layout analysis), in `pdftotext -raw` and in pdfium (content order), and the
 paragraphs whole in the default mode.  A jumped story counts as whole when each of its
 parts is (one run a page).
 
-    python benchmarks/readorder.py [--irregular N] [--json FILE]
+    python benchmarks/readorder.py [--irregular N] [--prose N] [--json FILE]
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ def measure(manifest: Path, out: Path) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--irregular", type=int, default=6, help="irregular editions (seeds 1..N)")
+    ap.add_argument("--prose", type=int, default=6,
+                    help="irregular editions of real prose with intertitles (seeds 101..100+N)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     results = {}
@@ -78,13 +81,17 @@ def main() -> None:
         editions = {"sample": ROOT / "editions" / "sample" / "edition.yaml", "bench36": generate(work / "bench36")}
         for seed in range(1, args.irregular + 1):
             editions[f"irregular-{seed}"] = write_irregular(seed, work / f"irregular-{seed}")
+        for seed in range(101, 101 + args.prose):
+            editions[f"prose-{seed}"] = write_irregular(seed, work / f"prose-{seed}", prose=True)
         for name, manifest in editions.items():
             r = results[name] = measure(manifest, work / f"out-{name}")
             print(f"{name:14} stories whole: pdftotext {r['pdftotext']}/{r['stories']}, -raw {r['pdftotext_raw']}, "
                   f"pdfium {r['pdfium']}; paragraphs {r['paragraphs_whole']}/{r['paragraphs']}", flush=True)
-    irr = [r for k, r in results.items() if k.startswith("irregular")]
-    if irr:
-        print(f"irregular, all: pdftotext {sum(r['pdftotext'] for r in irr)}/{sum(r['stories'] for r in irr)} stories")
+    for kind in ("irregular", "prose"):
+        irr = [r for k, r in results.items() if k.startswith(kind)]
+        if irr:
+            print(f"{kind}, all: pdftotext {sum(r['pdftotext'] for r in irr)}/{sum(r['stories'] for r in irr)} stories, "
+                  f"paragraphs {sum(r['paragraphs_whole'] for r in irr)}/{sum(r['paragraphs'] for r in irr)}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
 
