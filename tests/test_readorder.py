@@ -121,17 +121,20 @@ def test_a_prose_edition_with_intertitles_reads_in_order(tmp_path, measurements)
 
 def test_a_short_column_is_fenced_down_to_its_storys_foot():
     """A column ending above the story's deepest line gets an invisible line, at the body's
-    size and pitch, at each baseline the story sets lower down, between its own column's
-    edges (not a hung mark's box in the gutter, nor an indent); full columns get none."""
+    size and pitch, at each baseline the story sets lower down, and one beside the story's
+    byline where that stands on its own line over another column; between its own
+    column's edges (not a hung mark's box in the gutter, nor an indent).  The first column,
+    full and under the byline, gets none."""
     def run(slot: int, line: int, text: str, indent: float = 0.0) -> GlyphRun:
         return GlyphRun(100.0 + slot * 126.0 + indent, 100.0 + 13.5 * line, "song", 9.0, text, story="s",
                         role="body", col=slot)
-    runs = [run(0, k, "一" * 13) for k in range(10)]
+    runs = [GlyphRun(100.0, 86.5, "song", 9.0, "本报记者", story="s", role="byline")]
+    runs += [run(0, k, "一" * 13) for k in range(10)]
     runs += [run(1, 0, "一" * 11, indent=18.0), run(1, 1, "一" * 13), run(1, 2, "一" * 12 + "。"), run(1, 3, "一" * 5)]
     forms = [(r.text, 0.0, 0.0) for r in runs]
-    cols, bases = _columns(runs, forms, lambda face, text: float(len(text)))
-    got = fences(cols, bases)
-    assert [round(y, 2) for _, _, y, _, _ in got] == [round(100.0 + 13.5 * k, 2) for k in range(4, 10)]
+    cols, bases, bylines = _columns(runs, forms, lambda face, text: float(len(text)))
+    got = fences(cols, bases, bylines)
+    assert [round(y, 2) for _, _, y, _, _ in got] == [86.5] + [round(100.0 + 13.5 * k, 2) for k in range(4, 10)]
     assert {(round(x0, 2), round(x1, 2), size, scale) for x0, x1, _, size, scale in got} == \
         {(226.0 + FENCE_INSET, 343.0 - FENCE_INSET, 9.0, LIFT)}
 
