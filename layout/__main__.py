@@ -7,8 +7,12 @@ import os
 import sys
 import threading
 
-from layout.cli import main
-from layout.console import STATE
+try:
+    from layout.cli import main
+    from layout.console import STATE
+except KeyboardInterrupt:  # Ctrl-C while the command's modules load: before it has done anything
+    sys.stderr.write("layout: interrupted before the command started; nothing was written\n")
+    raise SystemExit(130) from None
 
 
 def run() -> None:
