@@ -58,16 +58,19 @@ moving a glyph of the print:
   text below it (whose columns are then single blocks above the guide), and stops at one
   that does not (a guide across a column's intertitle or caption would split the story).
 
-* **Short columns, bylines.**  Poppler widens a block over the blocks below it up to its
-  neighbour at the same height.  Where a story's last column ends above the lower part
-  of the column before it (under an intertitle or a photo), that part was widened over
-  the empty foot, the short column was then above it and read first; where a byline
-  stands on its own line over a story's first column, the next story's byline beside it
-  was widened over this story's other columns and read before them.  So each column is
-  carried on down to its story's deepest line, and up beside such a byline, by invisible
-  lines at the body's size and pitch (`fences`), which join its block.  Real text with
-  intertitles set short of its frames (tests/support/irregular.py, `prose=True`): 272 ->
-  343 of 392 stories whole; filler editions: 383 -> 387 of 397, 2,091 -> 2,124 of 2,194.
+* **A column is one block.**  Poppler widens a block over the blocks below it up to its
+  neighbour at the same height, and reads a block left of another first unless a block
+  lies between.  Where a story's last column ends above the lower part of the column
+  before it (under an intertitle or a photo), that part was widened over the empty foot,
+  and the short column, then above it, was read first; where a byline stands on its own
+  line over a story's first column, the next story's byline beside it was widened over
+  this story's other columns and read before them; an intertitle (another size) split
+  its column into three blocks, and a head on the left at their height was read between
+  them.  So invisible lines at the body's size and pitch (`fences`) carry each column down
+  to its story's deepest line, up beside such a byline and through its intertitles: the
+  column is one block, intertitles included.  Real text with intertitles set short of its
+  frames (tests/support/irregular.py, `prose=True`): 272 -> 372 of 392 stories whole;
+  filler editions: 383 -> 387 of 397, 2,091 -> 2,124 of 2,194.
 
 With the punctuation forms that keep glyph boxes out of the gutters (page/halfmarks.py),
 225 of the sample's 226 stories come out of `pdftotext` whole (11 without), and all 295
@@ -231,21 +234,24 @@ def _reach_right(boxes: dict[str, list[float]], owner: str, x1: float, y: float,
 
 
 def _columns(runs: Iterable[GlyphRun], forms: Iterable[tuple[str, float, float]], width: Callable[[str, str], float]
-             ) -> tuple[dict[tuple[str, int], list[float]], dict[str, set[float]], dict[str, list[tuple[float, ...]]]]:
+             ) -> tuple[dict[tuple[str, int], list], dict[str, set[float]], dict[str, list[tuple[float, ...]]]]:
     """Each story's text columns as drawn, (story, slot) -> [x0, x1, first and last body
-    baselines, body size]; each story's body baselines; its bylines' lines (baseline, x0,
-    x1).  A column's edges are those of its full lines (as long as most of the story's
+    baselines, body size, the column's body baselines, its intertitles' baselines]; each
+    story's body baselines; its bylines' lines (baseline, x0, x1).  A column's edges are those of its full lines (as long as most of the story's
     lines: not an indent, nor a hung mark's box in the gutter); a column with none (a line
     or two) is placed by the story's others, one column pitch apart."""
     lines: dict[tuple[str, int], dict[float, list[float]]] = {}  # (story, slot) -> baseline -> [x0, x1]
     sizes: dict[tuple[str, int], float] = {}
     bases: dict[str, set[float]] = {}
     bylines: dict[str, list[tuple[float, ...]]] = {}
+    titles: dict[tuple[str, int], set[float]] = {}
     for r, (text, dx, tc) in zip(runs, forms):
         if r.vertical or not r.story:
             continue
         if r.role == "byline" and r.col < 0:
             bylines.setdefault(r.story, []).append((r.y, *_span(r, text, dx, tc, width)))
+        if r.role == "intertitle" and r.col >= 0:
+            titles.setdefault((r.story, r.col), set()).add(r.y)
         if r.col < 0 or r.role != "body":
             continue
         x0, x1 = _span(r, text, dx, tc, width)
@@ -273,36 +279,47 @@ def _columns(runs: Iterable[GlyphRun], forms: Iterable[tuple[str, float, float]]
             x0 = edges[(story, near)][0] + (slot - near) * pitch
             edges[(story, slot)] = (x0, x0 + measure)
         x0, x1 = edges[(story, slot)]
-        cols[(story, slot)] = [x0, x1, min(by), max(by), size]
+        cols[(story, slot)] = [x0, x1, min(by), max(by), size, sorted(by), sorted(titles.get((story, slot), ()))]
     return cols, bases, bylines
 
 
-def fences(cols: dict[tuple[str, int], list[float]], bases: dict[str, set[float]],
+def fences(cols: dict[tuple[str, int], list], bases: dict[str, set[float]],
            bylines: dict[str, list[tuple[float, ...]]] | None = None) -> list[tuple[float, float, float, float, str]]:
-    """Invisible lines (as `bridges`: x0, x1, baseline, size, vertical scale) that carry each
-    text column (`_columns`) on down the grid to its story's deepest line, and up beside
-    its story's byline where that stands a line or two above it over another column, as
-    wide as the column's lines (a little inside them).  Poppler widens a block over any
-    block below it up to its neighbour at the same height:
+    """Invisible lines (as `bridges`: x0, x1, baseline, size, vertical scale) on the grid of
+    each text column (`_columns`), as wide as the column's lines (a little inside them),
+    which make the column one block to poppler from its story's byline to its foot.
+    Poppler widens a block over any block below it up to its neighbour at the same height,
+    and reads a block left of another first unless a block lies between them:
     - where a short column left nothing beside the lower part of the column before it
       (under an intertitle, a photo), that part was widened over the short column's foot
       (up to the story's guide below), the short column was then above it, and read first:
-      the story's columns interleaved;
+      the story's columns interleaved.  The column goes on down to the story's deepest line;
     - where a story's byline stands on a line of its own over its first column, the next
       story's byline beside it was widened over this story's other columns, which start a
-      line lower, and read before them.
-    Lines at the body's size and pitch join the column's block, which then stands beside
-    everything the story sets from its byline to its foot."""
+      line lower, and read before them.  The columns go up beside the byline;
+    - an intertitle (another size) split its column into three blocks, and a story's head
+      left of the lower ones, at their height, was read between them.  The grid lines
+      around the intertitle carry the column through it: poppler adds to a block the lines
+      of its size within 1.5 em, then the words that overlap it on its lines whatever
+      their size, the intertitle among them.
+    Lines at the body's size and pitch join the column's block."""
     out = []
-    for (story, _), (x0, x1, first, last, size) in sorted(cols.items()):
+    for (story, _), (x0, x1, first, last, size, own, titles) in sorted(cols.items()):
         ys = sorted(bases[story])
         pitch = min((b - a for a, b in zip(ys, ys[1:]) if b - a > 0.5 * size), default=1.5 * size)
+        edge = (x0 + FENCE_INSET, x1 - FENCE_INSET)
         for y, bx0, bx1 in (bylines or {}).get(story, ()):
             if first - (TOP_FENCE_LINES + 0.5) * pitch < y < first - 0.5 * size and (bx1 <= x0 or bx0 >= x1):
-                out.append((x0 + FENCE_INSET, x1 - FENCE_INSET, y, size, LIFT))
+                out.append((*edge, y, size, LIFT))
+        for a, b in zip(own, own[1:]):
+            if b - a > 1.5 * pitch and any(a < t < b for t in titles):
+                y = a + pitch
+                while y < b - 0.5 * pitch:
+                    out.append((*edge, y, size, LIFT))
+                    y += pitch
         deepest, y = ys[-1], last + pitch
         while y <= deepest + 0.01:
-            out.append((x0 + FENCE_INSET, x1 - FENCE_INSET, y, size, LIFT))
+            out.append((*edge, y, size, LIFT))
             y += pitch
     return out
 
