@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from reportlab import rl_config
-from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen import canvas as rl_canvas
@@ -52,6 +51,7 @@ from layout.pdf.adform import FormUse, place_form, use_forms
 from layout.pdf.imaging import encoded_image
 from layout.pdf.marks import PageTags, mark_runs
 from layout.pdf.metadata import FileMeta, eol_before_endstream, finish_reportlab, stamp_id
+from layout.pdf.numbers import PDF_NUM, distinct, pdf_nums
 from layout.pdf.printmarks import MARK_SPACE, crop_marks
 from layout.pdf.proofmarks import NOTE_LEAD, NOTE_SIZE, clear_line_numbers, margin_notes
 from layout.pdf.readorder import LIFT, SINK, SUNK_ROLES, page_guides, show_tagged
@@ -110,6 +110,7 @@ class _Ops:
         self.embedded = embedded
         self.faces = {f.key: f for f in fonts.faces.values()}
         self.chars: dict[str, list[str]] = {}
+        self._encoders: dict[str, tuple] = {}  # face key -> _encoder's tuple
         self.op = (False, False)  # (stroking, non-stroking) overprint: off at the start of a page
 
     def overprint(self, stroke: bool | None, fill: bool | None) -> None:
@@ -120,10 +121,10 @@ class _Ops:
             self.op = want
 
     def fill(self, col) -> str:
-        return f"{fp_str(*col)} k" if self.cmyk else f"{fp_str(*_rgb(col))} rg"
+        return f"{pdf_nums(*col)} k" if self.cmyk else f"{pdf_nums(*_rgb(col))} rg"
 
     def stroke(self, col) -> str:
-        return f"{fp_str(*col)} K" if self.cmyk else f"{fp_str(*_rgb(col))} RG"
+        return f"{pdf_nums(*col)} K" if self.cmyk else f"{pdf_nums(*_rgb(col))} RG"
 
     def text(self, runs: list[GlyphRun], b: float, top: float, opens: list[str] | None = None,
              closes: list[str] | None = None, forms: list[tuple[str, float, float]] | None = None) -> None:
@@ -136,48 +137,62 @@ class _Ops:
             return
         add = self.code.append
         add("BT")
-        chars = self.chars
-        encoders: dict[str, tuple] = {}
-        cur_font = cur_tc = cur_col = None
+        num = PDF_NUM  # (most numbers repeat: a column's x, the grid's baselines; numbers.py)
+        cur_face = cur_size = cur_tc = cur_col = enc = None
         # tagged: character spacing gives back the advance the narrow /W widths take off (per
         # point of size), the text matrix is LIFTed and a caption's SINKs (readorder.py)
         narrow, lift, sunk = (NARROW / 1000, LIFT, SUNK_ROLES) if self.tagged else (0.0, "1", ())
+        # (per run only what changes: most runs keep the previous run's face, size and colour)
         for i, r in enumerate(runs):
-            enc = encoders.get(r.face)
-            if enc is None:
-                face = self.faces.get(r.face)
-                if face is None:
-                    raise RenderError(f"glyph run in unknown face {r.face!r}")
-                ef = self.embedded.get(face)
-                enc = encoders[r.face] = (ef.encode, "/" + ef.resource, chars.setdefault(r.face, []), not ef.astral_map)
             if opens and opens[i]:
                 add(opens[i])
-            if r.color != cur_col:
+            color = r.color
+            if color is not cur_col and color != cur_col:
                 if self.cmyk:
-                    self.overprint(None, _black(r.color))
-                add(self.fill(r.color))
-                cur_col = r.color
-            tc = (forms[i][2] if forms else r.tc) + narrow * r.size
+                    self.overprint(None, _black(color))
+                add(self.fill(color))
+                cur_col = color
+            size = r.size
+            tc = (forms[i][2] if forms else r.tc) + narrow * size if narrow or forms else r.tc
             if tc != cur_tc:
-                add(f"{fp_str(tc)} Tc")
+                add(f"{num[tc]} Tc")
                 cur_tc = tc
-            if (r.face, r.size) != cur_font:
-                add(f"{enc[1]} {fp_str(r.size)} Tf")
-                cur_font = (r.face, r.size)
+            face = r.face
+            if face != cur_face or size != cur_size:
+                if face != cur_face:
+                    enc = self._encoder(face)
+                add(f"{enc[1]} {num[size]} Tf")
+                cur_face, cur_size = face, size
+            m = SINK if sunk and r.role in sunk else lift
             if forms:  # tagged: punctuation forms, boxes that end where the ink does (readorder.py)
                 shown, dx, tc_left = show_tagged(enc[0], r, *forms[i][:2], forms[i][2])
                 cur_tc = tc_left if tc_left is not None else cur_tc
-                text = forms[i][0]
+                add(f"1 0 0 {m} {num[b + r.x + dx]} {num[top - r.y]} Tm {shown}")
+                enc[2].append(forms[i][0])
             else:
-                text, dx = r.text, 0.0
-                shown = f"<{text.encode('utf-16-be').hex()}> Tj" if enc[3] else f"{enc[0](text)} Tj"  # (BMP: inline)
-            add(f"1 0 0 {SINK if r.role in sunk else lift} {fp_str(b + r.x + dx, top - r.y)} Tm {shown}")
-            enc[2].append(text)
+                text = r.text
+                if enc[3]:  # (BMP only: the codes inline)
+                    add(f"1 0 0 {m} {num[b + r.x]} {num[top - r.y]} Tm <{text.encode('utf-16-be').hex()}> Tj")
+                else:
+                    add(f"1 0 0 {m} {num[b + r.x]} {num[top - r.y]} Tm {enc[0](text)} Tj")
+                enc[2].append(text)
             if closes and closes[i]:
                 add(closes[i])
         if cur_tc:
             add("0 Tc")  # character spacing outlives ET: leave none for what follows
         add("ET")
+
+    def _encoder(self, key: str) -> tuple:
+        """Face `key`'s (encode, /resource, list of its drawn texts, BMP only) for `text`."""
+        enc = self._encoders.get(key)
+        if enc is None:
+            face = self.faces.get(key)
+            if face is None:
+                raise RenderError(f"glyph run in unknown face {key!r}")
+            ef = self.embedded.get(face)
+            enc = self._encoders[key] = (ef.encode, "/" + ef.resource, self.chars.setdefault(key, []),
+                                         not ef.astral_map)
+        return enc
 
     def guides(self, runs: list[GlyphRun], b: float, top: float, forms: list[tuple[str, float, float]],
                items: list) -> None:
@@ -199,8 +214,8 @@ class _Ops:
         a = math.radians(angle)
         ca, sa = math.cos(a), math.sin(a)
         ef = self.embedded.get(face)
-        self.code.append(f"BT 0 Tc {self.fill(col)} /{ef.resource} {fp_str(size)} Tf "
-                         f"{fp_str(ca, sa, -sa, ca, x - ca * shift, y - sa * shift)} Tm {ef.encode(text)} Tj ET")
+        self.code.append(f"BT 0 Tc {self.fill(col)} /{ef.resource} {pdf_nums(size)} Tf "
+                         f"{pdf_nums(ca, sa, -sa, ca, x - ca * shift, y - sa * shift)} Tm {ef.encode(text)} Tj ET")
         self.chars.setdefault(face.key, []).append(text)
 
     def width(self, face: str, text: str) -> float:
@@ -212,7 +227,8 @@ class _Ops:
             return sum(widths.get(ch, 1.0) for ch in text)
 
     def used(self) -> dict[str, str]:
-        return {k: "".join(sorted(set("".join(v)))) for k, v in self.chars.items()}
+        """Face key -> the distinct characters drawn in it, in code point order."""
+        return {k: distinct("".join(v)) for k, v in self.chars.items()}
 
 
 def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.PRINT, bleed: float = 0.0,
@@ -232,18 +248,18 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.
     top = page.height + o  # y flip: display y -> PDF y = top - y
     d = PageDrawing(page.label, page.title or page.label, page.width + 2 * o, page.height + 2 * o, b, cmyk)
     tags = d.tags = PageTags() if profile.tagged else None
-    for it in page.items:  # photos first: text and rules overprint them
-        if isinstance(it, Image):
-            d.images.append((o + it.x, top - it.y - it.h, it.w, it.h, _photo(it, cmyk)))
-            if tags is not None:
-                tags.figures.append(it.id)
+    images, artwork, runs, shapes = _by_kind(page.items)
+    for it in images:  # photos first: text and rules overprint them
+        d.images.append((o + it.x, top - it.y - it.h, it.w, it.h, _photo(it, cmyk)))
+        if tags is not None:
+            tags.figures.append(it.id)
     ops = _Ops(fonts, cmyk, embedded if embedded is not None else EmbeddedFonts(), tags is not None)
-    ops.code += [place_form(it, o, top, not cmyk and profile.pdfa, d.forms) for it in page.items
-                 if isinstance(it, Form)]  # ads and graphics: over the photos, under the text
+    ops.code += [place_form(it, o, top, not cmyk and profile.pdfa, d.forms)
+                 for it in artwork]  # ads and graphics: over the photos, under the text
     if profile.proof_marks:  # under the text, so that it never hides a character
         _watermark(ops, page, fonts, stamp)
     _artifact(ops, 0, tags)  # artwork (ads, graphics) and the proof watermark: no story's text
-    runs = content_order([it for it in page.items if isinstance(it, GlyphRun)])  # (textorder.py)
+    runs = content_order(runs)  # (textorder.py)
     if tags is not None:  # tagged: compressed marks' boxes are their set widths, for extraction
         forms = drawn_forms(runs, {k: f.widths for k, f in ops.faces.items()})
         ops.text(runs, o, top, *mark_runs(runs, tags, o, top, ops.width), forms)
@@ -252,19 +268,19 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.
         ops.text(runs, o, top)
     add = ops.code.append
     start = len(ops.code)
-    for it in page.items:
+    for it in shapes:
         if isinstance(it, Rule):
             ops.overprint(_black(it.color), None)
-            add(f"{ops.stroke(it.color)} {fp_str(it.width)} w "
-                f"{fp_str(o + it.x0, top - it.y0)} m {fp_str(o + it.x1, top - it.y1)} l S")
-        elif isinstance(it, Rect):
+            add(f"{ops.stroke(it.color)} {pdf_nums(it.width)} w "
+                f"{pdf_nums(o + it.x0, top - it.y0)} m {pdf_nums(o + it.x1, top - it.y1)} l S")
+        else:
             paint = "B" if it.stroke and it.fill is not None else "f" if it.fill is not None else "S" if it.stroke \
                 else "n"
             fill = f"{ops.fill(it.fill)} " if it.fill is not None else ""
             # a frame's black outline is a rule and overprints; an area, even a black one, knocks out
             ops.overprint(_black(it.color) if it.stroke else None, False if it.fill is not None else None)
-            add(f"{ops.stroke(it.color)} {fill}{fp_str(max(it.stroke, 0.01))} w "
-                f"{fp_str(o + it.x, top - it.y - it.h, it.w, it.h)} re {paint}")
+            add(f"{ops.stroke(it.color)} {fill}{pdf_nums(max(it.stroke, 0.01))} w "
+                f"{pdf_nums(o + it.x, top - it.y - it.h, it.w, it.h)} re {paint}")
     if cmyk:
         ops.overprint(True, None)
         add(crop_marks(b, slug, page.width, page.height))
@@ -274,6 +290,31 @@ def draw_page(page: PageDisplay, fonts: FontBook, mode: OutputMode = OutputMode.
     d.content = "\n".join(ops.code)
     d.chars = ops.used()
     return d
+
+
+def _by_kind(items: list) -> tuple[list[Image], list[Form], list[GlyphRun], list[Rule | Rect]]:
+    """A display list's photos, artwork, glyph runs and rules and frames, each in display
+    order.  (One pass, by exact type first: a page has some two thousand items, most of
+    them runs and line-number markers.)"""
+    images: list[Image] = []
+    artwork: list[Form] = []
+    runs: list[GlyphRun] = []
+    shapes: list[Rule | Rect] = []
+    for it in items:
+        t = type(it)
+        if t is GlyphRun:
+            runs.append(it)
+        elif t is Marker:
+            continue
+        elif isinstance(it, GlyphRun):
+            runs.append(it)
+        elif isinstance(it, (Rule, Rect)):
+            shapes.append(it)
+        elif isinstance(it, Image):
+            images.append(it)
+        elif isinstance(it, Form):
+            artwork.append(it)
+    return images, artwork, runs, shapes
 
 
 def _artifact(ops: _Ops, start: int, tags: PageTags | None) -> None:
@@ -437,13 +478,13 @@ def _proof_marks(ops: _Ops, page: PageDisplay, fonts: FontBook, top: float) -> N
         if not isinstance(it, Marker):
             continue
         if it.kind == "frame":
-            add(f"q {ops.stroke(blue)} 0.4 w [2 2] 0 d {fp_str(it.x, top - it.y - it.h, it.w, it.h)} re S Q")
+            add(f"q {ops.stroke(blue)} 0.4 w [2 2] 0 d {pdf_nums(it.x, top - it.y - it.h, it.w, it.h)} re S Q")
             ops.label(face, 6, it.text, it.x + 1, top - it.y - 6, blue)
         elif it.kind == "blank":  # a page left empty on purpose (`blank: true`)
             ops.label(face, 36, it.text, it.x + it.w / 2, top - it.y - it.h / 2, _cmyk_of(PROOF_GREY), align="centre")
         elif it.kind == "empty":  # an empty template slot: grey, with 空 in its middle
             grey = _cmyk_of(PROOF_GREY)
-            add(f"q {ops.stroke(grey)} 1 w {fp_str(it.x, top - it.y - it.h, it.w, it.h)} re S Q")
+            add(f"q {ops.stroke(grey)} 1 w {pdf_nums(it.x, top - it.y - it.h, it.w, it.h)} re S Q")
             size = max(6.0, min(72.0, it.w / 2, it.h / 2))
             ops.label(face, size, "空", it.x + it.w / 2, top - it.y - it.h / 2 - size * 0.35, grey, align="centre")
             ops.label(face, 6, f"slot {it.text}", it.x + 1, top - it.y - 6, grey)
@@ -458,13 +499,13 @@ def _overset_notes(ops: _Ops, page: PageDisplay, face: Face, top: float, red) ->
     add = ops.code.append
     for (m, flag, _), note in zip(flags, notes):
         bottom = top - m.y - m.h - 0.75
-        add(f"{ops.stroke(red)} 1.5 w {fp_str(m.x, bottom)} m {fp_str(m.x + m.w, bottom)} l S")
+        add(f"{ops.stroke(red)} 1.5 w {pdf_nums(m.x, bottom)} m {pdf_nums(m.x + m.w, bottom)} l S")
         if note is None:
             ops.label(face, 8, flag, m.x + 2, top - m.y - m.h + 3, red)
             continue
         end = note.x + note.width if note.x < m.x else note.x
-        add(f"{ops.stroke(red)} 0.3 w {fp_str(note.anchor[0], top - note.anchor[1])} m "
-            f"{fp_str(end, top - note.y - NOTE_SIZE / 2)} l S")
+        add(f"{ops.stroke(red)} 0.3 w {pdf_nums(note.anchor[0], top - note.anchor[1])} m "
+            f"{pdf_nums(end, top - note.y - NOTE_SIZE / 2)} l S")
         for i, text in enumerate(note.lines):
             ops.label(face, NOTE_SIZE, text, note.x, top - note.y - NOTE_SIZE * 0.88 - i * NOTE_LEAD, red)
 
