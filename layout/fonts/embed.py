@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import zlib
 from array import array
 from bisect import bisect_left
@@ -328,6 +329,21 @@ def _subset_tag(name: str, codes: list[int]) -> str:
     """Six capital letters naming the glyph set (ISO 32000-1 9.6.4), the same for the same set."""
     digest = hashlib.sha256(name.encode() + array("I", codes).tobytes()).digest()
     return "".join(chr(65 + b % 26) for b in digest[:6])
+
+
+_U32 = "I" if array("I").itemsize == 4 else "L"  # an array of 32-bit code points
+_UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"  # ... in the machine's byte order
+
+
+def distinct(text: str) -> str:
+    """The distinct characters of `text` in code point order: "".join(sorted(set(text))).
+
+    Why not that: iterating a string makes a new one-character string of each CJK
+    character and hashes it; a page draws some 10,000 characters with a face.  As an
+    array of code points the set holds small integers, whose hash is their value (half
+    the instructions).  (`surrogatepass`: a lone surrogate is a code point like any other.)"""
+    cps = sorted(set(array(_U32, text.encode(_UTF32, "surrogatepass"))))
+    return array(_U32, cps).tobytes().decode(_UTF32, "surrogatepass")
 
 
 class EmbeddedFonts:

@@ -1,0 +1,41 @@
+"""PDF numbers written fast (fonts/pdfwrite.py) and the characters a face embeds
+(fonts/embed.py `distinct`): exactly what ReportLab writes and what `sorted(set(...))`
+gives, whatever the numbers and characters (the page files' bytes depend on both)."""
+
+from __future__ import annotations
+
+import random
+
+from reportlab.lib.rl_accel import fp_str
+
+from layout.fonts import pdfwrite
+from layout.fonts.embed import distinct
+from layout.fonts.pdfwrite import PDF_NUM, pdf_nums
+
+_RNG = random.Random(19)
+VALUES = ([0, 0.0, -0.0, 1, 1.0, -1.5, 1e-8, -1e-8, 0.5, 2 / 3, 1492.52, 78.76772, 1e6 + 0.123456, 123456789.5]
+          + [_RNG.uniform(-2000, 2000) for _ in range(3000)] + [round(_RNG.uniform(0, 2000), 2) for _ in range(3000)]
+          + [_RNG.uniform(-1, 1) for _ in range(1000)] + [_RNG.randrange(-5000, 5000) for _ in range(500)])
+
+
+def test_numbers_are_written_as_fp_str_writes_them():
+    for v in VALUES + VALUES:  # (the second time from the memo)
+        assert PDF_NUM[v] == fp_str(v), v
+    for a, b in zip(VALUES, VALUES[1:]):
+        assert pdf_nums(a, b) == fp_str(a, b)
+    assert pdf_nums(*VALUES[:7]) == fp_str(*VALUES[:7])
+
+
+def test_the_memo_stays_bounded(monkeypatch):
+    monkeypatch.setattr(pdfwrite, "_LIMIT", 100)
+    PDF_NUM.clear()
+    for i in range(1000):
+        assert PDF_NUM[i / 7] == fp_str(i / 7)
+        assert len(PDF_NUM) <= 100
+
+
+def test_distinct_is_the_sorted_set_of_the_characters():
+    pool = "江城日报，。「」（）ABCabc 0123\u3000\uff0c\uffef\U00020000\U0001F600\ud800\x00"
+    for n in (0, 1, 2, 50, 5000):
+        text = "".join(_RNG.choice(pool) for _ in range(n))
+        assert distinct(text) == "".join(sorted(set(text)))
