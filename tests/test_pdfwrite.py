@@ -1,16 +1,20 @@
-"""PDF numbers written fast (fonts/pdfwrite.py) and the characters a face embeds
-(fonts/embed.py `distinct`): exactly what ReportLab writes and what `sorted(set(...))`
-gives, whatever the numbers and characters (the page files' bytes depend on both)."""
+"""PDF numbers written fast (fonts/pdfwrite.py), ReportLab's writer made faster
+(pdf/rlfast.py) and the characters a face embeds (fonts/embed.py `distinct`): exactly what
+ReportLab writes and what `sorted(set(...))` gives, whatever the numbers and characters
+(the page files' bytes depend on all three)."""
 
 from __future__ import annotations
 
 import random
 
+import pytest
 from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfdoc
 
 from layout.fonts import pdfwrite
 from layout.fonts.embed import distinct
 from layout.fonts.pdfwrite import PDF_NUM, pdf_nums
+from layout.pdf.rlfast import faster_writing, pdf_name, pdfdoc_encoded
 
 _RNG = random.Random(19)
 VALUES = ([0, 0.0, -0.0, 1, 1.0, -1.5, 1e-8, -1e-8, 0.5, 2 / 3, 1492.52, 78.76772, 1e6 + 0.123456, 123456789.5]
@@ -39,3 +43,27 @@ def test_distinct_is_the_sorted_set_of_the_characters():
     for n in (0, 1, 2, 50, 5000):
         text = "".join(_RNG.choice(pool) for _ in range(n))
         assert distinct(text) == "".join(sorted(set(text)))
+
+
+def test_the_faster_writer_encodes_and_names_as_reportlab_does():
+    texts = ["", "/Type", "<< /Length 12 >>", "12 0 R", "\n", "a\tb\r\n", "(caf\u00e9)", "\u02d8 breve", "\x18\x19",
+             "".join(map(chr, range(128))).replace("\x18", ""), b"raw bytes", "\u6c5f\u57ce"]
+    for x in texts:
+        try:
+            want = pdfdoc.pdfdocEnc(x)
+        except UnicodeEncodeError:
+            with pytest.raises(UnicodeEncodeError):
+                pdfdoc_encoded(x)
+            continue
+        assert pdfdoc_encoded(x) == want, x
+    for key in ["Type", "FontDescriptor", "a b", "x#y", "\u00e9", "(paren)", "Type"]:
+        assert pdf_name(key) == pdfdoc.PDFName(key)
+    assert pdf_name("AZ", "B", "Y") == pdfdoc.PDFName("AZ", "B", "Y")
+
+
+def test_the_faster_writer_is_put_back():
+    before = pdfdoc.pdfdocEnc, pdfdoc.PDFName
+    with pytest.raises(RuntimeError), faster_writing():
+        assert pdfdoc.pdfdocEnc is pdfdoc_encoded
+        raise RuntimeError
+    assert (pdfdoc.pdfdocEnc, pdfdoc.PDFName) == before

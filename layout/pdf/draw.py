@@ -54,6 +54,7 @@ from layout.pdf.metadata import FileMeta, eol_before_endstream, finish_reportlab
 from layout.pdf.ops import OVERPRINT, Ops, black
 from layout.pdf.printmarks import MARK_SPACE, crop_marks
 from layout.pdf.proofmarks import NOTE_LEAD, NOTE_SIZE, clear_line_numbers, margin_notes
+from layout.pdf.rlfast import faster_writing
 from layout.pdf.textorder import content_order
 
 CONTENT_FILTER = "/FlateDecode"  # of every page's content stream (PageDrawing.packed)
@@ -202,6 +203,7 @@ def _binary_streams() -> Iterator[None]:
 
 
 @_binary_streams()
+@faster_writing()
 def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "", font_level: int = 6,
                  author: str = "", date: str = "", embedded: EmbeddedFonts | None = None,
                  meta: FileMeta | None = None) -> bytes:
