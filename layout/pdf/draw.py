@@ -58,6 +58,11 @@ from layout.pdf.rlfast import faster_writing
 from layout.pdf.textorder import content_order
 
 CONTENT_FILTER = "/FlateDecode"  # of every page's content stream (PageDrawing.packed)
+# zlib level of the content streams: 4 takes half the time of the default 6 on a page's
+# text operators (23 against 48 ms for the 36-page benchmark's 2.6 MB) for 6 % more bytes
+# (600 against 567 KB; level 1: 720 KB).  The same stream goes into the page file and the
+# edition, so it is compressed once, in the worker that drew the page (`_pack`).
+CONTENT_LEVEL = 4
 PROOF_BLUE = (0.2, 0.45, 0.85)
 PROOF_RED = (0.85, 0.05, 0.05)
 PROOF_GREY = (0.55, 0.55, 0.55)
@@ -296,7 +301,7 @@ def _pack(page, d: PageDrawing) -> None:
     stream = page.stream.encode("utf-8")  # as ReportLab encodes a str stream
     digest = hashlib.sha256(stream).digest()
     if d.packed is None or d.packed[0] != digest:
-        d.packed = (digest, zlib.compress(stream))
+        d.packed = (digest, zlib.compress(stream, CONTENT_LEVEL))
     contents = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Filter": CONTENT_FILTER}), d.packed[1])
     contents.__Comment__ = "page stream"
     page.Contents = contents
