@@ -85,6 +85,7 @@ class EmbeddedFace:
                                     f"the BMP; layout cannot code both", str(face.file)))
         self.astral_map = {cp: chr(code) for cp, code in self.pua.items()}
         self.unpua = {code: cp for cp, code in self.pua.items()}
+        self._single_codes = frozenset(MARK_OF_CODE) | frozenset(self.unpua)  # ToUnicode's one-by-one entries
 
     # -- drawing -------------------------------------------------------------------------
     def encode(self, text: str) -> str:
@@ -221,7 +222,7 @@ class EmbeddedFace:
     def _to_unicode(self, order: list[int]) -> str:
         """Identity ranges per high byte for BMP codes; single entries for PUA-coded ones
         (`order`: ascending)."""
-        odd = set(order) & (MARK_OF_CODE.keys() | self.unpua.keys())
+        odd = self._single_codes.intersection(order)
         singles = []
         for code in sorted(odd):
             if code in MARK_OF_CODE:

@@ -52,6 +52,7 @@ from layout.pdf.imaging import encoded_image
 from layout.pdf.marks import PageTags, mark_runs
 from layout.pdf.metadata import FileMeta, eol_before_endstream, finish_reportlab, stamp_id
 from layout.pdf.ops import OVERPRINT, Ops, black
+from layout.pdf.preflight import ContentScan, scan_content
 from layout.pdf.printmarks import MARK_SPACE, crop_marks
 from layout.pdf.proofmarks import NOTE_LEAD, NOTE_SIZE, clear_line_numbers, margin_notes
 from layout.pdf.rlfast import faster_writing
@@ -85,6 +86,7 @@ class PageDrawing:
     packed: tuple[bytes, bytes] | None = None  # (sha256, zlib) of the page's whole content stream
     tags: PageTags | None = None  # tagged PDF (the mode's `tagged`): what its marked content is
     forms: list[FormUse] = field(default_factory=list)  # PDF artwork the content places (adform.py)
+    scan: ContentScan | None = None  # preflight's scan of the stream `packed` holds, made as it was packed
 
     @property
     def slug(self) -> float:
@@ -302,6 +304,7 @@ def _pack(page, d: PageDrawing) -> None:
     digest = hashlib.sha256(stream).digest()
     if d.packed is None or d.packed[0] != digest:
         d.packed = (digest, zlib.compress(stream, CONTENT_LEVEL))
+        d.scan = scan_content(stream)  # (while the stream is at hand: nobody inflates it again to scan it)
     contents = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Filter": CONTENT_FILTER}), d.packed[1])
     contents.__Comment__ = "page stream"
     page.Contents = contents
