@@ -67,3 +67,15 @@ def test_the_faster_writer_is_put_back():
         assert pdfdoc.pdfdocEnc is pdfdoc_encoded
         raise RuntimeError
     assert (pdfdoc.pdfdocEnc, pdfdoc.PDFName) == before
+
+
+def test_the_faster_writer_formats_as_reportlab_does():
+    doc = pdfdoc.PDFDocument()
+    values = ["/Type", "", "caf\u00e9", b"\x00raw", 0, -0.0, 7, 2.5, 1 / 3, 1e-9, True, None,
+              pdfdoc.PDFArray([1, 2.25, "/N"]), pdfdoc.PDFName("Font"), pdfdoc.PDFString("江城日报"),
+              pdfdoc.PDFDictionary({"Type": "/Font", "W": pdfdoc.PDFArrayCompact(list(range(25))), "DW": 1000})]
+    values += VALUES[:500]
+    want = [pdfdoc.format(v, doc) for v in values]
+    with faster_writing():
+        got = [pdfdoc.format(v, doc) for v in values]
+    assert got == want
