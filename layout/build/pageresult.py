@@ -287,6 +287,7 @@ def from_plain(plain: Any, blobs: Sequence[bytes]) -> PageResult:
     scan = (blob(key, 32), ContentScan(_bool(sc["rgb"]), _map(sc["placements"], _num)))
     if scan[0] != content_key(CONTENT_FILTER, drawing.packed[1]):
         raise Malformed("content scan is not of the stored content stream")
+    drawing.scan = scan[1]  # (the drawing carries the scan of its stream, as when it was drawn)
     record = _record(top["record"], blob)
     if not display.label == text.label == drawing.label == record.label:
         raise Malformed("parts of different pages")

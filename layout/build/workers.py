@@ -70,7 +70,7 @@ class PageJob:
         d = cp.display
         slim = PageDisplay(d.label, d.width, d.height, (), d.bookmarks, d.section, d.title)
         packed = drawing.packed[1]  # the stream as both PDFs store it (draw._pack)
-        scan = (content_key(CONTENT_FILTER, packed), scan_content(zlib.decompress(packed)))
+        scan = (content_key(CONTENT_FILTER, packed), drawing.scan or scan_content(zlib.decompress(packed)))
         result = PageResult(ComposedPage(slim, cp.fits, cp.findings), page_text(d), drawing, pdf, scan,
                             record_of(page, d))
         if self.cache is not None:  # deterministic results: stored as soon as made

@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import zlib
 from array import array
 from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import compress, repeat
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 
@@ -84,6 +85,7 @@ class EmbeddedFace:
                                     f"the BMP; layout cannot code both", str(face.file)))
         self.astral_map = {cp: chr(code) for cp, code in self.pua.items()}
         self.unpua = {code: cp for cp, code in self.pua.items()}
+        self._single_codes = frozenset(MARK_OF_CODE) | frozenset(self.unpua)  # ToUnicode's one-by-one entries
 
     # -- drawing -------------------------------------------------------------------------
     def encode(self, text: str) -> str:
@@ -220,7 +222,7 @@ class EmbeddedFace:
     def _to_unicode(self, order: list[int]) -> str:
         """Identity ranges per high byte for BMP codes; single entries for PUA-coded ones
         (`order`: ascending)."""
-        odd = set(order) & (MARK_OF_CODE.keys() | self.unpua.keys())
+        odd = self._single_codes.intersection(order)
         singles = []
         for code in sorted(odd):
             if code in MARK_OF_CODE:
@@ -288,9 +290,7 @@ def _widths(order: list[int], codes: dict[int, int], advances, scale: float, for
     ws = list(map(scale.__mul__, map(advances.__getitem__, map(codes.get, order, repeat(0)))))
     for code, em in forms.items():  # a form's code is not a glyph's: its own width
         ws[bisect_left(order, code)] = DW * em
-    for code, w in zip(order, ws):
-        if w == DW:
-            continue
+    for code, w in compress(zip(order, ws), map(float(DW).__ne__, ws)):  # (the ems skipped in C)
         w = int(w) if w == int(w) else round(w, 3)
         if w == DW:
             continue
@@ -328,6 +328,21 @@ def _subset_tag(name: str, codes: list[int]) -> str:
     """Six capital letters naming the glyph set (ISO 32000-1 9.6.4), the same for the same set."""
     digest = hashlib.sha256(name.encode() + array("I", codes).tobytes()).digest()
     return "".join(chr(65 + b % 26) for b in digest[:6])
+
+
+_U32 = "I" if array("I").itemsize == 4 else "L"  # an array of 32-bit code points
+_UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"  # ... in the machine's byte order
+
+
+def distinct(text: str) -> str:
+    """The distinct characters of `text` in code point order: "".join(sorted(set(text))).
+
+    Why not that: iterating a string makes a new one-character string of each CJK
+    character and hashes it; a page draws some 10,000 characters with a face.  As an
+    array of code points the set holds small integers, whose hash is their value (half
+    the instructions).  (`surrogatepass`: a lone surrogate is a code point like any other.)"""
+    cps = sorted(set(array(_U32, text.encode(_UTF32, "surrogatepass"))))
+    return array(_U32, cps).tobytes().decode(_UTF32, "surrogatepass")
 
 
 class EmbeddedFonts:

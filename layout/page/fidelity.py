@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import attrgetter
 
 from layout.errors import Finding
 from layout.model.edition import Edition
@@ -24,7 +23,6 @@ STORY_TEXT_ROLES = frozenset({"body", "intertitle"})
 
 
 _FROM_VERTICAL = str.maketrans(cjk.FROM_VERTICAL)
-_RUN_FIELDS = attrgetter("story", "role", "text", "x", "y", "size")
 
 
 @lru_cache(maxsize=4096)  # story texts are compared again on every build of a resident process
@@ -55,13 +53,14 @@ def page_text(d: PageDisplay) -> PageText:
     parts: dict[str, list[str]] = {}
     jumps: dict[tuple[str, float], list[str]] = {}  # one entry per jump line
     boxes: dict[str, list[float]] = {}
-    fields = _RUN_FIELDS
-    for it in d.items:  # (a page has about two thousand items: fields read at once, no min/max calls)
+    owner = b = None  # the last run's owner and its box: runs come owner after owner
+    for it in d.items:  # (a page has about two thousand items: no min/max calls)
         if type(it) is not GlyphRun and not isinstance(it, GlyphRun):
             continue
-        story, role, text, x, y, size = fields(it)
+        story = it.story
         if not story:
             continue
+        role, text, x, y, size = it.role, it.text, it.x, it.y, it.size
         if role in STORY_TEXT_ROLES:
             got = parts.get(story)
             if got is None:
@@ -70,20 +69,22 @@ def page_text(d: PageDisplay) -> PageText:
                 got.append(text)
         elif role == "jump":
             jumps.setdefault((story, round(y, 2)), []).append(text)
-        b = boxes.get(story)
         x1 = x + len(text) * size
         y0 = y - size
-        if b is None:
-            boxes[story] = [x, y0, x1, y]
-        else:  # (min and max, as they compare)
-            if x < b[0]:
-                b[0] = x
-            if y0 < b[1]:
-                b[1] = y0
-            if x1 > b[2]:
-                b[2] = x1
-            if y > b[3]:
-                b[3] = y
+        if story != owner:
+            owner, b = story, boxes.get(story)
+            if b is None:
+                b = boxes[story] = [x, y0, x1, y]
+                continue
+        # (min and max, as they compare)
+        if x < b[0]:
+            b[0] = x
+        if y0 < b[1]:
+            b[1] = y0
+        if x1 > b[2]:
+            b[2] = x1
+        if y > b[3]:
+            b[3] = y
     parse = StoryKey.parse
     return PageText(d.label, tuple((parse(k), "".join(v)) for k, v in parts.items()),
                     tuple((parse(k), "".join(v)) for (k, _), v in jumps.items()),

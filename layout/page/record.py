@@ -107,15 +107,15 @@ def page_record(d: PageDisplay, stories: set[str], pictures: set[str], boxes: se
     runs: list[RunRecord] = []
     frames: list[FrameRecord] = []
     pics: list[PictureRecord] = []
-    new, fields, add = tuple.__new__, _RUN_FIELDS, runs.append
+    new, add = tuple.__new__, runs.append
     for it in d.items:
         t = type(it)
-        if t is GlyphRun:  # (RunRecord(...) without its Python-level __new__)
-            add(new(RunRecord, fields(it)))
+        if t is GlyphRun:  # (RunRecord(...) without its Python-level __new__; fields in RunRecord's order)
+            add(new(RunRecord, (it.story, it.role, it.x, it.y, it.face, it.size, it.text, it.tc, it.vertical)))
         elif (t is Marker and it.kind != "frame") or t is Rule or t is Rect:  # (line numbers: most of the rest)
             continue
         elif isinstance(it, GlyphRun):
-            add(new(RunRecord, fields(it)))
+            add(new(RunRecord, _RUN_FIELDS(it)))
         elif isinstance(it, Marker) and it.kind == "frame":
             kind = (FrameKind.STORY if it.text in stories else FrameKind.PICTURE if it.text in pictures
                     else FrameKind.BOX if it.text in boxes else None)
