@@ -74,7 +74,7 @@ def page_problems(pdfs: list[bytes], profile: OutputProfile) -> list[list[str]]:
             found[i] = pagecheck.problems(pdfs[i], profile.mode)  # (checked there meanwhile?)
         if found[i] is None:
             found[i] = file_problems(pdfs[i], profile)
-    pagecheck.stop()
+    pagecheck.stop(wait=False)  # (reaped as the build ends: pipeline.build)
     return found  # type: ignore[return-value]
 
 
