@@ -34,7 +34,7 @@ import zlib
 from array import array
 from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import compress, repeat
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 
@@ -288,9 +288,7 @@ def _widths(order: list[int], codes: dict[int, int], advances, scale: float, for
     ws = list(map(scale.__mul__, map(advances.__getitem__, map(codes.get, order, repeat(0)))))
     for code, em in forms.items():  # a form's code is not a glyph's: its own width
         ws[bisect_left(order, code)] = DW * em
-    for code, w in zip(order, ws):
-        if w == DW:
-            continue
+    for code, w in compress(zip(order, ws), map(float(DW).__ne__, ws)):  # (the others, found in C)
         w = int(w) if w == int(w) else round(w, 3)
         if w == DW:
             continue

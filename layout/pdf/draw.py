@@ -51,7 +51,7 @@ from layout.page.halfmarks import drawn_forms
 from layout.pdf.adform import FormUse, place_form, use_forms
 from layout.pdf.imaging import encoded_image
 from layout.pdf.marks import PageTags, mark_runs
-from layout.pdf.metadata import FileMeta, eol_before_endstream, finish_reportlab, stamp_id
+from layout.pdf.metadata import FileMeta, eol_before_endstream, finish_reportlab, names_memoised, stamp_id
 from layout.pdf.printmarks import MARK_SPACE, crop_marks
 from layout.pdf.proofmarks import NOTE_LEAD, NOTE_SIZE, clear_line_numbers, margin_notes
 from layout.pdf.readorder import LIFT, SINK, SUNK_ROLES, page_guides, show_tagged
@@ -300,7 +300,8 @@ def _binary_streams() -> Iterator[None]:
     saved = rl_config.useA85
     rl_config.useA85 = 0
     try:
-        yield
+        with names_memoised():  # (and dictionary keys written faster: metadata.py)
+            yield
     finally:
         rl_config.useA85 = saved
 

@@ -249,6 +249,38 @@ def eol_before_endstream() -> Iterator[None]:
         pdfdoc.PDFStream.format = fmt
 
 
+_NAMES: dict[str, str] = {}  # ReportLab's written form of each name: kept (a process writes the same few)
+
+
+@contextmanager
+def names_memoised() -> Iterator[None]:
+    """ReportLab writes every dictionary key through pdfdoc.PDFName, which escapes the
+    name character by character in Python each time: a page file has some 190 keys of a
+    few dozen distinct names (/Type, /Font, /Resources ...), about a twentieth of writing
+    it.  The escaped form depends only on the name, so while a document is written it is
+    remembered (for the default range of plain characters ReportLab uses everywhere; any
+    other call goes to ReportLab as before).  ReportLab has no hook for this: the module's
+    function is replaced for the duration and put back afterwards."""
+    real = pdfdoc.PDFName
+    memo = _NAMES
+
+    def name(data, lo=chr(0x21), hi=chr(0x7E)):
+        if type(data) is not str or lo != "!" or hi != "~":
+            return real(data, lo, hi)
+        out = memo.get(data)
+        if out is None:
+            out = real(data)
+            if len(memo) < 4096:
+                memo[data] = out
+        return out
+
+    pdfdoc.PDFName = name
+    try:
+        yield
+    finally:
+        pdfdoc.PDFName = real
+
+
 def finish_reportlab(doc, meta: FileMeta) -> None:
     """Give a ReportLab document (pdfdoc.PDFDocument, before it is saved) `meta`'s Info, XMP,
     output intent, version and a placeholder /ID for `stamp_id` to replace once the bytes
