@@ -7,9 +7,11 @@ manifest's YAML (every value and its position) and its filler text (benchmark an
 sample editions: a third of reading the manifest) depend on nothing imported then.
 `start` forks a child that reads the manifest, parses it exactly as `yamlpos.load`
 would and expands every filler body into its paragraphs; `located` and `filler` hand those over when the
-manifest is read.  The child runs at the lowest priority, on a core nobody else wants: on
-a busy machine it may not be done when the manifest is read, and is then not waited for
-(the build parses the manifest itself, as without it).
+manifest is read.  The child reads at the build's own priority (on an idle machine it has a
+core to itself; on a busy one, at the lowest priority, it was late for every build), and
+at the lowest once the manifest is handed over, or as soon as the build finds it late: a
+child not done when the manifest is read is not waited for (the build parses the
+manifest itself, as without it) and must not take the CPU from it afterwards.
 
 Plain data only, as one JSON document in an anonymous file: strings, numbers, lists and
 mappings with string keys; dates travel as their ISO text and are put back in place; a
@@ -57,10 +59,6 @@ def start(manifest: Path, then: Callable[[], None] | None = None) -> int:
     if pid == 0:  # the child: whatever happens, it only ever exits (no handler, no flush of parent buffers)
         try:
             os.close(ready_in)
-            try:  # only what nobody else wants: on a busy machine it is late, and not waited for
-                os.nice(19)
-            except OSError:
-                pass
             try:
                 _send(fd, path)
             except Exception:  # noqa: BLE001 - the parent reads what it gets and does the rest itself
@@ -68,14 +66,23 @@ def start(manifest: Path, then: Callable[[], None] | None = None) -> int:
             finally:
                 os.close(fd)
                 os.close(ready)
+            _lowest(0)  # what follows is only for a core nobody else wants
             if then is not None:
                 then()
         except BaseException:  # noqa: BLE001 - (Ctrl-C: the parent handles it)
             pass
         os._exit(0)
     os.close(ready)
-    _PENDING.update(fd=fd, ready=ready_in, pid=0 if then is not None else pid)
+    _PENDING.update(fd=fd, ready=ready_in, pid=0 if then is not None else pid, child=pid)
     return pid
+
+
+def _lowest(pid: int) -> None:
+    """Process `pid` (0: this one) at the lowest priority."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, 19)
+    except (OSError, AttributeError):
+        pass
 
 
 def _temporary() -> int:
@@ -124,7 +131,7 @@ def _receive() -> dict[str, Any]:
         return _READ
     import select
 
-    fd, ready, pid = _PENDING.pop("fd"), _PENDING.pop("ready"), _PENDING.pop("pid")
+    fd, ready, pid, child = _PENDING.pop("fd"), _PENDING.pop("ready"), _PENDING.pop("pid"), _PENDING.pop("child")
     data = b""
     try:  # the file is complete once the child has closed its end of `ready`: not waited for
         if select.select([ready], [], [], 0)[0] and not os.read(ready, 1):
@@ -132,6 +139,7 @@ def _receive() -> dict[str, Any]:
             data = os.pread(fd, size, 0) if size else b""
         else:
             _READ["late"] = True
+            _lowest(child)  # (still reading: from now on it only takes what nobody else wants)
     except OSError:
         data = b""
     finally:
