@@ -7,11 +7,11 @@ manifest's YAML (every value and its position) and its filler text (benchmark an
 sample editions: a third of reading the manifest) depend on nothing imported then.
 `start` forks a child that reads the manifest, parses it exactly as `yamlpos.load`
 would and expands every filler body into its paragraphs; `located` and `filler` hand those over when the
-manifest is read.  The child reads at the build's own priority (on an idle machine it has a
+manifest is read.  The child runs at the build's own priority (on an idle machine it has a
 core to itself; on a busy one, at the lowest priority, it was late for every build), and
-at the lowest once the manifest is handed over, or as soon as the build finds it late: a
-child not done when the manifest is read is not waited for (the build parses the
-manifest itself, as without it) and must not take the CPU from it afterwards.
+at the lowest as soon as the build finds it late: a child not done when the manifest is
+read is not waited for (the build parses the manifest itself, as without it) and must
+not take the CPU from it afterwards.
 
 Plain data only, as one JSON document in an anonymous file: strings, numbers, lists and
 mappings with string keys; dates travel as their ISO text and are put back in place; a
@@ -66,7 +66,6 @@ def start(manifest: Path, then: Callable[[], None] | None = None) -> int:
             finally:
                 os.close(fd)
                 os.close(ready)
-            _lowest(0)  # what follows is only for a core nobody else wants
             if then is not None:
                 then()
         except BaseException:  # noqa: BLE001 - (Ctrl-C: the parent handles it)
@@ -78,7 +77,7 @@ def start(manifest: Path, then: Callable[[], None] | None = None) -> int:
 
 
 def _lowest(pid: int) -> None:
-    """Process `pid` (0: this one) at the lowest priority."""
+    """Process `pid` at the lowest priority."""
     try:
         os.setpriority(os.PRIO_PROCESS, pid, 19)
     except (OSError, AttributeError):
