@@ -10,8 +10,9 @@ would and expands every filler body into its paragraphs; `located` and `filler` 
 manifest is read.  The child runs at the build's own priority (on an idle machine it has a
 core to itself; on a busy one, at the lowest priority, it was late for every build), and
 at the lowest as soon as the build finds it late: a child not done when the manifest is
-read is not waited for (the build parses the manifest itself, as without it) and must
-not take the CPU from it afterwards.
+read is not waited for, unless it has parsed it already (PARSED_WAIT); the build then
+parses the manifest itself, as without it, and the child must not take the CPU from it
+afterwards.
 
 Plain data only, as one JSON document in an anonymous file: strings, numbers, lists and
 mappings with string keys; dates travel as their ISO text and are put back in place; a
@@ -60,7 +61,7 @@ def start(manifest: Path, then: Callable[[], None] | None = None) -> int:
         try:
             os.close(ready_in)
             try:
-                _send(fd, path)
+                _send(fd, path, ready)
             except Exception:  # noqa: BLE001 - the parent reads what it gets and does the rest itself
                 pass
             finally:
@@ -124,16 +125,42 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+PARSED_WAIT = 0.1
+"""Seconds the build waits for a child that has parsed the manifest but not yet sent it: what
+it has left (the filler text, the JSON) is less than what the build would do instead (parse
+the manifest, make the filler text and, without the side process, check the page files
+itself), so at the same priority it finishes first; a child that has not parsed it yet is
+not waited for."""
+
+
+def _finished(timeout: float) -> bool:
+    """Whether the child has closed `ready` (its file complete), waiting up to `timeout` s.
+    The byte it writes there once the manifest is parsed is noted (`parsed`)."""
+    import select
+    import time
+
+    ready, end = _PENDING["ready"], time.monotonic() + timeout
+    while select.select([ready], [], [], max(0.0, end - time.monotonic()))[0]:
+        if not os.read(ready, 1):
+            return True
+        _PENDING["parsed"] = 1
+    return False
+
+
 def _receive() -> dict[str, Any]:
     """What the child sent ({} if nothing usable), read once; the child is reaped."""
     if not _PENDING:
         return _READ
-    import select
 
+    try:  # complete once the child has closed its end of `ready`; waited for only once it has parsed
+        done = _finished(0) or ("parsed" in _PENDING and _finished(PARSED_WAIT))
+    except OSError:
+        done = False
     fd, ready, pid, child = _PENDING.pop("fd"), _PENDING.pop("ready"), _PENDING.pop("pid"), _PENDING.pop("child")
+    _PENDING.pop("parsed", None)
     data = b""
-    try:  # the file is complete once the child has closed its end of `ready`: not waited for
-        if select.select([ready], [], [], 0)[0] and not os.read(ready, 1):
+    try:
+        if done:
             size = os.fstat(fd).st_size
             data = os.pread(fd, size, 0) if size else b""
         else:
@@ -186,9 +213,7 @@ def forget() -> None:
 def settle(timeout: float) -> bool:
     """Wait up to `timeout` seconds for the child to finish reading (for a caller that can
     wait: tests); whether it has."""
-    import select
-
-    return not _PENDING or bool(select.select([_PENDING["ready"]], [], [], timeout)[0])
+    return not _PENDING or _finished(timeout)
 
 
 def late() -> bool:
@@ -206,8 +231,9 @@ def _kill(pid: int) -> None:
         pass
 
 
-def _send(fd: int, path: Path) -> None:
-    """In the child: the manifest parsed and its filler bodies expanded, as one JSON document."""
+def _send(fd: int, path: Path, ready: int | None = None) -> None:
+    """In the child: the manifest parsed and its filler bodies expanded, as one JSON document;
+    one byte on `ready` once it is parsed (the build then waits for the rest: PARSED_WAIT)."""
     import json
 
     from layout.model import yamlpos
@@ -218,6 +244,8 @@ def _send(fd: int, path: Path) -> None:
     texts: list[list] = []
     if not ("&" in text and "*" in text):  # anchors and aliases: the parent checks their expansion first
         parsed = yamlpos.load(text)
+        if ready is not None:
+            os.write(ready, b"p")
         dates = _portable(parsed.value)
         if dates is not None:
             doc = {"value": _dated(parsed.value, dates, as_text=True), "dates": dates,
