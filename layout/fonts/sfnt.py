@@ -300,9 +300,8 @@ class Sfnt:
         return out
 
     def _class_def(self, off: int, glyphs: set[int]) -> dict[int, int]:
-        """The class (not 0) of each of `glyphs` in the ClassDef table at `off`.  Only the
-        glyphs asked for (a build asks for the ASCII ones): a CJK face's class ranges cover
-        thousands of glyphs, and turning them all into a map was half of reading the kerning."""
+        """The class (not 0) of each of `glyphs` in the ClassDef table at `off`: only those (a
+        build asks for ASCII), since mapping a CJK face's every class range was half the kerning's time."""
         data = self.data
         if _u16(data, off) == 1:
             start, n = struct.unpack_from(">HH", data, off + 2)
@@ -311,11 +310,8 @@ class Sfnt:
         else:  # format 2: ranges (first, last, class), sorted and disjoint
             ranges = _be_array("H", data[off + 4:off + 4 + 6 * _u16(data, off + 2)])
             firsts, lasts, classes = ranges[0::3], ranges[1::3], ranges[2::3]
-            found = {}
-            for g in glyphs:
-                i = bisect_right(firsts, g) - 1
-                if i >= 0 and g <= lasts[i]:
-                    found[g] = classes[i]
+            at = [(g, bisect_right(firsts, g) - 1) for g in glyphs]
+            found = {g: classes[i] for g, i in at if i >= 0 and g <= lasts[i]}
         return {g: c for g, c in found.items() if c}
 
     # -- subsetting --------------------------------------------------------------------
