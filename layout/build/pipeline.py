@@ -20,14 +20,14 @@ from typing import Callable
 
 from layout.build import pagecheck
 from layout.build.cache import PageCache
-from layout.build.desk import DeskOutput, FinishedEdition, PageStamper
+from layout.build.desk import DeskOutput, FinishedEdition, PageStamper, stage_desk_outputs
 from layout.build.filechecks import FileChecks, check_page_file
 from layout.build.names import edition_filename, page_path, safe_name, select_pages
 from layout.build.pageresult import PageResult
 from layout.build.session import BuildSession
 from layout.build.staging import BuildLock, StagedWrites, after_commit, write_atomic
 from layout.build.workers import PageJob, no_collection, reap_workers, run_pages
-from layout.errors import Finding, LayoutError, ManifestError, OversetError, Problem
+from layout.errors import Finding, FontError, LayoutError, ManifestError, OversetError, Problem
 from layout.fonts.catalogue import FontBook, load_fontbook
 from layout.fonts.embed import EmbeddedFonts
 from layout.model.edition import Edition
@@ -96,7 +96,13 @@ class BuildResult:
 def prepare(manifest: Path, allow_outside: bool = False, yaml_memo: dict[str, Located] | None = None
             ) -> Prepared:
     """Manifest, style and fonts, with every problem of the manifest reported at once: its
-    keys and values, and the geometry of the entries that could be read."""
+    keys and values, and the geometry of the entries that could be read.  The fonts are read
+    first, giving the manifest's read-ahead child (model/prefetch.py) that much longer; a
+    font error is raised after the manifest's problems, as if read after them."""
+    try:
+        fonts, font_error = load_fontbook(), None
+    except FontError as e:
+        fonts, font_error = None, e
     edition, problems = read_edition(manifest, allow_outside=allow_outside, yaml_memo=yaml_memo)
     if edition is None:
         raise ManifestError(problems or Problem("the manifest does not describe an edition", str(manifest)))
@@ -110,7 +116,8 @@ def prepare(manifest: Path, allow_outside: bool = False, yaml_memo: dict[str, Lo
     problems = problems + ad_problems + check_frames(edition, style)  # lines: auto / top: below: once placed
     if problems:
         raise ManifestError(problems)
-    fonts = load_fontbook()
+    if fonts is None:
+        raise font_error
     edition = place_frames(edition, style, fonts)  # the same edition when no frame is pending
     return Prepared(edition, style, fonts, fallback_findings(edition, style, fonts) + empty_slot_findings(edition))
 
@@ -198,7 +205,7 @@ def _build(manifest: Path, opts: BuildOptions, session: BuildSession | None, pro
     try:
         with BuildLock(opts.out_dir):
             written = stage_outputs(staged, prep.edition, results, edition_pdf, profile, opts.out_dir / name, job)
-            written.desk = stage_desk_outputs(staged, opts, FinishedEdition(
+            written.desk = stage_desk_outputs(staged, opts.out_dir, opts.desk_outputs, FinishedEdition(
                 prep.edition, prep.style, prep.fonts, profile, opts.out_dir, results, written.pages,
                 written.edition, edition_pdf, list(findings), bool(missing)))
             checks = FileChecks(profile, edition_pdf, results, written.edition, written.pages)
@@ -420,20 +427,6 @@ class Written:
     edition: Path
     pages: dict[str, Path]  # label -> page PDF
     desk: list[Path] = field(default_factory=list)  # the desk outputs' files
-
-
-def stage_desk_outputs(staged: StagedWrites, opts: BuildOptions, finished: FinishedEdition) -> list[Path]:
-    """Each desk output's files, staged with the PDFs (desk.py); a path outside the output
-    folder is a programming error, refused rather than written."""
-    paths: list[Path] = []
-    root = opts.out_dir.resolve()
-    for desk in opts.desk_outputs:
-        for path, data in desk.files(finished).items():
-            if not path.resolve().is_relative_to(root):
-                raise ValueError(f"{desk.name}: {path} is outside the output folder {opts.out_dir}")
-            staged.add(path, data)
-            paths.append(path)
-    return paths
 
 
 def stage_outputs(staged: StagedWrites, edition: Edition, results: list[PageResult], edition_pdf: bytes,
