@@ -11,9 +11,7 @@ finishes the edition on one core and the other is idle; a serial one as each pag
 At the end the build takes what the side process found (`problems`) and checks the rest
 itself, from the last page back: the findings are the same whoever checked, and a slow
 or dead side process costs at most the time the build would have spent anyway.  `stop`
-ends it.  It runs at the build's priority (model/prefetch.py): it works before the
-workers start and after they finish, and blocks in between; at the lowest priority a
-busy machine gave it no CPU in the build's tail, and the build checked the pages itself.
+ends it.
 
 Data only: the page files' bytes in an anonymous file, one line per page on a pipe, each
 page's problems back as one JSON line (a list of strings); nothing received is run.

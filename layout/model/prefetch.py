@@ -7,12 +7,12 @@ manifest's YAML (every value and its position) and its filler text (benchmark an
 sample editions: a third of reading the manifest) depend on nothing imported then.
 `start` forks a child that reads the manifest, parses it exactly as `yamlpos.load`
 would and expands every filler body into its paragraphs; `located` and `filler` hand those over when the
-manifest is read.  The child runs at the build's own priority (on an idle machine it has a
-core to itself; on a busy one, at the lowest priority, it was late for every build), and
-at the lowest as soon as the build finds it late: a child not done when the manifest is
-read is not waited for, unless it has parsed it already (PARSED_WAIT); the build then
-parses the manifest itself, as without it, and the child must not take the CPU from it
-afterwards.
+manifest is read.  The child runs at the lowest priority, on a core nobody else wants: on
+a busy machine it may not be done when the manifest is read, and is then not waited for
+(the build parses the manifest itself, as without it) unless it has parsed the manifest
+already (PARSED_WAIT).  (At the build's own priority it was on time more often on a busy
+machine but made the build slower there: the kernel shares the CPU a session gets among
+its processes, so the child took it from the build.)
 
 Plain data only, as one JSON document in an anonymous file: strings, numbers, lists and
 mappings with string keys; dates travel as their ISO text and are put back in place; a
@@ -60,6 +60,10 @@ def start(manifest: Path, then: Callable[[], None] | None = None) -> int:
     if pid == 0:  # the child: whatever happens, it only ever exits (no handler, no flush of parent buffers)
         try:
             os.close(ready_in)
+            try:  # only what nobody else wants: on a busy machine it is late, and not waited for
+                os.nice(19)
+            except OSError:
+                pass
             try:
                 _send(fd, path, ready)
             except Exception:  # noqa: BLE001 - the parent reads what it gets and does the rest itself
@@ -73,16 +77,8 @@ def start(manifest: Path, then: Callable[[], None] | None = None) -> int:
             pass
         os._exit(0)
     os.close(ready)
-    _PENDING.update(fd=fd, ready=ready_in, pid=0 if then is not None else pid, child=pid)
+    _PENDING.update(fd=fd, ready=ready_in, pid=0 if then is not None else pid)
     return pid
-
-
-def _lowest(pid: int) -> None:
-    """Process `pid` at the lowest priority."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, pid, 19)
-    except (OSError, AttributeError):
-        pass
 
 
 def _temporary() -> int:
@@ -125,12 +121,12 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-PARSED_WAIT = 0.1
+PARSED_WAIT = 0.05
 """Seconds the build waits for a child that has parsed the manifest but not yet sent it: what
-it has left (the filler text, the JSON) is less than what the build would do instead (parse
-the manifest, make the filler text and, without the side process, check the page files
-itself), so at the same priority it finishes first; a child that has not parsed it yet is
-not waited for."""
+it has left (the filler text, the JSON: some 50 ms on a core of its own) is less than what
+the build would do instead (parse the manifest, make the filler text and, without the side
+process, check the page files itself); a child that has not parsed it yet is not waited
+for."""
 
 
 def _finished(timeout: float) -> bool:
@@ -151,12 +147,11 @@ def _receive() -> dict[str, Any]:
     """What the child sent ({} if nothing usable), read once; the child is reaped."""
     if not _PENDING:
         return _READ
-
     try:  # complete once the child has closed its end of `ready`; waited for only once it has parsed
         done = _finished(0) or ("parsed" in _PENDING and _finished(PARSED_WAIT))
     except OSError:
         done = False
-    fd, ready, pid, child = _PENDING.pop("fd"), _PENDING.pop("ready"), _PENDING.pop("pid"), _PENDING.pop("child")
+    fd, ready, pid = _PENDING.pop("fd"), _PENDING.pop("ready"), _PENDING.pop("pid")
     _PENDING.pop("parsed", None)
     data = b""
     try:
@@ -165,7 +160,6 @@ def _receive() -> dict[str, Any]:
             data = os.pread(fd, size, 0) if size else b""
         else:
             _READ["late"] = True
-            _lowest(child)  # (still reading: from now on it only takes what nobody else wants)
     except OSError:
         data = b""
     finally:
