@@ -348,3 +348,34 @@ def test_ctrl_c_before_the_commit_replaces_nothing(editions, monkeypatch):
     assert snapshot(out) == before and leftovers(out) == []
     assert squash(f"interrupted: the build stopped before it finished; nothing in {out} was replaced") \
         in squash(res.output), res.output
+
+
+def test_flush_runs_its_meanwhile_while_the_files_are_flushed(tmp_path, monkeypatch):
+    """StagedWrites.flush(meanwhile): every temporary is fsynced (in threads) while `meanwhile`
+    runs on the caller's thread, nothing renamed yet; commit then renames without flushing
+    them again; a flush failure is raised once `meanwhile` is done, before any rename."""
+    real_fsync = os.fsync
+    synced: list[int] = []
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd))[1])
+    staged = staging.StagedWrites()
+    for i in range(5):
+        staged.add(tmp_path / f"f{i}.txt", b"x" * i)
+    seen: list[int] = []
+    staged.flush(meanwhile=lambda: seen.append(len(list(tmp_path.glob("f*.txt")))))
+    assert seen == [0] and len(synced) == 5
+    staged.commit()
+    assert sorted(p.name for p in tmp_path.glob("f*.txt")) == [f"f{i}.txt" for i in range(5)]
+    assert len(synced) == 6  # (and the folder, once)
+
+    def failing(fd):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", failing)
+    staged = staging.StagedWrites()
+    staged.add(tmp_path / "g.txt", b"new")
+    ran: list[bool] = []
+    with pytest.raises(staging.OutputError) as e:
+        staged.flush(meanwhile=lambda: ran.append(True))
+    staged.discard()
+    assert ran == [True] and "g.txt" in str(e.value) and not (tmp_path / "g.txt").exists()
+    assert leftovers(tmp_path) == []

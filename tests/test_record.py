@@ -122,3 +122,20 @@ def test_page_outputs_run_where_each_page_is_made_and_not_for_cached_pages(tmp_p
         p.unlink()
     build(man, BuildOptions(out_dir=out, jobs=2, desk_outputs=(_PerPage(),)))  # every page from the cache
     assert not list((out / "desk").glob("*.pid"))
+
+
+def test_a_record_crosses_from_a_worker_as_it_was():
+    """PageRecord.__reduce__ sends the runs as columns (the process pool's transfer): the
+    record comes back equal, its runs RunRecords, their types kept (an int stays an int)."""
+    import copy
+
+    from layout.page.record import FrameRecord, PageRecord, PictureRecord, RunRecord
+
+    runs = (RunRecord("s1", "body", 10.5, 20.25, "Song", 9.5, "中文字符", 0.1, False),
+            RunRecord("s1", "headline", 11, 40.0, "Hei", 24.0, "标题", 0.0, True))
+    rec = PageRecord("A1", 800.0, 1200.0, runs, (FrameRecord(FrameKind.STORY, "s1", 1.0, 2.0, 3.0, 4.0),),
+                     (PictureRecord("p1", 1.0, 2.0, 3.0, 4.0, "/photos/p1.jpg", (0, 0, 10, 10)),))
+    for back in (copy.deepcopy(rec), copy.copy(rec), copy.deepcopy(PageRecord("A2", 1.0, 2.0, ()))):
+        want = rec if back.label == "A1" else PageRecord("A2", 1.0, 2.0, ())
+        assert back == want and all(type(r) is RunRecord for r in back.runs)
+        assert [tuple(map(type, r)) for r in back.runs] == [tuple(map(type, r)) for r in want.runs]

@@ -115,3 +115,13 @@ def test_edition_document_is_read_back_page_by_page(composed):
     found = verify_pdf(prep.edition, displays, files, swapped)
     assert found and all("edition PDF read-back" in f.message for f in found)
     assert {f.where.split("/")[0] for f in found} == set(labels)
+
+
+@pytest.mark.parametrize("text, want", [("城市 更新\n激活", "城市更新激活"), ("︵标题︶︐", "（标题），"),
+                                        ("", ""), ("︙ ︙", "……")])
+def test_normalise_maps_vertical_forms_back_only_where_there_are_some(text, want):
+    """normalise skips the vertical-form mapping for text without one (most text): the
+    result is the same as mapping every character."""
+    from layout.page.fidelity import _FROM_VERTICAL, _WS
+
+    assert normalise.__wrapped__(text) == _WS.sub("", text.translate(_FROM_VERTICAL)) == want

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from layout.build.pageresult import PageResult
+from layout.build.staging import StagedWrites
 from layout.errors import Finding
 from layout.fonts.catalogue import FontBook
 from layout.model.edition import Edition
@@ -74,3 +75,18 @@ class PageStamper(Protocol):
     def stamps(self, out_dir: Path, profile: OutputProfile, inputs: dict[str, str]) -> dict[str, str]:
         """Page label -> its stamp, from each page's input key (the page cache's key)."""
         ...
+
+
+def stage_desk_outputs(staged: StagedWrites, out_dir: Path, desks: tuple[DeskOutput, ...],
+                       finished: FinishedEdition) -> list[Path]:
+    """Each desk output's files, staged with the PDFs; a path outside the output folder
+    `out_dir` is a programming error, refused rather than written."""
+    paths: list[Path] = []
+    root = out_dir.resolve()
+    for desk in desks:
+        for path, data in desk.files(finished).items():
+            if not path.resolve().is_relative_to(root):
+                raise ValueError(f"{desk.name}: {path} is outside the output folder {out_dir}")
+            staged.add(path, data)
+            paths.append(path)
+    return paths

@@ -8,11 +8,36 @@ same.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from layout.build.pageresult import PageResult
+from layout.build.staging import after_commit
 from layout.errors import Finding
 from layout.model.modes import OutputProfile
+
+
+class FileChecks:
+    """The checks of the written files (`preflight_findings`), made while the files are
+    flushed to disk (StagedWrites.flush) rather than after the renames: they read only the
+    bytes, which are final once staged.  Their findings are reported after the commit, and
+    a check that fails is a warning that the outputs were written and are complete, as
+    before; a Ctrl-C during them now comes before the commit, so nothing is replaced."""
+
+    def __init__(self, profile: OutputProfile, edition_pdf: bytes, results: list[PageResult], target: Path,
+                 pages: dict[str, Path]):
+        self.profile, self.edition_pdf, self.results, self.target, self.pages = profile, edition_pdf, results, \
+            target, pages
+        self.findings: list[Finding] = []
+        self.seconds = 0.0
+
+    def run(self) -> None:
+        if not (self.profile.preflight or self.profile.pdfa):
+            return
+        start = time.perf_counter()
+        self.findings = after_commit("preflight could not run", self.target, lambda: preflight_findings(
+            self.edition_pdf, self.results, self.target, self.pages, self.profile))
+        self.seconds = time.perf_counter() - start
 
 
 def preflight_findings(edition_pdf: bytes, results: list[PageResult], target: Path, pages: dict[str, Path],
@@ -49,7 +74,7 @@ def page_problems(pdfs: list[bytes], profile: OutputProfile) -> list[list[str]]:
             found[i] = pagecheck.problems(pdfs[i], profile.mode)  # (checked there meanwhile?)
         if found[i] is None:
             found[i] = file_problems(pdfs[i], profile)
-    pagecheck.stop()
+    pagecheck.stop(wait=False)  # (reaped as the build ends: pipeline.build)
     return found  # type: ignore[return-value]
 
 

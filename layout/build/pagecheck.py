@@ -99,26 +99,37 @@ def problems(pdf: bytes, mode: str) -> list[str] | None:
     return side["found"].get(index)
 
 
-def stop() -> None:
+def stop(wait: bool = True) -> None:
     """End the side process (at once: what it has not checked yet the build has checked),
-    and forget what it read ahead."""
+    and forget what it read ahead.  `wait=False`: killed but not waited for, for a build
+    that has every answer it will use but goes on (`page_problems`): a process at the
+    lowest priority on a busy machine can wait tens of milliseconds to be scheduled to
+    die.  It is reaped by the next `stop()` (the build's last step), so none outlives the
+    build."""
     prefetch.forget()
     side = _SIDE
-    if not side:
-        return
-    import signal
+    if side:
+        import signal
 
-    try:
-        os.kill(side["pid"], signal.SIGKILL)
-        os.waitpid(side["pid"], 0)
-    except (OSError, ChildProcessError):
-        pass
-    for fd in (side["notices"], side["data"], side["results"]):
         try:
-            os.close(fd)
+            os.kill(side["pid"], signal.SIGKILL)
+            _DYING.append(side["pid"])
         except OSError:
             pass
-    _SIDE.clear()
+        for fd in (side["notices"], side["data"], side["results"]):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        _SIDE.clear()
+    while wait and _DYING:
+        try:
+            os.waitpid(_DYING.pop(), 0)
+        except ChildProcessError:
+            pass
+
+
+_DYING: list[int] = []  # side processes killed by stop(wait=False), not yet reaped
 
 
 def _read_results(side: dict[str, Any]) -> None:

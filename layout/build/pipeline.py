@@ -20,15 +20,14 @@ from typing import Callable
 
 from layout.build import pagecheck
 from layout.build.cache import PageCache
-from layout.build.desk import DeskOutput, FinishedEdition, PageStamper
-from layout.build.filechecks import check_page_file, preflight_findings
+from layout.build.desk import DeskOutput, FinishedEdition, PageStamper, stage_desk_outputs
+from layout.build.filechecks import FileChecks, check_page_file
 from layout.build.names import edition_filename, page_path, safe_name, select_pages
 from layout.build.pageresult import PageResult
-from layout.build.report import archive_sidecar, fit_report
 from layout.build.session import BuildSession
-from layout.build.staging import BuildLock, StagedWrites, write_atomic
+from layout.build.staging import BuildLock, StagedWrites, after_commit, write_atomic
 from layout.build.workers import PageJob, no_collection, reap_workers, run_pages
-from layout.errors import Finding, LayoutError, ManifestError, OversetError, Problem
+from layout.errors import Finding, FontError, LayoutError, ManifestError, OversetError, Problem
 from layout.fonts.catalogue import FontBook, load_fontbook
 from layout.fonts.embed import EmbeddedFonts
 from layout.model.edition import Edition
@@ -46,7 +45,6 @@ from layout.page.record import PageRecord, faces_by_key
 from layout.page.story import fallback_findings
 from layout.pdf.adcheck import check_ads
 from layout.pdf.draw import render_pages
-from layout.pdf.verify import verify_pdf
 from layout.text.dates import pdf_date
 
 Progress = Callable[[str, int, int], None]  # page label, pages done, pages in the build
@@ -98,7 +96,13 @@ class BuildResult:
 def prepare(manifest: Path, allow_outside: bool = False, yaml_memo: dict[str, Located] | None = None
             ) -> Prepared:
     """Manifest, style and fonts, with every problem of the manifest reported at once: its
-    keys and values, and the geometry of the entries that could be read."""
+    keys and values, and the geometry of the entries that could be read.  The fonts are read
+    first, giving the manifest's read-ahead child (model/prefetch.py) that much longer; a
+    font error is raised after the manifest's problems, as if read after them."""
+    try:
+        fonts, font_error = load_fontbook(), None
+    except FontError as e:
+        fonts, font_error = None, e
     edition, problems = read_edition(manifest, allow_outside=allow_outside, yaml_memo=yaml_memo)
     if edition is None:
         raise ManifestError(problems or Problem("the manifest does not describe an edition", str(manifest)))
@@ -112,10 +116,10 @@ def prepare(manifest: Path, allow_outside: bool = False, yaml_memo: dict[str, Lo
     problems = problems + ad_problems + check_frames(edition, style)  # lines: auto / top: below: once placed
     if problems:
         raise ManifestError(problems)
-    fonts = load_fontbook()
+    if fonts is None:
+        raise font_error
     edition = place_frames(edition, style, fonts)  # the same edition when no frame is pending
     return Prepared(edition, style, fonts, fallback_findings(edition, style, fonts) + empty_slot_findings(edition))
-
 
 
 def compose_all(prep: Prepared, labels: list[str] | None = None) -> list[ComposedPage]:
@@ -123,8 +127,6 @@ def compose_all(prep: Prepared, labels: list[str] | None = None) -> list[Compose
     cursors = composer.resolve_jumps()
     chosen = labels or [p.label for p in prep.edition.pages]
     return [composer.compose_page(prep.edition.page(lab), cursors) for lab in chosen]
-
-
 
 
 # -- the build -----------------------------------------------------------------------
@@ -174,7 +176,8 @@ def _build(manifest: Path, opts: BuildOptions, session: BuildSession | None, pro
     done = take_known_pages(job, every if opts.pages else labels, session, progress)
     known = set(done)
     total = len(every) if opts.pages else len(labels)
-    compose_and_draw(job, [lab for lab in labels if lab not in done], opts.jobs, done, total, progress)
+    compose_and_draw(job, [lab for lab in labels if lab not in done], opts.jobs, done, total, progress,
+                     tail_modules(opts, profile))
     missing = complete_edition(job, every, labels, opts.jobs, done, progress)
     clock.lap("pages")
     findings, labels, missing = edition_findings(prep, every, labels, done, missing, opts)
@@ -190,6 +193,8 @@ def _build(manifest: Path, opts: BuildOptions, session: BuildSession | None, pro
         findings += read_back(prep.edition, results, edition_pdf)
     findings = judge(findings, opts)
     if opts.report:
+        from layout.build.report import fit_report  # (after the workers start: _meanwhile)
+
         write_report(opts.report, fit_report(prep.edition, [r.page for r in results], findings, profile.mode,
                                              verified))
     raise_errors(findings)
@@ -200,18 +205,17 @@ def _build(manifest: Path, opts: BuildOptions, session: BuildSession | None, pro
     try:
         with BuildLock(opts.out_dir):
             written = stage_outputs(staged, prep.edition, results, edition_pdf, profile, opts.out_dir / name, job)
-            written.desk = stage_desk_outputs(staged, opts, FinishedEdition(
+            written.desk = stage_desk_outputs(staged, opts.out_dir, opts.desk_outputs, FinishedEdition(
                 prep.edition, prep.style, prep.fonts, profile, opts.out_dir, results, written.pages,
                 written.edition, edition_pdf, list(findings), bool(missing)))
+            checks = FileChecks(profile, edition_pdf, results, written.edition, written.pages)
+            staged.flush(meanwhile=checks.run)  # (preflight while the disk writes the files)
             staged.commit()
             findings += after_commit("the page cache could not be updated", opts.out_dir, lambda: remember(
                 job, labels, done, written, every, session))
         clock.lap("files")
-        if profile.preflight or profile.pdfa:
-            findings += after_commit("preflight could not run", written.edition,
-                                     lambda: preflight_findings(edition_pdf, results, written.edition, written.pages,
-                                                                profile))
-        clock.lap("preflight")
+        findings += checks.findings  # (reported after the commit, as warnings)
+        clock.moved("files", "preflight", checks.seconds)
     except KeyboardInterrupt:
         if not staged.committed or written is None:
             raise
@@ -259,16 +263,6 @@ def edition_findings(prep: Prepared, every: list[str], labels: list[str], done: 
     return check_fidelity(prep, [done[lab] for lab in labels]), labels, missing
 
 
-def after_commit(what: str, where: Path, step: Callable[[], list[Finding] | None]) -> list[Finding]:
-    """A step after the outputs were committed: its failure is a warning, not the build's
-    (the new outputs are written and complete; the exit status says so)."""
-    try:
-        return step() or []
-    except Exception as e:  # noqa: BLE001 - whatever it is, the outputs are already complete
-        return [Finding("warning", "after-commit", str(where),
-                        f"{what} ({type(e).__name__}: {e}); the outputs were written and are complete")]
-
-
 def plan_pages(prep: Prepared, opts: BuildOptions, profile: OutputProfile, labels: list[str],
                session: BuildSession | None) -> PageJob:
     """The composer with every jump resolved, and each page's cache key (when a disk cache
@@ -314,8 +308,9 @@ def take_known_pages(job: PageJob, labels: list[str], session: BuildSession | No
 
 
 def compose_and_draw(job: PageJob, todo: list[str], jobs: int, done: dict[str, PageResult], total: int,
-                     progress: Progress | None) -> None:
-    """The other pages, composed and drawn (in `jobs` worker processes when there are several)."""
+                     progress: Progress | None, later: tuple[str, ...] = ()) -> None:
+    """The other pages, composed and drawn (in `jobs` worker processes when there are several).
+    `later`: modules the rest of the build will import (`tail_modules`), imported meanwhile."""
     checked = job.profile.preflight or job.profile.pdfa  # the page files are checked: start as each comes
     early = jobs > 1 and len(todo) < 200
     # a side process (pagecheck.py) gets them once every page is in when workers keep the cores busy
@@ -333,20 +328,28 @@ def compose_and_draw(job: PageJob, todo: list[str], jobs: int, done: dict[str, P
         elif checked:
             check_page_file(result.pdf, job.profile, early)
 
-    run_pages(job, todo, jobs, finished, meanwhile=lambda: _meanwhile(job.edition, checked))
+    run_pages(job, todo, jobs, finished, meanwhile=lambda: _meanwhile(job.edition, checked, later))
     for pdf in held or ():
         check_page_file(pdf, job.profile, early=False)
 
 
-def _meanwhile(edition: Edition, checked: bool) -> None:
+def tail_modules(opts: BuildOptions, profile: OutputProfile) -> tuple[str, ...]:
+    """The modules only the end of this build needs (the fit report, the archive's sidecar,
+    the read-back): not imported before the workers fork, which do not need them."""
+    return (("layout.build.report",) if opts.report or profile.sidecar else ()) + \
+        (("layout.pdf.verify",) if opts.verify or profile.always_verify else ())
+
+
+def _meanwhile(edition: Edition, checked: bool, later: tuple[str, ...] = ()) -> None:
     """What a parallel build's own process does once its workers have started, instead of
     after the last page: pypdf, which only the assembly of the edition needs, is the largest
     import of a build (about a tenth of a cold build's start), with what pypdf imports or
     prepares only when it first writes (its filters; inspect's reading of dict.__init__'s
     signature, which compiles tokenize's pattern, for cloning a dictionary) and, if the files
     are `checked`, the checks' modules; and every story's text as the fidelity check
-    compares it (`normalise` remembers it: check_fidelity then only looks it up).  A serial
-    build does all this when it gets there."""
+    compares it (`normalise` remembers it: check_fidelity then only looks it up); and the
+    `later` modules (`tail_modules`).  A serial build does all this when it gets there."""
+    import importlib
     import inspect
 
     import pypdf.filters  # noqa: F401
@@ -357,6 +360,8 @@ def _meanwhile(edition: Edition, checked: bool) -> None:
     if checked:
         import layout.pdf.conformance  # noqa: F401
         import layout.pdf.preflight  # noqa: F401
+    for name in later:
+        importlib.import_module(name)
 
     for page in edition.pages:
         for s in page.stories:
@@ -391,6 +396,8 @@ def render_document(edition: Edition, fonts: FontBook, results: list[PageResult]
 def read_back(edition: Edition, results: list[PageResult], edition_pdf: bytes) -> list[Finding]:
     """Every story's text read back from the written page PDFs and the edition (--verify,
     and always for the archive)."""
+    from layout.pdf.verify import verify_pdf  # (after the workers start: _meanwhile)
+
     pdfs = {r.page.display.label: r.pdf for r in results}
     return verify_pdf(edition, [r.text for r in results], pdfs, edition_pdf)
 
@@ -422,21 +429,6 @@ class Written:
     desk: list[Path] = field(default_factory=list)  # the desk outputs' files
 
 
-def stage_desk_outputs(staged: StagedWrites, opts: BuildOptions, finished: FinishedEdition) -> list[Path]:
-    """Each desk output's files, staged with the PDFs (desk.py); a path outside the output
-    folder is a programming error, refused rather than written."""
-    paths: list[Path] = []
-    root = opts.out_dir.resolve()
-    for desk in opts.desk_outputs:
-        for path, data in desk.files(finished).items():
-            if not path.resolve().is_relative_to(root):
-                raise ValueError(f"{desk.name}: {path} is outside the output folder {opts.out_dir}")
-            staged.add(path, data)
-            paths.append(path)
-    return paths
-
-
-
 def stage_outputs(staged: StagedWrites, edition: Edition, results: list[PageResult], edition_pdf: bytes,
                   profile: OutputProfile, target: Path, job: PageJob) -> Written:
     """Every output written to a temporary file beside its target, for `staged.commit()` to
@@ -455,6 +447,8 @@ def stage_outputs(staged: StagedWrites, edition: Edition, results: list[PageResu
             staged.add(p, r.pdf)
     staged.add(target, edition_pdf)
     if profile.sidecar:
+        from layout.build.report import archive_sidecar  # (after the workers start: _meanwhile)
+
         side = archive_sidecar(edition, [r.page for r in results], [r.text for r in results],
                                [r.record for r in results], faces_by_key(job.fonts.faces), page_paths, out)
         staged.add(target.with_suffix(".json"), json.dumps(side, ensure_ascii=False, indent=1).encode())
@@ -488,6 +482,11 @@ class _Clock:
         now = time.perf_counter()
         self.laps[stage] = now - self.last
         self.last = now
+
+    def moved(self, stage: str, to: str, seconds: float) -> None:
+        """`seconds` of the lap of `stage` spent on `to` (work done inside another stage)."""
+        self.laps[stage] -= seconds
+        self.laps[to] = seconds
 
     def total(self) -> dict[str, float]:
         return {**self.laps, "total": time.perf_counter() - self.start}

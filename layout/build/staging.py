@@ -27,9 +27,9 @@ import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
-from layout.errors import OutputError, Problem
+from layout.errors import Finding, OutputError, Problem
 
 INTACT = "previous outputs are intact"
 _FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
@@ -196,6 +196,7 @@ class StagedWrites:
         self.targets: list[Path] = []  # known before mkstemp: an interrupt in between leaves nothing
         self.committed = False
         self._listing: dict[Path, list[str]] = {}  # the output folders' names before the first add
+        self._flushed = 0  # how many of `items` (from the first) are on disk already (`flush`)
 
     def add(self, path: Path, data: bytes) -> None:
         self.targets.append(path)
@@ -212,6 +213,17 @@ class StagedWrites:
         except OSError as e:  # disk full, permissions, ...: the previous outputs stay as they were
             raise OutputError(failure(e, "writing", path)) from None
 
+    def flush(self, meanwhile: Callable[[], None] | None = None) -> None:
+        """Flush every temporary written so far to disk, and run `meanwhile` on this thread
+        while the disk works (`_flush_all`); `commit` then flushes only what was added since.
+        Why: the fsyncs of a build's forty files are most of the wait between the last page
+        and the renames, and the CPU has nothing to do in it; checks that only read the
+        outputs' bytes (preflight) fit in that wait.  A flush failure is raised after
+        `meanwhile` has run, as `commit` raises it: before anything is renamed."""
+        items = self.items[self._flushed:]
+        _flush_all(items, meanwhile=meanwhile)
+        self._flushed += len(items)
+
     def keep(self, path: Path) -> None:
         """`path` already holds the right bytes: only remove temporaries a killed build left
         for it."""
@@ -225,8 +237,9 @@ class StagedWrites:
         or nothing, in a writable folder), the files being replaced are kept under hidden
         names until the last rename has succeeded, and a rename that fails puts the earlier
         ones back.  Ctrl-C (SIGINT) and SIGTERM wait until all is done.  Every temporary is
-        flushed to disk before the first rename (`_flush_all`)."""
-        _flush_all(self.items)
+        flushed to disk before the first rename (`_flush_all`; those `flush` did are not
+        flushed again)."""
+        _flush_all(self.items[self._flushed:])
         with signals_held():
             olds = self._check_and_keep_old()
             done = 0
@@ -250,6 +263,7 @@ class StagedWrites:
             folders = {path.parent for _, path in self.items}
             self.items = []
             self.targets = []
+            self._flushed = 0
             for folder in folders:  # make the renames durable
                 _fsync_folder(folder)
 
@@ -300,43 +314,75 @@ class StagedWrites:
                 pass
         self.items = []
         self.targets = []
+        self._flushed = 0
 
 
-def _flush_all(items: list[tuple[str, Path]], threads: int = 8) -> None:
-    """fsync every temporary of `items` (name, target), several at a time.
+def _flush_all(items: list[tuple[str, Path]], threads: int = 8, meanwhile: Callable[[], None] | None = None
+               ) -> None:
+    """fsync every temporary of `items` (name, target), several at a time, and run
+    `meanwhile` (if any) on this thread while they are flushed.
 
     Why together and in threads: a build writes some forty files, and one fsync after
     another waits for some forty journal commits (0.15–0.3 s on this machine's disk, the
     largest wait of a cold build's tail); fsyncs issued at once share commits (0.03–0.05 s),
     and fsync releases the GIL.  The guarantee is the same: no target is renamed before
     every new file is on disk.  A failure (EIO, a full disk at flush time) is raised as
-    `StagedWrites.add` raises it, before anything is renamed."""
+    `StagedWrites.add` raises it, before anything is renamed, once `meanwhile` has
+    returned (what it raises, such as a KeyboardInterrupt, is raised once the threads are
+    done).
+
+    The threads are started with `_thread`, which does not wait for each new thread to
+    run before starting the next (threading.Thread.start does): on a busy machine each of
+    those waits was a wait for a free core, 15-25 ms for seven threads before the first
+    fsync or `meanwhile` could start.  `done` counts them back in."""
+    import _thread
     import threading
 
     errors: list[tuple[OSError, Path]] = []
+    done = threading.Semaphore(0)
 
-    def flush(part: list[tuple[str, Path]]) -> None:
-        for tmp, path in part:
-            try:
-                fd = os.open(tmp, os.O_RDONLY)
+    def flush(part: list[tuple[str, Path]], signal: bool = True) -> None:
+        try:
+            for tmp, path in part:
                 try:
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-            except OSError as e:
-                errors.append((e, path))
+                    fd = os.open(tmp, os.O_RDONLY)
+                    try:
+                        os.fsync(fd)
+                    finally:
+                        os.close(fd)
+                except OSError as e:
+                    errors.append((e, path))
+        finally:
+            if signal:
+                done.release()
 
     parts = [items[i::threads] for i in range(min(threads, len(items)))]
-    workers = [threading.Thread(target=flush, args=(part,), name="flush") for part in parts[1:]]
-    for w in workers:
-        w.start()
-    if parts:
-        flush(parts[0])
-    for w in workers:
-        w.join()
+    mine = parts[:1] if meanwhile is None else []  # (this thread flushes one part unless it has other work)
+    started = 0
+    try:
+        for part in parts[len(mine):]:
+            _thread.start_new_thread(flush, (part,))
+            started += 1
+        for part in mine:
+            flush(part, signal=False)
+        if meanwhile is not None:
+            meanwhile()
+    finally:
+        for _ in range(started):
+            done.acquire()
     if errors:
         e, path = min(errors, key=lambda ep: str(ep[1]))  # the same file named whatever the timing
         raise OutputError(failure(e, "writing", path))
+
+
+def after_commit(what: str, where: Path, step: Callable[[], list[Finding] | None]) -> list[Finding]:
+    """A step after the outputs were committed: its failure is a warning, not the build's
+    (the new outputs are written and complete; the exit status says so)."""
+    try:
+        return step() or []
+    except Exception as e:  # noqa: BLE001 - whatever it is, the outputs are already complete
+        return [Finding("warning", "after-commit", str(where),
+                        f"{what} ({type(e).__name__}: {e}); the outputs were written and are complete")]
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -162,9 +162,12 @@ inherited.  The parent process never sets it.)"""
 
 def _worker_init(parent: int, job: PageJob) -> None:
     """Keep the inherited job; leave Ctrl-C to the parent (which stops the pool) and exit when
-    the parent dies: a killed build must not leave workers blocked forever on the task queue."""
+    the parent dies: a killed build must not leave workers blocked forever on the task queue.
+    (The watching thread is started with `_thread`, which does not wait for it to run, as
+    threading's start does: on a busy machine that wait is for a free core, before the
+    worker's first page.)"""
+    import _thread
     import signal
-    import threading
 
     global _WORKER_JOB
     _WORKER_JOB = job
@@ -175,7 +178,7 @@ def _worker_init(parent: int, job: PageJob) -> None:
             time.sleep(0.2)
         os._exit(1)
 
-    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+    _thread.start_new_thread(watch, ())
 
 
 def _run_in_worker(label: str) -> PageResult:

@@ -111,8 +111,8 @@ def _load_face(role: str, family: str, file: Path) -> Face:
         raise FontError(Problem(f"cannot read font {file}: {e}", str(file),
                                 hint="run `layout fonts prepare` or restore fonts/ from git")) from None
     upem = sf.upem
-    adv = sf.advances
-    scaled = [a / upem for a in adv]
+    # (in C: a CJK face maps some 20,000 characters; `upem.__rtruediv__(a)` is `a / upem`)
+    scaled = list(map(upem.__rtruediv__, sf.advances))
     widths = dict(zip(map(chr, sf.cmap), map(scaled.__getitem__, sf.cmap.values())))
     kerning = _kerning_of(sf, upem)
     return Face(role, family, file, sf.ps_name, upem, sf.ascent / upem, -sf.descent / upem, widths,
@@ -122,7 +122,8 @@ def _load_face(role: str, family: str, file: Path) -> Face:
 def _kerning_of(sf: Sfnt, upem: int) -> dict[str, float]:
     """Pair kerning ('kern' feature of GPOS) between printable ASCII characters, in em:
     "AV" -> -0.05.  Only Latin needs it; ideographs sit on the grid."""
-    ascii_glyphs = {g: chr(cp) for cp, g in sf.cmap.items() if 0x21 <= cp <= 0x7E}
+    cmap = sf.cmap  # (looked up, not scanned: a CJK face maps some 20,000 characters; the maps are in code order)
+    ascii_glyphs = {g: chr(cp) for cp in range(0x21, 0x7F) if (g := cmap.get(cp)) is not None}
     try:
         pairs = sf.pair_kerning(set(ascii_glyphs))
     except (struct.error, IndexError) as e:

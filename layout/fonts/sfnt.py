@@ -17,6 +17,7 @@ import mmap
 import struct
 import sys
 from array import array
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate, chain
 from operator import itemgetter
@@ -269,17 +270,18 @@ class Sfnt:
                             pairs.setdefault((g1, g2), adj)
         elif fmt == 2:
             cd1, cd2, n1, n2 = struct.unpack_from(">HHHH", data, sub + 8)
-            class1, class2 = self._class_def(sub + cd1), self._class_def(sub + cd2)
+            class1, class2 = self._class_def(sub + cd1, glyphs), self._class_def(sub + cd2, glyphs)
             rec = size1 + size2
             seconds = [(g2, c2) for g2 in sorted(glyphs) if (c2 := class2.get(g2, 0)) < n2]
-            rows: dict[int, list[int]] = {}  # class 1 -> x-advance adjustment per class 2
+            wanted = sorted({c2 for _, c2 in seconds})  # (of a CJK face's hundreds of classes, the few asked for)
+            rows: dict[int, dict[int, int]] = {}  # class 1 -> x-advance adjustment per wanted class 2
             for g1 in sorted(glyphs & set(coverage)):
                 c1 = class1.get(g1, 0)
                 row = rows.get(c1)
                 if row is None:
                     at = sub + 16 + c1 * n2 * rec + xadv
-                    row = rows[c1] = [struct.unpack_from(">h", data, at + c2 * rec)[0] for c2 in range(n2)]
-                if not any(row):
+                    row = rows[c1] = {c2: struct.unpack_from(">h", data, at + c2 * rec)[0] for c2 in wanted}
+                if not any(row.values()):
                     continue
                 for g2, c2 in seconds:
                     adj = row[c2]
@@ -297,19 +299,20 @@ class Sfnt:
             out.extend(range(start, end + 1))
         return out
 
-    def _class_def(self, off: int) -> dict[int, int]:
+    def _class_def(self, off: int, glyphs: set[int]) -> dict[int, int]:
+        """The class (not 0) of each of `glyphs` in the ClassDef table at `off`: only those (a
+        build asks for ASCII), since mapping a CJK face's every class range was half the kerning's time."""
         data = self.data
-        fmt = _u16(data, off)
-        if fmt == 1:
+        if _u16(data, off) == 1:
             start, n = struct.unpack_from(">HH", data, off + 2)
             values = struct.unpack_from(f">{n}H", data, off + 6)
-            return {start + i: v for i, v in enumerate(values) if v}
-        out: dict[int, int] = {}
-        for i in range(_u16(data, off + 2)):
-            start, end, cls = struct.unpack_from(">HHH", data, off + 4 + 6 * i)
-            if cls:
-                out.update(dict.fromkeys(range(start, end + 1), cls))
-        return out
+            found = {g: values[g - start] for g in glyphs if start <= g < start + n}
+        else:  # format 2: ranges (first, last, class), sorted and disjoint
+            ranges = _be_array("H", data[off + 4:off + 4 + 6 * _u16(data, off + 2)])
+            firsts, lasts, classes = ranges[0::3], ranges[1::3], ranges[2::3]
+            at = [(g, bisect_right(firsts, g) - 1) for g in glyphs]
+            found = {g: classes[i] for g, i in at if i >= 0 and g <= lasts[i]}
+        return {g: c for g, c in found.items() if c}
 
     # -- subsetting --------------------------------------------------------------------
     # Each glyph's outline is read once per process (memoised in _chunks, _sums, _parts:

@@ -9,7 +9,10 @@ sample editions: a third of reading the manifest) depend on nothing imported the
 would and expands every filler body into its paragraphs; `located` and `filler` hand those over when the
 manifest is read.  The child runs at the lowest priority, on a core nobody else wants: on
 a busy machine it may not be done when the manifest is read, and is then not waited for
-(the build parses the manifest itself, as without it).
+(the build parses the manifest itself, as without it) unless it has parsed the manifest
+already (PARSED_WAIT).  (At the build's own priority it was on time more often on a busy
+machine but made the build slower there: the kernel shares the CPU a session gets among
+its processes, so the child took it from the build.)
 
 Plain data only, as one JSON document in an anonymous file: strings, numbers, lists and
 mappings with string keys; dates travel as their ISO text and are put back in place; a
@@ -62,7 +65,7 @@ def start(manifest: Path, then: Callable[[], None] | None = None) -> int:
             except OSError:
                 pass
             try:
-                _send(fd, path)
+                _send(fd, path, ready)
             except Exception:  # noqa: BLE001 - the parent reads what it gets and does the rest itself
                 pass
             finally:
@@ -118,16 +121,41 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+PARSED_WAIT = 0.05
+"""Seconds the build waits for a child that has parsed the manifest but not yet sent it: what
+it has left (the filler text, the JSON: some 50 ms on a core of its own) is less than what
+the build would do instead (parse the manifest, make the filler text and, without the side
+process, check the page files itself); a child that has not parsed it yet is not waited
+for."""
+
+
+def _finished(timeout: float) -> bool:
+    """Whether the child has closed `ready` (its file complete), waiting up to `timeout` s.
+    The byte it writes there once the manifest is parsed is noted (`parsed`)."""
+    import select
+    import time
+
+    ready, end = _PENDING["ready"], time.monotonic() + timeout
+    while select.select([ready], [], [], max(0.0, end - time.monotonic()))[0]:
+        if not os.read(ready, 1):
+            return True
+        _PENDING["parsed"] = 1
+    return False
+
+
 def _receive() -> dict[str, Any]:
     """What the child sent ({} if nothing usable), read once; the child is reaped."""
     if not _PENDING:
         return _READ
-    import select
-
+    try:  # complete once the child has closed its end of `ready`; waited for only once it has parsed
+        done = _finished(0) or ("parsed" in _PENDING and _finished(PARSED_WAIT))
+    except OSError:
+        done = False
     fd, ready, pid = _PENDING.pop("fd"), _PENDING.pop("ready"), _PENDING.pop("pid")
+    _PENDING.pop("parsed", None)
     data = b""
-    try:  # the file is complete once the child has closed its end of `ready`: not waited for
-        if select.select([ready], [], [], 0)[0] and not os.read(ready, 1):
+    try:
+        if done:
             size = os.fstat(fd).st_size
             data = os.pread(fd, size, 0) if size else b""
         else:
@@ -179,9 +207,7 @@ def forget() -> None:
 def settle(timeout: float) -> bool:
     """Wait up to `timeout` seconds for the child to finish reading (for a caller that can
     wait: tests); whether it has."""
-    import select
-
-    return not _PENDING or bool(select.select([_PENDING["ready"]], [], [], timeout)[0])
+    return not _PENDING or _finished(timeout)
 
 
 def late() -> bool:
@@ -199,8 +225,9 @@ def _kill(pid: int) -> None:
         pass
 
 
-def _send(fd: int, path: Path) -> None:
-    """In the child: the manifest parsed and its filler bodies expanded, as one JSON document."""
+def _send(fd: int, path: Path, ready: int | None = None) -> None:
+    """In the child: the manifest parsed and its filler bodies expanded, as one JSON document;
+    one byte on `ready` once it is parsed (the build then waits for the rest: PARSED_WAIT)."""
     import json
 
     from layout.model import yamlpos
@@ -211,6 +238,8 @@ def _send(fd: int, path: Path) -> None:
     texts: list[list] = []
     if not ("&" in text and "*" in text):  # anchors and aliases: the parent checks their expansion first
         parsed = yamlpos.load(text)
+        if ready is not None:
+            os.write(ready, b"p")
         dates = _portable(parsed.value)
         if dates is not None:
             doc = {"value": _dated(parsed.value, dates, as_text=True), "dates": dates,

@@ -23,12 +23,18 @@ STORY_TEXT_ROLES = frozenset({"body", "intertitle"})
 
 
 _FROM_VERTICAL = str.maketrans(cjk.FROM_VERTICAL)
+_ANY_VERTICAL = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FROM_VERTICAL)) + "]")
 
 
 @lru_cache(maxsize=4096)  # story texts are compared again on every build of a resident process
 def normalise(text: str) -> str:
-    """Text as compared for fidelity: vertical forms mapped back, whitespace dropped."""
-    return _WS.sub("", text.translate(_FROM_VERTICAL))
+    """Text as compared for fidelity: vertical forms mapped back, whitespace dropped.  (The
+    mapping only where there is a vertical form: str.translate looks every character up in
+    the table, 40 ms for the 320,000 characters of a 36-page edition, which the search
+    finds absent in 2.)"""
+    if _ANY_VERTICAL.search(text):
+        text = text.translate(_FROM_VERTICAL)
+    return _WS.sub("", text)
 
 
 @dataclass(frozen=True)
