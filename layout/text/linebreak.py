@@ -243,13 +243,15 @@ def break_lines(p: PreparedText, measure: float, indent: float = 0.0, start: int
     # bytearray.find/rfind (C), not a per-paragraph list of positions
     text, n, cum, allowed = p.text, p.n, p.cum, p.allowed
     kern, adv, trim_opening, blank_left = p.kern, p.adv, p.trim_opening, cjk.BLANK_LEFT
+    spaceless = p.spaceless  # (most paragraphs: no space to skip at line ends and starts)
     lines: list[Line] = []
     add = lines.append
-    limit = n + 1 if max_lines is None else max_lines  # (a line holds one character at least)
+    left = n + 1 if max_lines is None else max_lines  # lines still to set (a line holds one character at least)
     s = start
     while s < n and text[s] == " ":
         s += 1
-    while s < n and len(lines) < limit:
+    while s < n and left > 0:
+        left -= 1
         ind = indent if s == 0 else 0.0
         avail = measure - ind
         trim = kern[s]  # PreparedText.start_trim, inlined (the same arithmetic)
@@ -274,12 +276,12 @@ def break_lines(p: PreparedText, measure: float, indent: float = 0.0, start: int
                     e = k  # 后推出: push characters down, the line is stretched
                 else:  # no legal break at all (a word longer than the measure): cut it
                     e = forced_end(p, s, e)
-        end = e  # _trim_end, inlined
-        while end > s and text[end - 1] == " ":
-            end -= 1
-        nxt = e
-        while nxt < n and text[nxt] == " ":
-            nxt += 1
+        end = nxt = e
+        if not spaceless:
+            while end > s and text[end - 1] == " ":  # _trim_end, inlined
+                end -= 1
+            while nxt < n and text[nxt] == " ":
+                nxt += 1
         add(Line(s, end, nxt, cum[end] - cum[s] - trim, avail, ind, nxt >= n))
         s = nxt
     if lines and lines[-1].last and len(lines) >= 2:

@@ -305,7 +305,7 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
                 # (a quick bound first: the squeezable space, and half an em for a mark at the end)
                 while e > 0 and cum[e] - base - avail <= shr_cum[e] - shr_cum[s] + EPS + (
                         0.5 - shr[e - 1] if text[e - 1] in blank_right else 0.0):
-                    if e >= n or text[e] == " " or text[e - 1] == " ":  # the last line, or spaces
+                    if e >= n or not spaceless and (text[e] == " " or text[e - 1] == " "):  # the end, or spaces
                         if line_cost(s, _trim(text, s, e), avail, trim, False) is not None:
                             lasts.append((s, e, c, avail, trim, False))  # costed below
                             feasible = True
@@ -327,7 +327,7 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
             e = cand.rfind(1, s + 1, e0 + 1)
             feasible = feasible or e > s
             while e > s:
-                if text[e] == " " or text[e - 1] == " ":
+                if not spaceless and (text[e] == " " or text[e - 1] == " "):  # (most paragraphs have none)
                     lasts.append((s, e, c, avail, trim, False))
                     e = cand.rfind(1, s + 1, e)
                     continue
@@ -384,12 +384,12 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
                 came[nx] = (s, e)
         back.append(came)
         if len(nxt) > 1:
-            layer = sorted([(v, k) for k, v in nxt.items()])[:BEAM]
+            layer = sorted(zip(nxt.values(), nxt.keys()))[:BEAM]  # (cost, start): the pairs built in C
             floor = layer[0][0] + margin
             if layer[-1][0] > floor:
                 layer = [node for node in layer if node[0] <= floor]
         else:
-            layer = [(v, k) for k, v in nxt.items()]
+            layer = list(zip(nxt.values(), nxt.keys()))
     assert final is not None  # every start has a candidate end, and the last line always fits
     return best_final, _lines(p, back, final, measure, indent, s0, hung)
 
@@ -417,13 +417,14 @@ def _lines(p: PreparedText, back: list[dict[int, tuple[int, int]]], final: tuple
         s = prev
     spans.reverse()
     out = []
-    kern, adv, trim_opening, blank_left = p.kern, p.adv, p.trim_opening, cjk.BLANK_LEFT
+    kern, adv, trim_opening, blank_left, spaceless = p.kern, p.adv, p.trim_opening, cjk.BLANK_LEFT, p.spaceless
     for s, e, nx in spans:
         end = e
-        while end > s and text[end - 1] == " ":
-            end -= 1
+        if not spaceless:
+            while end > s and text[end - 1] == " ":
+                end -= 1
         ind = indent if s == 0 else 0.0
-        hang = HANG_WIDTH if (s, e) in hung else 0.0  # set on the measure plus the hung half em
+        hang = HANG_WIDTH if hung and (s, e) in hung else 0.0  # set on the measure plus the hung half em
         trim = kern[s]  # PreparedText.start_trim, inlined (the same arithmetic)
         if trim_opening and text[s] in blank_left and adv[s] >= 0.99:
             trim += 0.5
