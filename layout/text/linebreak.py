@@ -58,6 +58,7 @@ NEARLY_FULL = 1.0  # em: a paragraph's last line this close to the measure is ju
 
 
 _BLANK_RIGHT_CHARS = "".join(sorted(cjk.BLANK_RIGHT))
+_BLANK_LEFT = cjk.BLANK_LEFT
 # squeezing a line, in clreq's order: ④⑤ brackets and commas, ⑥ Han–Latin gaps, ⑦ stops
 _SQUEEZE_TIERS = (cjk.BLANK_LEFT | cjk.CLOSING_BRACKETS | cjk.COMMAS, "gap", cjk.STOPS)
 
@@ -109,7 +110,12 @@ class PreparedText:
         no_start, no_end = cjk.NO_START[level], cjk.NO_END[level]
         self.no_start, self.no_end = no_start, no_end
         special = special_flags(text)  # 1: not an ideograph
-        for m in acting_special(level).finditer(text):  # the special characters the branches below act on
+        closing, other = acting_special(level)
+        for m in closing.finditer(text):  # ，。、」: what the loop below would do to them, in two steps
+            i = m.start()
+            allowed[i] = 0
+            shr[i] = 0.5 * fadv[i] if fadv[i] >= 0.99 else 0.0
+        for m in other.finditer(text):  # the other special characters the branches below act on
             i = m.start()
             ch = text[i]
             if ch in no_start:
@@ -355,18 +361,13 @@ def single_run(p: PreparedText, line: Line, justify: bool = True) -> tuple[float
         delta = min(delta, 0.0)  # flush left; a last line short by under 1 em is set full
     if delta < -EPS:
         return None
-    ks = p.kern[s]
-    t = ks  # PreparedText.start_trim, inlined (same arithmetic)
-    if p.trim_opening and p.text[s] in cjk.BLANK_LEFT and p.adv[s] >= 0.99:
-        t += 0.5
-    trim = t - ks
-    if trim:
-        return None
+    if p.trim_opening and p.text[s] in _BLANK_LEFT and p.adv[s] >= 0.99:
+        return None  # an opening mark trimmed at the start (start_trim beyond the gap before it)
     k = e - s
     sc = p.special_cum
-    if sc[e] - sc[s + 1 if k > 1 else s] != 0 and not _regular(p, s, e):
+    if sc[e] != sc[s + 1 if k > 1 else s] and not _regular(p, s, e):
         return None
-    return line.indent - trim, (delta / (k - 1) if k > 1 and delta > EPS else 0.0)
+    return line.indent, (delta / (k - 1) if k > 1 and delta > EPS else 0.0)  # (x: indent minus a trim of 0)
 
 
 def _regular(p: PreparedText, s: int, e: int) -> bool:
