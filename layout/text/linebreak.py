@@ -351,38 +351,41 @@ def line_runs(p: PreparedText, line: Line, justify: bool = True) -> list[Run]:
 
 def single_run(p: PreparedText, line: Line, justify: bool = True) -> tuple[float, float] | None:
     """(x, tc) of a line that `line_runs` sets as one run (most lines: spread evenly, nothing
-    squeezed, no opening mark trimmed at its start), None for the others (and an empty line).
-    The build's fast path: no Run built, no per-character work."""
-    s, e = line.start, line.end
-    if e <= s:
-        return None
-    delta = line.measure - line.width
-    if not justify or (line.last and not (0 < delta < NEARLY_FULL and e - s >= 6)):
-        delta = min(delta, 0.0)  # flush left; a last line short by under 1 em is set full
-    if delta < -EPS:
-        return None
-    if p.trim_opening and p.text[s] in _BLANK_LEFT and p.adv[s] >= 0.99:
-        return None  # an opening mark trimmed at the start (start_trim beyond the gap before it)
-    k = e - s
-    sc = p.special_cum
-    if sc[e] != sc[s + 1 if k > 1 else s] and not _regular(p, s, e):
-        return None
-    return line.indent, (delta / (k - 1) if k > 1 and delta > EPS else 0.0)  # (x: indent minus a trim of 0)
+    squeezed, no opening mark trimmed at its start), None for the others (and an empty line)."""
+    return single_runs(p, [line], justify)[0]
 
 
-def _regular(p: PreparedText, s: int, e: int) -> bool:
-    """Every character of [s, e) at its font's advance, no gap or kerning after the first,
-    nothing glued, no space: spread like a line of ideographs, with one text operator (most
-    lines with punctuation are; a few C-level list operations instead of the per-character
-    loop of `split_runs`)."""
-    if not p.unkerned:
-        kern = p.kern[s + 1:e]
-        if kern.count(0.0) != len(kern):
-            return False
-    b = p.bounds
-    return ((p.natural or p.adv[s:e] == p.fadv[s:e]) and not p.glue.count(1, s + 1, e)
-            and (p.spaceless or " " not in p.text[s:e - 1])
-            and (not b or bisect_left(b, e) == bisect_left(b, s + 1)))  # (no solid_bounds)
+def single_runs(p: PreparedText, lines: list[Line], justify: bool = True) -> list[tuple[float, float] | None]:
+    """`single_run` of each of a paragraph's lines: the build's fast path (no Run built, no
+    per-character work), in one call per paragraph, its arrays looked up once.  A line is one
+    run when every character of it is at its font's advance, with no gap or kerning after the
+    first, nothing glued and no space (a few C-level list operations, only for the lines that
+    hold anything but ideographs)."""
+    text, adv, fadv, kern, sc, glue = p.text, p.adv, p.fadv, p.kern, p.special_cum, p.glue
+    trim_opening, unkerned, natural, spaceless, b = p.trim_opening, p.unkerned, p.natural, p.spaceless, p.bounds
+    out: list[tuple[float, float] | None] = []
+    add = out.append
+    for line in lines:
+        s, e = line.start, line.end
+        if e <= s:
+            add(None)
+            continue
+        delta = line.measure - line.width
+        if not justify or (line.last and not (0 < delta < NEARLY_FULL and e - s >= 6)):
+            delta = min(delta, 0.0)  # flush left; a last line short by under 1 em is set full
+        if delta < -EPS or trim_opening and text[s] in _BLANK_LEFT and adv[s] >= 0.99:
+            add(None)  # squeezed, or an opening mark trimmed at the start (start_trim beyond the gap before it)
+            continue
+        k = e - s
+        if sc[e] != sc[s + 1 if k > 1 else s] and not (  # not ideographs only: is it regular all the same?
+                (unkerned or kern[s + 1:e].count(0.0) == k - 1)
+                and (natural or adv[s:e] == fadv[s:e]) and not glue.count(1, s + 1, e)
+                and (spaceless or " " not in text[s:e - 1])
+                and (not b or bisect_left(b, e) == bisect_left(b, s + 1))):  # (no solid_bounds)
+            add(None)
+            continue
+        add((line.indent, delta / (k - 1) if k > 1 and delta > EPS else 0.0))  # (x: indent minus a trim of 0)
+    return out
 
 
 def split_runs(p: PreparedText, line: Line, justify: bool = True) -> list[Run]:

@@ -153,9 +153,8 @@ def break_paragraph(p: PreparedText, measure: float, indent: float = 0.0, start:
     lines: list[Line] = []
 
     def costly(ln: Line, k: int) -> bool:
-        """Letter-spaced beyond LOOSE, too wide, or a lone last character."""
-        if -EPS <= ln.measure - ln.width <= EPS and not ln.last:
-            return False  # set solid: costs nothing
+        """Letter-spaced beyond LOOSE, too wide, or a lone last character.  (Not asked of a
+        line set solid, which costs nothing: the callers test that inline, for two lines in three.)"""
         s = ln.start
         trim = kern[s]  # PreparedText.start_trim, inlined
         if trim_opening and text[s] in blank_left and adv[s] >= 0.99:
@@ -173,7 +172,8 @@ def break_paragraph(p: PreparedText, measure: float, indent: float = 0.0, start:
             lines += more
         trouble = -1
         for k in range(checked, len(lines)):
-            if costly(lines[k], k):
+            ln = lines[k]
+            if (ln.last or not -EPS <= ln.measure - ln.width <= EPS) and costly(ln, k):
                 trouble = k
                 break
         if trouble < 0:
@@ -190,7 +190,8 @@ def break_paragraph(p: PreparedText, measure: float, indent: float = 0.0, start:
                     break
                 lines += break_lines(p, measure, indent, lines[-1].next, CHUNK)
                 continue
-            if costly(lines[k], k):
+            ln = lines[k]
+            if (ln.last or not -EPS <= ln.measure - ln.width <= EPS) and costly(ln, k):
                 last = k
             k += 1
         j = max(floor, trouble - LOOK_BACK)
