@@ -38,6 +38,7 @@ from operator import add
 from typing import Mapping
 
 from layout.text import cjk
+from layout.text.advances import font_advances
 from layout.text.charclass import BLANK, CLUSTER, OPEN_OPEN, PAIRS, acting_special, special_flags
 from layout.text.charclass import BLANK_RIGHT_PAIR as _BLANK_RIGHT
 from layout.text.spacing import NO_BREAK_SPACE
@@ -99,8 +100,7 @@ class PreparedText:
         n = self.n = len(text)
         self.level = level
         self.trim_opening = trim_opening
-        get = widths.__getitem__
-        fadv = self.fadv = list(map(get, text))  # KeyError = uncovered char (checked upstream)
+        fadv = self.fadv = font_advances(text, widths)  # KeyError = uncovered char (checked upstream)
         adv = self.adv = fadv[:]
         kern = self.kern = [0.0] * n
         shr = self.shr = [0.0] * n  # squeezable em per char (not counting line-end effects)

@@ -22,6 +22,7 @@ from layout.errors import FontError, Problem
 from layout.fonts.catalogue import FontBook, RoleMetrics, describe
 from layout.model.edition import Where
 from layout.model.styles import Role, Style
+from layout.text.advances import beyond_uniform
 from layout.text.cjk import BLANK_RIGHT
 from layout.text.linebreak import Line, PreparedText, Run, break_lines, line_runs, single_runs, split_runs
 from layout.text.marked import FaceSpan, Intertitles, reface, right_at
@@ -71,7 +72,8 @@ class Cursor:
 def check_coverage(fonts: FontBook, role_face: str, text: str, story: str, page: str,
                    where: Where | None = None) -> None:
     """A character no face covers is an error naming it, its code point, story and page."""
-    if fonts.metrics(role_face).widths.keys() >= set(text):  # (in C: every character has a width)
+    widths = fonts.metrics(role_face).widths
+    if widths.keys() >= beyond_uniform(text, widths):  # (in C: every character has a width)
         return
     missing = fonts.uncovered(role_face, text)
     if missing:
