@@ -142,6 +142,7 @@ class PreparedText:
         # SOLID_STRETCH; ascending, so that a line's share is two bisections
         bounds: list[int] = []
         self.bounds = bounds
+        ideo = bytes(special)  # 0: a BMP ideograph (is_ideograph, without the call), before gaps are marked
         for m in CLUSTER.finditer(text):
             a, b = m.span()
             if b - a > 1:
@@ -153,14 +154,14 @@ class PreparedText:
                         if kv:  # the font's pair kerning inside Latin words and numbers
                             kern[i] = kv
                             special[i] = 1
-            if a > 0 and cjk.is_ideograph(text[a - 1]):
+            if a > 0 and (not ideo[a - 1] or cjk.is_ideograph(text[a - 1])):
                 if gap:
                     kern[a] = gap
                     shr[a] += squeeze
                     special[a] = 1
                 else:
                     bounds.append(a)
-            if b < n and cjk.is_ideograph(text[b]):
+            if b < n and (not ideo[b] or cjk.is_ideograph(text[b])):
                 if gap:
                     kern[b] = gap
                     shr[b] += squeeze
