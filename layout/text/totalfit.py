@@ -240,6 +240,7 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
     # letter-spaced beyond LOOSE, costlier than the natural end by more than the margin
     plain_shortcut = margin < LOOSE_PENALTY
     blank_left = cjk.BLANK_LEFT
+    gap_room = HAN_LATIN_MAX - HAN_LATIN_GAP  # what a Han–Latin gap or a space may widen by
     inf = float("inf")
     best_final, final = inf, None
     hung: set[tuple[int, int]] = set()  # (start, end) of lines whose end mark hangs
@@ -332,19 +333,18 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
                     lasts.append((s, e, c, avail, trim, False))
                     e = cand.rfind(1, s + 1, e)
                     continue
+                d = avail - (cum[e] - base)  # what the line is short of the measure
                 if c + LOOSE_PENALTY > bound:  # then only a line spaced within LOOSE can be kept:
-                    d = avail - (cum[e] - base)  # not one short by more (even if gaps take ½ em)
-                    if d > LOOSE * (e - s - 1) + EPS:
+                    loose = LOOSE * (e - s - 1) + EPS  # not one short by more (even if gaps take ½ em)
+                    if d > loose:
                         if unkerned:  # (most paragraphs: no gap or kerning anywhere)
                             gaps = 0 if spaceless else text.count(" ", s, e - 1)
                         else:
                             gaps = kern[s + 1:e]
                             gaps = len(gaps) - gaps.count(0.0) + text.count(" ", s, e - 1)
                         nb = bisect_left(bounds, e) - bisect_left(bounds, s + 1) if bounds else 0  # solid_bounds
-                        if d - gaps * (HAN_LATIN_MAX - HAN_LATIN_GAP) - (
-                                nb * SOLID_STRETCH if bounds else 0.0) > LOOSE * (e - s - 1) + EPS:
+                        if d - gaps * gap_room - (nb * SOLID_STRETCH if bounds else 0.0) > loose:
                             break
-                d = avail - (cum[e] - base)
                 lc = 0.0 if -EPS <= d <= EPS else line_cost(s, e, avail, trim, False)  # (solid: free)
                 total = c + lc
                 if total > bound:
