@@ -61,7 +61,8 @@ NEARLY_FULL = 1.0  # em: a paragraph's last line this close to the measure is ju
 _BLANK_RIGHT_CHARS = "".join(sorted(cjk.BLANK_RIGHT))
 _BLANK_LEFT = cjk.BLANK_LEFT
 # squeezing a line, in clreq's order: ④⑤ brackets and commas, ⑥ Han–Latin gaps, ⑦ stops
-_SQUEEZE_TIERS = (cjk.BLANK_LEFT | cjk.CLOSING_BRACKETS | cjk.COMMAS, "gap", cjk.STOPS)
+_GAPS = "gap"  # the tier of Han–Latin gaps (told apart by identity: comparing a set with a string is slow)
+_SQUEEZE_TIERS = (cjk.BLANK_LEFT | cjk.CLOSING_BRACKETS | cjk.COMMAS, _GAPS, cjk.STOPS)
 
 
 # not frozen: built ~10^5 times per edition, and a frozen dataclass is several times dearer to construct; never mutated
@@ -416,7 +417,7 @@ def split_runs(p: PreparedText, line: Line, justify: bool = True) -> list[Run]:
         for tier in _SQUEEZE_TIERS:
             if need <= EPS:
                 break
-            if tier == "gap":
+            if tier is _GAPS:
                 if gap.count(0.0) == e - s:  # (no gap in the line: nothing to take)
                     continue
                 idx = [i for i in range(1, e - s) if gap[i] > HAN_LATIN_MIN + EPS]
@@ -430,7 +431,7 @@ def split_runs(p: PreparedText, line: Line, justify: bool = True) -> list[Run]:
                 continue
             f = min(1.0, need / total)
             for i, c in zip(idx, cap):
-                if tier == "gap" or text[s + i] in cjk.BLANK_LEFT:
+                if tier is _GAPS or text[s + i] in _BLANK_LEFT:
                     gap[i] -= c * f  # an opening mark loses its blank left half: move it left
                 else:
                     adv[i] -= c * f
