@@ -50,3 +50,14 @@ def test_characters_beyond_the_bmp_are_looked_up_one_by_one(widths: dict[str, fl
         font_advances(text, widths)
     ok = {**widths, "\U00020000": 1.0}
     assert font_advances(text, ok) == [ok[c] for c in text]
+
+
+def test_kerning_pairs_inside_words_and_numbers_are_applied() -> None:
+    from layout.text.linebreak import PreparedText
+    widths = {**dict.fromkeys("AVT2019 ", 0.5), "年": 1.0, "o": 0.5}
+    kerning = {"AV": -0.1, "19": -0.05, "To": -0.08}
+    p = PreparedText("AVA 2019年To", widths, kerning=kerning, latin_gap=0.0)  # (no Han–Latin gap)
+    assert p.kern[1] == -0.1 and p.kern[7] == -0.05 and p.kern[10] == -0.08
+    assert p.kern.count(0.0) == len(p.kern) - 3
+    p = PreparedText("AVA 2019年To", widths, kerning={"AV": -0.1}, latin_gap=0.0)  # (no pair starts with a digit)
+    assert p.kern[1] == -0.1 and p.kern.count(0.0) == len(p.kern) - 1

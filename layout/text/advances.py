@@ -14,7 +14,8 @@ when first met (every one of its 256 code points in the face, 1 em wide); a text
 say, through `bytes.translate`, which characters are in such a block, and only the others
 are looked up, their positions picked by `itertools.compress` and their advances written
 with `map` (C, no Python step per character).  Texts beyond the BMP (surrogate pairs) and
-short texts go the plain way.
+short texts go the plain way.  (Also kept per face: the characters its kerning pairs start
+with, so that PreparedText looks up no pair inside a number.)
 """
 
 from __future__ import annotations
@@ -79,3 +80,15 @@ def beyond_uniform(text: str, widths: Mapping[str, float]) -> set[str]:
     check needs to look up."""
     at = _others(text, widths)
     return set(text) if at is None else set(map(text.__getitem__, at))
+
+
+_PAIR_STARTS: dict[int, tuple[Mapping[str, float], int, frozenset[str]]] = {}  # id(kerning) -> (it, size, firsts)
+
+
+def pair_starts(kerning: Mapping[str, float]) -> frozenset[str]:
+    """The characters a face's kerning pairs start with (kept per face): a cluster holding
+    none of them but at its end (a number, in most faces) has no pair to look up."""
+    got = _PAIR_STARTS.get(id(kerning))
+    if got is None or got[0] is not kerning or got[1] != len(kerning):
+        got = _PAIR_STARTS[id(kerning)] = (kerning, len(kerning), frozenset(pair[0] for pair in kerning))
+    return got[2]

@@ -38,7 +38,7 @@ from operator import add
 from typing import Mapping
 
 from layout.text import cjk
-from layout.text.advances import font_advances
+from layout.text.advances import font_advances, pair_starts
 from layout.text.charclass import BLANK, CLUSTER, OPEN_OPEN, PAIRS, acting_special, special_flags
 from layout.text.charclass import BLANK_RIGHT_PAIR as _BLANK_RIGHT
 from layout.text.spacing import NO_BREAK_SPACE
@@ -144,12 +144,13 @@ class PreparedText:
         bounds: list[int] = []
         self.bounds = bounds
         ideo = bytes(special)  # 0: a BMP ideograph (is_ideograph, without the call), before gaps are marked
+        firsts = pair_starts(kerning) if kerning else frozenset()
         for m in CLUSTER.finditer(text):
             a, b = m.span()
             if b - a > 1:
                 glue[a + 1:b] = b"\x01" * (b - a - 1)
                 allowed[a + 1:b] = bytes(b - a - 1)
-                if kerning:
+                if not firsts.isdisjoint(text[a:b - 1]):  # (numbers: no pair of the font starts with a digit)
                     for i in range(a + 1, b):
                         kv = kerning.get(text[i - 1:i + 1])
                         if kv:  # the font's pair kerning inside Latin words and numbers
