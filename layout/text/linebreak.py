@@ -39,8 +39,7 @@ from typing import Mapping
 
 from layout.text import cjk
 from layout.text.advances import font_advances, pair_starts
-from layout.text.charclass import BLANK, CLUSTER, OPEN_OPEN, PAIRS, acting_special, special_flags
-from layout.text.charclass import BLANK_RIGHT_PAIR as _BLANK_RIGHT
+from layout.text.charclass import ADJACENT_MARKS, BLANK, CLUSTER, PAIRED_MARKS, PAIRS, acting_special, special_flags
 from layout.text.spacing import NO_BREAK_SPACE
 
 EPS = 1e-6
@@ -176,24 +175,21 @@ class PreparedText:
                     glue[b] = 1
                 elif not gap:
                     bounds.append(b)
-        for m in PAIRS.finditer(text):
-            a, b = m.span()
-            for i in range(a + 1, b):
-                glue[i] = 1
-                allowed[i] = 0
-                special[i] = 1
-        for m in _BLANK_RIGHT.finditer(text):  # 。」 ，“ ）（ : 2 em -> 1.5 em (clreq)
+        if any(c in text for c in PAIRED_MARKS):  # (most paragraphs hold no dash or ellipsis)
+            for m in PAIRS.finditer(text):
+                a, b = m.span()
+                for i in range(a + 1, b):
+                    glue[i] = 1
+                    allowed[i] = 0
+                    special[i] = 1
+        # adjacent marks: 。」 ，“ ）（ and （《 : 2 em -> 1.5 em (clreq).  One scan for both kinds (they
+        # touch different characters, and the squeezes they zero are zeroed either way)
+        for m in ADJACENT_MARKS.finditer(text):
             i = m.start()
-            if fadv[i] >= 0.99:
+            if fadv[i] >= 0.99 and (adv[i] == fadv[i] or text[i] not in _BLANK_LEFT):
                 adv[i] = fadv[i] - 0.5
                 shr[i] = 0.0
                 shr[i + 1] = 0.0  # the pair is at its minimum: no further squeezing of either
-        for m in OPEN_OPEN.finditer(text):  # （《 -> 1.5 em
-            i = m.start()
-            if fadv[i] >= 0.99 and adv[i] == fadv[i]:
-                adv[i] = fadv[i] - 0.5
-                shr[i] = 0.0
-                shr[i + 1] = 0.0
         if extra_special:
             for i, ch in enumerate(text):
                 if ch in extra_special:
