@@ -247,7 +247,7 @@ def break_lines(p: PreparedText, measure: float, indent: float = 0.0, start: int
     # allowed[i]: a line may start at i; the legal breaks nearest a point are found with
     # bytearray.find/rfind (C), not a per-paragraph list of positions
     text, n, cum, allowed = p.text, p.n, p.cum, p.allowed
-    kern, adv, trim_opening, blank_left = p.kern, p.adv, p.trim_opening, cjk.BLANK_LEFT
+    kern, adv, trim_opening, blank_left, sc = p.kern, p.adv, p.trim_opening, cjk.BLANK_LEFT, p.special_cum
     spaceless = p.spaceless  # (most paragraphs: no space to skip at line ends and starts)
     lines: list[Line] = []
     add = lines.append
@@ -260,7 +260,7 @@ def break_lines(p: PreparedText, measure: float, indent: float = 0.0, start: int
         ind = indent if s == 0 else 0.0
         avail = measure - ind
         trim = kern[s]  # PreparedText.start_trim, inlined (the same arithmetic)
-        if trim_opening and text[s] in blank_left and adv[s] >= 0.99:
+        if trim_opening and sc[s + 1] != sc[s] and text[s] in blank_left and adv[s] >= 0.99:  # (see single_runs)
             trim += 0.5
         e = bisect_right(cum, cum[s] + trim + avail + EPS, s + 1) - 1
         if e >= n:
@@ -372,7 +372,8 @@ def single_runs(p: PreparedText, lines: list[Line], justify: bool = True) -> lis
         delta = line.measure - line.width
         if not justify or (line.last and not (0 < delta < NEARLY_FULL and e - s >= 6)):
             delta = min(delta, 0.0)  # flush left; a last line short by under 1 em is set full
-        if delta < -EPS or trim_opening and text[s] in _BLANK_LEFT and adv[s] >= 0.99:
+        # (an ideograph, not special, is no opening mark: tested first, no string is made for it)
+        if delta < -EPS or trim_opening and sc[s + 1] != sc[s] and text[s] in _BLANK_LEFT and adv[s] >= 0.99:
             add(None)  # squeezed, or an opening mark trimmed at the start (start_trim beyond the gap before it)
             continue
         k = e - s

@@ -148,7 +148,7 @@ def break_paragraph(p: PreparedText, measure: float, indent: float = 0.0, start:
     if p.n - start > MAX_CHARS:
         return break_lines(p, measure, indent, start)
     line_cost = line_coster(p)
-    text, kern, adv = p.text, p.kern, p.adv
+    text, kern, adv, sc = p.text, p.kern, p.adv, p.special_cum
     trim_opening, blank_left = p.trim_opening, cjk.BLANK_LEFT
     lines: list[Line] = []
 
@@ -156,8 +156,8 @@ def break_paragraph(p: PreparedText, measure: float, indent: float = 0.0, start:
         """Letter-spaced beyond LOOSE, too wide, or a lone last character.  (Not asked of a
         line set solid, which costs nothing: the callers test that inline, for two lines in three.)"""
         s = ln.start
-        trim = kern[s]  # PreparedText.start_trim, inlined
-        if trim_opening and text[s] in blank_left and adv[s] >= 0.99:
+        trim = kern[s]  # PreparedText.start_trim, inlined (an ideograph, not special, is no opening mark)
+        if trim_opening and sc[s + 1] != sc[s] and text[s] in blank_left and adv[s] >= 0.99:
             trim += 0.5
         cost = line_cost(s, ln.end, ln.measure, trim, ln.last)
         return cost is None or cost >= LOOSE_PENALTY or bool(ln.last and k and _lone(text, s, ln.end))
@@ -261,8 +261,8 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
             if c >= best_final or c > bound:
                 break
             avail = measure - indent if s == 0 else measure
-            trim = kern[s]  # PreparedText.start_trim, inlined
-            if trim_opening and text[s] in blank_left and adv[s] >= 0.99:
+            trim = kern[s]  # PreparedText.start_trim, inlined (an ideograph, not special, is no opening mark)
+            if trim_opening and special_cum[s + 1] != special_cum[s] and text[s] in blank_left and adv[s] >= 0.99:
                 trim += 0.5
             base = cum[s] + trim
             e0 = bisect_right(cum, base + avail + EPS, s + 1) - 1
