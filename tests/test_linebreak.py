@@ -263,5 +263,6 @@ def test_the_adjacent_marks_scan_finds_what_its_two_plain_patterns_find(text):
     import re
 
     from layout.text.charclass import ADJACENT_MARKS, BLANK_RIGHT_PAIR_PLAIN, OPEN_OPEN_PLAIN
-    plain = sorted(m.span() for pattern in (BLANK_RIGHT_PAIR_PLAIN, OPEN_OPEN_PLAIN) for m in re.finditer(pattern, text))
+    plain = sorted(m.span() for pattern in (BLANK_RIGHT_PAIR_PLAIN, OPEN_OPEN_PLAIN)
+                   for m in re.finditer(pattern, text))
     assert [m.span() for m in ADJACENT_MARKS.finditer(text)] == plain

@@ -289,7 +289,8 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
                 feasible = False
                 h = e0 + 1 if hang else n + 1  # a pause or stop that does not fit even squeezed may hang
                 while h <= n and cum[h - 1] - base - avail <= shr_cum[h - 1] - shr_cum[s] + EPS:
-                    if text[h - 1] in hang_marks and (h == n or cand[h] and text[h] != " ") and h - 1 > s \
+                    if special_cum[h] != special_cum[h - 1] and text[h - 1] in hang_marks \
+                            and (h == n or cand[h] and text[h] != " ") and h - 1 > s \
                             and line_cost(s, h, avail, trim, h == n) is None:
                         lc = line_cost(s, h - 1, avail, trim, False)
                         if lc is not None:
@@ -304,9 +305,11 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
                                 hung.add((s, h))
                     h += 1
                 e = cand.find(1, e0 + 1, n + 1)
-                # (a quick bound first: the squeezable space, and half an em for a mark at the end)
+                # (a quick bound first: the squeezable space, and half an em for a mark at the end;
+                # an ideograph, not special, is no mark: no string is made for it)
                 while e > 0 and cum[e] - base - avail <= shr_cum[e] - shr_cum[s] + EPS + (
-                        0.5 - shr[e - 1] if text[e - 1] in blank_right else 0.0):
+                        0.5 - shr[e - 1] if special_cum[e] != special_cum[e - 1] and text[e - 1] in blank_right
+                        else 0.0):
                     if e >= n or not spaceless and (text[e] == " " or text[e - 1] == " "):  # the end, or spaces
                         if line_cost(s, _trim(text, s, e), avail, trim, False) is not None:
                             lasts.append((s, e, c, avail, trim, False))  # costed below
