@@ -10,12 +10,12 @@ Why: looking up every character of every paragraph (320,000 for the 36-page benc
 to check coverage and once to prepare) makes a string object and hashes it each time, and
 was a tenth of composition.  In a CJK face the ideographs are 1 em wide, block after block,
 and they are four characters in five of the copy.  A block is found uniform once per face,
-when first met (every one of its 256 code points in the face, 1 em wide); a text's UTF-16 high bytes then
-say, through `bytes.translate`, which characters are in such a block, and only the others
-are looked up, their positions picked by `itertools.compress` (C, no Python step per
-ideograph).  Texts beyond the BMP (surrogate pairs) and
-short texts go the plain way.  (Also kept per face: the characters its kerning pairs start
-with, so that PreparedText looks up no pair inside a number.)
+when first met (every one of its 256 code points in the face, 1 em wide); a text's UTF-16
+high bytes then say, through `bytes.translate`, which characters are in such a block, and
+only the others are looked up, their positions picked by `itertools.compress` (C, no Python
+step per ideograph).  Texts beyond the BMP (surrogate pairs) and short texts go the plain
+way.  (Also kept per face: the characters its kerning pairs start with, so that
+PreparedText looks up no pair inside a number.)
 """
 
 from __future__ import annotations
