@@ -61,3 +61,12 @@ def test_kerning_pairs_inside_words_and_numbers_are_applied() -> None:
     assert p.kern.count(0.0) == len(p.kern) - 3
     p = PreparedText("AVA 2019年To", widths, kerning={"AV": -0.1}, latin_gap=0.0)  # (no pair starts with a digit)
     assert p.kern[1] == -0.1 and p.kern.count(0.0) == len(p.kern) - 1
+
+
+def test_the_tables_kept_per_face_stay_few() -> None:
+    from layout.text import advances
+    text = "一丁七" * 30
+    for _ in range(3 * advances._KEPT):  # faces made and dropped, as a long test run or a resident process may
+        widths = {chr(c): 1.0 for c in range(0x4E00, 0x4F00)}
+        assert font_advances(text, widths) == [1.0] * len(text)
+        assert len(advances._UNIFORM) <= advances._KEPT

@@ -27,15 +27,18 @@ SHORT = 64  # characters: shorter texts (headlines, bylines) are looked up one b
 
 _UNIFORM: dict[int, tuple[Mapping[str, float], int, bytearray]] = {}  # id(widths) -> (widths, size, table)
 _UNKNOWN = 2  # a block not yet met in this face
+_KEPT = 32  # faces' tables kept at most (a build has a handful; forgetting them all only costs their making again)
 
 
 def uniform_blocks(widths: Mapping[str, float], high: bytes) -> bytearray:
     """By UTF-16 high byte, 0 for a block of 256 code points that the face sets, every one,
     1 em wide, 1 for any other: a `bytes.translate` table, kept per face and filled in for the
-    blocks of `high` (a text's high bytes) the first time the face meets them (some 20 µs a
+    blocks of `high` (a text's high bytes) the first time the face meets them (some 50 µs a
     block; a build meets a hundred or so)."""
     got = _UNIFORM.get(id(widths))
     if got is None or got[0] is not widths or got[1] != len(widths):
+        if len(_UNIFORM) >= _KEPT:
+            _UNIFORM.clear()
         got = _UNIFORM[id(widths)] = (widths, len(widths), bytearray([_UNKNOWN]) * 256)
     table = got[2]
     if high.translate(table).find(_UNKNOWN) >= 0:
@@ -91,5 +94,7 @@ def pair_starts(kerning: Mapping[str, float]) -> frozenset[str]:
     none of them but at its end (a number, in most faces) has no pair to look up."""
     got = _PAIR_STARTS.get(id(kerning))
     if got is None or got[0] is not kerning or got[1] != len(kerning):
+        if len(_PAIR_STARTS) >= _KEPT:
+            _PAIR_STARTS.clear()
         got = _PAIR_STARTS[id(kerning)] = (kerning, len(kerning), frozenset(pair[0] for pair in kerning))
     return got[2]
