@@ -256,3 +256,13 @@ def test_special_flags_mark_exactly_what_is_not_an_ideograph(text):
     from layout.text.charclass import SPECIAL, special_flags
     assert special_flags(text) == bytearray(SPECIAL.match(ch) is not None for ch in text)
     assert special_flags(text + "\ud800中") == bytearray(SPECIAL.match(ch) is not None for ch in text + "\ud800中")
+
+
+@given(_SCAN_TEXT)
+def test_the_adjacent_marks_scan_finds_what_its_two_plain_patterns_find(text):
+    import re
+
+    from layout.text.charclass import ADJACENT_MARKS, BLANK_RIGHT_PAIR_PLAIN, OPEN_OPEN_PLAIN
+    plain = sorted(m.span() for pattern in (BLANK_RIGHT_PAIR_PLAIN, OPEN_OPEN_PLAIN)
+                   for m in re.finditer(pattern, text))
+    assert [m.span() for m in ADJACENT_MARKS.finditer(text)] == plain

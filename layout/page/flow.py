@@ -53,12 +53,11 @@ class Flow:
     empty_after: int = 0  # line slots left empty (after the last line; below balanced columns)
 
 
-def _chars(line: TextLine) -> int:
-    runs = line.runs
-    if len(runs) == 1:  # most lines
-        t = runs[0].text
-        return len(t) - t.count(" ")
-    return sum(len(r.text) - r.text.count(" ") for r in runs)
+def _chars(lines: list[TextLine]) -> int:
+    """Characters the lines set, spaces not counted: their runs' text joined and counted in C
+    (one call per flow, not one per line)."""
+    text = "".join([r.text for ln in lines for r in ln.runs])
+    return len(text) - text.count(" ")
 
 
 def _fill(setter: TextSetter, start: Cursor, slots: list[Slot], caps: list[int], head: list[TextLine],
@@ -77,10 +76,12 @@ def _fill(setter: TextSetter, start: Cursor, slots: list[Slot], caps: list[int],
             free -= 1
         if free > 0 and not body_done:
             lines, cur = setter.lines(cur, slot.width, free)
+            first, x, row = slot.first, slot.x, used[k]
             for ln in lines:  # an intertitle's lines take `rows` grid lines together (typeset.py)
-                placed.append(Placed(k, slot.first + used[k], slot.x, ln, "body"))
-                used[k] += ln.rows
-                free -= ln.rows
+                placed.append(Placed(k, first + row, x, ln, "body"))
+                row += ln.rows
+            free -= row - used[k]
+            used[k] = row
             body_done = cur.para >= len(setter.paragraphs)
         while free > 0 and body_done and pending_tail:
             placed.append(Placed(k, slot.first + used[k], slot.x, pending_tail.pop(0), "tail"))
@@ -150,7 +151,7 @@ def pour(setter: TextSetter, start: Cursor, slots: list[Slot], head: list[TextLi
                              best)
         placed, cur, done, extras, used = best
     body = [p for p in placed if p.kind == "body"]
-    chars = sum(_chars(p.text) for p in body)
+    chars = _chars([p.text for p in body])
     over_lines = over_chars = 0
     if not done and not jumped:
         last_width = slots[-1].width if slots else 100.0

@@ -40,8 +40,13 @@ CLUSTER_PLAIN = rf"(?:https?://|www\.){_URL}|[{_PRE}]?[{LATIN}]+{_REST}"  # (com
 CLUSTER = re.compile(rf"[{_PRE}{LATIN}](?:(?:(?<=h)ttps?://|(?<=w)ww\.){_URL}"
                      rf"|(?:(?<=[{_PRE}])[{LATIN}]+|(?<![{_PRE}])[{LATIN}]*){_REST})")
 PAIRS = re.compile("——|……|⸺|" + "".join(re.escape(c) for c in (cjk.DASH, cjk.ELLIPSIS)) + "{3,}")
-BLANK_RIGHT_PAIR = re.compile(rf"[{cls(cjk.BLANK_RIGHT)}](?=[{cls(cjk.BLANK_RIGHT | cjk.BLANK_LEFT)}])")
-OPEN_OPEN = re.compile(rf"[{cls(cjk.BLANK_LEFT)}](?=[{cls(cjk.BLANK_LEFT)}])")
+PAIRED_MARKS = "".join(sorted(cjk.PAIRED))  # what every PAIRS match holds (none: no need to scan)
+_R, _L = cls(cjk.BLANK_RIGHT), cls(cjk.BLANK_LEFT)
+BLANK_RIGHT_PAIR_PLAIN = rf"[{_R}](?=[{_R}{_L}])"  # 。」 ，“ ）（: a closing mark before another mark
+OPEN_OPEN_PLAIN = rf"[{_L}](?=[{_L}])"  # （《: an opening mark before another  (both compiled by the tests only)
+# Both at once, in one scan: the class first, so that the engine skips to candidates in C, the
+# look-behinds then telling the two apart (tests/test_linebreak.py checks it against them)
+ADJACENT_MARKS = re.compile(rf"[{_R}{_L}](?:(?<=[{_R}])(?=[{_R}{_L}])|(?<=[{_L}])(?=[{_L}]))")
 BLANK = cjk.BLANK_RIGHT | cjk.BLANK_LEFT
 
 # Not an ideograph: the characters PreparedText looks at one by one ("special")
@@ -53,10 +58,16 @@ ACTING = {level: cjk.NO_START[level] | cjk.NO_END[level] | BLANK | cjk.MIDDLE_DO
 
 
 @lru_cache(maxsize=None)
-def acting_special(level: str) -> re.Pattern:
-    """The special characters of ACTING[level] as a pattern (compiled when first asked for:
-    a build uses one level, and a cold build pays for every pattern compiled at import)."""
-    return re.compile(f"[{cls({c for c in ACTING[level] if SPECIAL.match(c)})}]")
+def acting_special(level: str) -> tuple[re.Pattern, re.Pattern]:
+    """The special characters of ACTING[level] as two patterns, (closing, other), compiled
+    when first asked for (a build uses one level, and a cold build pays for every pattern
+    compiled at import).  `closing`: the marks that may not start a line, may end one and
+    give half their width when squeezed (，。、」 and the like): nine in ten of the characters
+    PreparedText acts on, which it handles in a loop of their own with just those two steps;
+    `other`: the rest, for its general loop."""
+    chars = {c for c in ACTING[level] if SPECIAL.match(c)}
+    closing = {c for c in chars if c in BLANK and c in cjk.NO_START[level] and c not in cjk.NO_END[level]}
+    return re.compile(f"[{cls(closing)}]"), re.compile(f"[{cls(chars - closing)}]")
 
 
 # SPECIAL by a UTF-16 code unit's high byte: 0 for the blocks of ideographs (3400-4DBF,
@@ -77,8 +88,10 @@ def special_flags(text: str) -> bytearray:
         for m in SPECIAL.finditer(text):
             out[m.start()] = 1
         return out
-    out = bytearray(units[0::2].translate(_HIGH))
-    for m in _MIXED.finditer(text):
-        i = m.start()
-        out[i] = text[i] != "\u3007"
+    high = units[0::2]
+    out = bytearray(high.translate(_HIGH))
+    if 0x4D in high or "\u3007" in text:  # (rare: no _MIXED scan needed without them)
+        for m in _MIXED.finditer(text):
+            i = m.start()
+            out[i] = text[i] != "\u3007"
     return out

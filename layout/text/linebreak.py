@@ -38,8 +38,8 @@ from operator import add
 from typing import Mapping
 
 from layout.text import cjk
-from layout.text.charclass import BLANK, CLUSTER, OPEN_OPEN, PAIRS, acting_special, special_flags
-from layout.text.charclass import BLANK_RIGHT_PAIR as _BLANK_RIGHT
+from layout.text.advances import font_advances, pair_starts
+from layout.text.charclass import ADJACENT_MARKS, BLANK, CLUSTER, PAIRED_MARKS, PAIRS, acting_special, special_flags
 from layout.text.spacing import NO_BREAK_SPACE
 
 EPS = 1e-6
@@ -58,8 +58,10 @@ NEARLY_FULL = 1.0  # em: a paragraph's last line this close to the measure is ju
 
 
 _BLANK_RIGHT_CHARS = "".join(sorted(cjk.BLANK_RIGHT))
+_BLANK_LEFT = cjk.BLANK_LEFT
 # squeezing a line, in clreq's order: ④⑤ brackets and commas, ⑥ Han–Latin gaps, ⑦ stops
-_SQUEEZE_TIERS = (cjk.BLANK_LEFT | cjk.CLOSING_BRACKETS | cjk.COMMAS, "gap", cjk.STOPS)
+_GAPS = "gap"  # the tier of Han–Latin gaps (told apart by identity: comparing a set with a string is slow)
+_SQUEEZE_TIERS = (cjk.BLANK_LEFT | cjk.CLOSING_BRACKETS | cjk.COMMAS, _GAPS, cjk.STOPS)
 
 
 # not frozen: built ~10^5 times per edition, and a frozen dataclass is several times dearer to construct; never mutated
@@ -98,8 +100,7 @@ class PreparedText:
         n = self.n = len(text)
         self.level = level
         self.trim_opening = trim_opening
-        get = widths.__getitem__
-        fadv = self.fadv = list(map(get, text))  # KeyError = uncovered char (checked upstream)
+        fadv = self.fadv = font_advances(text, widths)  # KeyError = uncovered char (checked upstream)
         adv = self.adv = fadv[:]
         kern = self.kern = [0.0] * n
         shr = self.shr = [0.0] * n  # squeezable em per char (not counting line-end effects)
@@ -109,7 +110,12 @@ class PreparedText:
         no_start, no_end = cjk.NO_START[level], cjk.NO_END[level]
         self.no_start, self.no_end = no_start, no_end
         special = special_flags(text)  # 1: not an ideograph
-        for m in acting_special(level).finditer(text):  # the special characters the branches below act on
+        closing, other = acting_special(level)
+        for m in closing.finditer(text):  # ，。、」: what the loop below would do to them, in two steps
+            i = m.start()
+            allowed[i] = 0
+            shr[i] = 0.5 * fadv[i] if fadv[i] >= 0.99 else 0.0
+        for m in other.finditer(text):  # the other special characters the branches below act on
             i = m.start()
             ch = text[i]
             if ch in no_start:
@@ -136,25 +142,27 @@ class PreparedText:
         # SOLID_STRETCH; ascending, so that a line's share is two bisections
         bounds: list[int] = []
         self.bounds = bounds
+        ideo = bytes(special)  # 0: a BMP ideograph (is_ideograph, without the call), before gaps are marked
+        firsts = pair_starts(kerning) if kerning else frozenset()
         for m in CLUSTER.finditer(text):
             a, b = m.span()
             if b - a > 1:
                 glue[a + 1:b] = b"\x01" * (b - a - 1)
                 allowed[a + 1:b] = bytes(b - a - 1)
-                if kerning:
+                if not firsts.isdisjoint(text[a:b - 1]):  # (numbers: no pair of the font starts with a digit)
                     for i in range(a + 1, b):
                         kv = kerning.get(text[i - 1:i + 1])
                         if kv:  # the font's pair kerning inside Latin words and numbers
                             kern[i] = kv
                             special[i] = 1
-            if a > 0 and cjk.is_ideograph(text[a - 1]):
+            if a > 0 and (not ideo[a - 1] or cjk.is_ideograph(text[a - 1])):
                 if gap:
                     kern[a] = gap
                     shr[a] += squeeze
                     special[a] = 1
                 else:
                     bounds.append(a)
-            if b < n and cjk.is_ideograph(text[b]):
+            if b < n and (not ideo[b] or cjk.is_ideograph(text[b])):
                 if gap:
                     kern[b] = gap
                     shr[b] += squeeze
@@ -167,24 +175,21 @@ class PreparedText:
                     glue[b] = 1
                 elif not gap:
                     bounds.append(b)
-        for m in PAIRS.finditer(text):
-            a, b = m.span()
-            for i in range(a + 1, b):
-                glue[i] = 1
-                allowed[i] = 0
-                special[i] = 1
-        for m in _BLANK_RIGHT.finditer(text):  # 。」 ，“ ）（ : 2 em -> 1.5 em (clreq)
+        if any(c in text for c in PAIRED_MARKS):  # (most paragraphs hold no dash or ellipsis)
+            for m in PAIRS.finditer(text):
+                a, b = m.span()
+                for i in range(a + 1, b):
+                    glue[i] = 1
+                    allowed[i] = 0
+                    special[i] = 1
+        # adjacent marks: 。」 ，“ ）（ and （《 : 2 em -> 1.5 em (clreq).  One scan for both kinds (they
+        # touch different characters, and the squeezes they zero are zeroed either way)
+        for m in ADJACENT_MARKS.finditer(text):
             i = m.start()
-            if fadv[i] >= 0.99:
+            if fadv[i] >= 0.99 and (adv[i] == fadv[i] or text[i] not in _BLANK_LEFT):
                 adv[i] = fadv[i] - 0.5
                 shr[i] = 0.0
                 shr[i + 1] = 0.0  # the pair is at its minimum: no further squeezing of either
-        for m in OPEN_OPEN.finditer(text):  # （《 -> 1.5 em
-            i = m.start()
-            if fadv[i] >= 0.99 and adv[i] == fadv[i]:
-                adv[i] = fadv[i] - 0.5
-                shr[i] = 0.0
-                shr[i + 1] = 0.0
         if extra_special:
             for i, ch in enumerate(text):
                 if ch in extra_special:
@@ -242,18 +247,20 @@ def break_lines(p: PreparedText, measure: float, indent: float = 0.0, start: int
     # allowed[i]: a line may start at i; the legal breaks nearest a point are found with
     # bytearray.find/rfind (C), not a per-paragraph list of positions
     text, n, cum, allowed = p.text, p.n, p.cum, p.allowed
-    kern, adv, trim_opening, blank_left = p.kern, p.adv, p.trim_opening, cjk.BLANK_LEFT
+    kern, adv, trim_opening, blank_left, sc = p.kern, p.adv, p.trim_opening, cjk.BLANK_LEFT, p.special_cum
+    spaceless = p.spaceless  # (most paragraphs: no space to skip at line ends and starts)
     lines: list[Line] = []
     add = lines.append
-    limit = n + 1 if max_lines is None else max_lines  # (a line holds one character at least)
+    left = n + 1 if max_lines is None else max_lines  # lines still to set (a line holds one character at least)
     s = start
     while s < n and text[s] == " ":
         s += 1
-    while s < n and len(lines) < limit:
+    while s < n and left > 0:
+        left -= 1
         ind = indent if s == 0 else 0.0
         avail = measure - ind
         trim = kern[s]  # PreparedText.start_trim, inlined (the same arithmetic)
-        if trim_opening and text[s] in blank_left and adv[s] >= 0.99:
+        if trim_opening and sc[s + 1] != sc[s] and text[s] in blank_left and adv[s] >= 0.99:  # (see single_runs)
             trim += 0.5
         e = bisect_right(cum, cum[s] + trim + avail + EPS, s + 1) - 1
         if e >= n:
@@ -274,12 +281,12 @@ def break_lines(p: PreparedText, measure: float, indent: float = 0.0, start: int
                     e = k  # 后推出: push characters down, the line is stretched
                 else:  # no legal break at all (a word longer than the measure): cut it
                     e = forced_end(p, s, e)
-        end = e  # _trim_end, inlined
-        while end > s and text[end - 1] == " ":
-            end -= 1
-        nxt = e
-        while nxt < n and text[nxt] == " ":
-            nxt += 1
+        end = nxt = e
+        if not spaceless:
+            while end > s and text[end - 1] == " ":  # _trim_end, inlined
+                end -= 1
+            while nxt < n and text[nxt] == " ":
+                nxt += 1
         add(Line(s, end, nxt, cum[end] - cum[s] - trim, avail, ind, nxt >= n))
         s = nxt
     if lines and lines[-1].last and len(lines) >= 2:
@@ -343,43 +350,42 @@ def line_runs(p: PreparedText, line: Line, justify: bool = True) -> list[Run]:
 
 def single_run(p: PreparedText, line: Line, justify: bool = True) -> tuple[float, float] | None:
     """(x, tc) of a line that `line_runs` sets as one run (most lines: spread evenly, nothing
-    squeezed, no opening mark trimmed at its start), None for the others (and an empty line).
-    The build's fast path: no Run built, no per-character work."""
-    s, e = line.start, line.end
-    if e <= s:
-        return None
-    delta = line.measure - line.width
-    if not justify or (line.last and not (0 < delta < NEARLY_FULL and e - s >= 6)):
-        delta = min(delta, 0.0)  # flush left; a last line short by under 1 em is set full
-    if delta < -EPS:
-        return None
-    ks = p.kern[s]
-    t = ks  # PreparedText.start_trim, inlined (same arithmetic)
-    if p.trim_opening and p.text[s] in cjk.BLANK_LEFT and p.adv[s] >= 0.99:
-        t += 0.5
-    trim = t - ks
-    if trim:
-        return None
-    k = e - s
-    sc = p.special_cum
-    if sc[e] - sc[s + 1 if k > 1 else s] != 0 and not _regular(p, s, e):
-        return None
-    return line.indent - trim, (delta / (k - 1) if k > 1 and delta > EPS else 0.0)
+    squeezed, no opening mark trimmed at its start), None for the others (and an empty line)."""
+    return single_runs(p, [line], justify)[0]
 
 
-def _regular(p: PreparedText, s: int, e: int) -> bool:
-    """Every character of [s, e) at its font's advance, no gap or kerning after the first,
-    nothing glued, no space: spread like a line of ideographs, with one text operator (most
-    lines with punctuation are; a few C-level list operations instead of the per-character
-    loop of `split_runs`)."""
-    if not p.unkerned:
-        kern = p.kern[s + 1:e]
-        if kern.count(0.0) != len(kern):
-            return False
-    b = p.bounds
-    return ((p.natural or p.adv[s:e] == p.fadv[s:e]) and not p.glue.count(1, s + 1, e)
-            and (p.spaceless or " " not in p.text[s:e - 1])
-            and (not b or bisect_left(b, e) == bisect_left(b, s + 1)))  # (no solid_bounds)
+def single_runs(p: PreparedText, lines: list[Line], justify: bool = True) -> list[tuple[float, float] | None]:
+    """`single_run` of each of a paragraph's lines: the build's fast path (no Run built, no
+    per-character work), in one call per paragraph, its arrays looked up once.  A line is one
+    run when every character of it is at its font's advance, with no gap or kerning after the
+    first, nothing glued and no space (a few C-level list operations, only for the lines that
+    hold anything but ideographs)."""
+    text, adv, fadv, kern, sc, glue = p.text, p.adv, p.fadv, p.kern, p.special_cum, p.glue
+    trim_opening, unkerned, natural, spaceless, b = p.trim_opening, p.unkerned, p.natural, p.spaceless, p.bounds
+    out: list[tuple[float, float] | None] = []
+    add = out.append
+    for line in lines:
+        s, e = line.start, line.end
+        if e <= s:
+            add(None)
+            continue
+        delta = line.measure - line.width
+        if not justify or (line.last and not (0 < delta < NEARLY_FULL and e - s >= 6)):
+            delta = min(delta, 0.0)  # flush left; a last line short by under 1 em is set full
+        # (an ideograph, not special, is no opening mark: tested first, no string is made for it)
+        if delta < -EPS or trim_opening and sc[s + 1] != sc[s] and text[s] in _BLANK_LEFT and adv[s] >= 0.99:
+            add(None)  # squeezed, or an opening mark trimmed at the start (start_trim beyond the gap before it)
+            continue
+        k = e - s
+        if sc[e] != sc[s + 1 if k > 1 else s] and not (  # not ideographs only: is it regular all the same?
+                (unkerned or kern[s + 1:e].count(0.0) == k - 1)
+                and (natural or adv[s:e] == fadv[s:e]) and not glue.count(1, s + 1, e)
+                and (spaceless or " " not in text[s:e - 1])
+                and (not b or bisect_left(b, e) == bisect_left(b, s + 1))):  # (no solid_bounds)
+            add(None)
+            continue
+        add((line.indent, delta / (k - 1) if k > 1 and delta > EPS else 0.0))  # (x: indent minus a trim of 0)
+    return out
 
 
 def split_runs(p: PreparedText, line: Line, justify: bool = True) -> list[Run]:
@@ -390,8 +396,11 @@ def split_runs(p: PreparedText, line: Line, justify: bool = True) -> list[Run]:
     delta = line.measure - line.width
     if not justify or (line.last and not (0 < delta < NEARLY_FULL and e - s >= 6)):
         delta = min(delta, 0.0)  # flush left; a last line short by under 1 em is set full
-    x0 = line.indent - (p.start_trim(s) - p.kern[s])
     text, fadv = p.text, p.fadv
+    t = p.kern[s]  # PreparedText.start_trim, inlined (the same arithmetic)
+    if p.trim_opening and text[s] in _BLANK_LEFT and p.adv[s] >= 0.99:
+        t += 0.5
+    x0 = line.indent - (t - p.kern[s])
     adv = p.adv[s:e]
     gap = p.kern[s:e]
     gap[0] = 0.0
@@ -406,7 +415,7 @@ def split_runs(p: PreparedText, line: Line, justify: bool = True) -> list[Run]:
         for tier in _SQUEEZE_TIERS:
             if need <= EPS:
                 break
-            if tier == "gap":
+            if tier is _GAPS:
                 if gap.count(0.0) == e - s:  # (no gap in the line: nothing to take)
                     continue
                 idx = [i for i in range(1, e - s) if gap[i] > HAN_LATIN_MIN + EPS]
@@ -420,7 +429,7 @@ def split_runs(p: PreparedText, line: Line, justify: bool = True) -> list[Run]:
                 continue
             f = min(1.0, need / total)
             for i, c in zip(idx, cap):
-                if tier == "gap" or text[s + i] in cjk.BLANK_LEFT:
+                if tier is _GAPS or text[s + i] in _BLANK_LEFT:
                     gap[i] -= c * f  # an opening mark loses its blank left half: move it left
                 else:
                     adv[i] -= c * f

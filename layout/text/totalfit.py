@@ -148,17 +148,16 @@ def break_paragraph(p: PreparedText, measure: float, indent: float = 0.0, start:
     if p.n - start > MAX_CHARS:
         return break_lines(p, measure, indent, start)
     line_cost = line_coster(p)
-    text, kern, adv = p.text, p.kern, p.adv
+    text, kern, adv, sc = p.text, p.kern, p.adv, p.special_cum
     trim_opening, blank_left = p.trim_opening, cjk.BLANK_LEFT
     lines: list[Line] = []
 
     def costly(ln: Line, k: int) -> bool:
-        """Letter-spaced beyond LOOSE, too wide, or a lone last character."""
-        if -EPS <= ln.measure - ln.width <= EPS and not ln.last:
-            return False  # set solid: costs nothing
+        """Letter-spaced beyond LOOSE, too wide, or a lone last character.  (Not asked of a
+        line set solid, which costs nothing: the callers test that inline, for two lines in three.)"""
         s = ln.start
-        trim = kern[s]  # PreparedText.start_trim, inlined
-        if trim_opening and text[s] in blank_left and adv[s] >= 0.99:
+        trim = kern[s]  # PreparedText.start_trim, inlined (an ideograph, not special, is no opening mark)
+        if trim_opening and sc[s + 1] != sc[s] and text[s] in blank_left and adv[s] >= 0.99:
             trim += 0.5
         cost = line_cost(s, ln.end, ln.measure, trim, ln.last)
         return cost is None or cost >= LOOSE_PENALTY or bool(ln.last and k and _lone(text, s, ln.end))
@@ -173,7 +172,8 @@ def break_paragraph(p: PreparedText, measure: float, indent: float = 0.0, start:
             lines += more
         trouble = -1
         for k in range(checked, len(lines)):
-            if costly(lines[k], k):
+            ln = lines[k]
+            if (ln.last or not -EPS <= ln.measure - ln.width <= EPS) and costly(ln, k):
                 trouble = k
                 break
         if trouble < 0:
@@ -190,7 +190,8 @@ def break_paragraph(p: PreparedText, measure: float, indent: float = 0.0, start:
                     break
                 lines += break_lines(p, measure, indent, lines[-1].next, CHUNK)
                 continue
-            if costly(lines[k], k):
+            ln = lines[k]
+            if (ln.last or not -EPS <= ln.measure - ln.width <= EPS) and costly(ln, k):
                 last = k
             k += 1
         j = max(floor, trouble - LOOK_BACK)
@@ -239,6 +240,7 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
     # letter-spaced beyond LOOSE, costlier than the natural end by more than the margin
     plain_shortcut = margin < LOOSE_PENALTY
     blank_left = cjk.BLANK_LEFT
+    gap_room = HAN_LATIN_MAX - HAN_LATIN_GAP  # what a Han–Latin gap or a space may widen by
     inf = float("inf")
     best_final, final = inf, None
     hung: set[tuple[int, int]] = set()  # (start, end) of lines whose end mark hangs
@@ -259,8 +261,8 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
             if c >= best_final or c > bound:
                 break
             avail = measure - indent if s == 0 else measure
-            trim = kern[s]  # PreparedText.start_trim, inlined
-            if trim_opening and text[s] in blank_left and adv[s] >= 0.99:
+            trim = kern[s]  # PreparedText.start_trim, inlined (an ideograph, not special, is no opening mark)
+            if trim_opening and special_cum[s + 1] != special_cum[s] and text[s] in blank_left and adv[s] >= 0.99:
                 trim += 0.5
             base = cum[s] + trim
             e0 = bisect_right(cum, base + avail + EPS, s + 1) - 1
@@ -287,7 +289,8 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
                 feasible = False
                 h = e0 + 1 if hang else n + 1  # a pause or stop that does not fit even squeezed may hang
                 while h <= n and cum[h - 1] - base - avail <= shr_cum[h - 1] - shr_cum[s] + EPS:
-                    if text[h - 1] in hang_marks and (h == n or cand[h] and text[h] != " ") and h - 1 > s \
+                    if special_cum[h] != special_cum[h - 1] and text[h - 1] in hang_marks \
+                            and (h == n or cand[h] and text[h] != " ") and h - 1 > s \
                             and line_cost(s, h, avail, trim, h == n) is None:
                         lc = line_cost(s, h - 1, avail, trim, False)
                         if lc is not None:
@@ -302,10 +305,12 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
                                 hung.add((s, h))
                     h += 1
                 e = cand.find(1, e0 + 1, n + 1)
-                # (a quick bound first: the squeezable space, and half an em for a mark at the end)
+                # (a quick bound first: the squeezable space, and half an em for a mark at the end;
+                # an ideograph, not special, is no mark: no string is made for it)
                 while e > 0 and cum[e] - base - avail <= shr_cum[e] - shr_cum[s] + EPS + (
-                        0.5 - shr[e - 1] if text[e - 1] in blank_right else 0.0):
-                    if e >= n or text[e] == " " or text[e - 1] == " ":  # the last line, or spaces
+                        0.5 - shr[e - 1] if special_cum[e] != special_cum[e - 1] and text[e - 1] in blank_right
+                        else 0.0):
+                    if e >= n or not spaceless and (text[e] == " " or text[e - 1] == " "):  # the end, or spaces
                         if line_cost(s, _trim(text, s, e), avail, trim, False) is not None:
                             lasts.append((s, e, c, avail, trim, False))  # costed below
                             feasible = True
@@ -327,23 +332,22 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
             e = cand.rfind(1, s + 1, e0 + 1)
             feasible = feasible or e > s
             while e > s:
-                if text[e] == " " or text[e - 1] == " ":
+                if not spaceless and (text[e] == " " or text[e - 1] == " "):  # (most paragraphs have none)
                     lasts.append((s, e, c, avail, trim, False))
                     e = cand.rfind(1, s + 1, e)
                     continue
+                d = avail - (cum[e] - base)  # what the line is short of the measure
                 if c + LOOSE_PENALTY > bound:  # then only a line spaced within LOOSE can be kept:
-                    d = avail - (cum[e] - base)  # not one short by more (even if gaps take ½ em)
-                    if d > LOOSE * (e - s - 1) + EPS:
+                    loose = LOOSE * (e - s - 1) + EPS  # not one short by more (even if gaps take ½ em)
+                    if d > loose:
                         if unkerned:  # (most paragraphs: no gap or kerning anywhere)
                             gaps = 0 if spaceless else text.count(" ", s, e - 1)
                         else:
                             gaps = kern[s + 1:e]
                             gaps = len(gaps) - gaps.count(0.0) + text.count(" ", s, e - 1)
                         nb = bisect_left(bounds, e) - bisect_left(bounds, s + 1) if bounds else 0  # solid_bounds
-                        if d - gaps * (HAN_LATIN_MAX - HAN_LATIN_GAP) - (
-                                nb * SOLID_STRETCH if bounds else 0.0) > LOOSE * (e - s - 1) + EPS:
+                        if d - gaps * gap_room - (nb * SOLID_STRETCH if bounds else 0.0) > loose:
                             break
-                d = avail - (cum[e] - base)
                 lc = 0.0 if -EPS <= d <= EPS else line_cost(s, e, avail, trim, False)  # (solid: free)
                 total = c + lc
                 if total > bound:
@@ -384,12 +388,12 @@ def _search(p: PreparedText, measure: float, indent: float, start: int, margin: 
                 came[nx] = (s, e)
         back.append(came)
         if len(nxt) > 1:
-            layer = sorted([(v, k) for k, v in nxt.items()])[:BEAM]
+            layer = sorted(zip(nxt.values(), nxt.keys()))[:BEAM]  # (cost, start): the pairs built in C
             floor = layer[0][0] + margin
             if layer[-1][0] > floor:
                 layer = [node for node in layer if node[0] <= floor]
         else:
-            layer = [(v, k) for k, v in nxt.items()]
+            layer = list(zip(nxt.values(), nxt.keys()))
     assert final is not None  # every start has a candidate end, and the last line always fits
     return best_final, _lines(p, back, final, measure, indent, s0, hung)
 
@@ -417,13 +421,14 @@ def _lines(p: PreparedText, back: list[dict[int, tuple[int, int]]], final: tuple
         s = prev
     spans.reverse()
     out = []
-    kern, adv, trim_opening, blank_left = p.kern, p.adv, p.trim_opening, cjk.BLANK_LEFT
+    kern, adv, trim_opening, blank_left, spaceless = p.kern, p.adv, p.trim_opening, cjk.BLANK_LEFT, p.spaceless
     for s, e, nx in spans:
         end = e
-        while end > s and text[end - 1] == " ":
-            end -= 1
+        if not spaceless:
+            while end > s and text[end - 1] == " ":
+                end -= 1
         ind = indent if s == 0 else 0.0
-        hang = HANG_WIDTH if (s, e) in hung else 0.0  # set on the measure plus the hung half em
+        hang = HANG_WIDTH if hung and (s, e) in hung else 0.0  # set on the measure plus the hung half em
         trim = kern[s]  # PreparedText.start_trim, inlined (the same arithmetic)
         if trim_opening and text[s] in blank_left and adv[s] >= 0.99:
             trim += 0.5

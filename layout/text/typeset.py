@@ -22,8 +22,9 @@ from layout.errors import FontError, Problem
 from layout.fonts.catalogue import FontBook, RoleMetrics, describe
 from layout.model.edition import Where
 from layout.model.styles import Role, Style
+from layout.text.advances import beyond_uniform
 from layout.text.cjk import BLANK_RIGHT
-from layout.text.linebreak import Line, PreparedText, Run, break_lines, line_runs, single_run, split_runs
+from layout.text.linebreak import Line, PreparedText, Run, break_lines, line_runs, single_runs, split_runs
 from layout.text.marked import FaceSpan, Intertitles, reface, right_at
 from layout.text.spacing import NO_BREAK_SPACE, normalise_spaces, removed_spaces, shift_offset
 from layout.text.totalfit import break_paragraph
@@ -71,7 +72,8 @@ class Cursor:
 def check_coverage(fonts: FontBook, role_face: str, text: str, story: str, page: str,
                    where: Where | None = None) -> None:
     """A character no face covers is an error naming it, its code point, story and page."""
-    if fonts.metrics(role_face).widths.keys() >= set(text):  # (in C: every character has a width)
+    widths = fonts.metrics(role_face).widths
+    if widths.keys() >= beyond_uniform(text, widths):  # (in C: every character has a width)
         return
     missing = fonts.uncovered(role_face, text)
     if missing:
@@ -243,12 +245,13 @@ class TextSetter:
         size, justify, key = self.size, self.justify, self.metrics.face.key
         text, fadv = p.text, p.fadv
         out = []
-        for ln in brk:
+        if not plain:
+            return [self._text_line(p, para, ln, 0.0) for ln in brk]
+        for ln, one in zip(brk, single_runs(p, brk, justify)):
             s, e = ln.start, ln.end
-            if not plain or e <= s:
+            if e <= s:
                 out.append(self._text_line(p, para, ln, 0.0))
                 continue
-            one = single_run(p, ln, justify)
             if one is not None:
                 x, tc = one
                 right = x + (sum(fadv[s:e]) + tc * (e - s - 1))  # _right: the advances are the face's
