@@ -126,3 +126,19 @@ def test_a_heads_line_start_opening_mark_takes_its_open_form():
     w = {"song": {**W["song"], "“": 1.0}}
     head = GlyphRun(0, 10, "song", S, "“十五”规划", story="s", role="headline")
     assert drawn_forms([head], w) == [(OPEN_FORM["“"] + "十五”规划", 0.5 * S, 0.0)]
+
+
+def test_a_short_column_whose_only_shared_end_is_its_marks_takes_the_storys_measure():
+    """A story's short last column whose plain lines share no end (a full line, a
+    paragraph's last) but whose lines ending in a compressed mark do (each half an em past
+    the measure): the story's column before gives the measure, and the marks are half an em
+    wide.  Taking their common end for the measure left each mark's box half an em in the
+    gutter, 4.6 pt from the next story's column: poppler fused eight columns of a page
+    into one block (a generated prose edition, seed 112)."""
+    first = [_run(0, 10 + 15 * k, "一二三四五六七八") for k in range(4)]  # measure 80
+    last = [_run(100, 10, "一二三四五六七八。"),  # compressed: its full advance ends at 190 = 180 + ½ em
+            _run(100, 25, "一二三四五六七八"),  # a full line: ends on the measure, 180
+            _run(100, 40, "一二三四五六七八。"), _run(100, 55, "一二三")]  # again ½ em past; a last line
+    marks = half_marks(first + last, W)
+    assert marks[4:] == [True, False, True, False]
+    assert half_marks(last, W) == [False] * 4  # alone, nothing tells the measure: the marks keep their boxes

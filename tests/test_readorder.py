@@ -285,8 +285,8 @@ def test_a_storys_top_guide_reaches_through_plain_columns_beside_it():
     """The guide above a story reaches right through a neighbour that spans its height and
     sets only body text below it (its columns are one block each, above the guide): the
     block between that the neighbour's columns and this story need, or this story, left of
-    them, is read first.  It stops at a neighbour with anything else below the guide (an
-    intertitle, a caption: a block that would start under the guide)."""
+    them, is read first.  It stops at a neighbour with anything else below the guide (a
+    caption, a credit, a byline of its own: a block that would start under the guide)."""
     from layout.pdf.readorder import _reach_right
 
     boxes = {"lower": [50.0, 500.0, 300.0, 900.0], "upper": [310.0, 100.0, 560.0, 900.0],
@@ -294,5 +294,39 @@ def test_a_storys_top_guide_reaches_through_plain_columns_beside_it():
     y = 497.0
     assert _reach_right(boxes, "lower", 302.5, y, {"upper": 150.0, "far": 150.0}, frozenset()) == 802.5
     assert _reach_right(boxes, "lower", 302.5, y, {"upper": 150.0, "far": 700.0}, frozenset()) == 562.5
-    assert _reach_right(boxes, "lower", 302.5, y, {"upper": 650.0}, frozenset()) == 302.5  # an intertitle below
+    assert _reach_right(boxes, "lower", 302.5, y, {"upper": 650.0}, frozenset()) == 302.5  # a caption below
     assert _reach_right(boxes, "lower", 302.5, y, {}, frozenset({"upper"})) == 302.5  # a caption's box
+
+
+def test_an_intertitle_in_a_column_is_plain_text_to_a_guide():
+    """An intertitle set in a text column is part of the column's block (its fences), so a
+    guide beside it does not split the story: it counts as plain text (`plain_ends`), as
+    body text does.  A kicker, a caption line, a credit or vertical text still count."""
+    from layout.pdf.readorder import plain_ends
+
+    runs = [GlyphRun(100.0, 500.0, "song", 9.0, "正文", story="s1", role="body", col=0),
+            GlyphRun(100.0, 600.0, "hei", 10.5, "小标题", story="s1", role="intertitle", col=0),
+            GlyphRun(100.0, 100.0, "hei", 12.0, "引题", story="s2", role="kicker"),
+            GlyphRun(100.0, 700.0, "kai", 9.0, "小标题", story="s3", role="intertitle"),  # not in a column
+            GlyphRun(100.0, 650.0, "song", 9.0, "竖", story="s4", role="body", col=0, vertical=True)]
+    assert plain_ends(runs) == {"s2": 112.0, "s3": 709.0, "s4": 659.0}
+
+
+def test_a_head_is_bridged_across_its_storys_frame():
+    """A story whose text leaves its frame's last column empty (set short) has its head
+    bridged to half an em inside the frame, not the text: the neighbour's head beside it
+    was widened by poppler over that empty column, onto what stands below it, and read
+    before this story's last column (a generated prose edition, seed 101)."""
+    from layout.page.display import Marker
+    from layout.pdf.readorder import LIFT, bridges
+
+    def width(face: str, text: str) -> float:
+        return float(len(text))
+
+    head = GlyphRun(150.0, 100.0, "hei", 20.0, "标题", story="s1", role="headline")
+    frame = Marker(60.0, 80.0, 500.0, 450.0, "frame", "s1")
+    got = bridges([head], [(head.text, 0.0, 0.0)], width, [frame, head], {"s1": [60.0, 80.0, 300.0, 530.0]})
+    assert got == [(70.0, 150.0, 100.0, 20.0, LIFT), (190.0, 550.0, 100.0, 20.0, LIFT)]
+    narrow = Marker(60.0, 80.0, 200.0, 450.0, "frame", "s1")  # (a frame narrower than the text: the text)
+    got = bridges([head], [(head.text, 0.0, 0.0)], width, [narrow, head], {"s1": [60.0, 80.0, 300.0, 530.0]})
+    assert got == [(70.0, 150.0, 100.0, 20.0, LIFT), (190.0, 290.0, 100.0, 20.0, LIFT)]

@@ -178,7 +178,9 @@ def _hung(runs: Sequence[_Run], column: list[int], widths: Mapping[str, Mapping[
     """Mark the column's lines that end in a full-width closing mark half an em past its
     measure: the end that the column's other lines reach first three times (or most often,
     at least twice; those ending in such a mark count only where the others do not tell:
-    a column's first three lines may all hang a pause, and their end is not the measure).
+    a column's first three lines may all hang a pause, and their end is not the measure;
+    where the other lines do not tell, the story's column before does first: a short
+    column's lines ending in marks half an em past the measure are the commonest end).
     `start`: where the column's lines start first; `spans`: per story, how far its last
     measured column's measure lay from that (kept here; the measure of a column whose
     lines share no end)."""
@@ -190,14 +192,17 @@ def _hung(runs: Sequence[_Run], column: list[int], widths: Mapping[str, Mapping[
     ends: dict[int, float] = {}
     hanging = set(marks)
     measure, best = _measure(runs, [i for i in column if i not in hanging], widths, ends)
-    if best < 2 and marks:
-        measure, best = _measure(runs, column, widths, ends)
-    if best >= 2:
-        spans[story] = measure - start
-    elif story in spans:
+    if best < 2 and story in spans:  # the story's column before tells better than lines ending in marks
         measure = round(start + spans[story], 2)
-    else:
+    elif best < 2 and marks:
+        measure, best = _measure(runs, column, widths, ends)
+        if best < 2:
+            return
+        spans[story] = measure - start
+    elif best < 2:
         return
+    else:
+        spans[story] = measure - start
     for i in marks:
         r = runs[i]
         e = ends[i] if i in ends else _end(r, widths[r.face])

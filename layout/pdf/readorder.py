@@ -89,7 +89,7 @@ from reportlab.lib.rl_accel import fp_str
 
 from layout.fonts.embed import NARROW
 from layout.fonts.halfforms import CLOSING, FORM_OF_CODE, GUIDE, HUNG_FORM, HUNG_SHIFT, OPENING
-from layout.page.display import GlyphRun, Image
+from layout.page.display import GlyphRun, Image, Marker
 from layout.pdf.marks import SPACED
 
 LIFT = "1.00001"  # the text matrix's vertical scale in a tagged edition (see above)
@@ -181,10 +181,13 @@ def bridges(runs: Iterable[GlyphRun], forms: Iterable[tuple[str, float, float]],
       starts blocks at the left-most line among the topmost; a credit set flush right was
       otherwise taken into the column beneath it, read between that column and the one
       before);
-    - a head is a block as wide as its story, which bounds how far poppler widens the
-      head beside it (a neighbour's head, widened over this story's last column, was read
-      before that column)."""
+    - a head is a block as wide as its story (its frame, where the text leaves the frame's
+      last columns empty), which bounds how far poppler widens the head beside it (a
+      neighbour's head, widened over this story's last column, or over the empty column
+      below this story's head and what stands under it, was read before that column)."""
+    items = list(items)
     edges = {it.id: (it.x, it.x + it.w) for it in items if isinstance(it, Image) and it.id}
+    frames = {it.text: it.x + it.w for it in items if isinstance(it, Marker) and it.kind == "frame"}
     lines: dict[tuple[str, float], list[tuple[float, float, float]]] = {}
     scale: dict[str, str] = {}
     for r, (text, dx, tc) in zip(runs, forms):
@@ -195,7 +198,7 @@ def bridges(runs: Iterable[GlyphRun], forms: Iterable[tuple[str, float, float]],
             scale[r.story] = SINK
         elif r.role in BRIDGED_HEADS and boxes is not None and r.story in boxes:
             box, inset = boxes[r.story], HEAD_INSET * r.size  # (a neighbour's head line is no part of it)
-            edges.setdefault((r.story, r.y), (box[0] + inset, box[2] - inset))
+            edges.setdefault((r.story, r.y), (box[0] + inset, max(box[2], frames.get(r.story, 0.0)) - inset))
             scale[r.story] = LIFT
         else:
             continue
@@ -393,6 +396,19 @@ def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str
     return ops
 
 
+def plain_ends(runs: Iterable[GlyphRun]) -> dict[str, float]:
+    """Per owner, where its last line that is not part of a text column ends (`_reach_right`
+    reaches through an owner only above that).  Body text is part of its column, and so is
+    an intertitle set in one: the column's fences make it one block with the body around
+    it, and a guide beside it no longer splits the column (it used to stop there, and the
+    story under the guide was read before the columns beside it: 2 of 392 stories)."""
+    plain: dict[str, float] = {}
+    for r in runs:
+        if r.story and (r.vertical or not (r.role == "body" or (r.role == "intertitle" and r.col >= 0))):
+            plain[r.story] = max(plain.get(r.story, -math.inf), r.y + r.size)
+    return plain
+
+
 def page_guides(runs: list[GlyphRun], forms: list[tuple[str, float, float]], width: Callable[[str, str], float],
                 items: Iterable[object], b: float, top: float, resource: str, space_em: float) -> list[str]:
     """A tagged page's guides and bridges (guide_ops) for its runs as drawn (`forms`) and its
@@ -400,10 +416,7 @@ def page_guides(runs: list[GlyphRun], forms: list[tuple[str, float, float]], wid
     boxes = extents(runs, width, forms)
     captions = frozenset(r.story for r in runs if r.role in SUNK_ROLES)
     titled = frozenset(r.story for r in runs if r.role == "box_title")
-    plain: dict[str, float] = {}  # owner -> where its last line that is not plain body text ends
-    for r in runs:
-        if r.story and (r.role != "body" or r.vertical):
-            plain[r.story] = max(plain.get(r.story, -math.inf), r.y + r.size)
+    plain = plain_ends(runs)
     cols, bases, bylines = _columns(runs, forms, width)
     bridged = bridges(runs, forms, width, items, boxes) + fences(cols, bases, bylines)
     return guide_ops(boxes, b, top, resource, space_em, captions, bridged, titled, plain)
