@@ -330,3 +330,25 @@ def test_a_head_is_bridged_across_its_storys_frame():
     narrow = Marker(60.0, 80.0, 200.0, 450.0, "frame", "s1")  # (a frame narrower than the text: the text)
     got = bridges([head], [(head.text, 0.0, 0.0)], width, [narrow, head], {"s1": [60.0, 80.0, 300.0, 530.0]})
     assert got == [(70.0, 150.0, 100.0, 20.0, LIFT), (190.0, 290.0, 100.0, 20.0, LIFT)]
+
+
+def test_a_guide_stops_at_a_story_whose_columns_start_below_it_and_reaches_left_too():
+    """A guide reaches through a neighbour only if each of its columns starts above the
+    guide (`starts`: the top of its lowest-starting column): a story with a photo over its
+    first columns and its last column beside the photo was read last column first, the
+    guide between.  The guide also reaches left through such neighbours, as it reaches
+    right: a story below the right part of a page's upper row, left of a tall neighbour,
+    was read between that row's right columns and the rest."""
+    from layout.pdf.readorder import _reach_left, _reach_right
+
+    boxes = {"lower": [310.0, 500.0, 560.0, 900.0], "left": [50.0, 100.0, 300.0, 900.0],
+             "right": [570.0, 100.0, 800.0, 900.0]}
+    y = 497.0
+    plain = {"left": 150.0, "right": 150.0}
+    assert _reach_right(boxes, "lower", 562.5, y, plain, frozenset(), {"right": 400.0}) == 802.5
+    assert _reach_right(boxes, "lower", 562.5, y, plain, frozenset(), {"right": 600.0}) == 562.5  # starts below
+    assert _reach_left(boxes, "lower", 308.5, y, plain, frozenset(), {"left": 400.0}) == 48.5
+    assert _reach_left(boxes, "lower", 308.5, y, plain, frozenset(), {"left": 600.0}) == 308.5
+    assert _reach_left(boxes, "lower", 308.5, y, {"left": 700.0}, frozenset(), {"left": 400.0}) == 308.5
+    assert _reach_left(boxes, "lower", 308.5, y, plain, frozenset({"left"}), {"left": 400.0}) == 308.5
+    assert _reach_left(boxes, "lower", 308.5, y, plain, frozenset(), {}) == 308.5  # no columns: not a story

@@ -50,13 +50,16 @@ moving a glyph of the print:
   block below it up to its neighbour at the same height.  So the guides under side-by-side
   stories that end on one line are one guide (a row of stories before the row under it),
   and each head line (kicker, headline, subhead, a box's title) is bridged like a caption
-  line, to half an em inside its story's or box's box: the head is then a block as wide as
-  its story, which stops a neighbour's head being widened over this story's last column;
-  a titled box needs no guide above it.  Where rows do not line up, a story under the left
-  part of another is read before that story's right columns unless a block lies between:
-  a story's top guide reaches right through each neighbour beside it that sets only body
-  text below it (whose columns are then single blocks above the guide), and stops at one
-  that does not (a guide across a column's intertitle or caption would split the story).
+  line, to half an em inside its story's or box's box (its frame, where the text leaves
+  the frame's last column empty): the head is then a block as wide as its story, which
+  stops a neighbour's head being widened over this story's last column; a titled box
+  needs no guide above it.  Where rows do not line up, a story under the left part of
+  another is read before that story's right columns unless a block lies between: a
+  story's top guide reaches right, and left, through each neighbour beside it whose
+  columns all start above the guide and that sets nothing below it but its columns
+  (body text, intertitles: single blocks above the guide), and stops at one that does
+  (a caption, a credit, a column starting under a photo: the guide would split the
+  story, its column beside the photo read before the ones under it).
 
 * **A column is one block.**  Poppler widens a block over the blocks below it up to its
   neighbour at the same height, and reads a block left of another first unless a block
@@ -69,8 +72,10 @@ moving a glyph of the print:
   them.  So invisible lines at the body's size and pitch (`fences`) carry each column down
   to its story's deepest line, up beside such a byline and through its intertitles: the
   column is one block, intertitles included.  Real text with intertitles set short of its
-  frames (tests/support/irregular.py, `prose=True`): 272 -> 372 of 392 stories whole;
-  filler editions: 383 -> 387 of 397, 2,091 -> 2,124 of 2,194.
+  frames (tests/support/irregular.py, `prose=True`): 272 -> 372 of 392 stories whole
+  (session 8).  Then, with the reach and head rules above and short columns' marks
+  (page/halfmarks.py): 12 prose editions 710 -> 736 of 758; filler editions 387 -> 391
+  of 397 and 757 -> 769 of 782.
 
 With the punctuation forms that keep glyph boxes out of the gutters (page/halfmarks.py),
 225 of the sample's 226 stories come out of `pdftotext` whole (11 without), and all 295
@@ -218,22 +223,41 @@ def bridges(runs: Iterable[GlyphRun], forms: Iterable[tuple[str, float, float]],
 
 
 def _reach_right(boxes: dict[str, list[float]], owner: str, x1: float, y: float, plain: dict[str, float],
-                 captions: frozenset[str]) -> float:
+                 captions: frozenset[str], starts: dict[str, float] | None = None) -> float:
     """How far right the guide above `owner` (ending at `x1`, baseline `y`) reaches: on
-    through each box beside it that spans its height and sets nothing but body text below
-    it (`plain`: where each owner's last other line ends), stopping at the first that does.
+    through each box beside it that spans its height, sets nothing but its columns below
+    it (`plain_ends`) and whose columns all start above it (`starts`: the top of each
+    story's lowest-starting column), stopping at the first that does not.
     Such a box's columns are each one block from above the guide to its foot, read before
     the guide; the story under the guide, left of them, is then read after them, not
     first (poppler reads a block left of another first unless a block lies between)."""
+    starts = starts or {}
     while True:
         beside = [(v, o) for o, v in boxes.items() if o != owner and x1 - GUIDE_WIDEN[1] - 0.01 <= v[0]
                   < x1 + GUIDE_JOIN + GUIDE_WIDEN[1] and v[1] < y - GUIDE_SIZE and v[3] > y]
         if not beside:
             return x1
         v, o = min(beside, key=lambda t: t[0][0])
-        if o in captions or plain.get(o, -math.inf) > y - GUIDE_SIZE:
+        if o in captions or plain.get(o, -math.inf) > y - GUIDE_SIZE or starts.get(o, -math.inf) > y - GUIDE_SIZE:
             return x1
         x1 = v[2] + GUIDE_WIDEN[1]
+
+
+def _reach_left(boxes: dict[str, list[float]], owner: str, x0: float, y: float, plain: dict[str, float],
+                captions: frozenset[str], starts: dict[str, float]) -> float:
+    """How far left the guide above `owner` (starting at `x0`, baseline `y`) reaches: as
+    `_reach_right`, through each box beside it on the left whose columns all start above
+    the guide and that sets nothing but body text below it."""
+    while True:
+        beside = [(v, o) for o, v in boxes.items() if o != owner and x0 - GUIDE_JOIN - GUIDE_WIDEN[0] < v[2]
+                  <= x0 + GUIDE_WIDEN[0] + 0.01 and v[1] < y - GUIDE_SIZE and v[3] > y]
+        if not beside:
+            return x0
+        v, o = max(beside, key=lambda t: t[0][2])
+        if o in captions or o not in starts or plain.get(o, -math.inf) > y - GUIDE_SIZE \
+                or starts[o] > y - GUIDE_SIZE:
+            return x0
+        x0 = v[0] - GUIDE_WIDEN[0]
 
 
 def _columns(runs: Iterable[GlyphRun], forms: Iterable[tuple[str, float, float]], width: Callable[[str, str], float]
@@ -347,7 +371,8 @@ def _joined(bottoms: list[tuple[float, float, float, float]]) -> list[tuple[floa
 
 def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str, space_em: float,
               captions: frozenset[str] = frozenset(), bridged: list[tuple[float, float, float, float, str]] = (),
-              titled: frozenset[str] = frozenset(), plain: dict[str, float] | None = None) -> list[str]:
+              titled: frozenset[str] = frozenset(), plain: dict[str, float] | None = None,
+              starts: dict[str, float] | None = None) -> list[str]:
     """The content operators of the page's guides (an artifact, one BT/ET): for each box a
     guide `GUIDE_GAP` above its top and one below its bottom, from its left edge to its
     right; `b`, `top` map display coordinates to the page's; `resource` is the face's
@@ -373,10 +398,11 @@ def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str
         # for a table's cells and reads a table by rows; guides must never line up so
         x0, x1, lift = x0 - GUIDE_WIDEN[0], x1 + GUIDE_WIDEN[1], (k % 3) * GUIDE_STAGGER
         if owner not in titled:
-            y = y0 - GUIDE_GAP - lift
+            y, left = y0 - GUIDE_GAP - lift, x0
             if plain is not None and owner not in captions:
-                x1 = _reach_right(boxes, owner, x1, y, plain, captions)
-            guides.append((x0, x1, y))
+                x1 = _reach_right(boxes, owner, x1, y, plain, captions, starts)
+                left = _reach_left(boxes, owner, x0, y, plain, captions, starts or {})
+            guides.append((left, x1, y))
         if owner in captions:
             guides.append((x0, x1, y1 + GUIDE_GAP + GUIDE_SIZE))
         else:
@@ -419,4 +445,7 @@ def page_guides(runs: list[GlyphRun], forms: list[tuple[str, float, float]], wid
     plain = plain_ends(runs)
     cols, bases, bylines = _columns(runs, forms, width)
     bridged = bridges(runs, forms, width, items, boxes) + fences(cols, bases, bylines)
-    return guide_ops(boxes, b, top, resource, space_em, captions, bridged, titled, plain)
+    starts: dict[str, float] = {}  # story -> the top of its column that starts lowest
+    for (story, _), col in cols.items():
+        starts[story] = max(starts.get(story, -math.inf), col[2] - col[4])
+    return guide_ops(boxes, b, top, resource, space_em, captions, bridged, titled, plain, starts)
