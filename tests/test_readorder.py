@@ -352,3 +352,35 @@ def test_a_guide_stops_at_a_story_whose_columns_start_below_it_and_reaches_left_
     assert _reach_left(boxes, "lower", 308.5, y, {"left": 700.0}, frozenset(), {"left": 400.0}) == 308.5
     assert _reach_left(boxes, "lower", 308.5, y, plain, frozenset({"left"}), {"left": 400.0}) == 308.5
     assert _reach_left(boxes, "lower", 308.5, y, plain, frozenset(), {}) == 308.5  # no columns: not a story
+
+
+def test_the_guide_under_a_story_reaches_at_its_own_height():
+    """The guide under a story reaches through the neighbours beside it there, not through
+    those beside its top: it took the reach of the guide above, ran on through the next
+    story down, between that story's column beside its photo and the columns under the
+    photo, and that story was read last column first (a prose edition, seed 102)."""
+    import re as _re
+
+    from layout.pdf.readorder import guide_ops
+
+    boxes = {"a": [50.0, 400.0, 300.0, 800.0], "b": [310.0, 100.0, 560.0, 500.0],
+             "c": [310.0, 510.0, 560.0, 900.0]}
+    plain = {"a": 420.0, "b": 120.0, "c": 530.0}
+
+    def guides(starts):
+        ops = guide_ops(boxes, 0.0, 1000.0, "/F", 0.25, plain=plain, starts=starts)
+        out = []
+        for op in ops:
+            m = _re.match(r"(\S+) Tz 1 0 0 1 (\S+) (\S+) Tm", op)
+            if m:
+                x0 = float(m.group(2))
+                out.append((round(x0, 1), round(x0 + float(m.group(1)) / 100 * 0.249, 1), round(1000 - float(m.group(3)), 1)))
+        return out
+
+    starts = {"a": 420.0, "b": 150.0, "c": 850.0}  # c's last column starts under a photo, below a's foot
+    a_top = [g for g in guides(starts) if g[2] < 400.0 and g[0] == 48.5]
+    a_foot = [g for g in guides(starts) if 800.0 < g[2] < 810.0]
+    assert a_top and a_top[0][1] > 560.0  # above a: on through b (its columns start above)
+    assert a_foot and max(g[1] for g in a_foot) < 310.0  # under a: not through c
+    starts["c"] = 540.0  # c's columns all start above a's foot: the guide under a goes on through c
+    assert max(g[1] for g in guides(starts) if 800.0 < g[2] < 810.0) > 560.0

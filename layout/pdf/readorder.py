@@ -55,7 +55,7 @@ moving a glyph of the print:
   stops a neighbour's head being widened over this story's last column; a titled box
   needs no guide above it.  Where rows do not line up, a story under the left part of
   another is read before that story's right columns unless a block lies between: a
-  story's top guide reaches right, and left, through each neighbour beside it whose
+  story's guides reach right, and left, through each neighbour beside them whose
   columns all start above the guide and that sets nothing below it but its columns
   (body text, intertitles: single blocks above the guide), and stops at one that does
   (a caption, a credit, a column starting under a photo: the guide would split the
@@ -74,8 +74,8 @@ moving a glyph of the print:
   column is one block, intertitles included.  Real text with intertitles set short of its
   frames (tests/support/irregular.py, `prose=True`): 272 -> 372 of 392 stories whole
   (session 8).  Then, with the reach and head rules above and short columns' marks
-  (page/halfmarks.py): 12 prose editions 710 -> 736 of 758; filler editions 387 -> 391
-  of 397 and 757 -> 769 of 782.
+  (page/halfmarks.py): 12 prose editions 710 -> 741 of 758; filler editions 387 -> 394
+  of 397 and 757 -> 775 of 782.
 
 With the punctuation forms that keep glyph boxes out of the gutters (page/halfmarks.py),
 225 of the sample's 226 stories come out of `pdftotext` whole (11 without), and all 295
@@ -380,7 +380,11 @@ def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str
     caption (`captions`: their owners) is not staggered: it must lie between the caption
     and the columns under it, the block that stops poppler reading a column left of the
     caption's right part (a credit) before that part.  The guides under side-by-side boxes
-    that end on one line are one guide (`_joined`).  A box with a title (`titled`: their
+    that end on one line are one guide (`_joined`).  A story's guides, above and below it,
+    reach left and right through the neighbours they may cross, each at its own height
+    (`_reach_right`, `_reach_left`; the guide below once took the reach of the guide
+    above, and crossed a story beside it between its column by a photo and those under
+    the photo).  A box with a title (`titled`: their
     owners) has no guide above it: its title, bridged across the box, is that fence, while
     a guide there, with nothing beside it at its height, was widened by poppler over the
     column next to the box and read that column's lower part after the box.  `bridged`: the caption lines'
@@ -397,16 +401,20 @@ def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str
         # poppler takes four blocks whose edges line up (within 0.3 of the smallest's size)
         # for a table's cells and reads a table by rows; guides must never line up so
         x0, x1, lift = x0 - GUIDE_WIDEN[0], x1 + GUIDE_WIDEN[1], (k % 3) * GUIDE_STAGGER
+        reach = plain is not None and owner not in captions
         if owner not in titled:
-            y, left = y0 - GUIDE_GAP - lift, x0
-            if plain is not None and owner not in captions:
-                x1 = _reach_right(boxes, owner, x1, y, plain, captions, starts)
+            y, left, right = y0 - GUIDE_GAP - lift, x0, x1
+            if reach:
+                right = _reach_right(boxes, owner, x1, y, plain, captions, starts)
                 left = _reach_left(boxes, owner, x0, y, plain, captions, starts or {})
-            guides.append((left, x1, y))
+            guides.append((left, right, y))
         if owner in captions:
             guides.append((x0, x1, y1 + GUIDE_GAP + GUIDE_SIZE))
         else:
-            bottoms.append((round(y1 * 2) / 2, x0, x1, y1 + GUIDE_GAP + GUIDE_SIZE + lift))
+            y = y1 + GUIDE_GAP + GUIDE_SIZE + lift
+            right = _reach_right(boxes, owner, x1, y, plain, captions, starts) if reach else x1
+            left = _reach_left(boxes, owner, x0, y, plain, captions, starts or {}) if reach else x0
+            bottoms.append((round(y1 * 2) / 2, left, right, y))
     guides += _joined(sorted(bottoms))
     for x0, x1, y in guides:
         scale = fp_str((x1 - x0) / (advance * GUIDE_SIZE) * 100)
