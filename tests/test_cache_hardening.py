@@ -214,9 +214,15 @@ def _blob(path: tuple, data: bytes):
 
 def _run_x(change):
     """Change the blob of the runs' x coordinates (little-endian doubles)."""
+    return _run_blob(("x",), change)
+
+
+def _run_blob(path: tuple, change):
+    """Change the blob that the runs' column at `path` refers to (vertical flags: one byte a
+    run; a label's or the texts' [values, numbers]: little-endian 32-bit numbers)."""
     def mutate(plain, blobs):
-        i = plain["record"]["runs"]["x"]
-        blobs[i] = change(blobs[i])
+        node, last = _at(plain, ("record", "runs", *path))
+        blobs[node[last]] = change(blobs[node[last]])
         return plain
     return mutate
 
@@ -247,7 +253,12 @@ JSON_CASES = {
     "parts of another page": _set(("text", "label"), "A1"),
     "a run count that is not the columns'": _set(("record", "runs", "n"), 1),
     "a run face that is a number": _set(("record", "runs", "face", 0), 5),
-    "a run flag that is a number": _set(("record", "runs", "vertical", 0), 0),
+    "a run flag that is a number": _set(("record", "runs", "vertical"), [0]),
+    "a run flag that is neither 0 nor 1": _run_blob(("vertical",), lambda b: b"\x02" + b[1:]),
+    "a run face that is not stored": _run_blob(("face", 1), lambda b: struct.pack("<I", 10**6) + b[4:]),
+    "a run role index cut short": _run_blob(("role", 1), lambda b: b[:-4]),
+    "run texts longer than stored": _run_blob(("text", 1), lambda b: struct.pack("<I", 10**6) + b[4:]),
+    "run text that is a number": _set(("record", "runs", "text", 0), 5),
     "a run size that is text": _set(("record", "runs", "size"), "10.5"),
     "run coordinates cut short": _run_x(lambda b: b[:-8]),
     "a NaN run coordinate": _run_x(lambda b: struct.pack("<d", math.nan) + b[8:]),

@@ -50,7 +50,7 @@ from layout.model.edition import Edition, Page
 from layout.model.styles import Style, path_of
 from layout.text.typeset import Cursor
 
-FORMAT = 9  # bump when the stored entry changes shape
+FORMAT = 10  # bump when the stored entry changes shape
 MAGIC = b"layout-page-cache 1\n"
 SUFFIX = ".page"
 MAX_ENTRY = 512 * 2**20  # bytes; a larger file is not read (a page with its photos is a few MB)

@@ -21,6 +21,7 @@ import math
 import sys
 from array import array
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -105,19 +106,36 @@ def _record_plain(rec: PageRecord, blob: Callable[[bytes], int]) -> dict:
 
 
 _LITTLE = sys.byteorder == "little"
-_RUN_TEXTS = ("story", "role", "face", "text")
+_RUN_LABELS = ("story", "role", "face")  # few distinct values, repeated on every run
 _RUN_NUMBERS = ("x", "y", "size", "tc")
 
 
+def _ints(values: Sequence[int], code: str) -> bytes:
+    """Unsigned integers as one blob (array `code`, little-endian)."""
+    a = array(code, values)
+    if not _LITTLE:
+        a.byteswap()
+    return a.tobytes()
+
+
 def _runs_plain(runs: Sequence[RunRecord], blob: Callable[[bytes], int]) -> dict:
-    """The runs column by column: a page has about a thousand, and a list per run with the
-    decimal form of four floats each was most of a page's storing time.  Texts and flags as
-    JSON lists; x, y, size and tc each one blob of little-endian doubles (exact) when they
-    are all finite floats, else a JSON list (an int stays an int)."""
+    """The runs column by column: a page has about a thousand, and JSON for each run's
+    values was most of a page's storing time (a list per run, then the decimal form of four
+    floats, then a JSON string for each of the thousand texts and labels).  So:
+    - x, y, size and tc: each one blob of little-endian doubles (exact) when they are all
+      finite floats, else a JSON list (an int stays an int);
+    - story, role and face: the distinct values once, and each run's index into them (a
+      blob of 32-bit numbers);
+    - the texts: one string, and each run's length in code points (a blob);
+    - the vertical flags: one byte each (a blob)."""
     cols = dict(zip(RunRecord._fields, zip(*runs))) if runs else dict.fromkeys(RunRecord._fields, ())
-    out: dict[str, Any] = {"n": len(runs), "vertical": list(cols["vertical"])}
-    for name in _RUN_TEXTS:
-        out[name] = list(cols[name])
+    out: dict[str, Any] = {"n": len(runs), "vertical": blob(bytes(map(bool, cols["vertical"])))}
+    for name in _RUN_LABELS:
+        values = list(dict.fromkeys(cols[name]))  # (C-level passes: a page has ~3,000 labels)
+        index = {v: i for i, v in enumerate(values)}
+        out[name] = [values, blob(_ints(list(map(index.__getitem__, cols[name])), "I"))]
+    texts = cols["text"]
+    out["text"] = ["".join(texts), blob(_ints(list(map(len, texts)), "I"))]
     for name in _RUN_NUMBERS:
         col = cols[name]
         if set(map(type, col)) <= {float} and all(map(math.isfinite, col)):
@@ -294,20 +312,43 @@ def from_plain(plain: Any, blobs: Sequence[bytes]) -> PageResult:
     return PageResult(page, text, drawing, pdf, scan, record)
 
 
+def _stored_ints(data: bytes, n: int) -> list[int]:
+    """The `n` unsigned 32-bit numbers `_ints` stored."""
+    if len(data) != 4 * n:
+        raise Malformed("a column of the wrong length")
+    a = array("I")
+    a.frombytes(data)
+    if not _LITTLE:
+        a.byteswap()
+    return a.tolist()
+
+
 def _runs(v: Any, blob: Callable[..., bytes]) -> tuple[RunRecord, ...]:
     """The runs `_runs_plain` stored, every column checked as a whole (C-level passes)."""
-    cols = _obj(v, ("n", *_RUN_TEXTS, *_RUN_NUMBERS, "vertical"))
+    cols = _obj(v, ("n", *_RUN_LABELS, "text", *_RUN_NUMBERS, "vertical"))
     n = _int(cols["n"])
     if n < 0:
         raise Malformed("a negative number of runs")
-    got = {}
-    for name in _RUN_TEXTS:
-        col = got[name] = _list(cols[name], n)
-        if not set(map(type, col)) <= {str}:
+    got: dict[str, list] = {}
+    for name in _RUN_LABELS:
+        values, picks = _list(cols[name], 2)
+        values = _list(values)
+        if not set(map(type, values)) <= {str}:
             raise Malformed(f"run {name}s that are not text")
-    col = got["vertical"] = _list(cols["vertical"], n)
-    if not set(map(type, col)) <= {bool}:
+        index = _stored_ints(blob(picks), n)
+        if n and max(index) >= len(values):
+            raise Malformed(f"a run {name} that is not stored")
+        got[name] = list(map(values.__getitem__, index))
+    joined, lengths = _list(cols["text"], 2)
+    lengths = _stored_ints(blob(lengths), n)
+    if sum(lengths) != len(_str(joined)):
+        raise Malformed("run texts of the wrong length")
+    ends = list(accumulate(lengths))
+    got["text"] = list(map(joined.__getitem__, map(slice, [0, *ends], ends)))
+    flags = blob(cols["vertical"], n)
+    if flags.strip(b"\0\1"):
         raise Malformed("run flags that are not true/false")
+    got["vertical"] = list(map(bool, flags))
     for name in _RUN_NUMBERS:
         v = cols[name]
         if type(v) is list:
