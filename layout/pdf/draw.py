@@ -1,8 +1,8 @@
 """Render display lists to PDF with ReportLab's canvas.
 
 In: PageDisplays, the FontBook, an output mode (its OutputProfile, layout.model.modes).
-Out: PDF bytes, either one page or a whole edition in one document.  This is the only
-module that talks to ReportLab and the only place the y axis flips.
+Out: PDF bytes, either one page or a whole edition in one document.  This is the module
+that draws with ReportLab's canvas and the only place the y axis flips.
 
 Two steps, so that pages can be drawn in parallel and documents put together cheaply:
 `draw_page` turns a display list into a `PageDrawing` (the page's content operators as

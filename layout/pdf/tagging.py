@@ -1,10 +1,11 @@
 """The structure tree of a tagged edition: one Art per story, across pages, in reading order.
 
 In: the edition, the edition's ReportLab document before it is saved (its pages carry
-marked content, marks.py) and each page's `PageTags`.  Out: the catalog's StructTreeRoot (Document >
-Art per story > H1/Kicker/Subhead/Byline/P/H2/Figure/Caption, page photos in a Div,
-boxes in a Box (Sect)), its ParentTree and RoleMap, the pages' StructParents, MarkInfo
-and the viewer preference a tagged document asks for (show the title).
+marked content, marks.py) and each page's `PageTags`.  Out: the catalog's StructTreeRoot
+(Document > Art per story > H1/Kicker/Subhead/Byline/P/H2/Figure/Caption, page photos in
+a Div, boxes in a Box (Sect)), its ParentTree and RoleMap, the pages' StructParents and
+Tabs, MarkInfo and the viewer preference a tagged document asks for (show the title),
+all written as bytes (pdfobj.py).
 
 Reading order is the edition's: pages in order, on each page its stories, photos and
 boxes as they are drawn; a continuation (上接) joins the Art its story opened on the source

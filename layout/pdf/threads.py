@@ -1,8 +1,8 @@
 """Article threads: one thread per story, a bead per part of it, across pages.
 
-In: the edition's ReportLab document before it is saved, the structure (tagging.structure: its Arts give
-the stories in reading order) and each page's `PageTags` (the beads: a story part's
-headline group and each of its text columns, as boxes).  Out: the catalog's /Threads, each
+In: the edition's ReportLab document before it is saved, the structure (tagging.structure:
+its Arts give the stories in reading order) and each page's `PageTags` (the beads: a story
+part's headline group and each of its text columns, as boxes).  Out: the catalog's /Threads, each
 thread titled with its story's headline and its beads linked in reading order (A1's
 columns, then the continuation's on A3 for a jump), and each page's /B array.
 
