@@ -197,24 +197,3 @@ def test_dates_and_author_are_the_editions_not_the_clock(sample_build):
     for path in sample_build.page_pdfs.values():
         meta = reader(path).metadata
         assert meta["/CreationDate"] == "D:20260819000000+08'00'" and meta["/Author"] == "江城日报", path.name
-
-
-def test_names_are_escaped_as_pypdf_escapes_them_and_bad_names_still_refused():
-    """assemble remembers pypdf's escaping of names while it writes; what is written must not
-    change, and pypdf is left as it was afterwards."""
-    from pypdf.errors import PdfStreamError
-    from pypdf.generic import NameObject
-
-    from layout.pdf import assemble
-
-    plain = NameObject.renumber
-    cases = {"/Type": b"/Type", "/A B": b"/A#20B", "/a#b": b"/a#23b", "/中": b"/#E4#B8#AD", "/x(y)": b"/x#28y#29"}
-    with assemble._names_memoised():
-        assert NameObject.renumber is not plain
-        for _ in range(2):  # first escaped, then remembered
-            for name, want in cases.items():
-                assert NameObject(name).renumber() == want
-        for _ in range(2):
-            with pytest.raises(PdfStreamError):
-                NameObject("Type").renumber()
-    assert NameObject.renumber is plain

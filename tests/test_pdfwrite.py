@@ -79,3 +79,34 @@ def test_the_faster_writer_formats_as_reportlab_does():
     with faster_writing():
         got = [pdfdoc.format(v, doc) for v in values]
     assert got == want
+
+
+def test_objects_written_as_bytes_read_back_as_their_text_and_references():
+    """pdfobj.py (the edition's outline, structure tree and threads): text strings with the
+    characters a literal string must escape, CJK and control characters, and references to
+    raw objects and pages, read back by pypdf as they were meant."""
+    import io
+
+    from pypdf import PdfReader
+    from reportlab.pdfgen import canvas
+
+    from layout.pdf.pdfobj import Raw, array, number, page_refs, register, text
+
+    samples = ["A (1) \\ B)", "", "江城日报（四）", "tab\there", "特1", "x" * 300]
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1)
+    c.showPage()
+    c.showPage()
+    doc = c._doc
+    strings = Raw(array([text(s) for s in samples]))
+    pages = page_refs(doc)
+    doc.Catalog.__NoDefault__ = [*pdfdoc.PDFCatalog.__NoDefault__, "LayoutTest"]
+    doc.Catalog.LayoutTest = Raw(b"<< /Strings %s /Again %s /Page %s /N %s >>"
+                                 % (register(doc, strings), register(doc, strings), pages[1], number(2 / 3)))
+    c.save()
+    reader = PdfReader(io.BytesIO(buf.getvalue()))
+    got = reader.trailer["/Root"]["/LayoutTest"]
+    assert list(got["/Strings"]) == samples
+    assert got.raw_get("/Again") == got.raw_get("/Strings")  # one object, registered once
+    assert got["/Page"].indirect_reference == reader.pages[1].indirect_reference
+    assert abs(got["/N"] - 2 / 3) < 1e-4

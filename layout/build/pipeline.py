@@ -44,8 +44,6 @@ from layout.page.grid import check_frames
 from layout.page.record import PageRecord, faces_by_key
 from layout.page.story import fallback_findings
 from layout.pdf.adcheck import check_ads
-from layout.pdf.draw import render_pages
-from layout.text.dates import pdf_date
 
 Progress = Callable[[str, int, int], None]  # page label, pages done, pages in the build
 
@@ -183,10 +181,7 @@ def _build(manifest: Path, opts: BuildOptions, session: BuildSession | None, pro
     findings, labels, missing = edition_findings(prep, every, labels, done, missing, opts)
     results = [done[lab] for lab in labels]
     clock.lap("checks")
-    document = render_document(prep.edition, prep.fonts, results, job.embedded)
-    clock.lap("document")
-    edition_pdf = assemble(prep.edition, [r.page.display for r in results], document, profile.mode,
-                           [r.drawing.tags for r in results])
+    edition_pdf = assemble(prep.edition, prep.fonts, results, job.embedded, profile.mode)
     clock.lap("assemble")
     verified = opts.verify or profile.always_verify
     if verified:
@@ -369,11 +364,14 @@ def _meanwhile(edition: Edition, checked: bool, later: tuple[str, ...] = ()) -> 
                 normalise("".join(s.paragraphs))  # (as display_fidelity asks for it)
 
 
-def assemble(*args, **kwargs) -> bytes:
-    """layout.pdf.assemble.assemble, imported when first needed (`_meanwhile`)."""
+def assemble(edition: Edition, fonts: FontBook, results: list[PageResult], embedded: EmbeddedFonts,
+             mode: OutputMode) -> bytes:
+    """The edition's PDF from the pages' drawings, written and finished in one pass
+    (layout.pdf.assemble, imported when first needed: `_meanwhile`)."""
     from layout.pdf.assemble import assemble as assemble_edition
 
-    return assemble_edition(*args, **kwargs)
+    return assemble_edition(edition, [r.page.display for r in results], [r.drawing for r in results], fonts,
+                            embedded, mode)
 
 
 def check_fidelity(prep: Prepared, results: list[PageResult]) -> list[Finding]:
@@ -384,13 +382,6 @@ def check_fidelity(prep: Prepared, results: list[PageResult]) -> list[Finding]:
         findings += r.page.findings
     overset_ids = {f.data.get("story", "") for f in findings if f.code == "overset"}
     return findings + display_fidelity(prep.edition, [r.text for r in results], overset_ids)
-
-
-def render_document(edition: Edition, fonts: FontBook, results: list[PageResult], embedded: EmbeddedFonts
-                    ) -> bytes:
-    """The edition as one PDF document, from the pages' drawings (fonts embedded once)."""
-    return render_pages([r.drawing for r in results], fonts, author=edition.paper, date=pdf_date(edition.date),
-                        embedded=embedded)
 
 
 def read_back(edition: Edition, results: list[PageResult], edition_pdf: bytes) -> list[Finding]:

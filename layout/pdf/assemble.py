@@ -1,131 +1,70 @@
-"""Finish the edition PDF with pypdf: the navigation and identity a reader and a RIP need.
+"""The edition PDF, finished in the one pass ReportLab writes it: the navigation and identity a
+reader and a RIP need.
 
-In: the rendered edition document (one PDF, every page, fonts embedded once), the pages'
-PageDisplays (titles, bookmarks), the Edition and the output mode.  Out: one PDF with page
-labels (A1…, T1…, 特1…), bookmarks (section > page > story headline), document info and
-XMP metadata and, as the mode's OutputProfile asks, PDF/X-1a:2001 or PDF/A-2b
+In: the pages' drawings (draw.PageDrawing: content, photos, characters, marked content) and
+PageDisplays (titles, bookmarks), the FontBook and the registry of embedded faces, the
+Edition and the output mode.  Out: one PDF, every page, fonts embedded once (draw.render_pages),
+with page labels (A1…, T1…, 特1…), bookmarks (section > page > story headline), document
+info and XMP metadata and, as the mode's OutputProfile asks, PDF/X-1a:2001 or PDF/A-2b
 identification and output intent, all said once in metadata.py (shared with the page
-files).  Deterministic: the file identifier is a hash of the written file and its mode
-(metadata.stamp_id) and no clock time is written.
+files); a tagged edition (archive) also gets its structure tree (tagging.py) and article
+threads (threads.py).  Deterministic: the file identifier is a hash of the written file
+and its mode (metadata.stamp_id) and no clock time is written.
+
+Why in ReportLab's document and not after it: everything here is added to the document
+before it is saved (pdfobj.py: objects as bytes, catalog and page keys ReportLab writes
+when set), so the edition is written once; reading the written document back, copying it
+and writing it again (as pypdf would) took longer than drawing it.
 """
 
 from __future__ import annotations
 
-import codecs
-import io
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    ByteStringObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    NameObject,
-    NumberObject,
-    TextStringObject,
-)
+from reportlab.pdfbase import pdfdoc
 
+from layout.fonts.catalogue import FontBook
+from layout.fonts.embed import EmbeddedFonts
 from layout.model.edition import Edition
 from layout.model.modes import OutputMode
 from layout.page.display import PageDisplay
+from layout.pdf.draw import PageDrawing, render_pages
 from layout.pdf.marks import PageTags
-from layout.pdf.metadata import (
-    PLACEHOLDER_ID,
-    FileMeta,
-    edition_meta,
-    output_intent,
-    pdf_version,
-    stamp_id,
-)
+from layout.pdf.metadata import edition_meta
+from layout.pdf.pdfobj import Raw, array, page_refs, register, text
 from layout.pdf.tagging import structure, write_structure
 from layout.pdf.threads import write_threads
 
-_ESCAPED_NAMES: dict[str, bytes] = {}  # kept between builds: a resident process writes the same names
 
-
-@contextmanager
-def _names_memoised() -> Iterator[None]:
-    """pypdf writes a name (/Type, /Font, /Parent ...) by escaping it character by character
-    every time (NameObject.renumber), and an edition writes its few dozen distinct names
-    about 3,000 times: a fifth of assembly in a resident rebuild.  The escaped bytes depend
-    only on the name, so while `assemble` writes they are remembered (for names pypdf
-    accepts; anything it refuses it still refuses).  pypdf has no hook for this, so the
-    method is replaced for the duration of the write and put back afterwards: other users
-    of pypdf in the process see it unchanged."""
-    escape = NameObject.renumber
-    memo = _ESCAPED_NAMES
-
-    def renumber(self: NameObject) -> bytes:
-        out = memo.get(self)
-        if out is None:
-            out = escape(self)
-            if len(memo) < 4096:
-                memo[str(self)] = out
-        return out
-
-    NameObject.renumber = renumber  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        NameObject.renumber = escape  # type: ignore[method-assign]
-
-
-def assemble(edition: Edition, pages: list[PageDisplay], document: bytes, mode: OutputMode,
-             tags: list[PageTags | None] | None = None) -> bytes:
-    """`tags`: the pages' marked content (PageDrawing.tags); when every page has them, the
-    document is tagged (structure tree, article threads)."""
+def assemble(edition: Edition, pages: list[PageDisplay], drawings: list[PageDrawing], fonts: FontBook,
+             embedded: EmbeddedFonts, mode: OutputMode) -> bytes:
+    """The edition's file from its pages in order.  When every drawing has its marked content
+    (PageDrawing.tags: the mode is tagged), the document is tagged (structure tree, article
+    threads)."""
     labels = [d.label for d in pages]
-    tagged = bool(tags) and all(t is not None for t in tags)  # type: ignore[union-attr]
+    tags = [d.tags for d in drawings]
+    tagged = bool(tags) and all(t is not None for t in tags)
     meta = edition_meta(edition, labels, mode, tagged)
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(document)))
-    writer.pdf_header = f"%PDF-{pdf_version(meta.profile)}"
-    _page_labels(writer, edition, labels)
-    _bookmarks(writer, edition, pages)
-    root = writer._root_object
-    _identify(writer, meta)
-    root[NameObject("/Lang")] = TextStringObject("zh-CN")
-    if tagged:
-        doc = structure(edition, tags)  # type: ignore[arg-type]
-        write_structure(writer, doc, tags)  # type: ignore[arg-type]
-        write_threads(writer, doc, tags)  # type: ignore[arg-type]
-    root[NameObject("/PageMode")] = NameObject("/UseOutlines")
-    writer._ID = ArrayObject([ByteStringObject(PLACEHOLDER_ID), ByteStringObject(PLACEHOLDER_ID)])
-    out = io.BytesIO()
-    with _names_memoised():
-        writer.write(out)
-    return stamp_id(out.getvalue(), meta.profile.mode)
+
+    def finish(doc: pdfdoc.PDFDocument) -> None:
+        refs = page_refs(doc)
+        _page_labels(doc, edition, labels)
+        _bookmarks(doc, edition, pages, refs)
+        if tagged:
+            page_tags: list[PageTags] = tags  # type: ignore[assignment]
+            elem = structure(edition, page_tags)
+            write_structure(doc, elem, page_tags)
+            write_threads(doc, elem, page_tags)
+        doc.Catalog.PageMode = pdfdoc.PDFName("UseOutlines")
+
+    return render_pages(drawings, fonts, embedded=embedded, meta=meta, finish=finish)
 
 
-def _identify(writer: PdfWriter, meta: FileMeta) -> None:
-    """Info (a new dictionary: nothing ReportLab wrote survives), XMP and the output intent,
-    all from `meta` (metadata.py), so that Info and XMP agree field by field."""
-    info = DictionaryObject()
-    for key, value in meta.info().items():
-        info[NameObject(key)] = NameObject(value) if key == "/Trapped" else _text_string(value)
-    writer._info = info  # replaces the cloned Info in place (no orphan object)
-    xmp = DecodedStreamObject()
-    xmp.set_data(meta.xmp())
-    xmp.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
-    root = writer._root_object
-    root[NameObject("/Metadata")] = writer._add_object(xmp)
-    entries, icc = output_intent(meta.profile)
-    if entries:
-        oi = DictionaryObject({NameObject("/Type"): NameObject("/OutputIntent")})
-        for key, value in entries.items():
-            oi[NameObject(key)] = NameObject(value) if key == "/S" else TextStringObject(value)
-        if icc is not None:
-            profile = DecodedStreamObject()
-            profile.set_data(icc)
-            profile[NameObject("/N")] = NumberObject(3)
-            oi[NameObject("/DestOutputProfile")] = writer._add_object(profile.flate_encode(level=9))
-        root[NameObject("/OutputIntents")] = ArrayObject([writer._add_object(oi)])
-
-
-def _page_labels(writer: PdfWriter, edition: Edition, labels: list[str]) -> None:
-    """PDF page labels: one numbered range per section when its pattern ends in {n}."""
+def _page_labels(doc: pdfdoc.PDFDocument, edition: Edition, labels: list[str]) -> None:
+    """PDF page labels: one numbered range per section when its pattern ends in {n} and its
+    pages are consecutive, else each page's label as a prefix of its own; pages no section
+    names (none today) are numbered 1, 2 …"""
+    nums: list[bytes] = []
     index = 0
     present = set(labels)
     for sec in edition.sections:
@@ -134,20 +73,43 @@ def _page_labels(writer: PdfWriter, edition: Edition, labels: list[str]) -> None
             continue
         pattern = sec.label
         if pattern.endswith("{n}") and "{n}" not in pattern[:-3] and _consecutive(sec_pages):
-            writer.set_page_label(index, index + len(sec_pages) - 1, style="/D", prefix=pattern[:-3] or None,
-                                  start=sec_pages[0].number)
+            prefix = b" /P " + text(pattern[:-3]) if pattern[:-3] else b""
+            start = b" /St %d" % sec_pages[0].number if sec_pages[0].number else b""
+            nums.append(b"%d << /S /D%s%s >>" % (index, prefix, start))
             index += len(sec_pages)
         else:
             for p in sec_pages:
-                writer.set_page_label(index, index, prefix=p.label)
+                nums.append(b"%d << /P %s >>" % (index, text(p.label)))
                 index += 1
+    if not nums:
+        return
+    if index < len(labels):
+        nums.append(b"%d << /S /D >>" % index)
+    doc.Catalog.PageLabels = b"<< /Nums " + array(nums) + b" >>"  # (bytes: written in the catalog itself)
 
 
 def _consecutive(pages) -> bool:
     return all(b.number == a.number + 1 for a, b in zip(pages, pages[1:]))
 
 
-def _bookmarks(writer: PdfWriter, edition: Edition, pages: list[PageDisplay]) -> None:
+@dataclass
+class _Item:
+    title: str
+    page: int
+    kids: list["_Item"]
+
+
+class _Outlines(Raw):
+    """The outline's root, in the place of ReportLab's own outline (which, asked to prepare
+    itself with no entries, would take the catalog's /Outlines away again)."""
+
+    ready = 1
+
+    def prepare(self, document, canvas) -> None:
+        pass
+
+
+def _bookmarks(doc: pdfdoc.PDFDocument, edition: Edition, pages: list[PageDisplay], refs: list[bytes]) -> None:
     """Outline: section > page > story headline, every item open, each going to its page."""
     index = {d.label: i for i, d in enumerate(pages)}
     tree: list[_Item] = []
@@ -159,50 +121,29 @@ def _bookmarks(writer: PdfWriter, edition: Edition, pages: list[PageDisplay]) ->
                 for d in sec_pages]))
     if not tree:
         return
-    root = DictionaryObject({NameObject("/Type"): NameObject("/Outlines")})
-    root_ref = writer._add_object(root)
-    refs = [p.indirect_reference for p in writer.pages]
-    _outline_level(writer, root, root_ref, tree, refs)
-    writer._root_object[NameObject("/Outlines")] = root_ref
+    root = _Outlines()
+    first, last, shown = _outline_level(doc, register(doc, root), tree, refs)
+    root.data = b"<< /Type /Outlines /First %s /Last %s /Count %d >>" % (first, last, shown)
+    doc.Outlines = doc.outline = doc.Catalog.Outlines = root
 
 
-@dataclass
-class _Item:
-    title: str
-    page: int
-    kids: list["_Item"]
-
-
-def _outline_level(writer: PdfWriter, parent: DictionaryObject, parent_ref, items: list[_Item], refs: list) -> int:
-    """Link `items` under `parent` (First/Last, Prev/Next, Parent, Count) and return how many
-    items the level shows open.  Written with plain pypdf objects rather than
-    PdfWriter.add_outline_item, which walks the whole tree again for every item it adds
-    (a third of assembly time for an edition's 330 bookmarks)."""
-    nodes = [DictionaryObject() for _ in items]
-    node_refs = [writer._add_object(n) for n in nodes]
+def _outline_level(doc: pdfdoc.PDFDocument, parent: bytes, items: list[_Item], refs: list[bytes]
+                   ) -> tuple[bytes, bytes, int]:
+    """`items` as outline items under `parent` (Prev/Next, Parent, First/Last and Count of
+    their own kids): (first, last, how many items the level shows open)."""
+    nodes = [Raw() for _ in items]
+    node_refs = [register(doc, n) for n in nodes]
     shown = len(items)
     for i, (item, node) in enumerate(zip(items, nodes)):
-        node[NameObject("/Title")] = _text_string(item.title)
-        node[NameObject("/Parent")] = parent_ref
-        node[NameObject("/Dest")] = ArrayObject([refs[item.page], NameObject("/Fit")])
+        parts = [b"<< /Title ", text(item.title), b" /Parent ", parent, b" /Dest [ ", refs[item.page], b" /Fit ]"]
         if i:
-            node[NameObject("/Prev")] = node_refs[i - 1]
+            parts += [b" /Prev ", node_refs[i - 1]]
         if i + 1 < len(items):
-            node[NameObject("/Next")] = node_refs[i + 1]
+            parts += [b" /Next ", node_refs[i + 1]]
         if item.kids:
-            shown += _outline_level(writer, node, node_refs[i], item.kids, refs)
-    parent[NameObject("/First")] = node_refs[0]
-    parent[NameObject("/Last")] = node_refs[-1]
-    parent[NameObject("/Count")] = NumberObject(shown)
-    return shown
-
-
-def _text_string(text: str):
-    """A PDF text string: PDFDocEncoding when it can be, else UTF-16BE with its byte-order
-    mark, written as a hex string (pypdf would write a CJK title byte by byte as octal
-    escapes, after first trying PDFDocEncoding on it)."""
-    try:
-        text.encode("ascii")
-        return TextStringObject(text)
-    except UnicodeEncodeError:
-        return ByteStringObject(codecs.BOM_UTF16_BE + text.encode("utf-16-be"))
+            first, last, count = _outline_level(doc, node_refs[i], item.kids, refs)
+            shown += count
+            parts.append(b" /First %s /Last %s /Count %d" % (first, last, count))
+        parts.append(b" >>")
+        node.data = b"".join(parts)
+    return node_refs[0], node_refs[-1], shown

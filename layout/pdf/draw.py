@@ -1,8 +1,8 @@
 """Render display lists to PDF with ReportLab's canvas.
 
 In: PageDisplays, the FontBook, an output mode (its OutputProfile, layout.model.modes).
-Out: PDF bytes, either one page or a whole edition in one document.  This is the only
-module that talks to ReportLab and the only place the y axis flips.
+Out: PDF bytes, either one page or a whole edition in one document.  This is the module
+that draws with ReportLab's canvas and the only place the y axis flips.
 
 Two steps, so that pages can be drawn in parallel and documents put together cheaply:
 `draw_page` turns a display list into a `PageDrawing` (the page's content operators as
@@ -18,7 +18,7 @@ Modes (what each profile asks for):
 * proof   - RGB, with a light 校样 watermark carrying the proof round and the page's revision
             id, frame outlines labelled with ids, grid line numbers in the gutters and margins
             (never over type), and overset flags with the overset text in red in the margin.
-* archive - RGB (sRGB output intent added at assembly), no bleed, nothing that PDF/A-2b
+* archive - RGB (sRGB output intent: metadata.py), no bleed, nothing that PDF/A-2b
             forbids.
 Output is deterministic: ReportLab's invariant mode, no dates, fixed ids.
 """
@@ -32,7 +32,7 @@ import re
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Callable, Iterator
 
 from reportlab import rl_config
 from reportlab.lib.utils import ImageReader
@@ -213,12 +213,15 @@ def _binary_streams() -> Iterator[None]:
 @faster_writing()
 def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "", font_level: int = 6,
                  author: str = "", date: str = "", embedded: EmbeddedFonts | None = None,
-                 meta: FileMeta | None = None) -> bytes:
+                 meta: FileMeta | None = None, finish: Callable[[pdfdoc.PDFDocument], None] | None = None
+                 ) -> bytes:
     """Drawings as one PDF document; each face embedded once, subset to what the pages use
     and compressed at zlib `font_level` (a page file's: `page_font_level`).
     `embedded`: the caller's registry of embedded faces (else one of its own).  `meta`: a
     finished file's identity (metadata.py: Info, XMP, output intent, version, /ID), for a
-    file written as it is (a page file); without it, a document for `assemble` to finish."""
+    file written as it is (a page file, the edition); without it, a plain document (tests).
+    `finish` is given the ReportLab document, with `meta` applied, before it is written:
+    what else the file holds (assemble.py: the edition's labels, outline, tags, threads)."""
     if not drawings:
         raise RenderError("no pages to render")
     registry = embedded if embedded is not None else EmbeddedFonts()
@@ -260,6 +263,8 @@ def render_pages(drawings: list[PageDrawing], fonts: FontBook, title: str = "", 
         c.save()
         return buf.getvalue()
     finish_reportlab(doc, meta)
+    if finish is not None:
+        finish(doc)
     with eol_before_endstream():
         c.save()
     return stamp_id(buf.getvalue(), meta.profile.mode)

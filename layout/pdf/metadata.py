@@ -6,9 +6,9 @@ field (PDF/A requires it, and an archive that reads one or the other must find t
 title, author, dates ...); the output intent the mode's profile asks for; the PDF version
 the file declares; and a file identifier computed from the finished file's bytes.
 
-Two writers use it: `assemble` (the edition, with pypdf) and `finish_reportlab` (each page
-file, written by ReportLab in the page's worker: post-processing 36 page files with pypdf
-would cost more than drawing them).
+Both the edition (assemble.py) and each page file (written in the page's worker) are
+ReportLab documents that `finish_reportlab` gives their identity before they are saved:
+reading a written file back to add it would cost more than drawing the pages.
 
 * print   - PDF/X-1a:2001: PDF 1.3, GTS_PDFXVersion and GTS_PDFXConformance in Info (and
             pdfxid in XMP), Trapped, an output intent naming the registered newsprint
@@ -216,7 +216,8 @@ def output_intent(profile: OutputProfile) -> tuple[dict[str, str], bytes | None]
 def stamp_id(pdf: bytes, mode: OutputMode) -> bytes:
     """Replace the placeholder file identifier (both halves of the trailer's /ID) by an MD5 of
     the file as written and its mode: the same bytes for the same input, another /ID after
-    any edit and in each mode.  Both pypdf and ReportLab write the ID as a hex string."""
+    any edit and in each mode.  The ID is written as a hex string (finish_reportlab: lower
+case; upper case is replaced as well)."""
     h = hashlib.md5(pdf, usedforsecurity=False)
     h.update(b"\0" + str(mode).encode())
     digest = binascii.hexlify(h.digest())

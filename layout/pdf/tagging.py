@@ -1,10 +1,11 @@
 """The structure tree of a tagged edition: one Art per story, across pages, in reading order.
 
-In: the edition, the assembled document (a pypdf writer whose pages carry marked content,
-marks.py) and each page's `PageTags`.  Out: the catalog's StructTreeRoot (Document >
-Art per story > H1/Kicker/Subhead/Byline/P/H2/Figure/Caption, page photos in a Div,
-boxes in a Box (Sect)), its ParentTree and RoleMap, the pages' StructParents, MarkInfo
-and the viewer preference a tagged document asks for (show the title).
+In: the edition, the edition's ReportLab document before it is saved (its pages carry
+marked content, marks.py) and each page's `PageTags`.  Out: the catalog's StructTreeRoot
+(Document > Art per story > H1/Kicker/Subhead/Byline/P/H2/Figure/Caption, page photos in
+a Div, boxes in a Box (Sect)), its ParentTree and RoleMap, the pages' StructParents and
+Tabs, MarkInfo and the viewer preference a tagged document asks for (show the title),
+all written as bytes (pdfobj.py).
 
 Reading order is the edition's: pages in order, on each page its stories, photos and
 boxes as they are drawn; a continuation (上接) joins the Art its story opened on the source
@@ -15,32 +16,14 @@ streams: pages from the cache are tagged the same as pages drawn now.
 
 from __future__ import annotations
 
-import codecs
 from dataclasses import dataclass, field
 
-from pypdf import PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    BooleanObject,
-    ByteStringObject,
-    DictionaryObject,
-    IndirectObject,
-    NameObject,
-    NumberObject,
-    TextStringObject,
-)
+from reportlab.pdfbase import pdfdoc
 
 from layout.model.edition import Edition, Photo
 from layout.page.keys import StoryKey
 from layout.pdf.marks import ROLE_MAP, PageTags, Tag, tag_of_role
-
-
-def pdf_text(text: str) -> TextStringObject | ByteStringObject:
-    """A PDF text string: as it is when ASCII, else UTF-16BE with its byte-order mark
-    (written in hex; pypdf would escape a CJK string byte by byte)."""
-    if text.isascii():
-        return TextStringObject(text)
-    return ByteStringObject(codecs.BOM_UTF16_BE + text.encode("utf-16-be"))
+from layout.pdf.pdfobj import Raw, array, name, page_refs, register, text
 
 
 @dataclass
@@ -116,24 +99,23 @@ def structure(edition: Edition, tags: list[PageTags]) -> Elem:
     return doc
 
 
-def write_structure(writer: PdfWriter, doc: Elem, tags: list[PageTags]) -> None:
-    """`doc` as the catalog's StructTreeRoot with its ParentTree; pages get StructParents."""
-    pages = [p.indirect_reference for p in writer.pages]
+def write_structure(doc, elem: Elem, tags: list[PageTags]) -> None:
+    """`elem` (the Document element) as the catalog's StructTreeRoot with its ParentTree, in
+    the ReportLab document `doc` before it is saved; its pages get StructParents and Tabs."""
+    pages = page_refs(doc)
     parents: list[list] = [[None] * (len(t.figures) + len(t.marks)) for t in tags]
-    root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
-    root_ref = writer._add_object(root)
-    n = NameObject
-    type_, elem_, mcr = n("/Type"), n("/StructElem"), n("/MCR")
-    key_s, key_p, key_k, key_pg, key_mcid = n("/S"), n("/P"), n("/K"), n("/Pg"), n("/MCID")
+    root = Raw()
+    root_ref = register(doc, root)
 
-    def write(e: Elem, parent: IndirectObject) -> IndirectObject:
-        d = DictionaryObject({type_: elem_, key_s: NameObject("/" + e.type), key_p: parent})
-        ref = writer._add_object(d)
+    def write(e: Elem, parent: bytes) -> bytes:
+        obj = Raw()
+        ref = register(doc, obj)
+        head = [b"<< /Type /StructElem /S ", name(e.type), b" /P ", parent]
         if e.title:
-            d[n("/T")] = pdf_text(e.title)
+            head += [b" /T ", text(e.title)]
         if e.alt:
-            d[n("/Alt")] = pdf_text(e.alt)
-        kids = ArrayObject()
+            head += [b" /Alt ", text(e.alt)]
+        kids = []
         home = None
         for k in e.kids:
             if isinstance(k, Elem):
@@ -143,27 +125,30 @@ def write_structure(writer: PdfWriter, doc: Elem, tags: list[PageTags]) -> None:
             parents[page][mcid] = ref
             if home is None:
                 home = page
-                d[key_pg] = pages[page]
-            if page == home:
-                kids.append(NumberObject(mcid))
+                head += [b" /Pg ", pages[page]]
+            if page == home:  # a marked-content sequence on the element's own page: its MCID
+                kids.append(b"%d" % mcid)
             else:
-                kids.append(DictionaryObject({type_: mcr, key_pg: pages[page], key_mcid: NumberObject(mcid)}))
-        d[key_k] = kids
+                kids.append(b"<< /Type /MCR /Pg %s /MCID %d >>" % (pages[page], mcid))
+        obj.data = b"".join(head) + b" /K " + array(kids) + b" >>"
         return ref
 
-    root[key_k] = write(doc, root_ref)
-    nums = ArrayObject()
-    for i, refs in enumerate(parents):
+    top = write(elem, root_ref)
+    nums = []
+    page_keys = [*pdfdoc.PDFPage.__NoDefault__, "StructParents", "Tabs"]
+    for i, (refs, page) in enumerate(zip(parents, doc.Pages.pages)):
         if refs:  # a page of artifacts only (a blank page's folio) has no structure to point to
-            nums += [NumberObject(i), ArrayObject(refs)]
-            writer.pages[i][n("/StructParents")] = NumberObject(i)
-        writer.pages[i][n("/Tabs")] = n("/S")
-    root[n("/ParentTree")] = writer._add_object(DictionaryObject({n("/Nums"): nums}))
-    root[n("/ParentTreeNextKey")] = NumberObject(len(parents))
-    root[n("/RoleMap")] = DictionaryObject({n("/" + k): n("/" + v) for k, v in ROLE_MAP.items()})
-    cat = writer._root_object
-    cat[n("/StructTreeRoot")] = root_ref
-    if writer.pdf_header < "%PDF-1.7":  # MarkInfo and Lang are PDF 1.4, marked-content ActualText 1.5
-        writer.pdf_header = "%PDF-1.7"
-    cat[n("/MarkInfo")] = DictionaryObject({n("/Marked"): BooleanObject(True)})
-    cat[n("/ViewerPreferences")] = DictionaryObject({n("/DisplayDocTitle"): BooleanObject(True)})
+            nums.append(b"%d %s" % (i, array([r or b"null" for r in refs])))
+            page.StructParents = i
+        page.Tabs = "/S"  # (written as it is)
+        page.__NoDefault__ = page_keys  # ReportLab writes the keys its page class lists
+    parent_tree = register(doc, Raw(b"<< /Nums " + array(nums) + b" >>"))
+    role_map = b" ".join(name(k) + b" " + name(v) for k, v in ROLE_MAP.items())
+    root.data = (b"<< /Type /StructTreeRoot /K %s /ParentTree %s /ParentTreeNextKey %d /RoleMap << %s >> >>"
+                 % (top, parent_tree, len(parents), role_map))
+    cat = doc.Catalog
+    cat.StructTreeRoot = root
+    # MarkInfo and Lang are PDF 1.4, marked-content ActualText 1.5
+    doc._pdfVersion = max(tuple(doc._pdfVersion), (1, 7))
+    cat.MarkInfo = b"<< /Marked true >>"  # (bytes: written in place, not as an object of their own)
+    cat.ViewerPreferences = b"<< /DisplayDocTitle true >>"

@@ -1,8 +1,8 @@
 """Article threads: one thread per story, a bead per part of it, across pages.
 
-In: the assembled document (pypdf writer), the structure (tagging.structure: its Arts give
-the stories in reading order) and each page's `PageTags` (the beads: a story part's
-headline group and each of its text columns, as boxes).  Out: the catalog's /Threads, each
+In: the edition's ReportLab document before it is saved, the structure (tagging.structure:
+its Arts give the stories in reading order) and each page's `PageTags` (the beads: a story
+part's headline group and each of its text columns, as boxes).  Out: the catalog's /Threads, each
 thread titled with its story's headline and its beads linked in reading order (A1's
 columns, then the continuation's on A3 for a jump), and each page's /B array.
 
@@ -13,12 +13,10 @@ what an archive can cut article images from.
 
 from __future__ import annotations
 
-from pypdf import PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
-
 from layout.page.keys import StoryKey
 from layout.pdf.marks import PageTags
-from layout.pdf.tagging import Elem, pdf_text
+from layout.pdf.pdfobj import Raw, array, number, page_refs, register, text
+from layout.pdf.tagging import Elem
 
 
 def story_beads(doc: Elem, tags: list[PageTags]) -> list[tuple[Elem, list[tuple[int, tuple]]]]:
@@ -30,30 +28,26 @@ def story_beads(doc: Elem, tags: list[PageTags]) -> list[tuple[Elem, list[tuple[
     return [(art, per[art.story]) for art in doc.kids if art.type == "Art" and art.story in per]
 
 
-def write_threads(writer: PdfWriter, doc: Elem, tags: list[PageTags]) -> None:
-    n = NameObject
-    pages = writer.pages
-    on_page: list[ArrayObject] = [ArrayObject() for _ in pages]
-    threads = ArrayObject()
-    for art, beads in story_beads(doc, tags):
-        thread = DictionaryObject({n("/Type"): n("/Thread"),
-                                   n("/I"): DictionaryObject({n("/Title"): pdf_text(art.title or art.story)})})
-        t_ref = writer._add_object(thread)
-        refs = []
-        for page, rect in beads:
-            bead = DictionaryObject({n("/Type"): n("/Bead"), n("/T"): t_ref, n("/P"): pages[page].indirect_reference,
-                                     n("/R"): ArrayObject(FloatObject(v) for v in rect)})
-            refs.append(writer._add_object(bead))
-            on_page[page].append(refs[-1])
-        for i, ref in enumerate(refs):  # a closed ring: the last bead's next is the first
-            bead = ref.get_object()
-            bead[n("/N")] = refs[(i + 1) % len(refs)]
-            bead[n("/V")] = refs[i - 1]
-        thread[n("/F")] = refs[0]
+def write_threads(doc, elem: Elem, tags: list[PageTags]) -> None:
+    """The threads of `story_beads` into the ReportLab document `doc` before it is saved."""
+    pages = page_refs(doc)
+    on_page: list[list[bytes]] = [[] for _ in pages]
+    threads = []
+    for art, beads in story_beads(elem, tags):
+        thread = Raw()
+        t_ref = register(doc, thread)
+        objs = [Raw() for _ in beads]
+        refs = [register(doc, o) for o in objs]
+        for i, ((page, rect), obj) in enumerate(zip(beads, objs)):
+            # a closed ring: the last bead's next is the first, the first's previous the last
+            obj.data = b"<< /Type /Bead /T %s /P %s /R %s /N %s /V %s >>" % (
+                t_ref, pages[page], array([number(v) for v in rect]), refs[(i + 1) % len(refs)], refs[i - 1])
+            on_page[page].append(refs[i])
+        thread.data = b"<< /Type /Thread /I << /Title %s >> /F %s >>" % (text(art.title or art.story), refs[0])
         threads.append(t_ref)
     if not threads:
         return
-    for page, beads in zip(pages, on_page):
+    for page, beads in zip(doc.Pages.pages, on_page):
         if beads:
-            page[n("/B")] = beads
-    writer._root_object[n("/Threads")] = threads
+            page.B = array(beads)  # (a key ReportLab's page writes when set)
+    doc.Catalog.Threads = array(threads)
