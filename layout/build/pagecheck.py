@@ -32,10 +32,12 @@ from layout.model import prefetch
 
 MAX_HANDED = 128 * 2**20  # bytes of files handed over in one build; the build checks the others
 STALL = 0.05
-"""Seconds `wait` waits for the next answer: the longest single check, the edition's (about
-15 ms on a core of its own), three times over.  A side process that answers nothing in
-that time is not getting a core (it runs at the lowest priority: a busy machine), and the
-build checks the rest itself (it takes what comes meanwhile)."""
+"""Seconds the side process may take over the file it checks (from when it had it, or had
+answered for the one before): the longest single check, the edition's (about 15 ms on a
+core of its own), three times over.  One that takes longer is not getting a core: it runs
+at the lowest priority, and another program keeps the machine busy (even a page file
+handed over long before and not yet answered says so); the build then checks the rest
+itself at once, taking what comes meanwhile, rather than wait for it."""
 WAIT = 0.25
 """Seconds `wait` waits in all, however the answers trickle in: about what the build's own
 checks of a 36-page edition cost it at worst (pypdf's import, the edition, some pages)."""
@@ -74,7 +76,7 @@ def start(mode: str, manifest: Path) -> None:
         return
     os.set_blocking(notices, False)  # a full pipe (a busy side process) never holds the build up
     _SIDE.update(pid=pid, mode=mode, notices=notices, data=data, results=results, wake=wake_in, end=0, sent=[],
-                 index={}, read=0, found={}, edition=None, gone=False)
+                 index={}, read=0, found={}, at={}, order=[], edition=None, gone=False)
 
 
 def active(mode: str) -> bool:
@@ -132,6 +134,7 @@ def _hand(side: dict[str, Any], pdf: bytes, key: str, scans: bytes | None = None
     except OSError:  # (BlockingIOError: the pipe is full) the build checks this one itself
         return False
     side["end"] = end
+    side["order"].append((key if key == _EDITION else int(key), _now()))
     return True
 
 
@@ -161,22 +164,25 @@ def edition_problems(pdf: bytes, mode: str) -> list[str] | None:
 
 
 def wait(mode: str, stall: float | None = None, bound: float | None = None) -> None:
-    """Wait until the side process has answered for every file handed over, is gone, has
-    answered nothing for `stall` seconds (STALL) or `bound` seconds have passed (WAIT);
-    what is not answered by then the build checks itself."""
+    """Wait until the side process has answered for every file handed over, or is gone, or
+    has spent more than `stall` seconds (STALL) on its current file (the first one not
+    answered, from when it was handed over or the one before it answered), or `bound`
+    seconds have passed (WAIT); what is not answered by then the build checks itself."""
     import select
-    import time
 
     side = _SIDE
     if not side or side["mode"] != mode or side["gone"]:
         return
-    wanted = len(side["sent"]) + (side["edition"] is not None)
-    now = time.monotonic()
-    last, end = now, now + (WAIT if bound is None else bound)
+    now = _now()
+    end = now + (WAIT if bound is None else bound)
     stall = STALL if stall is None else stall
     _read_results(side)
-    while len(side["found"]) < wanted:
-        timeout = min(end, last + stall) - now
+    while True:
+        pending = [(key, at) for key, at in side["order"] if key not in side["found"]]
+        if not pending:
+            return
+        started = max([pending[0][1], *side["at"].values()])  # (it works through them in order)
+        timeout = min(end, started + stall) - now
         if timeout <= 0:
             return
         try:
@@ -184,13 +190,17 @@ def wait(mode: str, stall: float | None = None, bound: float | None = None) -> N
                 side["gone"] = True  # (killed, or failed: what it wrote before is taken all the same)
         except OSError:
             side["gone"] = True
-        answered = len(side["found"])
         _read_results(side)
         if side["gone"]:
             return
-        now = time.monotonic()
-        if len(side["found"]) > answered:
-            last = now
+        now = _now()
+
+
+def _now() -> float:
+    """The clock the side process stamps its answers with (one for every process)."""
+    import time
+
+    return time.monotonic()
 
 
 def stop(wait: bool = True) -> None:
@@ -228,7 +238,7 @@ _DYING: list[int] = []  # side processes killed by stop(wait=False), not yet rea
 
 def _read_results(side: dict[str, Any]) -> None:
     """The complete lines the side process has written since the last read: a page's index
-    or _EDITION, and its problems (None: not checked there)."""
+    or _EDITION, its problems (None: not checked there) and when it answered (`_now`)."""
     import json
 
     try:
@@ -239,13 +249,14 @@ def _read_results(side: dict[str, Any]) -> None:
     done = data.rfind(b"\n") + 1  # (a line being written is read next time)
     for line in data[:done].splitlines():
         try:
-            key, found = json.loads(line.decode("utf-8"))
+            key, found, at = json.loads(line.decode("utf-8"))
         except (ValueError, TypeError, UnicodeDecodeError):
             continue
-        if not (type(key) is int or key == _EDITION):
+        if not (type(key) is int or key == _EDITION) or type(at) is not float:
             continue
         if found is None or (type(found) is list and all(type(p) is str for p in found)):
             side["found"][key] = found
+            side["at"][key] = at
     side["read"] += done
 
 
@@ -322,7 +333,7 @@ def _serve(mode: str, notices: int, data: int, results: int, wake: int) -> None:
                     found, answer = conformance_problems(pdf, profile, resources=False), int(key)
             except Exception:  # noqa: BLE001 - the build checks it itself, and reports what fails as it would
                 found, answer = None, _EDITION if key == _EDITION.encode() else int(key)
-            os.write(results, json.dumps([answer, found], ensure_ascii=False).encode("utf-8") + b"\n")
+            os.write(results, json.dumps([answer, found, _now()], ensure_ascii=False).encode("utf-8") + b"\n")
             try:
                 os.write(wake, b".")
             except OSError:  # (BlockingIOError: the build has not read the others yet)
