@@ -102,7 +102,9 @@ def page_problems(pdfs: list[bytes], profile: OutputProfile) -> list[list[str]]:
 
 def check_page_file(pdf: bytes, profile: OutputProfile, early: bool) -> None:
     """A page file's checks for `preflight_findings`, started as the page arrives: handed
-    to the side process if there is one (pagecheck.py), else, when `early`, made here
+    to the side process if there is one (pagecheck.py: at the lowest priority it takes only
+    what the workers leave of the cores, and the file is copied to it while this process
+    would wait for the next page, not after the last one), else, when `early`, made here
     while workers compose the others (this process waits meanwhile) instead of all after
     the commit: file_problems remembers them for these very bytes (up to 256 files: hence
     fewer pages than that).  A check that fails here is run, and reported, after the

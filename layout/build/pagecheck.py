@@ -1,19 +1,19 @@
 """The files' checks made by a side process, on a core that would otherwise be idle.
 
 Why: print and archive builds check every page file with pypdf (conformance.file_problems,
-about 3 ms a page: a tenth of a second of a 36-page build) and the edition (preflight, or
-the PDF/A checks: some 15 ms, and pypdf's import, 55 ms, if nothing else needs it).  Made
-by the build's own process, they took CPU from its workers or lengthened the build's
-serial tail, after the last page, when one core is idle.  A one-off build forks one side
-process at start-up (`start`): it reads the manifest ahead (model/prefetch.py), then
-imports pypdf and the checks, both while the build's process imports the typesetter (a
-core is idle then), and checks what it is handed: the page files (`submit`; a parallel
-build hands them over once the last page is in, a serial one as each page comes) and the
-edition with its pages' content scans (`submit_edition`, once it is assembled).  While
-the files are flushed the build waits for the answers (`wait`, bounded: STALL, WAIT),
-takes them (`problems`, `edition_problems`) and checks the rest itself, the edition first
-(the side process's last item), then the pages from the last back: the findings are the
-same whoever checked, and a slow or dead side process costs at most the wait.  `stop`
+1-3 ms a page) and the edition (preflight, or the PDF/A checks: some 15 ms, and pypdf's
+import, 55 ms, if nothing else needs it).  Made by the build's own process, they took CPU
+from its workers or lengthened the build's serial tail (after the last page, when one core
+is idle).  A one-off build forks one side process at start-up (`start`): it reads the
+manifest ahead (model/prefetch.py), then imports pypdf and the checks, both while the
+build's process imports the typesetter (a core is idle then), and checks what it is
+handed: the page files (`submit`, as each page comes: at the lowest priority it takes only
+what the workers leave of the cores, and the rest once they are done) and the edition with
+its pages' content scans (`submit_edition`, once it is assembled).  While the files are
+flushed the build waits for the answers (`wait`, bounded: STALL, WAIT), takes them
+(`problems`, `edition_problems`) and checks the rest itself, the edition first (the side
+process's last item), then the pages from the last back: the findings are the same
+whoever checked, and a slow, starved or dead side process costs at most the wait.  `stop`
 ends it.
 
 Data only: the files' bytes and the scans (JSON) in an anonymous file, one line per file
@@ -307,8 +307,10 @@ def _serve(mode: str, notices: int, data: int, results: int, wake: int) -> None:
     """In the side process: check each file announced on `notices`."""
     import json
 
+    import pypdf.filters  # noqa: F401 - now, on an idle core: conformance.py imports it when it first reads a file
+
     from layout.model.modes import output_profile
-    from layout.pdf.conformance import conformance_problems  # (pypdf: imported now, on an idle core)
+    from layout.pdf.conformance import conformance_problems
 
     profile = output_profile(mode)
     if profile.preflight:

@@ -313,8 +313,7 @@ def compose_and_draw(job: PageJob, todo: list[str], jobs: int, done: dict[str, P
     `later`: modules the rest of the build will import (`tail_modules`), imported meanwhile."""
     checked = job.profile.preflight or job.profile.pdfa  # the page files are checked: start as each comes
     early = jobs > 1 and len(todo) < 200
-    # a side process (pagecheck.py) gets them once every page is in when workers keep the cores busy
-    held: list[bytes] | None = [] if HOLD and jobs > 1 and checked and pagecheck.active(job.profile.mode) else None
+    here = checked and not pagecheck.active(job.profile.mode)  # (else: by the side process, as they come)
 
     def finished(label: str, result: PageResult) -> None:
         done[label] = result
@@ -323,18 +322,10 @@ def compose_and_draw(job: PageJob, todo: list[str], jobs: int, done: dict[str, P
         if jobs > 1:  # this process would wait for the next page meanwhile
             for _, text in result.text.parts:  # (the fidelity check compares these: check_fidelity)
                 normalise(text)
-        if held is not None:
-            held.append(result.pdf)
-        elif checked:
+        if checked:
             check_page_file(result.pdf, job.profile, early)
 
-    here = checked and not pagecheck.active(job.profile.mode)
     run_pages(job, todo, jobs, finished, meanwhile=lambda: _meanwhile(job.edition, here, later))
-    for pdf in held or ():
-        check_page_file(pdf, job.profile, early=False)
-
-
-HOLD = True  # TEMPORARY experiment
 
 
 def tail_modules(opts: BuildOptions, profile: OutputProfile) -> tuple[str, ...]:
