@@ -213,6 +213,26 @@ def test_the_findings_are_the_same_whoever_checks(built, tmp_path, side):
     assert _findings(built, side=side, tmp_path=tmp_path) == alone
 
 
+@pytest.mark.parametrize("side", ["answers", "killed"])
+def test_the_archives_findings_are_the_same_whoever_checks(built, tmp_path, side):
+    alone = _findings(built, mode=OutputMode.ARCHIVE)  # (a print file: not PDF/A, much to say)
+    assert any(f.where == built[2].name for f in alone) and any(f.where.startswith("pages/") for f in alone)
+    assert _findings(built, side=side, mode=OutputMode.ARCHIVE, tmp_path=tmp_path) == alone
+
+
+def test_a_proof_is_not_checked_nor_handed_over(built, tmp_path):
+    from layout.build.filechecks import FileChecks
+
+    results, edition, target, pages, _ = built
+    pagecheck.start(OutputMode.PROOF, write_edition(tmp_path))
+    try:
+        checks = FileChecks(output_profile(OutputMode.PROOF), edition, results)
+        checks.run(target, pages)
+        assert checks.findings == [] and pagecheck._SIDE["order"] == []
+    finally:
+        pagecheck.stop()
+
+
 def test_preflight_that_cannot_run_is_the_same_warning_with_a_side_process(built, tmp_path):
     alone = _findings(built, edition_pdf=b"%PDF-1.3\nnot a PDF at all")
     assert len(alone) == 1 and alone[0].code == "after-commit" and "preflight could not run" in alone[0].message
