@@ -339,10 +339,10 @@ def _meanwhile(edition: Edition, checked: bool, later: tuple[str, ...] = ()) -> 
     """What a parallel build's own process does once its workers have started, instead of
     after the last page: the assembly's modules, and pypdf if this process will use it
     (the assembly imports it, or the files are `checked` here: no side process checks
-    them, pagecheck.py), with what pypdf imports or prepares only when it first writes
-    (its filters; inspect's reading of dict.__init__'s signature, which compiles
-    tokenize's pattern, for cloning a dictionary) and the checks' modules; and every
-    story's text as the fidelity check compares it (`normalise` remembers it:
+    them, pagecheck.py) with what pypdf imports or prepares only when it first reads or
+    writes (its filters; for the assembly, inspect's reading of dict.__init__'s signature,
+    which compiles tokenize's pattern, for cloning a dictionary), and the checks' modules;
+    every story's text as the fidelity check compares it (`normalise` remembers it:
     check_fidelity then only looks it up); and the `later` modules (`tail_modules`).  A
     serial build does all this when it gets there.  pypdf is the largest import of a
     build (about a tenth of a cold build's start): imported for nothing, it would take
@@ -352,10 +352,11 @@ def _meanwhile(edition: Edition, checked: bool, later: tuple[str, ...] = ()) -> 
 
     import layout.pdf.assemble  # noqa: F401
 
-    if checked or "pypdf" in sys.modules:
-        import inspect
-
+    clones = "pypdf" in sys.modules  # (the assembly writes the edition with pypdf)
+    if checked or clones:
         import pypdf.filters  # noqa: F401
+    if clones:
+        import inspect
 
         inspect.signature(dict.__init__)
     if checked:
