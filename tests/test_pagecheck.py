@@ -233,6 +233,28 @@ def test_a_proof_is_not_checked_nor_handed_over(built, tmp_path):
         pagecheck.stop()
 
 
+def test_a_side_process_that_gets_no_core_is_not_waited_for(page_files, tmp_path):
+    import signal
+
+    pagecheck.start(OutputMode.PRINT, write_edition(tmp_path))
+    try:
+        assert prefetch.settle(30) and prefetch.located(b"") is None
+        os.kill(pagecheck._SIDE["pid"], signal.SIGSTOP)  # (as if another program had the cores)
+        assert pagecheck.submit(page_files[0], OutputMode.PRINT)
+        pagecheck.workers_done()
+        t = time.monotonic()
+        pagecheck.wait(OutputMode.PRINT, stall=0.3, bound=60)
+        assert 0.2 < time.monotonic() - t < 10  # the stall, not the bound
+        pagecheck._SIDE["order"][0] = (0, time.monotonic() - 1)  # handed over a second ago ...
+        pagecheck._SIDE["free"] = time.monotonic() - 1  # ... and the workers done as long
+        t = time.monotonic()
+        pagecheck.wait(OutputMode.PRINT, stall=0.3, bound=60)
+        assert time.monotonic() - t < 0.2  # not answered in all that time: not waited for at all
+        assert pagecheck.problems(page_files[0], OutputMode.PRINT) is None
+    finally:
+        pagecheck.stop()
+
+
 def test_preflight_that_cannot_run_is_the_same_warning_with_a_side_process(built, tmp_path):
     alone = _findings(built, edition_pdf=b"%PDF-1.3\nnot a PDF at all")
     assert len(alone) == 1 and alone[0].code == "after-commit" and "preflight could not run" in alone[0].message

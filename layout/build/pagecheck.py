@@ -32,12 +32,12 @@ from layout.model import prefetch
 
 MAX_HANDED = 128 * 2**20  # bytes of files handed over in one build; the build checks the others
 STALL = 0.05
-"""Seconds the side process may take over the file it checks (from when it had it, or had
-answered for the one before): the longest single check, the edition's (about 15 ms on a
-core of its own), three times over.  One that takes longer is not getting a core: it runs
-at the lowest priority, and another program keeps the machine busy (even a page file
-handed over long before and not yet answered says so); the build then checks the rest
-itself at once, taking what comes meanwhile, rather than wait for it."""
+"""Seconds the side process may take over the file it checks (from when it had it, had
+answered for the one before, or, in a parallel build, the workers were done): the longest
+single check, the edition's (about 15 ms on a core of its own), three times over.  One
+that takes longer is not getting a core: it runs at the lowest priority, and another
+program keeps the machine busy; the build then checks the rest itself at once, taking
+what comes meanwhile, rather than wait for it."""
 WAIT = 0.1
 """Seconds `wait` waits in all, however the answers trickle in: about what the build's own
 checks would cost it at worst (pypdf's import, 55 ms, when nothing else in the build
@@ -80,7 +80,7 @@ def start(mode: str, manifest: Path) -> None:
         return
     os.set_blocking(notices, False)  # a full pipe (a busy side process) never holds the build up
     _SIDE.update(pid=pid, mode=mode, notices=notices, data=data, results=results, wake=wake_in, end=0, sent=[],
-                 index={}, read=0, found={}, at={}, order=[], edition=None, gone=False)
+                 index={}, read=0, found={}, at={}, order=[], edition=None, gone=False, free=0.0)
 
 
 def active(mode: str) -> bool:
@@ -101,6 +101,14 @@ def submit(pdf: bytes, mode: str) -> bool:
     side["sent"].append(pdf)  # (held: its id names it in `problems`)
     side["index"][id(pdf)] = index
     return True
+
+
+def workers_done() -> None:
+    """A parallel build's workers are done: from now on the side process has a core (it got
+    next to none while they ran, at the lowest priority), and `wait` counts the time it
+    takes over its current file from here at the earliest."""
+    if _SIDE:
+        _SIDE["free"] = _now()
 
 
 def handed(pdf: bytes) -> bool:
@@ -170,8 +178,9 @@ def edition_problems(pdf: bytes, mode: str) -> list[str] | None:
 def wait(mode: str, stall: float | None = None, bound: float | None = None) -> None:
     """Wait until the side process has answered for every file handed over, or is gone, or
     has spent more than `stall` seconds (STALL) on its current file (the first one not
-    answered, from when it was handed over or the one before it answered), or `bound`
-    seconds have passed (WAIT); what is not answered by then the build checks itself."""
+    answered, from when it was handed over, the one before it answered or the workers were
+    done: `workers_done`), or `bound` seconds have passed (WAIT); what is not answered by
+    then the build checks itself."""
     import select
 
     side = _SIDE
@@ -185,7 +194,7 @@ def wait(mode: str, stall: float | None = None, bound: float | None = None) -> N
         pending = [(key, at) for key, at in side["order"] if key not in side["found"]]
         if not pending:
             return
-        started = max([pending[0][1], *side["at"].values()])  # (it works through them in order)
+        started = max([pending[0][1], side["free"], *side["at"].values()])  # (it works through them in order)
         timeout = min(end, started + stall) - now
         if timeout <= 0:
             return

@@ -326,6 +326,8 @@ def compose_and_draw(job: PageJob, todo: list[str], jobs: int, done: dict[str, P
             check_page_file(result.pdf, job.profile, early)
 
     run_pages(job, todo, jobs, finished, meanwhile=lambda: _meanwhile(job.edition, here, later))
+    if jobs > 1:
+        pagecheck.workers_done()
 
 
 def tail_modules(opts: BuildOptions, profile: OutputProfile) -> tuple[str, ...]:
