@@ -183,6 +183,7 @@ def _build(manifest: Path, opts: BuildOptions, session: BuildSession | None, pro
     clock.lap("checks")
     edition_pdf = assemble(prep.edition, prep.fonts, results, job.embedded, profile.mode)
     clock.lap("assemble")
+    checks = FileChecks(profile, edition_pdf, results)  # (handed to the side process now, if there is one)
     verified = opts.verify or profile.always_verify
     if verified:
         findings += read_back(prep.edition, results, edition_pdf)
@@ -203,8 +204,7 @@ def _build(manifest: Path, opts: BuildOptions, session: BuildSession | None, pro
             written.desk = stage_desk_outputs(staged, opts.out_dir, opts.desk_outputs, FinishedEdition(
                 prep.edition, prep.style, prep.fonts, profile, opts.out_dir, results, written.pages,
                 written.edition, edition_pdf, list(findings), bool(missing)))
-            checks = FileChecks(profile, edition_pdf, results, written.edition, written.pages)
-            staged.flush(meanwhile=checks.run)  # (preflight while the disk writes the files)
+            staged.flush(meanwhile=lambda w=written: checks.run(w.edition, w.pages))  # (while the disk writes)
             staged.commit()
             findings += after_commit("the page cache could not be updated", opts.out_dir, lambda: remember(
                 job, labels, done, written, every, session))
@@ -308,8 +308,7 @@ def compose_and_draw(job: PageJob, todo: list[str], jobs: int, done: dict[str, P
     `later`: modules the rest of the build will import (`tail_modules`), imported meanwhile."""
     checked = job.profile.preflight or job.profile.pdfa  # the page files are checked: start as each comes
     early = jobs > 1 and len(todo) < 200
-    # a side process (pagecheck.py) gets them once every page is in when workers keep the cores busy
-    held: list[bytes] | None = [] if jobs > 1 and checked and pagecheck.active(job.profile.mode) else None
+    here = checked and not pagecheck.active(job.profile.mode)  # (else: by the side process, as they come)
 
     def finished(label: str, result: PageResult) -> None:
         done[label] = result
@@ -318,14 +317,12 @@ def compose_and_draw(job: PageJob, todo: list[str], jobs: int, done: dict[str, P
         if jobs > 1:  # this process would wait for the next page meanwhile
             for _, text in result.text.parts:  # (the fidelity check compares these: check_fidelity)
                 normalise(text)
-        if held is not None:
-            held.append(result.pdf)
-        elif checked:
+        if checked:
             check_page_file(result.pdf, job.profile, early)
 
-    run_pages(job, todo, jobs, finished, meanwhile=lambda: _meanwhile(job.edition, checked, later))
-    for pdf in held or ():
-        check_page_file(pdf, job.profile, early=False)
+    run_pages(job, todo, jobs, finished, meanwhile=lambda: _meanwhile(job.edition, here, later))
+    if jobs > 1:
+        pagecheck.workers_done()
 
 
 def tail_modules(opts: BuildOptions, profile: OutputProfile) -> tuple[str, ...]:
@@ -337,21 +334,28 @@ def tail_modules(opts: BuildOptions, profile: OutputProfile) -> tuple[str, ...]:
 
 def _meanwhile(edition: Edition, checked: bool, later: tuple[str, ...] = ()) -> None:
     """What a parallel build's own process does once its workers have started, instead of
-    after the last page: pypdf, which only the assembly of the edition needs, is the largest
-    import of a build (about a tenth of a cold build's start), with what pypdf imports or
-    prepares only when it first writes (its filters; inspect's reading of dict.__init__'s
-    signature, which compiles tokenize's pattern, for cloning a dictionary) and, if the files
-    are `checked`, the checks' modules; and every story's text as the fidelity check
-    compares it (`normalise` remembers it: check_fidelity then only looks it up); and the
-    `later` modules (`tail_modules`).  A serial build does all this when it gets there."""
+    after the last page: the assembly's modules, and pypdf if this process will use it
+    (the assembly imports it, or the files are `checked` here: no side process checks
+    them, pagecheck.py) with what pypdf imports or prepares only when it first reads or
+    writes (its filters; for the assembly, inspect's reading of dict.__init__'s signature,
+    which compiles tokenize's pattern, for cloning a dictionary), and the checks' modules;
+    every story's text as the fidelity check compares it (`normalise` remembers it:
+    check_fidelity then only looks it up); and the `later` modules (`tail_modules`).  A
+    serial build does all this when it gets there.  pypdf is the largest import of a
+    build (about a tenth of a cold build's start): imported for nothing, it would take
+    CPU from the workers."""
     import importlib
-    import inspect
-
-    import pypdf.filters  # noqa: F401
+    import sys
 
     import layout.pdf.assemble  # noqa: F401
 
-    inspect.signature(dict.__init__)
+    clones = "pypdf" in sys.modules  # (the assembly writes the edition with pypdf)
+    if checked or clones:
+        import pypdf.filters  # noqa: F401
+    if clones:
+        import inspect
+
+        inspect.signature(dict.__init__)
     if checked:
         import layout.pdf.conformance  # noqa: F401
         import layout.pdf.preflight  # noqa: F401
