@@ -117,6 +117,8 @@ class Rejection(Enum):
 
 @dataclass(frozen=True)
 class CacheRejection:
+    """A stored page that failed a check, and why (the page was composed again)."""
+
     label: str  # the page asked for ("" when the key was not made by this cache)
     key: str
     reason: Rejection

@@ -68,6 +68,8 @@ ACCEPTS: dict[SlotRole, tuple[EntryKind, ...]] = {
 
 @dataclass(frozen=True)
 class Slot:
+    """A named place of a page template, with the kind of content it takes and its frame."""
+
     name: str
     role: SlotRole
     frame: Frame  # a PendingFrame when it is `below` another slot or `auto`
@@ -76,6 +78,8 @@ class Slot:
 
 @dataclass(frozen=True)
 class Template:
+    """A page template file: named slots that a page's stories, photos and boxes fill."""
+
     name: str
     file: Path
     slots: tuple[Slot, ...]

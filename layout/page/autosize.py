@@ -74,6 +74,8 @@ class Placement:
 
 @dataclass
 class _Entry:
+    """A frame of a page waiting to be placed (`lines: auto`, `top: below`), with what it holds."""
+
     kind: str
     name: str
     declared: Frame

@@ -70,6 +70,8 @@ class Part:
 
 @dataclass(frozen=True)
 class _Set:
+    """A line of furniture set at the size it was given."""
+
     line: TextLine
     size: float
 
