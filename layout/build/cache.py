@@ -59,12 +59,20 @@ MAX_HEADER = 64 * 2**10
 
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    """The layout package's source: a change of code invalidates every page."""
+    """The layout package's source: a change of code invalidates every page.  (The files are
+    listed with os.walk, in the order of their paths' parts, as sorted Path objects would be:
+    a one-off build computes this before its workers start, and Path.rglob took twice as long.)"""
     h = hashlib.sha256(f"{__version__}/{FORMAT}".encode())
-    root = Path(__file__).resolve().parent.parent  # the whole layout package
-    for p in sorted(root.rglob("*.py")):
-        h.update(p.relative_to(root).as_posix().encode())
-        h.update(p.read_bytes())
+    root = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # the whole layout package
+    files: list[tuple[str, ...]] = []
+    for folder, _, names in os.walk(root):
+        rel = os.path.relpath(folder, root)
+        parts = () if rel == "." else tuple(rel.split(os.sep))
+        files += [(*parts, name) for name in names if name.endswith(".py")]
+    for parts in sorted(files):
+        h.update("/".join(parts).encode())
+        with open(os.path.join(root, *parts), "rb") as f:
+            h.update(f.read())
     return h.hexdigest()
 
 
@@ -117,6 +125,8 @@ class Rejection(Enum):
 
 @dataclass(frozen=True)
 class CacheRejection:
+    """A stored page that failed a check, and why (the page was composed again)."""
+
     label: str  # the page asked for ("" when the key was not made by this cache)
     key: str
     reason: Rejection
@@ -216,7 +226,11 @@ class PageCache:
     def __init__(self, folder: Path, edition: Edition, style: Style, mode: str, cursors: dict[str, Cursor],
                  key_memo: PageKeyMemo | None = None):
         self.folder = folder / "pages" / mode  # each mode keeps its own pages
+        # Keys remembered only in a memo the caller keeps (a resident process's): a one-off
+        # build asks for each page's key once, and hashing the page's whole value for a memo
+        # it then drops costs as much as a tenth of the key (before the workers start).
         self.key_memo = key_memo if key_memo is not None else PageKeyMemo()
+        self._remember = key_memo is not None
         self.rejected: list[CacheRejection] = []  # entries found but not used, in the order asked for
         self._labels: dict[str, str] = {}  # key -> the page label it was made for
         self.edition = edition
@@ -242,15 +256,19 @@ class PageCache:
         # A resident process (layout watch) asks again for pages whose model values have not
         # changed: remembered by value (model objects are frozen and hashable) plus the
         # photo files' signatures, which the values only name.
-        photos = [ph.file for ph in page.photos] + [ph.file for s in page.stories for ph in s.photos] \
-            + [ph.file for _, src, _ in conts for ph in src.photos]
-        memo_key = (self.base, page, tuple(conts), tuple(tuple(_plain(f)) for f in photos))
-        got = self.key_memo.get(memo_key)
+        memo_key: tuple | None = None
+        got = None
+        if self._remember:
+            photos = [ph.file for ph in page.photos] + [ph.file for s in page.stories for ph in s.photos] \
+                + [ph.file for _, src, _ in conts for ph in src.photos]
+            memo_key = (self.base, page, tuple(conts), tuple(tuple(_plain(f)) for f in photos))
+            got = self.key_memo.get(memo_key)
         if got is None:
             extra = [[label, _plain(src), cur.para, cur.offset] for label, src, cur in conts]
             blob = json.dumps([self.base, _plain(page), extra], sort_keys=True, ensure_ascii=False)
             got = hashlib.sha256(blob.encode("utf-8")).hexdigest()
-            self.key_memo.put(memo_key, got)
+            if memo_key is not None:
+                self.key_memo.put(memo_key, got)
         self._labels[got] = page.label
         return got
 

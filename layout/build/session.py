@@ -19,7 +19,7 @@ from layout.model.yamlpos import Located
 from layout.page.story import StoryMemo
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # never compared nor printed: no __eq__, __repr__ to compile at import
 class BuildSession:
     """The memories of one resident process, for builds of one edition into one folder."""
 

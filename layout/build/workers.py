@@ -38,7 +38,9 @@ from layout.text.dates import pdf_date
 from layout.text.typeset import Cursor
 
 
-@dataclass
+# eq=False, repr=False: a job is never compared nor shown, and each method the decorator writes
+# is compiled when the module is imported, before a build's workers fork
+@dataclass(eq=False, repr=False)
 class PageJob:
     """Everything composing and drawing any page of one build needs, made once per build
     before a pool forks (so every worker inherits the same, finished job)."""

@@ -81,8 +81,9 @@ class FontBook:
                 of = self.face(other)
                 widths.update(of.widths)
                 fb.update(dict.fromkeys(of.widths, of))
-            for ch in face.widths:
-                fb.pop(ch, None)
+            if fb:  # (a role without fallbacks skips this loop over its face's 20,000 characters)
+                for ch in face.widths:  # set in the role's own face
+                    fb.pop(ch, None)
             widths.update(face.widths)
             rm = self._role_metrics[role] = RoleMetrics(face, widths, fb)
         return rm

@@ -249,7 +249,7 @@ class EmbeddedFace:
         return "\n".join(lines) + "\n"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # never compared nor printed: no __eq__, __repr__ to compile at import
 class _FontObjects:
     """What a subset adds to a document besides its dictionaries (streams compressed)."""
 

@@ -57,8 +57,9 @@ class Checker:
         if not isinstance(value, dict):
             self.err(path, f"expected a mapping with keys {', '.join(sorted(keys))}, got {kind(value)}")
             return None
-        for k in value:
-            if k not in keys:
+        unknown = value.keys() - keys  # (in C: nearly every mapping has only known keys)
+        for k in value if unknown else ():  # reported in the manifest's order
+            if k in unknown:
                 close = difflib.get_close_matches(str(k), sorted(keys), n=1)
                 hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(sorted(keys))}"
                 line, col = self.doc.marks.get(yamlpos.join(path, k) + "#key", self.doc.mark(path))
@@ -204,6 +205,8 @@ def display_text(ck: Checker, value: Any, path: str, required: bool = False) -> 
     Returns the text as printed (whitespace runs as one space, `\\|` as a literal |, no
     marks) and the offsets in it where the editor broke the line.  Spaces around a break
     are dropped: the break separates the phrases."""
+    if value is None and not required:  # (most stories have no kicker, no subhead: read before the workers fork)
+        return "", ()
     if isinstance(value, list):
         if not value:
             ck.err(path, "empty list of lines", "give one text per line, or a single text")

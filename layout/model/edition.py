@@ -66,6 +66,8 @@ class PendingFrame(Frame):
 
 @dataclass(frozen=True)
 class Headline:
+    """A story's headline as the manifest gives it (copyfit and breaks are decided when set)."""
+
     text: str  # as printed: without the editor's break marks
     size: float | None = None  # pt; None = copyfit from the role's size range
     face: str | None = None  # role name of a face (song, biaosong, hei, kai)
@@ -76,6 +78,8 @@ class Headline:
 
 @dataclass(frozen=True)
 class Photo:
+    """A photo of the manifest: a page-level picture in its own frame, or one inside a story's block."""
+
     id: str
     file: Path
     caption: str = ""
@@ -122,6 +126,8 @@ class Ad:
 
 @dataclass(frozen=True)
 class Box:
+    """A boxed text (a sidebar, a notice) in its own frame on the page."""
+
     id: str
     frame: Frame
     text: str
@@ -204,6 +210,8 @@ class Story:
 
 @dataclass(frozen=True)
 class Section:
+    """A section of the edition (要闻, 特刊...): its pages are labelled from `label`."""
+
     id: str
     name: str
     label: str  # pattern with {n}, e.g. "A{n}", "T{n}", "特{n}"
@@ -226,6 +234,8 @@ class PageSlot:
 
 @dataclass(frozen=True)
 class Page:
+    """One page of the manifest: what is on it and where, before anything is set."""
+
     label: str  # A1, T3, 特2
     section: str  # section id
     number: int  # 1-based within the section
@@ -247,6 +257,8 @@ class Page:
 
 @dataclass(frozen=True)
 class Edition:
+    """The whole manifest as read and checked: what the pipeline builds from, unchanged by it."""
+
     paper: str
     date: _dt.date
     style: str  # style name or path as written

@@ -44,6 +44,8 @@ class PdfFileError(Exception):
 
 @dataclass(frozen=True)
 class PdfInfo:
+    """What a PDF artwork file (a booked ad, a graphic) offers to place: its box and page count."""
+
     width: float  # pt: the placed box
     height: float
     box: tuple[float, float, float, float]  # x0, y0, x1, y1 in the page's own space

@@ -81,6 +81,8 @@ class PhotoError(Exception):
 
 @dataclass(frozen=True)
 class PhotoInfo:
+    """What a photo file's header says (read without decoding the pixels): its size and kind."""
+
     width: int  # pixels as printed: after the EXIF orientation
     height: int
     mode: str  # Pillow's mode of the file (RGB, CMYK, L, I;16, F, RGBA ...)

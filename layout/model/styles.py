@@ -66,6 +66,8 @@ COLORS: dict[str, tuple[float, float, float, float]] = {
 
 @dataclass(frozen=True)
 class Role:
+    """How one typographic role (body, headline, caption...) is set: its face, size and leading."""
+
     face: str  # face role in fonts.yaml: song, biaosong, hei, kai
     size: float  # pt
     leading: float  # pt, line pitch for multi-line settings
@@ -78,6 +80,8 @@ class Role:
 
 @dataclass(frozen=True)
 class Style:
+    """A style sheet as read: the page, its grid and every role; one per build, shared by every page."""
+
     name: str
     source: str
     page_width: float

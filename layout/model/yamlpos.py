@@ -40,7 +40,7 @@ class _Loader(_BASE):  # type: ignore[misc, valid-type]
 _LOADER = _Loader
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # never compared nor printed: no __eq__, __repr__ to compile at import
 class Located:
     """Parsed YAML: `value` (dicts, lists, scalars) and `marks[path] = (line, column)`, 1-based."""
 
@@ -192,7 +192,7 @@ _NODE_PROPERTY = re.compile(r"(?:^|[\s\[{,])[&*!]")  # where an anchor, alias or
 _MEMO_LIMIT = 1024
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # never compared nor printed: no __eq__, __repr__ to compile at import
 class _Cut:
     """Where `load_segmented` cuts a manifest: the text up to and including `pages:`, each
     page entry with its first line (0-based), and the top-level keys after the pages."""

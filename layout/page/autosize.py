@@ -72,8 +72,10 @@ class Placement:
     where: Where = field(default_factory=lambda: Where(""))
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # never compared nor printed: no __eq__, __repr__ to compile at import
 class _Entry:
+    """A frame of a page waiting to be placed (`lines: auto`, `top: below`), with what it holds."""
+
     kind: str
     name: str
     declared: Frame

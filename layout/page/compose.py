@@ -28,6 +28,8 @@ from layout.text.typeset import Cursor
 
 @dataclass
 class ComposedPage:
+    """A page as composed: its display list, how each story fit, and what was found."""
+
     display: PageDisplay
     fits: list[StoryFit] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)

@@ -37,6 +37,8 @@ class GlyphRun:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """A straight line (a column rule, a frame's border) from (x0, y0) to (x1, y1), in pt."""
+
     x0: float
     y0: float
     x1: float
@@ -47,6 +49,8 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class Rect:
+    """A rectangle, stroked and/or filled (a box's frame, a tint, a proof mark)."""
+
     x: float
     y: float  # top
     w: float
@@ -58,6 +62,8 @@ class Rect:
 
 @dataclass(frozen=True, slots=True)
 class Image:
+    """A photo placed on the page: the crop of its file that fills the box."""
+
     x: float
     y: float  # top
     w: float
@@ -104,12 +110,16 @@ Item = GlyphRun | Rule | Rect | Image | Form | Marker
 
 @dataclass(frozen=True)
 class Bookmark:
+    """An outline entry of the page (a story's headline) at its height on the page."""
+
     title: str
     y: float
 
 
 @dataclass(frozen=True)
 class PageDisplay:
+    """A composed page as a display list: everything to draw, in drawing order."""
+
     label: str
     width: float
     height: float

@@ -18,6 +18,8 @@ from layout.text.typeset import Cursor, TextLine, TextSetter
 
 @dataclass(frozen=True)
 class Slot:
+    """One column of a story's frame: where its lines go on the grid."""
+
     x: float
     first: int  # first grid line (absolute on the page)
     last: int  # one past the last grid line
@@ -32,6 +34,8 @@ class Slot:
 # slower to construct (its __init__ goes through object.__setattr__); never mutated
 @dataclass(slots=True)
 class Placed:
+    """One line set in a slot, at its grid line: what the display list is made from."""
+
     slot: int
     line: int  # absolute grid line
     x: float
@@ -41,6 +45,8 @@ class Placed:
 
 @dataclass(frozen=True)
 class Flow:
+    """A story's body poured into its slots: the lines placed, and what did not fit."""
+
     placed: tuple[Placed, ...]
     end: Cursor
     done: bool  # all body text set

@@ -68,8 +68,10 @@ class Part:
     value: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # never compared nor printed: no __eq__, __repr__ to compile at import
 class _Set:
+    """A line of furniture set at the size it was given."""
+
     line: TextLine
     size: float
 

@@ -18,6 +18,8 @@ _CONT = "~cont"  # suffix of a continuation entry's text form: "<id>~cont"
 
 @dataclass(frozen=True, slots=True)
 class StoryKey:
+    """Which story a display item belongs to, and whether it is the story's continuation."""
+
     story_id: str
     continuation: bool = False
 

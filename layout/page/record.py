@@ -58,6 +58,8 @@ class RunRecord(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class FrameRecord:
+    """The box a frame (story, picture or box) took on the page, in pt from the top left."""
+
     kind: FrameKind
     owner: str  # story key, picture id or box id
     x: float
@@ -68,6 +70,8 @@ class FrameRecord:
 
 @dataclass(frozen=True, slots=True)
 class PictureRecord:
+    """A picture as placed: its box on the page and the part of its file shown."""
+
     owner: str  # the photo's id
     x: float
     y: float  # top
@@ -79,6 +83,8 @@ class PictureRecord:
 
 @dataclass(frozen=True)
 class PageRecord:
+    """What was placed on a page and where (text runs, frames, pictures): for the archive and proofs."""
+
     label: str
     width: float
     height: float

@@ -31,7 +31,7 @@ from layout.text.headlines import fit_headline_size, set_display, set_vertical
 from layout.text.typeset import Cursor, SetBlock, TextSetter, set_block
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # never compared nor printed: no __eq__, __repr__ to compile at import
 class ComposedStory:
     """A story entry set on its page: its display items, the flow of its body (where a
     jumping story's text stops), its fit line, and its findings (in-story photos, overset,
@@ -43,7 +43,7 @@ class ComposedStory:
     findings: tuple[Finding, ...]
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # never compared nor printed: no __eq__, __repr__ to compile at import
 class _Laid:
     """A story block laid out but for its body (StoryComposer._lay_out)."""
 

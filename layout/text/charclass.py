@@ -49,8 +49,20 @@ OPEN_OPEN_PLAIN = rf"[{_L}](?=[{_L}])"  # （《: an opening mark before another
 ADJACENT_MARKS = re.compile(rf"[{_R}{_L}](?:(?<=[{_R}])(?=[{_R}{_L}])|(?<=[{_L}])(?=[{_L}]))")
 BLANK = cjk.BLANK_RIGHT | cjk.BLANK_LEFT
 
-# Not an ideograph: the characters PreparedText looks at one by one ("special")
-SPECIAL = re.compile(r"[^\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u3007]")
+# Not an ideograph: the characters PreparedText looks at one by one ("special").  The
+# definition, as a pattern (SPECIAL, below): `special_flags` gives the same answer through the
+# bytes of the text, and the pattern is compiled (and kept by `re`) only for text beyond the
+# BMP or when asked for, since compiling a class of 28,000 ideographs takes some 4 ms.
+SPECIAL_CLASS = r"[^\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u3007]"
+
+
+def __getattr__(name: str) -> re.Pattern:
+    """SPECIAL, SPECIAL_CLASS compiled, made when first asked for."""
+    if name == "SPECIAL":
+        return re.compile(SPECIAL_CLASS)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 # per kinsoku level, the characters PreparedText's per-character branches act on, and the
 # special ones among them as a pattern (the branches are taken for special characters only)
 ACTING = {level: cjk.NO_START[level] | cjk.NO_END[level] | BLANK | cjk.MIDDLE_DOTS
@@ -65,7 +77,7 @@ def acting_special(level: str) -> tuple[re.Pattern, re.Pattern]:
     give half their width when squeezed (，。、」 and the like): nine in ten of the characters
     PreparedText acts on, which it handles in a loop of their own with just those two steps;
     `other`: the rest, for its general loop."""
-    chars = {c for c in ACTING[level] if SPECIAL.match(c)}
+    chars = {c for c in ACTING[level] if special_flags(c)[0]}  # (SPECIAL's characters)
     closing = {c for c in chars if c in BLANK and c in cjk.NO_START[level] and c not in cjk.NO_END[level]}
     return re.compile(f"[{cls(closing)}]"), re.compile(f"[{cls(chars - closing)}]")
 
@@ -85,7 +97,7 @@ def special_flags(text: str) -> bytearray:
         units = b""
     if len(units) != 2 * len(text):  # characters beyond the BMP (two code units each): one by one
         out = bytearray(len(text))
-        for m in SPECIAL.finditer(text):
+        for m in re.finditer(SPECIAL_CLASS, text):
             out[m.start()] = 1
         return out
     high = units[0::2]

@@ -151,6 +151,8 @@ def fit_headline_size(text: str, role: Role, fonts: FontBook, measure: float, st
 
 @dataclass(frozen=True, slots=True)
 class VGlyph:
+    """One cell of a vertical headline: its character (or 纵中横 pair) and where it sits."""
+
     x: float  # left of the cell, pt from the block's left
     y: float  # baseline, pt from the block's top
     text: str
@@ -159,6 +161,8 @@ class VGlyph:
 
 @dataclass(frozen=True)
 class VerticalBlock:
+    """A vertical (竖排) headline set: its cells and the block they fill, at the size chosen."""
+
     glyphs: tuple[VGlyph, ...]
     width: float
     height: float

@@ -81,6 +81,8 @@ class Line:
 # not frozen: built ~10^5 times per edition, and a frozen dataclass is several times dearer to construct; never mutated
 @dataclass(slots=True)
 class Run:
+    """A stretch of a line in em, with the extra space after each of its characters (justification)."""
+
     x: float  # em from the line's left edge (after indent)
     text: str
     tc: float  # extra space after each character, em

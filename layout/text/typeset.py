@@ -35,6 +35,8 @@ _START = attrgetter("start")
 # not frozen: built ~10^5 times per edition, and a frozen dataclass is several times dearer to construct; never mutated
 @dataclass(slots=True)
 class LineRun:
+    """A run of one face within a set line, in pt: what the drawing stage shows as one text run."""
+
     x: float  # pt from the line's left edge
     text: str
     tc: float  # pt
@@ -45,6 +47,8 @@ class LineRun:
 # not frozen: built ~10^5 times per edition, and a frozen dataclass is several times dearer to construct; never mutated
 @dataclass(slots=True)
 class TextLine:
+    """A set line: its runs, where it starts and ends in its paragraph, and its width."""
+
     runs: tuple[LineRun, ...]
     para: int
     start: int
