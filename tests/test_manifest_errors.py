@@ -21,9 +21,8 @@ from layout.cli import app
 from layout.errors import CompositionError, FontError, LayoutError, ManifestError, OversetError
 from layout.model.manifest import load_edition
 
-# pyproject turns DeprecationWarnings raised from layout.* into errors; layout/dates.py
-# (lunardate fromSolarDate) and layout/assemble.py (positional add_outline_item) still
-# trigger some on successful builds.  Not this catalogue's concern.
+# pyproject turns DeprecationWarnings raised from layout.* into errors; layout/text/dates.py
+# (lunardate fromSolarDate) may still trigger some on successful builds.  Not this catalogue's concern.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 BASE = """\

@@ -12,9 +12,8 @@ from layout.build.pipeline import BuildOptions, build
 from layout.errors import ManifestError
 from layout.tools.scaffold import scaffold
 
-# pyproject turns DeprecationWarnings raised from layout.* into errors; layout/dates.py
-# (lunardate fromSolarDate) and layout/assemble.py (positional add_outline_item) still
-# trigger some.  Not this test's concern.
+# pyproject turns DeprecationWarnings raised from layout.* into errors; layout/text/dates.py
+# (lunardate fromSolarDate) may still trigger some.  Not this test's concern.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
