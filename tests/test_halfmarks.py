@@ -142,3 +142,18 @@ def test_a_short_column_whose_only_shared_end_is_its_marks_takes_the_storys_meas
     marks = half_marks(first + last, W)
     assert marks[4:] == [True, False, True, False]
     assert half_marks(last, W) == [False] * 4  # alone, nothing tells the measure: the marks keep their boxes
+
+
+def test_a_one_line_column_and_a_trimmed_bracket_keep_the_storys_measure():
+    """A story's last column of one line, ending in a compressed mark, takes its measure
+    from the story's column before it; that column's line start is where its lines start,
+    not a bracket trimmed half an em into the gutter.  Measured from the bracket, the
+    story's measure moved half an em from column to column and the one-line column's mark
+    kept its box half an em in the gutter, next to the next story's column: poppler fused
+    them (a generated prose edition, seed 110)."""
+    w = {"song": {**W["song"], "（": 1.0}}
+    first = [_run(0, 10, "一二三四五六七八"), _run(-5, 25, "（二三四五六七八"),  # a bracket trimmed: starts at -5
+             _run(0, 40, "一二三四五六七八"), _run(0, 55, "一二三四五六七八")]  # measure 80
+    last = [_run(100, 10, "一二三四五六七八。", tc=-0.625)]  # squeezed: its full advance ends at 185, ½ em past
+    assert half_marks(first + last, w)[4:] == [True]
+    assert half_marks(last, w) == [False]  # alone: no measure to tell (measured from the bracket: 185)

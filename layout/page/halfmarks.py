@@ -21,8 +21,9 @@ lines share (the first to be reached three times, else the commonest of at least
 column: a story's lines in drawing order, down the page, a new one where they go back
 up).  A column whose lines share no end (a story's short last column: a full line, a
 paragraph's last, a hung pause) takes its measure from the story's column before it: as
-far from its lines' first start as that column's measure was from its own.  A column of
-one line, or of a story whose columns share no end, hangs nothing.  An opening
+far from its lines' start as that column's measure was from its own (a line start: not
+a bracket trimmed into the gutter), and so does a column of one line.  A story whose
+columns share no end hangs nothing.  An opening
 bracket at a line start half an em before the start the column's lines share most takes
 its open form.  The drawing (pdf/draw.py) and the ALTO file (archive/alto.py) both ask
 this module, so ALTO's String boxes and the PDF's glyph boxes stay the same.
@@ -132,10 +133,20 @@ def _kinds(runs: Sequence[_Run], widths: Mapping[str, Mapping[str, float]]) -> t
             out[i] = _HALF  # a head's line ends on its mark's set width (typeset.py centres on it)
         column.append(i)
         if nxt is None or nxt.story != r.story or nxt.vertical or nxt.y < r.y - _EPS:
-            _hung(runs, column, widths, out, min(runs[k].x for k in starts), spans)
+            _hung(runs, column, widths, out, _edge(runs, starts), spans)
             _trimmed(runs, starts, widths, opens)
             column, starts = [], []
     return out, opens
+
+
+def _edge(runs: Sequence[_Run], starts: list[int]) -> float:
+    """Where a column's lines start: the left-most start of a line that does not open with
+    a bracket (a full-width opening bracket may be trimmed half an em into the gutter).
+    (The left-most start of any line made a story's measure, as far from it, alternate by
+    half an em between columns, and a short column measured from it kept its marks' boxes
+    half an em in the gutter.)"""
+    plain = [runs[i].x for i in starts if runs[i].text[0] not in OPEN_FORM]
+    return min(plain) if plain else min(runs[i].x for i in starts)
 
 
 def _trimmed(runs: Sequence[_Run], starts: list[int], widths: Mapping[str, Mapping[str, float]],
@@ -184,9 +195,9 @@ def _hung(runs: Sequence[_Run], column: list[int], widths: Mapping[str, Mapping[
     `start`: where the column's lines start first; `spans`: per story, how far its last
     measured column's measure lay from that (kept here; the measure of a column whose
     lines share no end)."""
-    if len(column) < 2:
-        return
     story = runs[column[0]].story
+    if len(column) < 2 and story not in spans:  # (one line: only the story's column before can tell)
+        return
     marks = [i for i in column if runs[i].text[-1] in BLANK_RIGHT
              and widths.get(runs[i].face, {}).get(runs[i].text[-1]) == 1.0]
     ends: dict[int, float] = {}
