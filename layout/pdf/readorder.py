@@ -74,8 +74,8 @@ moving a glyph of the print:
   column is one block, intertitles included.  Real text with intertitles set short of its
   frames (tests/support/irregular.py, `prose=True`): 272 -> 372 of 392 stories whole
   (session 8).  Then, with the reach and head rules above and short columns' marks
-  (page/halfmarks.py): 12 prose editions 710 -> 741 of 758; filler editions 387 -> 394
-  of 397 and 757 -> 775 of 782.
+  (page/halfmarks.py): 12 prose editions 710 -> 744 of 758; filler editions 387 -> 394
+  of 397 and 1,496 -> 1,529 of 1,543.
 
 With the punctuation forms that keep glyph boxes out of the gutters (page/halfmarks.py),
 225 of the sample's 226 stories come out of `pdftotext` whole (11 without), and all 295
