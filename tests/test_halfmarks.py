@@ -157,3 +157,22 @@ def test_a_one_line_column_and_a_trimmed_bracket_keep_the_storys_measure():
     last = [_run(100, 10, "一二三四五六七八。", tc=-0.625)]  # squeezed: its full advance ends at 185, ½ em past
     assert half_marks(first + last, w)[4:] == [True]
     assert half_marks(last, w) == [False]  # alone: no measure to tell (measured from the bracket: 185)
+
+
+def test_a_short_columns_trimmed_bracket_is_found_from_its_plain_lines():
+    """A story's short last column of three lines (a paragraph's last, an indented first
+    line, a line opening with a bracket trimmed half an em into the gutter) shares no line
+    start: its plain lines' edge tells where its lines start.  Its bracket kept its box half
+    an em in the gutter, 4.5 pt from the column before, and poppler fused the two columns
+    line by line (a generated prose edition with jumps, seed 205).  An untrimmed bracket on
+    an indent keeps its form."""
+    from layout.fonts.halfforms import OPEN_FORM
+    from layout.page.halfmarks import drawn_forms
+
+    w = {"song": {**W["song"], "“": 1.0}}
+    col = [_run(100, 10, "一二三四。"), _run(120, 25, "一二三四五六"), _run(95, 40, "“二三四五六”。")]
+    forms = drawn_forms(col, w)
+    assert forms[2][:2] == (OPEN_FORM["“"] + "二三四五六”。", 0.5 * S)
+    assert [f[1] for f in forms[:2]] == [0.0, 0.0]
+    indented = [_run(100, 10, "一二三四。"), _run(120, 25, "“二三四五六")]  # on the indent: not trimmed
+    assert [f[1] for f in drawn_forms(indented, w)] == [0.0, 0.0]

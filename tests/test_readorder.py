@@ -312,6 +312,19 @@ def test_an_intertitle_in_a_column_is_plain_text_to_a_guide():
     assert plain_ends(runs) == {"s2": 112.0, "s3": 709.0, "s4": 659.0}
 
 
+def test_a_jump_line_in_a_column_is_plain_text_to_a_guide():
+    """A jump line (（下转第三版）, （上接第一版）) is set in the story's column at the body's
+    size, one block with it: a guide reaches through the story as through its body.  It
+    stopped there, and on a page with a jumped story the story under the guide was read
+    between the columns of the story beside it (generated prose editions with jumps)."""
+    from layout.pdf.readorder import plain_ends
+
+    runs = [GlyphRun(100.0, 500.0, "song", 9.0, "正文", story="s1", role="body", col=0),
+            GlyphRun(100.0, 513.5, "kai", 9.0, "（下转第三版）", story="s1", role="jump", col=0),
+            GlyphRun(100.0, 100.0, "kai", 9.0, "（上接第一版）", story="s2", role="jump")]  # not in a column
+    assert plain_ends(runs) == {"s2": 109.0}
+
+
 def test_a_head_is_bridged_across_its_storys_frame():
     """A story whose text leaves its frame's last column empty (set short) has its head
     bridged to half an em inside the frame, not the text: the neighbour's head beside it

@@ -25,7 +25,10 @@ far from its lines' start as that column's measure was from its own (a line star
 a bracket trimmed into the gutter), and so does a column of one line.  A story whose
 columns share no end hangs nothing.  An opening
 bracket at a line start half an em before the start the column's lines share most takes
-its open form.  The drawing (pdf/draw.py) and the ALTO file (archive/alto.py) both ask
+its open form; in a column whose lines share no start (a short last column: a
+paragraph's last line, an indented first, the bracket's), half an em before its plain
+lines' left-most start (a bracket kept its box in the gutter there, 4.5 pt from the
+column before, and poppler fused the two columns line by line).  The drawing (pdf/draw.py) and the ALTO file (archive/alto.py) both ask
 this module, so ALTO's String boxes and the PDF's glyph boxes stay the same.
 """
 
@@ -152,7 +155,8 @@ def _edge(runs: Sequence[_Run], starts: list[int]) -> float:
 def _trimmed(runs: Sequence[_Run], starts: list[int], widths: Mapping[str, Mapping[str, float]],
              opens: list[bool]) -> None:
     """Mark the column's lines that start with a full-width opening bracket half an em
-    before the start the column's lines share (the commonest, at least twice)."""
+    before the start the column's lines share (the commonest, at least twice; else the
+    left-most start of a line that opens with no bracket, `_edge`)."""
     if len(starts) < 2:
         return
     cand = [i for i in starts
@@ -164,8 +168,8 @@ def _trimmed(runs: Sequence[_Run], starts: list[int], widths: Mapping[str, Mappi
         x = round(runs[i].x, 2)
         counts[x] = counts.get(x, 0) + 1
     edge, best = max(counts.items(), key=lambda kv: (kv[1], -kv[0]))
-    if best < 2:
-        return
+    if best < 2:  # a short column (a paragraph's last line, an indented first, the bracket's): its plain lines' edge
+        edge = round(_edge(runs, starts), 2)
     for i in cand:
         if abs(runs[i].x - (edge - 0.5 * runs[i].size)) < _EPS:
             opens[i] = True

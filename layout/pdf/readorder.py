@@ -100,6 +100,7 @@ from layout.pdf.marks import SPACED
 LIFT = "1.00001"  # the text matrix's vertical scale in a tagged edition (see above)
 SINK = "0.99999"  # a caption's vertical scale: a line 13.5 pt below falls outside its block (see above)
 SUNK_ROLES = frozenset(("caption", "credit"))
+COLUMN_ROLES = frozenset(("intertitle", "jump"))  # lines set in a text column besides its body (a guide's reach)
 BRIDGE_MIN = 0.05  # em: blanks on a caption or head line narrower than this need no bridge
 BRIDGE_SHORT = 0.05  # em: a caption line's bridge ends this far inside its photo's right edge: poppler adds
 # to a block the words whose boxes end less than an em left of it, and the column right of the photo starts
@@ -435,10 +436,11 @@ def plain_ends(runs: Iterable[GlyphRun]) -> dict[str, float]:
     reaches through an owner only above that).  Body text is part of its column, and so is
     an intertitle set in one: the column's fences make it one block with the body around
     it, and a guide beside it no longer splits the column (it used to stop there, and the
-    story under the guide was read before the columns beside it: 2 of 392 stories)."""
+    story under the guide was read before the columns beside it: 2 of 392 stories).  So is
+    a jump line set in a column (（下转第三版）: the body's size, one block with the column)."""
     plain: dict[str, float] = {}
     for r in runs:
-        if r.story and (r.vertical or not (r.role == "body" or (r.role == "intertitle" and r.col >= 0))):
+        if r.story and (r.vertical or not (r.role == "body" or (r.role in COLUMN_ROLES and r.col >= 0))):
             plain[r.story] = max(plain.get(r.story, -math.inf), r.y + r.size)
     return plain
 
