@@ -1,13 +1,14 @@
 """How whole each story comes out of text extractors, on the archive edition: the bundled
 sample, the 36-page benchmark edition and N generated irregular editions (rows that do not
 line up across the page; tests/support/irregular.py), the same of real prose with
-intertitles (`prose=True`).  Not a speed benchmark: it reports,
+intertitles (`prose=True`), and of real prose with four stories jumped to later pages
+each (`--jumps`: continuations take later stories' frames).  Not a speed benchmark: it reports,
 per edition, the stories whose body text is one contiguous run in poppler's `pdftotext`
 default mode (layout analysis), in `pdftotext -raw` and in pdfium (content order), and the
 paragraphs whole in the default mode.  A jumped story counts as whole when each of its
 parts is (one run a page).
 
-    python benchmarks/readorder.py [--irregular N] [--prose N] [--json FILE]
+    python benchmarks/readorder.py [--irregular N] [--prose N] [--jumps N] [--json FILE]
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ def main() -> None:
     ap.add_argument("--irregular", type=int, default=6, help="irregular editions (seeds 1..N)")
     ap.add_argument("--prose", type=int, default=6,
                     help="irregular editions of real prose with intertitles (seeds 101..100+N)")
+    ap.add_argument("--jumps", type=int, default=0,
+                    help="irregular prose editions with 4 jumped stories each (seeds 201..200+N)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     results = {}
@@ -83,11 +86,13 @@ def main() -> None:
             editions[f"irregular-{seed}"] = write_irregular(seed, work / f"irregular-{seed}")
         for seed in range(101, 101 + args.prose):
             editions[f"prose-{seed}"] = write_irregular(seed, work / f"prose-{seed}", prose=True)
+        for seed in range(201, 201 + args.jumps):
+            editions[f"jumps-{seed}"] = write_irregular(seed, work / f"jumps-{seed}", jumps=4, prose=True)
         for name, manifest in editions.items():
             r = results[name] = measure(manifest, work / f"out-{name}")
             print(f"{name:14} stories whole: pdftotext {r['pdftotext']}/{r['stories']}, -raw {r['pdftotext_raw']}, "
                   f"pdfium {r['pdfium']}; paragraphs {r['paragraphs_whole']}/{r['paragraphs']}", flush=True)
-    for kind in ("irregular", "prose"):
+    for kind in ("irregular", "prose", "jumps"):
         irr = [r for k, r in results.items() if k.startswith(kind)]
         if irr:
             print(f"{kind}, all: pdftotext {sum(r['pdftotext'] for r in irr)}/{sum(r['stories'] for r in irr)} stories, "
