@@ -367,6 +367,26 @@ def test_a_guide_stops_at_a_story_whose_columns_start_below_it_and_reaches_left_
     assert _reach_left(boxes, "lower", 308.5, y, plain, frozenset(), {}) == 308.5  # no columns: not a story
 
 
+def test_a_guide_reaches_across_a_gap_to_a_neighbours_columns():
+    """Poppler reads a block left of another first, however far below it, unless a block
+    lies between: a guide stopping at a photo's white left the columns of a tall story
+    beyond it unseparated from a story low on the left, and a chain of guides made one of
+    its columns both before and after them (generated editions with jumps).  The guide
+    crosses the gap to the next box beside it, if it may cross that box; a gap with nothing
+    beyond, or beyond it a box it may not cross, still stops it."""
+    from layout.pdf.readorder import _reach_left, _reach_right
+
+    boxes = {"lower": [50.0, 500.0, 300.0, 900.0], "tall": [810.0, 100.0, 1050.0, 1400.0],
+             "far": [-400.0, 100.0, -200.0, 1400.0]}  # 500 pt of white between lower and tall
+    y, plain = 497.0, {"tall": 150.0, "far": 150.0}
+    assert _reach_right(boxes, "lower", 302.5, y, plain, frozenset(), {"tall": 140.0}) == 1052.5
+    assert _reach_right(boxes, "lower", 302.5, y, plain, frozenset(), {"tall": 600.0}) == 302.5
+    assert _reach_right(boxes, "lower", 302.5, y, {"tall": 700.0}, frozenset(), {"tall": 140.0}) == 302.5
+    assert _reach_left(boxes, "lower", 48.5, y, plain, frozenset(), {"far": 140.0}) == -401.5
+    del boxes["far"]
+    assert _reach_left(boxes, "lower", 48.5, y, plain, frozenset(), {"tall": 140.0}) == 48.5  # nothing beyond
+
+
 def test_the_guide_under_a_story_reaches_at_its_own_height():
     """The guide under a story reaches through the neighbours beside it there, not through
     those beside its top: it took the reach of the guide above, ran on through the next

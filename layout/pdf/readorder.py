@@ -55,11 +55,12 @@ moving a glyph of the print:
   stops a neighbour's head being widened over this story's last column; a titled box
   needs no guide above it.  Where rows do not line up, a story under the left part of
   another is read before that story's right columns unless a block lies between: a
-  story's guides reach right, and left, through each neighbour beside them whose
-  columns all start above the guide and that sets nothing below it but its columns
-  (body text, intertitles: single blocks above the guide), and stops at one that does
-  (a caption, a credit, a column starting under a photo: the guide would split the
-  story, its column beside the photo read before the ones under it).
+  story's guides reach right, and left, through each neighbour beside them (across a
+  gap, a photo's or a box's white, too: poppler's "left of" has no bound in height)
+  whose columns all start above the guide and that sets nothing below it but its columns
+  (body text, intertitles, jump lines: single blocks above the guide), and stops at one
+  that does (a caption, a credit, a column starting under a photo: the guide would split
+  the story, its column beside the photo read before the ones under it).
 
 * **A column is one block.**  Poppler widens a block over the blocks below it up to its
   neighbour at the same height, and reads a block left of another first unless a block
@@ -231,11 +232,19 @@ def _reach_right(boxes: dict[str, list[float]], owner: str, x1: float, y: float,
     story's lowest-starting column), stopping at the first that does not.
     Such a box's columns are each one block from above the guide to its foot, read before
     the guide; the story under the guide, left of them, is then read after them, not
-    first (poppler reads a block left of another first unless a block lies between)."""
+    first (poppler reads a block left of another first unless a block lies between).
+    The next box beside may stand across a gap (a photo, a box's white, an empty column):
+    the guide crosses it to reach that box's columns.  Poppler's "left of" has no bound
+    in height: a column low on the left is read before a column at the top right unless a
+    block lies between, and where the guides under the left story stopped at the gap, a
+    chain of guides above and below made that column both before and after the
+    right-hand story's first column: its columns were read apart (prose editions with
+    jumps, filler editions: 20 more stories whole, none fewer).  Where nothing
+    stands beside at the guide's height, it stops at its own box."""
     starts = starts or {}
     while True:
         beside = [(v, o) for o, v in boxes.items() if o != owner and x1 - GUIDE_WIDEN[1] - 0.01 <= v[0]
-                  < x1 + GUIDE_JOIN + GUIDE_WIDEN[1] and v[1] < y - GUIDE_SIZE and v[3] > y]
+                  and v[1] < y - GUIDE_SIZE and v[3] > y]
         if not beside:
             return x1
         v, o = min(beside, key=lambda t: t[0][0])
@@ -247,11 +256,11 @@ def _reach_right(boxes: dict[str, list[float]], owner: str, x1: float, y: float,
 def _reach_left(boxes: dict[str, list[float]], owner: str, x0: float, y: float, plain: dict[str, float],
                 captions: frozenset[str], starts: dict[str, float]) -> float:
     """How far left the guide above `owner` (starting at `x0`, baseline `y`) reaches: as
-    `_reach_right`, through each box beside it on the left whose columns all start above
-    the guide and that sets nothing but body text below it."""
+    `_reach_right`, through each box beside it on the left (across a gap, too) whose
+    columns all start above the guide and that sets nothing but body text below it."""
     while True:
-        beside = [(v, o) for o, v in boxes.items() if o != owner and x0 - GUIDE_JOIN - GUIDE_WIDEN[0] < v[2]
-                  <= x0 + GUIDE_WIDEN[0] + 0.01 and v[1] < y - GUIDE_SIZE and v[3] > y]
+        beside = [(v, o) for o, v in boxes.items() if o != owner
+                  and v[2] <= x0 + GUIDE_WIDEN[0] + 0.01 and v[1] < y - GUIDE_SIZE and v[3] > y]
         if not beside:
             return x0
         v, o = max(beside, key=lambda t: t[0][2])
