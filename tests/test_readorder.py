@@ -155,6 +155,29 @@ def test_a_column_is_fenced_through_its_intertitle():
     assert [round(y, 2) for _, _, y, _, _ in got] == [round(100.0 + 13.5 * k, 2) for k in (3, 4, 5)]
 
 
+def test_an_intertitle_heading_a_column_is_fenced_up_to_the_storys_first_line():
+    """An intertitle at the head of a column, below the story's first line, gets the grid
+    lines from that line down to the column's body: poppler then reads it with its column,
+    not as a block of its own (widened over a photo's blank beside it and read before the
+    columns under the photo, or read before its body with the next column between: prose
+    editions 105, 106).  Not where something else stands above the intertitle (a photo,
+    another owner's box), nor where the lines would not reach above it."""
+    def run(slot: int, line: float, text: str = "一" * 13, role: str = "body", size: float = 9.0) -> GlyphRun:
+        return GlyphRun(100.0 + slot * 126.0, 100.0 + 13.5 * line, "song", size, text, story="s", role=role, col=slot)
+    runs = [run(0, k) for k in range(10)] + [run(1, 1.55, "小标题", "intertitle", 10.5)]
+    runs += [run(1, k) for k in range(3, 10)]
+    forms = [(r.text, 0.0, 0.0) for r in runs]
+    cols, bases, bylines = _columns(runs, forms, lambda face, text: float(len(text)))
+    got = fences(cols, bases, bylines)
+    assert [(round(x0, 2), round(y, 2)) for x0, _, y, _, _ in got] == [(226.0 + FENCE_INSET, 100.0 + 13.5 * k)
+                                                                       for k in range(3)]
+    photo = ("", [226.0, 40.0, 343.0, 105.0])  # a photo over the column's first line: the lines under it
+    assert [round(y, 2) for _, _, y, _, _ in fences(cols, bases, bylines, [photo])] == [113.5, 127.0]
+    photo = ("", [226.0, 40.0, 343.0, 118.0])  # ... over two: the line left starts under the intertitle
+    assert fences(cols, bases, bylines, [photo]) == []
+    assert len(fences(cols, bases, bylines, [("s", [226.0, 40.0, 343.0, 118.0])])) == 3  # (its own box is no bar)
+
+
 def _sidecar(res) -> dict:
     return json.loads(next(res.edition_pdf.parent.glob("*-archive.json")).read_text(encoding="utf-8"))
 

@@ -70,13 +70,18 @@ moving a glyph of the print:
   line over a story's first column, the next story's byline beside it was widened over
   this story's other columns and read before them; an intertitle (another size) split
   its column into three blocks, and a head on the left at their height was read between
-  them.  So invisible lines at the body's size and pitch (`fences`) carry each column down
-  to its story's deepest line, up beside such a byline and through its intertitles: the
-  column is one block, intertitles included.  Real text with intertitles set short of its
+  them; an intertitle heading a column below the story's first line (the other columns
+  beside it) was a block of its own, widened over a photo's blank beside it and read
+  before the columns under the photo, or read before its body with the next column
+  between.  So invisible lines at the body's size and pitch (`fences`) carry each column
+  down to its story's deepest line, up beside such a byline, through its intertitles and
+  up from an intertitle at its head to the story's first line (not over a photo or
+  another owner's text): the column is one block, intertitles included.  Real text with intertitles set short of its
   frames (tests/support/irregular.py, `prose=True`): 272 -> 372 of 392 stories whole
   (session 8).  Then, with the reach and head rules above and short columns' marks
   (page/halfmarks.py): 12 prose editions 710 -> 744 of 758; filler editions 387 -> 394
-  of 397 and 1,496 -> 1,529 of 1,543.
+  of 397 and 1,496 -> 1,529 of 1,543; with the fences over an intertitle heading a
+  column, 744 -> 747 of 758 (filler editions unchanged).
 
 With the punctuation forms that keep glyph boxes out of the gutters (page/halfmarks.py),
 225 of the sample's 226 stories come out of `pdftotext` whole (11 without), and all 295
@@ -321,7 +326,8 @@ def _columns(runs: Iterable[GlyphRun], forms: Iterable[tuple[str, float, float]]
 
 
 def fences(cols: dict[tuple[str, int], list], bases: dict[str, set[float]],
-           bylines: dict[str, list[tuple[float, ...]]] | None = None) -> list[tuple[float, float, float, float, str]]:
+           bylines: dict[str, list[tuple[float, ...]]] | None = None,
+           others: Iterable[tuple[str, list[float]]] = ()) -> list[tuple[float, float, float, float, str]]:
     """Invisible lines (as `bridges`: x0, x1, baseline, size, vertical scale) on the grid of
     each text column (`_columns`), as wide as the column's lines (a little inside them),
     which make the column one block to poppler from its story's byline to its foot.
@@ -338,13 +344,30 @@ def fences(cols: dict[tuple[str, int], list], bases: dict[str, set[float]],
       left of the lower ones, at their height, was read between them.  The grid lines
       around the intertitle carry the column through it: poppler adds to a block the lines
       of its size within 1.5 em, then the words that overlap it on its lines whatever
-      their size, the intertitle among them.
+      their size, the intertitle among them;
+    - an intertitle at the head of a column, below the story's first line (the other
+      columns run beside it), was a block of its own: widened over the empty space beside
+      a photo and read before the columns under the photo, or read before the column's
+      body with the next column between them (a guide under it, above the body).  The
+      grid lines from the story's first line down to the column's first carry the column
+      up through it, but never over what stands there (`others`: other owners' boxes and
+      photos, [x0, top, x1, bottom]), and only where they reach above the intertitle.
     Lines at the body's size and pitch join the column's block."""
     out = []
+    others = list(others)
     for (story, _), (x0, x1, first, last, size, own, titles) in sorted(cols.items()):
         ys = sorted(bases[story])
         pitch = min((b - a for a, b in zip(ys, ys[1:]) if b - a > 0.5 * size), default=1.5 * size)
         edge = (x0 + FENCE_INSET, x1 - FENCE_INSET)
+        heads = [t for t in titles if t < first]
+        if heads:
+            up, y = [], first - pitch
+            while y > ys[0] - 0.01 and not any(o != story and v[0] < x1 and v[2] > x0 and v[1] < y + 0.12 * size
+                                                  and v[3] > y - 0.88 * size for o, v in others):
+                up.append(y)
+                y -= pitch
+            if up and up[-1] < heads[0]:
+                out += [(*edge, y, size, LIFT) for y in reversed(up)]
         for y, bx0, bx1 in (bylines or {}).get(story, ()):
             if first - (TOP_FENCE_LINES + 0.5) * pitch < y < first - 0.5 * size and (bx1 <= x0 or bx0 >= x1):
                 out.append((*edge, y, size, LIFT))
@@ -458,12 +481,14 @@ def page_guides(runs: list[GlyphRun], forms: list[tuple[str, float, float]], wid
                 items: Iterable[object], b: float, top: float, resource: str, space_em: float) -> list[str]:
     """A tagged page's guides and bridges (guide_ops) for its runs as drawn (`forms`) and its
     display `items` (the photos their captions span)."""
+    items = list(items)
     boxes = extents(runs, width, forms)
     captions = frozenset(r.story for r in runs if r.role in SUNK_ROLES)
     titled = frozenset(r.story for r in runs if r.role == "box_title")
     plain = plain_ends(runs)
     cols, bases, bylines = _columns(runs, forms, width)
-    bridged = bridges(runs, forms, width, items, boxes) + fences(cols, bases, bylines)
+    photos = [("", [it.x, it.y, it.x + it.w, it.y + it.h]) for it in items if isinstance(it, Image)]
+    bridged = bridges(runs, forms, width, items, boxes) + fences(cols, bases, bylines, [*boxes.items(), *photos])
     starts: dict[str, float] = {}  # story -> the top of its column that starts lowest
     for (story, _), col in cols.items():
         starts[story] = max(starts.get(story, -math.inf), col[2] - col[4])
