@@ -120,6 +120,9 @@ GUIDE_GAP = 1.0  # pt between a guide and the text it bounds
 GUIDE_WIDEN = (1.5, 2.5)  # pt a guide reaches past its box's left and right edges (within a 1 em gutter)
 GUIDE_JOIN = 12.0  # pt: guides under boxes ending on one line join across gaps narrower than this (a gutter)
 GUIDE_STAGGER = 3.0  # pt between neighbouring boxes' guides' heights (more than a guide is tall; 2.5-4 best)
+PANE_INSET = 1.0  # pt: a picture's pane stands this far inside its picture
+PANE_SIZE = 3.0  # pt: a pane's lines' size, far from any text's and a guide's (poppler joins lines within 60 %)
+PANE_PITCH = 4.4  # pt between a pane's lines: within poppler's 1.5 em, so that they are one block
 _HUNG = frozenset(HUNG_FORM.values())  # the codes of hung forms, as drawn text
 
 
@@ -230,11 +233,13 @@ def bridges(runs: Iterable[GlyphRun], forms: Iterable[tuple[str, float, float]],
 
 
 def _reach_right(boxes: dict[str, list[float]], owner: str, x1: float, y: float, plain: dict[str, float],
-                 captions: frozenset[str], starts: dict[str, float] | None = None) -> float:
+                 captions: frozenset[str], starts: dict[str, float] | None = None,
+                 pictures: Iterable[list[float]] = ()) -> float:
     """How far right the guide above `owner` (ending at `x1`, baseline `y`) reaches: on
     through each box beside it that spans its height, sets nothing but its columns below
     it (`plain_ends`) and whose columns all start above it (`starts`: the top of each
-    story's lowest-starting column), stopping at the first that does not.
+    story's lowest-starting column), stopping at the first that does not; and on through
+    each picture beside it that spans its height and stands in no story (`pictures`).
     Such a box's columns are each one block from above the guide to its foot, read before
     the guide; the story under the guide, left of them, is then read after them, not
     first (poppler reads a block left of another first unless a block lies between).
@@ -245,32 +250,39 @@ def _reach_right(boxes: dict[str, list[float]], owner: str, x1: float, y: float,
     chain of guides above and below made that column both before and after the
     right-hand story's first column: its columns were read apart (prose editions with
     jumps, filler editions: 20 more stories whole, none fewer).  Where nothing
-    stands beside at the guide's height, it stops at its own box."""
+    stands beside at the guide's height, it stops at its own box.
+    A picture's pane (`panes`) is one block from above the guide to below it, as a
+    column is; a guide used to reach over the blank picture only where poppler widened it
+    there, which the pane now stops."""
     starts = starts or {}
+    pictures = [("", p) for p in pictures]
     while True:
-        beside = [(v, o) for o, v in boxes.items() if o != owner and x1 - GUIDE_WIDEN[1] - 0.01 <= v[0]
+        beside = [(v, o) for o, v in [*boxes.items(), *pictures] if o != owner and x1 - GUIDE_WIDEN[1] - 0.01 <= v[0]
                   and v[1] < y - GUIDE_SIZE and v[3] > y]
         if not beside:
             return x1
         v, o = min(beside, key=lambda t: t[0][0])
-        if o in captions or plain.get(o, -math.inf) > y - GUIDE_SIZE or starts.get(o, -math.inf) > y - GUIDE_SIZE:
+        if o and (o in captions or plain.get(o, -math.inf) > y - GUIDE_SIZE
+                  or starts.get(o, -math.inf) > y - GUIDE_SIZE):
             return x1
         x1 = v[2] + GUIDE_WIDEN[1]
 
 
 def _reach_left(boxes: dict[str, list[float]], owner: str, x0: float, y: float, plain: dict[str, float],
-                captions: frozenset[str], starts: dict[str, float]) -> float:
+                captions: frozenset[str], starts: dict[str, float], pictures: Iterable[list[float]] = ()) -> float:
     """How far left the guide above `owner` (starting at `x0`, baseline `y`) reaches: as
     `_reach_right`, through each box beside it on the left (across a gap, too) whose
-    columns all start above the guide and that sets nothing but body text below it."""
+    columns all start above the guide and that sets nothing but body text below it, and
+    through pictures."""
+    pictures = [("", p) for p in pictures]
     while True:
-        beside = [(v, o) for o, v in boxes.items() if o != owner
+        beside = [(v, o) for o, v in [*boxes.items(), *pictures] if o != owner
                   and v[2] <= x0 + GUIDE_WIDEN[0] + 0.01 and v[1] < y - GUIDE_SIZE and v[3] > y]
         if not beside:
             return x0
         v, o = max(beside, key=lambda t: t[0][2])
-        if o in captions or o not in starts or plain.get(o, -math.inf) > y - GUIDE_SIZE \
-                or starts[o] > y - GUIDE_SIZE:
+        if o and (o in captions or o not in starts or plain.get(o, -math.inf) > y - GUIDE_SIZE
+                  or starts[o] > y - GUIDE_SIZE):
             return x0
         x0 = v[0] - GUIDE_WIDEN[0]
 
@@ -405,7 +417,7 @@ def _joined(bottoms: list[tuple[float, float, float, float]]) -> list[tuple[floa
 def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str, space_em: float,
               captions: frozenset[str] = frozenset(), bridged: list[tuple[float, float, float, float, str]] = (),
               titled: frozenset[str] = frozenset(), plain: dict[str, float] | None = None,
-              starts: dict[str, float] | None = None) -> list[str]:
+              starts: dict[str, float] | None = None, pictures: list[list[float]] = ()) -> list[str]:
     """The content operators of the page's guides (an artifact, one BT/ET): for each box a
     guide `GUIDE_GAP` above its top and one below its bottom, from its left edge to its
     right; `b`, `top` map display coordinates to the page's; `resource` is the face's
@@ -438,15 +450,15 @@ def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str
         if owner not in titled:
             y, left, right = y0 - GUIDE_GAP - lift, x0, x1
             if reach:
-                right = _reach_right(boxes, owner, x1, y, plain, captions, starts)
-                left = _reach_left(boxes, owner, x0, y, plain, captions, starts or {})
+                right = _reach_right(boxes, owner, x1, y, plain, captions, starts, pictures)
+                left = _reach_left(boxes, owner, x0, y, plain, captions, starts or {}, pictures)
             guides.append((left, right, y))
         if owner in captions:
             guides.append((x0, x1, y1 + GUIDE_GAP + GUIDE_SIZE))
         else:
             y = y1 + GUIDE_GAP + GUIDE_SIZE + lift
-            right = _reach_right(boxes, owner, x1, y, plain, captions, starts) if reach else x1
-            left = _reach_left(boxes, owner, x0, y, plain, captions, starts or {}) if reach else x0
+            right = _reach_right(boxes, owner, x1, y, plain, captions, starts, pictures) if reach else x1
+            left = _reach_left(boxes, owner, x0, y, plain, captions, starts or {}, pictures) if reach else x0
             bottoms.append((round(y1 * 2) / 2, left, right, y))
     guides += _joined(sorted(bottoms))
     for x0, x1, y in guides:
@@ -461,6 +473,33 @@ def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str
         ops.append(f"{scale} Tz 1 0 0 {vscale} {fp_str(b + x0, top - y)} Tm {code} Tj")
     ops.append("100 Tz 0 Tr ET EMC")
     return ops
+
+
+def panes(items: Iterable[object]) -> list[tuple[float, float, float, float, str]]:
+    """Per picture on the page (a photo, a raster ad), its pane: invisible lines (as
+    `bridges`: x0, x1, baseline, size, vertical scale) at `PANE_SIZE` and `PANE_PITCH`,
+    from just under its top to just above its bottom, each as wide as the picture less
+    `PANE_INSET` a side: one block to poppler, as large as the picture, that joins no other.
+    A picture is blank to poppler, which widens a block sideways over the blocks below it
+    up to the nearest block beside it at its height: a column or an intertitle beside a
+    photo was widened over the photo, onto its caption and the columns under it, and was
+    then read before them (it starts higher and overlaps them).  So the columns of the
+    story beside a photo were read inside the photo's story's, and an intertitle heading
+    the column beside a photo before the columns under the photo.  A pane is the block at
+    their height that stops the widening at the picture's edge.  (One glyph as tall as the
+    picture would do, but poppler joins words of like sizes within a size of each other:
+    the panes of two photos side by side, as tall, were one block across the column
+    between them.)"""
+    out = []
+    for it in items:
+        if not isinstance(it, Image) or it.h < 2 * PANE_INSET + PANE_SIZE or it.w < 2 * PANE_INSET + PANE_SIZE:
+            continue
+        first, last = it.y + PANE_INSET + 0.88 * PANE_SIZE, it.y + it.h - PANE_INSET - 0.12 * PANE_SIZE
+        n = math.ceil((last - first) / PANE_PITCH)
+        for k in range(n + 1):
+            y = first + (last - first) * k / n if n else first
+            out.append((it.x + PANE_INSET, it.x + it.w - PANE_INSET, y, PANE_SIZE, "1"))
+    return out
 
 
 def plain_ends(runs: Iterable[GlyphRun]) -> dict[str, float]:
@@ -488,8 +527,12 @@ def page_guides(runs: list[GlyphRun], forms: list[tuple[str, float, float]], wid
     plain = plain_ends(runs)
     cols, bases, bylines = _columns(runs, forms, width)
     photos = [("", [it.x, it.y, it.x + it.w, it.y + it.h]) for it in items if isinstance(it, Image)]
-    bridged = bridges(runs, forms, width, items, boxes) + fences(cols, bases, bylines, [*boxes.items(), *photos])
+    bridged = bridges(runs, forms, width, items, boxes) + fences(cols, bases, bylines, [*boxes.items(), *photos]) \
+        + panes(items)
     starts: dict[str, float] = {}  # story -> the top of its column that starts lowest
     for (story, _), col in cols.items():
         starts[story] = max(starts.get(story, -math.inf), col[2] - col[4])
-    return guide_ops(boxes, b, top, resource, space_em, captions, bridged, titled, plain, starts)
+    stories = [v for o, v in boxes.items() if o not in captions]
+    pictures = [[it.x, it.y, it.x + it.w, it.y + it.h] for it in items if isinstance(it, Image) and not any(
+        v[0] < it.x + it.w / 2 < v[2] and v[1] < it.y + it.h / 2 < v[3] for v in stories)]
+    return guide_ops(boxes, b, top, resource, space_em, captions, bridged, titled, plain, starts, pictures)
