@@ -440,3 +440,45 @@ def test_the_guide_under_a_story_reaches_at_its_own_height():
     assert a_foot and max(g[1] for g in a_foot) < 310.0  # under a: not through c
     starts["c"] = 540.0  # c's columns all start above a's foot: the guide under a goes on through c
     assert max(g[1] for g in guides(starts) if 800.0 < g[2] < 810.0) > 560.0
+
+
+def test_a_picture_gets_a_pane_of_invisible_lines_that_poppler_reads_as_one_block():
+    """A photo is blank to poppler, which widened the column (or intertitle) beside it over
+    it, onto its caption and the columns under it, and read that column first (prose
+    editions, seeds 108, 110, 111).  Each picture gets a pane: lines at PANE_SIZE (far from
+    any text's and a guide's size) from just under its top to just above its bottom, at
+    most PANE_PITCH apart (within poppler's 1.5 em: one block), each as wide as the picture
+    less PANE_INSET a side.  Text runs get none."""
+    from pathlib import Path
+
+    from layout.page.display import Image
+    from layout.pdf.readorder import PANE_INSET, PANE_PITCH, PANE_SIZE, panes
+
+    photo = Image(100.0, 300.0, 240.0, 190.0, Path("p.jpg"), (0, 0, 10, 10), "RGB", 300.0, id="ph")
+    got = panes([photo, GlyphRun(100.0, 500.0, "kai", 9.0, "图片说明", story="ph", role="caption")])
+    assert PANE_PITCH <= 1.5 * PANE_SIZE and not 0.4 * 9.0 < PANE_SIZE < 1.6 * 9.0 and not 0.4 < PANE_SIZE < 1.6
+    assert {(x0, x1, size, scale) for x0, x1, _, size, scale in got} == \
+        {(100.0 + PANE_INSET, 340.0 - PANE_INSET, PANE_SIZE, "1")}
+    ys = [y for _, _, y, _, _ in got]
+    assert ys == sorted(ys) and max(b - a for a, b in zip(ys, ys[1:])) <= PANE_PITCH + 1e-9
+    assert abs(ys[0] - 0.88 * PANE_SIZE - (300.0 + PANE_INSET)) < 1e-9  # the first line's top
+    assert abs(ys[-1] + 0.12 * PANE_SIZE - (490.0 - PANE_INSET)) < 1e-9  # the last line's foot
+
+
+def test_a_guide_reaches_through_a_picture_that_stands_in_no_story():
+    """A guide beside a picture that spans its height reaches through it (its pane is one
+    block from above the guide to below it, as a plain column is) and on through what is
+    beside it; poppler had widened such a guide over the blank picture, and its pane now
+    stops that.  A picture starting under the guide is not crossed; a picture in a story's
+    box is that story's to decide (page_guides passes only pictures in no story)."""
+    from layout.pdf.readorder import _reach_left, _reach_right
+
+    boxes = {"lower": [50.0, 500.0, 300.0, 900.0], "far": [570.0, 100.0, 800.0, 900.0]}
+    photo = [310.0, 100.0, 560.0, 700.0]
+    y, plain, starts = 497.0, {"far": 150.0}, {"far": 150.0}
+    assert _reach_right(boxes, "lower", 302.5, y, plain, frozenset(), starts) == 302.5
+    assert _reach_right(boxes, "lower", 302.5, y, plain, frozenset(), starts, [photo]) == 802.5
+    assert _reach_right(boxes, "lower", 302.5, y, plain, frozenset(), starts, [[310.0, 498.0, 560.0, 700.0]]) == 302.5
+    boxes = {"lower": [570.0, 500.0, 800.0, 900.0], "left": [50.0, 100.0, 300.0, 900.0]}
+    assert _reach_left(boxes, "lower", 568.5, y, {"left": 150.0}, frozenset(), {"left": 150.0}, [photo]) == 48.5
+    assert _reach_left(boxes, "lower", 568.5, y, {"left": 150.0}, frozenset(), {"left": 150.0}) == 568.5
