@@ -482,3 +482,33 @@ def test_a_guide_reaches_through_a_picture_that_stands_in_no_story():
     boxes = {"lower": [570.0, 500.0, 800.0, 900.0], "left": [50.0, 100.0, 300.0, 900.0]}
     assert _reach_left(boxes, "lower", 568.5, y, {"left": 150.0}, frozenset(), {"left": 150.0}, [photo]) == 48.5
     assert _reach_left(boxes, "lower", 568.5, y, {"left": 150.0}, frozenset(), {"left": 150.0}) == 568.5
+
+
+def test_a_guide_stops_at_a_column_whose_glyphs_start_below_its_top():
+    """Where a neighbour's column starts is where poppler's block starts: its first line's
+    glyph tops, 0.88 em above the baseline (not a whole em).  A column whose first line's
+    baseline is less than an em but more than 0.88 em under a guide's top was taken to start
+    above it: the guide reached through the story, lay between that column and the one
+    before it, and the story was read with its column after the guide (seed 105)."""
+    import re as _re
+
+    from layout.pdf.readorder import page_guides
+
+    def body(story: str, x: float, first: float, last: float, slot: int) -> list[GlyphRun]:
+        n = int((last - first) / 13.5)
+        return [GlyphRun(x, first + 13.5 * k, "song", 9.0, "一" * 13, story=story, role="body", col=slot)
+                for k in range(n + 1)]
+
+    def reach(b_first: float) -> float:
+        runs = body("a", 50.0, 500.0, 800.0, 0) + body("b", 176.0, 100.0, 900.0, 0) + body("b", 302.0, b_first, 900.0, 1)
+        ops = page_guides(runs, [(r.text, 0.0, 0.0) for r in runs], lambda face, text: float(len(text)), [],
+                          0.0, 1000.0, "/F", 0.25)
+        top = 500.0 - 0.88 * 9.0 - 1.0  # the guide above a: GUIDE_GAP over its first line's glyph tops
+        for op in ops:
+            m = _re.match(r"(\S+) Tz 1 0 0 1 (\S+) (\S+) Tm", op)
+            if m and float(m.group(2)) < 50.0 and abs(1000.0 - float(m.group(3)) - top) < 0.01:
+                return float(m.group(2)) + float(m.group(1)) / 100 * 0.249
+        raise AssertionError("no guide above a")
+
+    assert reach(497.0) > 400.0  # b's second column starts above the guide: the guide reaches through b
+    assert reach(498.5) < 176.0  # its glyphs start 0.4 pt under the guide's top: the guide stops at b
