@@ -310,7 +310,7 @@ def test_a_storys_top_guide_reaches_through_plain_columns_beside_it():
     block between that the neighbour's columns and this story need, or this story, left of
     them, is read first.  It stops at a neighbour with anything else below the guide (a
     caption, a credit, a byline of its own: a block that would start under the guide)."""
-    from layout.pdf.readorder import _reach_right
+    from layout.pdf.guides import _reach_right
 
     boxes = {"lower": [50.0, 500.0, 300.0, 900.0], "upper": [310.0, 100.0, 560.0, 900.0],
              "far": [570.0, 100.0, 800.0, 900.0]}
@@ -325,7 +325,7 @@ def test_an_intertitle_in_a_column_is_plain_text_to_a_guide():
     """An intertitle set in a text column is part of the column's block (its fences), so a
     guide beside it does not split the story: it counts as plain text (`plain_ends`), as
     body text does.  A kicker, a caption line, a credit or vertical text still count."""
-    from layout.pdf.readorder import plain_ends
+    from layout.pdf.guides import plain_ends
 
     runs = [GlyphRun(100.0, 500.0, "song", 9.0, "正文", story="s1", role="body", col=0),
             GlyphRun(100.0, 600.0, "hei", 10.5, "小标题", story="s1", role="intertitle", col=0),
@@ -340,7 +340,7 @@ def test_a_jump_line_in_a_column_is_plain_text_to_a_guide():
     size, one block with it: a guide reaches through the story as through its body.  It
     stopped there, and on a page with a jumped story the story under the guide was read
     between the columns of the story beside it (generated prose editions with jumps)."""
-    from layout.pdf.readorder import plain_ends
+    from layout.pdf.guides import plain_ends
 
     runs = [GlyphRun(100.0, 500.0, "song", 9.0, "正文", story="s1", role="body", col=0),
             GlyphRun(100.0, 513.5, "kai", 9.0, "（下转第三版）", story="s1", role="jump", col=0),
@@ -375,7 +375,7 @@ def test_a_guide_stops_at_a_story_whose_columns_start_below_it_and_reaches_left_
     guide between.  The guide also reaches left through such neighbours, as it reaches
     right: a story below the right part of a page's upper row, left of a tall neighbour,
     was read between that row's right columns and the rest."""
-    from layout.pdf.readorder import _reach_left, _reach_right
+    from layout.pdf.guides import _reach_left, _reach_right
 
     boxes = {"lower": [310.0, 500.0, 560.0, 900.0], "left": [50.0, 100.0, 300.0, 900.0],
              "right": [570.0, 100.0, 800.0, 900.0]}
@@ -397,7 +397,7 @@ def test_a_guide_reaches_across_a_gap_to_a_neighbours_columns():
     its columns both before and after them (generated editions with jumps).  The guide
     crosses the gap to the next box beside it, if it may cross that box; a gap with nothing
     beyond, or beyond it a box it may not cross, still stops it."""
-    from layout.pdf.readorder import _reach_left, _reach_right
+    from layout.pdf.guides import _reach_left, _reach_right
 
     boxes = {"lower": [50.0, 500.0, 300.0, 900.0], "tall": [810.0, 100.0, 1050.0, 1400.0],
              "far": [-400.0, 100.0, -200.0, 1400.0]}  # 500 pt of white between lower and tall
@@ -417,7 +417,7 @@ def test_the_guide_under_a_story_reaches_at_its_own_height():
     photo, and that story was read last column first (a prose edition, seed 102)."""
     import re as _re
 
-    from layout.pdf.readorder import guide_ops
+    from layout.pdf.guides import guide_ops
 
     boxes = {"a": [50.0, 400.0, 300.0, 800.0], "b": [310.0, 100.0, 560.0, 500.0],
              "c": [310.0, 510.0, 560.0, 900.0]}
@@ -471,17 +471,17 @@ def test_a_guide_reaches_through_a_picture_that_stands_in_no_story():
     beside it; poppler had widened such a guide over the blank picture, and its pane now
     stops that.  A picture starting under the guide is not crossed; a picture in a story's
     box is that story's to decide (page_guides passes only pictures in no story)."""
-    from layout.pdf.readorder import _reach_left, _reach_right
+    from layout.pdf.guides import _reach_left, _reach_right
 
-    boxes = {"lower": [50.0, 500.0, 300.0, 900.0], "far": [570.0, 100.0, 800.0, 900.0]}
+    boxes = {"lower": [50.0, 500.0, 300.0, 900.0]}  # nothing beyond the photo: only the photo is crossed
     photo = [310.0, 100.0, 560.0, 700.0]
-    y, plain, starts = 497.0, {"far": 150.0}, {"far": 150.0}
+    y, plain, starts = 497.0, {}, {}
     assert _reach_right(boxes, "lower", 302.5, y, plain, frozenset(), starts) == 302.5
-    assert _reach_right(boxes, "lower", 302.5, y, plain, frozenset(), starts, [photo]) == 802.5
+    assert _reach_right(boxes, "lower", 302.5, y, plain, frozenset(), starts, [photo]) == 562.5
     assert _reach_right(boxes, "lower", 302.5, y, plain, frozenset(), starts, [[310.0, 498.0, 560.0, 700.0]]) == 302.5
     boxes = {"lower": [570.0, 500.0, 800.0, 900.0], "left": [50.0, 100.0, 300.0, 900.0]}
     assert _reach_left(boxes, "lower", 568.5, y, {"left": 150.0}, frozenset(), {"left": 150.0}, [photo]) == 48.5
-    assert _reach_left(boxes, "lower", 568.5, y, {"left": 150.0}, frozenset(), {"left": 150.0}) == 568.5
+    assert _reach_left(boxes, "lower", 568.5, y, {"left": 700.0}, frozenset(), {"left": 150.0}, [photo]) == 308.5
 
 
 def test_a_guide_stops_at_a_column_whose_glyphs_start_below_its_top():
