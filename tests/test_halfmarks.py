@@ -176,3 +176,26 @@ def test_a_short_columns_trimmed_bracket_is_found_from_its_plain_lines():
     assert [f[1] for f in forms[:2]] == [0.0, 0.0]
     indented = [_run(100, 10, "一二三四。"), _run(120, 25, "“二三四五六")]  # on the indent: not trimmed
     assert [f[1] for f in drawn_forms(indented, w)] == [0.0, 0.0]
+
+
+def test_a_short_columns_trimmed_bracket_is_found_from_the_column_before():
+    """A story's short last column of two lines (a paragraph's indented first line, a line
+    opening with a bracket trimmed half an em into the gutter) shares no line start, and
+    its only plain line is indented two ems: its plain lines' edge is not its column's.
+    The bracket's box starts less than an em right of the measure of the story's column
+    before: in the gutter, so it was trimmed.  It kept its box there, 4.5 pt from the
+    column before, and poppler read the two columns line by line (a generated prose
+    edition, seed 118).  A bracket on the column's edge (an em past that measure) keeps
+    its form, and so does one in a column with no column before it."""
+    from layout.fonts.halfforms import OPEN_FORM
+    from layout.page.halfmarks import drawn_forms
+
+    w = {"song": {**W["song"], "“": 1.0}}
+    first = [_run(0, 10 + 15 * k, "一二三四五六七八") for k in range(4)]  # measure 80; the next column's edge: 90
+    last = [_run(110, 10, "一二三四五六"), _run(85, 25, "“二三四五六七八")]  # indented; trimmed (½ em before 90)
+    forms = drawn_forms(first + last, w)
+    assert forms[5][:2] == (OPEN_FORM["“"] + "二三四五六七八", 0.5 * S)
+    assert [f[1] for f in forms[:5]] == [0.0] * 5
+    on_edge = [_run(110, 10, "一二三四五六"), _run(90, 25, "“二三四五六七八")]  # on the column's edge
+    assert [f[1] for f in drawn_forms(first + on_edge, w)] == [0.0] * 6
+    assert [f[1] for f in drawn_forms(last, w)] == [0.0, 0.0]  # no column before: nothing tells

@@ -111,6 +111,7 @@ def _kinds(runs: Sequence[_Run], widths: Mapping[str, Mapping[str, float]]) -> t
     column: list[int] = []  # the current column's lines (their last runs)
     starts: list[int] = []  # ... and their first runs
     spans: dict[str, float] = {}  # per story: its last measured column's measure less its line start
+    rights: dict[str, float] = {}  # per story: its last column's measure (where its lines end)
     line_start = True
     for i, r in enumerate(runs):
         t = r.text
@@ -136,8 +137,12 @@ def _kinds(runs: Sequence[_Run], widths: Mapping[str, Mapping[str, float]]) -> t
             out[i] = _HALF  # a head's line ends on its mark's set width (typeset.py centres on it)
         column.append(i)
         if nxt is None or nxt.story != r.story or nxt.vertical or nxt.y < r.y - _EPS:
-            _hung(runs, column, widths, out, _edge(runs, starts), spans)
-            _trimmed(runs, starts, widths, opens)
+            story = r.story
+            before = rights.pop(story, None)  # the measure of the story's column before this one
+            measure = _hung(runs, column, widths, out, _edge(runs, starts), spans)
+            if measure is not None:
+                rights[story] = measure
+            _trimmed(runs, starts, widths, opens, before)
             column, starts = [], []
     return out, opens
 
@@ -153,12 +158,17 @@ def _edge(runs: Sequence[_Run], starts: list[int]) -> float:
 
 
 def _trimmed(runs: Sequence[_Run], starts: list[int], widths: Mapping[str, Mapping[str, float]],
-             opens: list[bool]) -> None:
+             opens: list[bool], before: float | None = None) -> None:
     """Mark the column's lines that start with a full-width opening bracket half an em
-    before the start the column's lines share (the commonest, at least twice; else the
-    left-most start of a line that opens with no bracket, `_edge`)."""
-    if len(starts) < 2:
-        return
+    before the start the column's lines share (the commonest, at least twice).  In a
+    column whose lines share no start: half an em before the left-most start of a line
+    that opens with no bracket (`_edge`), or where the bracket's box starts in the gutter:
+    less than an em right of `before`, the measure of the story's column before (on its
+    left).  A column's line start lies at least an em (a gutter) past that measure, so a
+    bracket there was trimmed; and a short column's only plain line may be a paragraph's
+    indented first (its edge then two ems right of the column's): its trimmed bracket
+    kept its box half an em into the gutter, 4.5 pt from the column before, and poppler
+    read the two columns line by line (a generated prose edition, seed 118)."""
     cand = [i for i in starts
             if runs[i].text[0] in OPEN_FORM and widths.get(runs[i].face, {}).get(runs[i].text[0]) == 1.0]
     if not cand:
@@ -169,9 +179,12 @@ def _trimmed(runs: Sequence[_Run], starts: list[int], widths: Mapping[str, Mappi
         counts[x] = counts.get(x, 0) + 1
     edge, best = max(counts.items(), key=lambda kv: (kv[1], -kv[0]))
     if best < 2:  # a short column (a paragraph's last line, an indented first, the bracket's): its plain lines' edge
-        edge = round(_edge(runs, starts), 2)
+        edge = round(_edge(runs, starts), 2) if len(starts) > 1 else None
     for i in cand:
-        if abs(runs[i].x - (edge - 0.5 * runs[i].size)) < _EPS:
+        x, size = runs[i].x, runs[i].size
+        if edge is not None and abs(x - (edge - 0.5 * size)) < _EPS:
+            opens[i] = True
+        elif best < 2 and before is not None and before - _EPS <= x < before + size - _EPS:
             opens[i] = True
 
 
@@ -189,7 +202,7 @@ def _end(r: _Run, w: Mapping[str, float]) -> float:
 
 
 def _hung(runs: Sequence[_Run], column: list[int], widths: Mapping[str, Mapping[str, float]],
-          out: list[int], start: float, spans: dict[str, float]) -> None:
+          out: list[int], start: float, spans: dict[str, float]) -> float | None:
     """Mark the column's lines that end in a full-width closing mark half an em past its
     measure: the end that the column's other lines reach first three times (or most often,
     at least twice; those ending in such a mark count only where the others do not tell:
@@ -198,10 +211,10 @@ def _hung(runs: Sequence[_Run], column: list[int], widths: Mapping[str, Mapping[
     column's lines ending in marks half an em past the measure are the commonest end).
     `start`: where the column's lines start first; `spans`: per story, how far its last
     measured column's measure lay from that (kept here; the measure of a column whose
-    lines share no end)."""
+    lines share no end).  Returns the column's measure (None: none found)."""
     story = runs[column[0]].story
     if len(column) < 2 and story not in spans:  # (one line: only the story's column before can tell)
-        return
+        return None
     marks = [i for i in column if runs[i].text[-1] in BLANK_RIGHT
              and widths.get(runs[i].face, {}).get(runs[i].text[-1]) == 1.0]
     ends: dict[int, float] = {}
@@ -212,10 +225,10 @@ def _hung(runs: Sequence[_Run], column: list[int], widths: Mapping[str, Mapping[
     elif best < 2 and marks:
         measure, best = _measure(runs, column, widths, ends)
         if best < 2:
-            return
+            return None
         spans[story] = measure - start
     elif best < 2:
-        return
+        return None
     else:
         spans[story] = measure - start
     for i in marks:
@@ -227,6 +240,7 @@ def _hung(runs: Sequence[_Run], column: list[int], widths: Mapping[str, Mapping[
             out[i] = _HALF
         elif abs(e - (measure + r.size)) < _EPS:  # hung: its ink half an em past the measure
             out[i] = _HUNG
+    return measure
 
 
 def _measure(runs: Sequence[_Run], lines: list[int], widths: Mapping[str, Mapping[str, float]],
