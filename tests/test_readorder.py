@@ -512,3 +512,35 @@ def test_a_guide_stops_at_a_column_whose_glyphs_start_below_its_top():
 
     assert reach(497.0) > 400.0  # b's second column starts above the guide: the guide reaches through b
     assert reach(498.5) < 176.0  # its glyphs start 0.4 pt under the guide's top: the guide stops at b
+
+
+def test_the_guide_above_a_caption_starts_right_of_its_left_edge():
+    """Poppler starts each block at the left-most word of four 4-pt rows of baselines, from
+    the top-most row with words left.  The guide above a caption, left of it, started a
+    block of its own; the next rows then began at the caption's, where a neighbour's 22 pt
+    head beside it, a little lower and further left, started first and took the caption
+    into its block (words on its lines within 0.7 of its size sideways and 60 % of its size)
+    and, through the caption's bridge, the first line of the columns under it (a generated
+    prose edition, seed 120).  The guide above a caption starts right of the caption's left
+    edge (by more than poppler's 0.7 x its size, which would line their edges up), so the
+    caption starts the block of the guide's rows; every other guide still starts left of
+    its box."""
+    import re as _re
+
+    from layout.fonts.embed import NARROW
+    from layout.pdf.guides import GUIDE_SIZE, GUIDE_WIDEN, guide_ops
+
+    boxes = {"cap": [305.0, 820.0, 548.0, 829.0], "s": [53.0, 813.0, 296.0, 1470.0], "t": [305.0, 840.0, 548.0, 1470.0]}
+    advance = (0.25 * 1000 - NARROW) / 1000
+    guides = []
+    for op in guide_ops(boxes, 0.0, 2000.0, "/F", 0.25, captions=frozenset({"cap"})):
+        m = _re.match(r"(\S+) Tz 1 0 0 1 (\S+) (\S+) Tm", op)
+        if m:
+            x0 = float(m.group(2))
+            guides.append((x0, x0 + float(m.group(1)) / 100 * advance * GUIDE_SIZE, 2000.0 - float(m.group(3))))
+    at = {round(y, 2): (x0, x1) for x0, x1, y in guides}  # by height: (k % 3) x GUIDE_STAGGER above, in x order
+    above, under = at[820.0 - 1.0 - 3.0], at[829.0 + 1.0 + GUIDE_SIZE]  # the caption's (staggered once; not)
+    assert 305.0 + 0.7 * GUIDE_SIZE < above[0] <= 305.0 + 1.0 and abs(above[1] - (548.0 + GUIDE_WIDEN[1])) < 0.01
+    assert abs(under[0] - (305.0 - GUIDE_WIDEN[0])) < 0.01  # under the caption: as any guide
+    assert abs(at[813.0 - 1.0][0] - (53.0 - GUIDE_WIDEN[0])) < 0.01  # above s
+    assert abs(at[840.0 - 1.0 - 6.0][0] - (305.0 - GUIDE_WIDEN[0])) < 0.01  # above t

@@ -26,6 +26,8 @@ GUIDE_GAP = 1.0  # pt between a guide and the text it bounds
 GUIDE_WIDEN = (1.5, 2.5)  # pt a guide reaches past its box's left and right edges (within a 1 em gutter)
 GUIDE_JOIN = 12.0  # pt: guides under boxes ending on one line join across gaps narrower than this (a gutter)
 GUIDE_STAGGER = 3.0  # pt between neighbouring boxes' guides' heights (more than a guide is tall; 2.5-4 best)
+CAPTION_TOP_INSET = 1.0  # pt: the guide above a caption starts this far right of its left edge (not the left-most
+# word of its rows, see guide_ops; more than poppler's 0.7 x the guide's size, which would line the edges up)
 
 
 def _reach_right(boxes: dict[str, list[float]], owner: str, x1: float, y: float, plain: dict[str, float],
@@ -117,7 +119,17 @@ def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str
     the photo).  A box with a title (`titled`: their
     owners) has no guide above it: its title, bridged across the box, is that fence, while
     a guide there, with nothing beside it at its height, was widened by poppler over the
-    column next to the box and read that column's lower part after the box.  `bridged`: the caption lines'
+    column next to the box and read that column's lower part after the box.  The guide above
+    a caption starts `CAPTION_TOP_INSET` right of its left edge: poppler starts each block at
+    the left-most word of four 4-pt rows of baselines, from the top-most row with words left;
+    the guide, left of the caption, started a block of its own, the next rows began at the
+    caption's, and a neighbour's head beside it, a little lower and further left, started
+    first and took the caption into its block (a block takes the words on its lines within
+    0.7 of its size sideways and 60 % of its size: a 22 pt head takes a 9 pt caption), then
+    through its bridge the first line of the columns under it (a generated prose edition,
+    seed 120).  With the guide right of the caption's left edge, the caption starts the
+    block of the guide's rows, which end above a head whose baseline is more than 3 rows
+    below the guide's.  `bridged`: the caption lines'
     blanks (`bridges`), each an invisible glyph at the caption's size and vertical scale."""
     if not boxes:
         return []
@@ -134,6 +146,8 @@ def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str
         reach = plain is not None and owner not in captions
         if owner not in titled:
             y, left, right = y0 - GUIDE_GAP - lift, x0, x1
+            if owner in captions:
+                left = x0 + GUIDE_WIDEN[0] + CAPTION_TOP_INSET
             if reach:
                 right = _reach_right(boxes, owner, x1, y, plain, captions, starts, pictures)
                 left = _reach_left(boxes, owner, x0, y, plain, captions, starts or {}, pictures)

@@ -43,7 +43,12 @@ moving a glyph of the print:
   0.00014 pt outside its block), each caption line's blanks from its photo's left edge to
   its right get an invisible **bridge** (the guide glyph at the caption's size), which
   makes the line one line as wide as the photo and the first block to start there, and
-  the guide under a caption lies between it and the columns (not staggered).
+  the guide under a caption lies between it and the columns (not staggered).  The guide
+  above a caption starts right of its left edge: poppler starts a block at the left-most
+  word of a few rows of lines, and the guide, left-most, started one of its own; then a
+  neighbour's head a little lower on the left started first and took the caption and,
+  through its bridge, the first line of the columns under it (a block takes the words on
+  its lines within 0.7 of its size sideways and 60 % of its size).
 
 * **Rows and heads.**  Poppler reads a block left of another first unless a block lies
   between them (below the one, above the other), and widens a block sideways over any
