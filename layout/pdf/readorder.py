@@ -48,7 +48,10 @@ moving a glyph of the print:
   word of a few rows of lines, and the guide, left-most, started one of its own; then a
   neighbour's head a little lower on the left started first and took the caption and,
   through its bridge, the first line of the columns under it (a block takes the words on
-  its lines within 0.7 of its size sideways and 60 % of its size).
+  its lines within 0.7 of its size sideways and 60 % of its size).  With it and a short
+  column's bracket trimmed into the gutter found from the column before (halfmarks.py):
+  prose editions 101-120, 1,289 -> 1,291 of 1,292 stories whole (jump and filler editions
+  unchanged).
 
 * **Rows and heads.**  Poppler reads a block left of another first unless a block lies
   between them (below the one, above the other), and widens a block sideways over any
