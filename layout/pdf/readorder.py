@@ -57,11 +57,14 @@ moving a glyph of the print:
   between them (below the one, above the other), and widens a block sideways over any
   block below it up to its neighbour at the same height.  So the guides under side-by-side
   stories that end on one line are one guide (a row of stories before the row under it),
-  and each head line (kicker, headline, subhead, a box's title) is bridged like a caption
-  line, to half an em inside its story's or box's box (its frame, where the text leaves
-  the frame's last column empty): the head is then a block as wide as its story, which
-  stops a neighbour's head being widened over this story's last column; a titled box
-  needs no guide above it.  Where rows do not line up, a story under the left part of
+  and each head line (kicker, headline, subhead, a box's title, a jumped story's
+  continuation head) is bridged like a caption line, to half an em inside its story's
+  or box's box (its frame, where the text leaves the frame's last column empty): the
+  head is then a block as wide as its story, which stops a neighbour's head being
+  widened over this story's last column (a continuation head centred over more than
+  its columns, its block's edge where no column's edge lies, let the head of a story far
+  above it be widened over that story's last column); a titled box needs no guide above
+  it.  Where rows do not line up, a story under the left part of
   another is read before that story's right columns unless a block lies between: a
   story's guides reach right, and left, through each neighbour beside them (across a
   gap, a box's white, too: poppler's "left of" has no bound in height) whose columns
@@ -82,15 +85,21 @@ moving a glyph of the print:
   them; an intertitle heading a column below the story's first line (the other columns
   beside it) was a block of its own, widened over a photo's blank beside it and read
   before the columns under the photo, or read before its body with the next column
-  between.  So invisible lines at the body's size and pitch (`fences`) carry each column
-  down to its story's deepest line, up beside such a byline, through its intertitles and
-  up from an intertitle at its head to the story's first line (not over a photo or
-  another owner's text): the column is one block, intertitles included.  Real text with intertitles set short of its
-  frames (tests/support/irregular.py, `prose=True`): 272 -> 372 of 392 stories whole
+  between; a column opening the story with an intertitle beside the story's photo (its
+  byline over the photo) started a line under the byline, and a neighbour's guide at the
+  byline's height was widened over the photo and read before it and the column under it.
+  So invisible lines at the body's size and pitch (`fences`) carry each column down to
+  its story's deepest line, up beside such a byline (counted from the column's fenced
+  top), through its intertitles and up from an intertitle at its head to the story's
+  first line (not over a photo or another owner's text), or at least to the grid line
+  over it: the column is one block, intertitles included.  Real text with intertitles
+  set short of its frames (tests/support/irregular.py, `prose=True`): 272 -> 372 of 392 stories whole
   (session 8).  Then, with the reach and head rules above and short columns' marks
   (page/halfmarks.py): 12 prose editions 710 -> 744 of 758; filler editions 387 -> 394
   of 397 and 1,496 -> 1,529 of 1,543; with the fences over an intertitle heading a
-  column, 744 -> 747 of 758 (filler editions unchanged).
+  column, 744 -> 747 of 758 (filler editions unchanged).  (Session 10: with the fences up
+  to the grid line over an intertitle opening the story and bridged continuation heads,
+  prose 101-112 757 -> 758 of 758, jump editions 201-208 489 -> 490 of 490.)
 
 * **A picture is a block.**  A photo (a raster ad) is blank to poppler, which widens a
   block over the blocks below it up to its neighbour at the same height: a column or an
@@ -130,8 +139,9 @@ BRIDGE_SHORT = 0.05  # em: a caption line's bridge ends this far inside its phot
 # to a block the words whose boxes end less than an em left of it, and the column right of the photo starts
 # an em (a gutter) from its edge (a body glyph's box ends NARROW short of it)
 HEAD_INSET = 0.5  # em of the head's size: a head line's bridges stop this far inside its story's box
-BRIDGED_HEADS = frozenset(("kicker", "headline", "subhead", "box_title"))  # head lines above a story's or box's text
-TOP_FENCE_LINES = 2  # a byline at most this many lines above a column's first line is fenced beside it
+# head lines above a story's or box's text (a jumped story's continuation head too)
+BRIDGED_HEADS = frozenset(("kicker", "headline", "subhead", "box_title", "continuation_headline"))
+TOP_FENCE_LINES = 2  # a byline at most this many lines above a column's (fenced) top is fenced beside it
 FENCE_INSET = 0.5  # pt: a short column's fence lines stop this far inside its lines (never read as joining a gutter)
 PANE_INSET = 1.0  # pt: a picture's pane stands this far inside its picture
 PANE_SIZE = 3.0  # pt: a pane's lines' size, far from any text's and a guide's (poppler joins lines within 60 %)
@@ -322,6 +332,13 @@ def fences(cols: dict[tuple[str, int], list], bases: dict[str, set[float]],
       grid lines from the story's first line down to the column's first carry the column
       up through it, but never over what stands there (`others`: other owners' boxes and
       photos, [x0, top, x1, bottom]), and only where they reach above the intertitle.
+      Where the column opens the story (its other columns start under a photo) or they
+      cannot reach that line, the grid lines up to the one at or over the intertitle's
+      baseline do (again only if free: the block must start at the body's size, as one
+      started by the intertitle takes no body line), and a byline beside the column is
+      counted from the fenced top: else the intertitle and column read from a line under
+      the byline, a neighbour's guide at the byline's height, bounded on the left by the
+      byline alone, was widened over the photo and read before it and the column under it.
     Lines at the body's size and pitch join the column's block."""
     out = []
     others = list(others)
@@ -329,17 +346,25 @@ def fences(cols: dict[tuple[str, int], list], bases: dict[str, set[float]],
         ys = sorted(bases[story])
         pitch = min((b - a for a, b in zip(ys, ys[1:]) if b - a > 0.5 * size), default=1.5 * size)
         edge = (x0 + FENCE_INSET, x1 - FENCE_INSET)
-        heads = [t for t in titles if t < first]
+        heads, top = [t for t in titles if t < first], first
         if heads:
+            def free(y: float) -> bool:  # no other owner's box or photo on this grid line
+                return not any(o != story and v[0] < x1 and v[2] > x0 and v[1] < y + 0.12 * size
+                               and v[3] > y - 0.88 * size for o, v in others)
             up, y = [], first - pitch
-            while y > ys[0] - 0.01 and not any(o != story and v[0] < x1 and v[2] > x0 and v[1] < y + 0.12 * size
-                                                  and v[3] > y - 0.88 * size for o, v in others):
+            while y > ys[0] - 0.01 and free(y):
                 up.append(y)
                 y -= pitch
-            if up and up[-1] < heads[0]:
-                out += [(*edge, y, size, LIFT) for y in reversed(up)]
+            if not (up and up[-1] < heads[0]):  # not up to the story's first line: to the grid line over the head
+                up, y = [], first - pitch
+                while y + pitch > heads[0] + 0.01 and free(y):
+                    up.append(y)
+                    y -= pitch
+                up = up if up and up[-1] < heads[0] + 0.01 else []
+            out += [(*edge, y, size, LIFT) for y in reversed(up)]
+            top = min(up, default=first)
         for y, bx0, bx1 in (bylines or {}).get(story, ()):
-            if first - (TOP_FENCE_LINES + 0.5) * pitch < y < first - 0.5 * size and (bx1 <= x0 or bx0 >= x1):
+            if top - (TOP_FENCE_LINES + 0.5) * pitch < y < top - 0.5 * size and (bx1 <= x0 or bx0 >= x1):
                 out.append((*edge, y, size, LIFT))
         for a, b in zip(own, own[1:]):
             if b - a > 1.5 * pitch and any(a < t < b for t in titles):
