@@ -197,6 +197,23 @@ def test_a_failed_build_still_shows_its_warnings(first, tmp_path):
     assert out.index("warning: A2/stack") < out.index("overset error")  # warnings first, errors last
 
 
+def test_a_continuation_left_with_no_text_is_named(tmp_path):
+    """A jumped story whose text all fits its first part leaves its continuation printing
+    （上接第五版） and a headline over nothing (no 下转 line stands on the first part): the
+    desk is told so, by name and page, instead of being told to shrink the empty frame."""
+    path = write(tmp_path, FIRST)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("{col: 1, span: 2, top: 0, lines: 20}", "{col: 1, span: 5, top: 0, lines: 60}"),
+                    encoding="utf-8")
+    res = build(path, BuildOptions(out_dir=tmp_path / "out", allow_overset=True))
+    empty = [f for f in res.findings if f.code == "empty_continuation"]
+    assert [f.where for f in empty] == ["A6/jumper~cont"]
+    assert "sets all its text on A5" in empty[0].message and "continues: A6" in empty[0].message
+    assert not [f for f in res.findings if f.code == "underset" and f.where == empty[0].where]
+    res = build(write(tmp_path / "kept", FIRST), BuildOptions(out_dir=tmp_path / "out2", allow_overset=True))
+    assert not [f for f in res.findings if f.code == "empty_continuation"]  # text left for A6: no finding
+
+
 def test_box_and_caption_say_which_lines_fit(tmp_path):
     extra = ("  A8:\n    boxes:\n      - {id: bx, frame: {col: 1, span: 2, top: 0, lines: 4}, title: 资料, "
              "text: 江城市共有公园二百余座，今年新增口袋公园三十处，绿道总长超过四百公里。}\n")

@@ -176,3 +176,18 @@ def test_a_short_columns_trimmed_bracket_is_found_from_its_plain_lines():
     assert [f[1] for f in forms[:2]] == [0.0, 0.0]
     indented = [_run(100, 10, "一二三四。"), _run(120, 25, "“二三四五六")]  # on the indent: not trimmed
     assert [f[1] for f in drawn_forms(indented, w)] == [0.0, 0.0]
+
+
+def test_a_short_column_of_paragraphs_first_lines_is_measured_from_its_edge_not_their_indent():
+    """A story's short last column whose lines are all paragraphs' first lines (indented
+    two em) starts an indent right of its edge: measured from there, its hung pauses kept
+    their boxes a whole em in the gutter, touching the next column, and poppler read the
+    two columns' lines as one (a generated edition with jumps, seed 211).  The indent is the
+    story's column before's (its indented lines against its plain ones)."""
+    w = {"song": {**W["song"], "。": 1.0}}
+    first = [_run(0, 10, "一二三四五六七八"), _run(20, 25, "一二三四五六"), _run(0, 40, "一二三四五六七八"),
+             _run(0, 55, "一二三四五六七八")]  # edge 0, indent 20, measure 80
+    last = [_run(120, 10, "一二三四五六。"), _run(120, 25, "一二三四五六。")]  # edge 100: hung at 180 + 10
+    assert half_marks(first + last, w)[4:] == [True, True]
+    unindented = [_run(0, 10, "一二三四五六七八"), _run(0, 25, "一二三四五六七八")]  # no indent known
+    assert half_marks(unindented + last, w)[2:] == [False, False]

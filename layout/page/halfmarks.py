@@ -22,13 +22,15 @@ column: a story's lines in drawing order, down the page, a new one where they go
 up).  A column whose lines share no end (a story's short last column: a full line, a
 paragraph's last, a hung pause) takes its measure from the story's column before it: as
 far from its lines' start as that column's measure was from its own (a line start: not
-a bracket trimmed into the gutter), and so does a column of one line.  A story whose
-columns share no end hangs nothing.  An opening
-bracket at a line start half an em before the start the column's lines share most takes
-its open form; in a column whose lines share no start (a short last column: a
-paragraph's last line, an indented first, the bracket's), half an em before its plain
-lines' left-most start (a bracket kept its box in the gutter there, 4.5 pt from the
-column before, and poppler fused the two columns line by line).  The drawing (pdf/draw.py) and the ALTO file (archive/alto.py) both ask
+a bracket trimmed into the gutter), and so does a column of one line; a column whose
+lines may all be paragraphs' first lines, an indent right of its edge, from its lines'
+start less the story's indent where only that finds its marks.  A story whose columns
+share no end hangs nothing.  An opening bracket at a line start half an em before the
+start the column's lines share most takes its open form; in a column whose lines share
+no start (a short last column: a paragraph's last line, an indented first, the
+bracket's), half an em before its plain lines' left-most start (a bracket kept its box
+in the gutter there, 4.5 pt from the column before, and poppler fused the two columns
+line by line).  The drawing (pdf/draw.py) and the ALTO file (archive/alto.py) both ask
 this module, so ALTO's String boxes and the PDF's glyph boxes stay the same.
 """
 
@@ -111,6 +113,7 @@ def _kinds(runs: Sequence[_Run], widths: Mapping[str, Mapping[str, float]]) -> t
     column: list[int] = []  # the current column's lines (their last runs)
     starts: list[int] = []  # ... and their first runs
     spans: dict[str, float] = {}  # per story: its last measured column's measure less its line start
+    indents: dict[str, float] = {}  # per story: how far its paragraphs' first lines start from its line start
     line_start = True
     for i, r in enumerate(runs):
         t = r.text
@@ -136,7 +139,9 @@ def _kinds(runs: Sequence[_Run], widths: Mapping[str, Mapping[str, float]]) -> t
             out[i] = _HALF  # a head's line ends on its mark's set width (typeset.py centres on it)
         column.append(i)
         if nxt is None or nxt.story != r.story or nxt.vertical or nxt.y < r.y - _EPS:
-            _hung(runs, column, widths, out, _edge(runs, starts), spans)
+            edge = _edge(runs, starts)
+            _indent(runs, starts, edge, indents)
+            _hung(runs, column, widths, out, edge, spans, indents)
             _trimmed(runs, starts, widths, opens)
             column, starts = [], []
     return out, opens
@@ -150,6 +155,19 @@ def _edge(runs: Sequence[_Run], starts: list[int]) -> float:
     half an em in the gutter.)"""
     plain = [runs[i].x for i in starts if runs[i].text[0] not in OPEN_FORM]
     return min(plain) if plain else min(runs[i].x for i in starts)
+
+
+def _indent(runs: Sequence[_Run], starts: list[int], edge: float, indents: dict[str, float]) -> None:
+    """Keep the story's paragraph indent: how far right of the column's edge its indented
+    lines start most often (within four em), where the column has lines at the edge too."""
+    r = runs[starts[0]]
+    offsets: dict[float, int] = {}
+    for i in starts:
+        d = round(runs[i].x - edge, 2)
+        if 0.5 * r.size < d < 4 * r.size and runs[i].text[0] not in OPEN_FORM:
+            offsets[d] = offsets.get(d, 0) + 1
+    if offsets and any(abs(runs[i].x - edge) < _EPS for i in starts):
+        indents[r.story] = max(offsets.items(), key=lambda kv: (kv[1], -kv[0]))[0]
 
 
 def _trimmed(runs: Sequence[_Run], starts: list[int], widths: Mapping[str, Mapping[str, float]],
@@ -189,7 +207,7 @@ def _end(r: _Run, w: Mapping[str, float]) -> float:
 
 
 def _hung(runs: Sequence[_Run], column: list[int], widths: Mapping[str, Mapping[str, float]],
-          out: list[int], start: float, spans: dict[str, float]) -> None:
+          out: list[int], start: float, spans: dict[str, float], indents: dict[str, float] | None = None) -> None:
     """Mark the column's lines that end in a full-width closing mark half an em past its
     measure: the end that the column's other lines reach first three times (or most often,
     at least twice; those ending in such a mark count only where the others do not tell:
@@ -198,7 +216,10 @@ def _hung(runs: Sequence[_Run], column: list[int], widths: Mapping[str, Mapping[
     column's lines ending in marks half an em past the measure are the commonest end).
     `start`: where the column's lines start first; `spans`: per story, how far its last
     measured column's measure lay from that (kept here; the measure of a column whose
-    lines share no end)."""
+    lines share no end); `indents`: per story, its paragraph indent.  A short column whose
+    lines all start indented (paragraphs' first lines: one ending in a hung pause whose
+    box reached a whole em into the gutter, and poppler read the two columns' lines as
+    one) is measured from its lines' start less the indent where that alone finds a mark."""
     story = runs[column[0]].story
     if len(column) < 2 and story not in spans:  # (one line: only the story's column before can tell)
         return
@@ -209,6 +230,11 @@ def _hung(runs: Sequence[_Run], column: list[int], widths: Mapping[str, Mapping[
     measure, best = _measure(runs, [i for i in column if i not in hanging], widths, ends)
     if best < 2 and story in spans:  # the story's column before tells better than lines ending in marks
         measure = round(start + spans[story], 2)
+        indent = (indents or {}).get(story)
+        if indent and not _marked(runs, marks, measure, widths, ends, None):
+            # every line may be a paragraph's first: the column's edge lies an indent left
+            if _marked(runs, marks, round(start - indent + spans[story], 2), widths, ends, None):
+                measure = round(start - indent + spans[story], 2)
     elif best < 2 and marks:
         measure, best = _measure(runs, column, widths, ends)
         if best < 2:
@@ -218,15 +244,26 @@ def _hung(runs: Sequence[_Run], column: list[int], widths: Mapping[str, Mapping[
         return
     else:
         spans[story] = measure - start
+    _marked(runs, marks, measure, widths, ends, out)
+
+
+def _marked(runs: Sequence[_Run], marks: list[int], measure: float, widths: Mapping[str, Mapping[str, float]],
+            ends: dict[int, float], out: list[int] | None) -> int:
+    """How many of the lines ending in `marks` are compressed or hung against `measure`
+    (marked in `out`, if given)."""
+    n = 0
     for i in marks:
         r = runs[i]
         e = ends[i] if i in ends else _end(r, widths[r.face])
         # set half an em wide and hung: its advance ends half an em past the measure where
         # the line was compressed to make room, a whole em past where the mark starts on it
-        if abs(e - (measure + 0.5 * r.size)) < _EPS:  # compressed to end on the measure
-            out[i] = _HALF
-        elif abs(e - (measure + r.size)) < _EPS:  # hung: its ink half an em past the measure
-            out[i] = _HUNG
+        kind = _HALF if abs(e - (measure + 0.5 * r.size)) < _EPS else \
+            _HUNG if abs(e - (measure + r.size)) < _EPS else _NONE  # (compressed to end on it | ink ½ em past)
+        if kind != _NONE:
+            n += 1
+            if out is not None:
+                out[i] = kind
+    return n
 
 
 def _measure(runs: Sequence[_Run], lines: list[int], widths: Mapping[str, Mapping[str, float]],

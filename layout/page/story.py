@@ -320,6 +320,14 @@ class StoryComposer:
         data = {"story": story.id, "page": fit.page, "lines": fr.lines, "lines_fit": fit.lines_fit,
                 "lines_change": fit.lines_change, "text_columns": fit.columns}
         out = []
+        if story.continued_from and not fit.chars_set and fit.chars_total and not fit.overset_lines:
+            src_page = self._sources[story.id][0].label if story.id in self._sources else "its first page"
+            return [Finding("warning", "empty_continuation", where,
+                            f"empty continuation: story {story.id!r} sets all its text on {src_page}, so its "
+                            f"continuation on {fit.page} ({frame}) prints its （上接…） line and headline over no "
+                            f"text; remove the jump (continues: {fit.page} on {src_page}, the continued: entry on "
+                            f"{fit.page}) or give the frame on {src_page} fewer lines",
+                            {**data, "continued_from": story.continued_from, "source_page": src_page})]
         beyond = ""
         if fr.top + fit.lines_fit > self.style.lines:
             beyond = (f" (that runs past the grid's last line, {self.style.lines - 1}: cut, or continue the story "
