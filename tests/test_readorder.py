@@ -544,3 +544,54 @@ def test_the_guide_above_a_caption_starts_right_of_its_left_edge():
     assert abs(under[0] - (305.0 - GUIDE_WIDEN[0])) < 0.01  # under the caption: as any guide
     assert abs(at[813.0 - 1.0][0] - (53.0 - GUIDE_WIDEN[0])) < 0.01  # above s
     assert abs(at[840.0 - 1.0 - 6.0][0] - (305.0 - GUIDE_WIDEN[0])) < 0.01  # above t
+
+
+def test_a_joined_guide_reaches_right_at_the_height_it_is_drawn():
+    """The guides under side-by-side stories that end on one line are one guide, drawn at
+    the height of the left-most's; how far its right end reaches on through the next story
+    is decided at that height, not at the right-most's own (staggered lower).  A story
+    beside them whose columns start between the two heights was crossed: the guide lay
+    above that story's columns under its photo and below its column beside the photo, and
+    the column beside it was read first (filler edition 4, A4)."""
+    import re as _re
+
+    from layout.pdf.guides import GUIDE_STAGGER, guide_ops
+
+    boxes = {"a": [50.0, 100.0, 300.0, 400.0], "b": [310.0, 100.0, 560.0, 400.0], "c": [570.0, 100.0, 800.0, 900.0]}
+    plain = {"a": 120.0, "b": 120.0, "c": 120.0}
+    low = 400.0 + 2.0  # the guide under a (its baseline): GUIDE_GAP + GUIDE_SIZE under its box; b's is staggered
+
+    def under(c_starts: float) -> list[tuple[float, float]]:
+        ops = guide_ops(boxes, 0.0, 1000.0, "/F", 0.25, plain=plain, starts={"a": 110.0, "b": 110.0, "c": c_starts})
+        out = []
+        for op in ops:
+            m = _re.match(r"(\S+) Tz 1 0 0 1 (\S+) (\S+) Tm", op)
+            if m and 400.0 < 1000.0 - float(m.group(3)) < 420.0:
+                x0 = float(m.group(2))
+                out.append((round(1000.0 - float(m.group(3)), 1), round(x0 + float(m.group(1)) / 100 * 0.249, 1)))
+        return out
+
+    assert under(150.0) == [(low, 802.5)]  # c's columns all start above: the joined guide goes on through c
+    between = low - 1.0 + GUIDE_STAGGER / 2  # under the joined guide's top, above b's own guide's top
+    assert under(between) == [(low, 562.5)]  # c's columns start under the guide: it stops at b
+
+
+def test_a_vertical_head_counts_to_a_guide_by_its_first_cell():
+    """A vertical head (竖排) is one block to poppler from its first cell down (its cells are
+    an em apart, within its 1.5 em): a guide under that cell crosses it without splitting
+    it, as it crosses a story's columns.  It counted down to its last cell, the guides of
+    the stories left of it stopped there, and a story low on the left was read before a
+    caption above the head, which a guide widened over the next story's columns made
+    read before that story's first column: that story was read last column first (filler
+    edition 30, A11)."""
+    from layout.pdf.guides import _reach_right, plain_ends
+
+    head = [GlyphRun(972.0, 875.0 + 42.0 * k, "hei", 42.0, ch, story="v", role="headline", vertical=True)
+            for k, ch in enumerate("民生实事件件有着")]
+    runs = [GlyphRun(810.0, 840.0 + 13.5 * k, "song", 9.0, "正文" * 6, story="v", role="body", col=0)
+            for k in range(45)]
+    plain = plain_ends([*reversed(head), *runs])  # in any order: the topmost cell counts
+    assert plain == {"v": 917.0}
+    boxes = {"left": [50.0, 700.0, 800.0, 920.0], "v": [810.0, 833.0, 1015.0, 1450.0]}
+    assert _reach_right(boxes, "left", 802.5, 928.0, plain, frozenset(), {"v": 833.0}) == 1017.5
+    assert _reach_right(boxes, "left", 802.5, 910.0, plain, frozenset(), {"v": 833.0}) == 802.5  # above its cell's foot

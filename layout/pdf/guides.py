@@ -83,12 +83,13 @@ def _reach_left(boxes: dict[str, list[float]], owner: str, x0: float, y: float, 
         x0 = v[0] - GUIDE_WIDEN[0]
 
 
-def _joined(bottoms: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float]]:
-    """The guides under boxes (bottom, x0, x1, y; sorted), those of side-by-side boxes that
-    end on the same line joined into one, at the height of the left-most's: a row of
-    stories read before the row under it.  Poppler reads a block left of another first
-    unless a block lies between them, below the one and above the other: a story's right
-    column, above a story under its left neighbour, was read after that lower story."""
+def _joined(bottoms: list[tuple[float, float, float, float, str, float]]) -> list[tuple[int, int]]:
+    """The runs of guides under boxes (bottom, x0, x1, y, ...; sorted) that are one guide, as
+    (first, last) indices: those of side-by-side boxes that end on the same line, joined at
+    the height of the left-most's: a row of stories read before the row under it.  Poppler
+    reads a block left of another first unless a block lies between them, below the one
+    and above the other: a story's right column, above a story under its left neighbour,
+    was read after that lower story."""
     out = []
     i = 0
     while i < len(bottoms):
@@ -96,7 +97,7 @@ def _joined(bottoms: list[tuple[float, float, float, float]]) -> list[tuple[floa
         while j + 1 < len(bottoms) and bottoms[j + 1][0] == bottoms[i][0] \
                 and bottoms[j + 1][1] - bottoms[j][2] < GUIDE_JOIN:
             j += 1
-        out.append((bottoms[i][1], bottoms[j][2], bottoms[i][3]))
+        out.append((i, j))
         i = j + 1
     return out
 
@@ -112,11 +113,15 @@ def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str
     caption (`captions`: their owners) is not staggered: it must lie between the caption
     and the columns under it, the block that stops poppler reading a column left of the
     caption's right part (a credit) before that part.  The guides under side-by-side boxes
-    that end on one line are one guide (`_joined`).  A story's guides, above and below it,
-    reach left and right through the neighbours they may cross, each at its own height
-    (`_reach_right`, `_reach_left`; the guide below once took the reach of the guide
-    above, and crossed a story beside it between its column by a photo and those under
-    the photo).  A box with a title (`titled`: their
+    that end on one line are one guide (`_joined`), drawn at the left-most's height, and its
+    right end reaches on (`_reach_right`) as far as it may at that height: the right-most's
+    own guide, staggered lower, had reached through a story whose columns start between the
+    two heights, and the joined guide then lay above them and under the column beside them
+    (a story read with its column beside its photo first: filler edition 4).  A story's
+    guides, above and below it, reach left and right through the neighbours they may cross,
+    each at its own height (`_reach_right`, `_reach_left`; the guide below once took the
+    reach of the guide above, and crossed a story beside it between its column by a photo
+    and those under the photo).  A box with a title (`titled`: their
     owners) has no guide above it: its title, bridged across the box, is that fence, while
     a guide there, with nothing beside it at its height, was widened by poppler over the
     column next to the box and read that column's lower part after the box.  The guide above
@@ -137,7 +142,7 @@ def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str
     code = "<" + GUIDE.encode("utf-16-be").hex() + ">"
     ops = ["/Artifact <</Type /Pagination>> BDC BT 3 Tr 0 Tc", f"{resource} {fp_str(GUIDE_SIZE)} Tf"]
     guides: list[tuple[float, float, float]] = []  # x0, x1, y (the baseline, display coordinates)
-    bottoms: list[tuple[float, float, float, float]] = []  # bottom, x0, x1, y: joined below
+    bottoms: list[tuple[float, float, float, float, str, float]] = []  # bottom, x0, x1, y, owner, box's x1
     for k, (x0, y0, x1, y1, owner) in enumerate(sorted([*v, o] for o, v in boxes.items())):
         # a little wider than the box, unevenly, and neighbours' guides at staggered heights:
         # poppler takes four blocks whose edges line up (within 0.3 of the smallest's size)
@@ -158,8 +163,13 @@ def guide_ops(boxes: dict[str, list[float]], b: float, top: float, resource: str
             y = y1 + GUIDE_GAP + GUIDE_SIZE + lift
             right = _reach_right(boxes, owner, x1, y, plain, captions, starts, pictures) if reach else x1
             left = _reach_left(boxes, owner, x0, y, plain, captions, starts or {}, pictures) if reach else x0
-            bottoms.append((round(y1 * 2) / 2, left, right, y))
-    guides += _joined(sorted(bottoms))
+            bottoms.append((round(y1 * 2) / 2, left, right, y, owner, x1))
+    bottoms.sort()
+    for i, j in _joined(bottoms):
+        y, right = bottoms[i][3], bottoms[j][2]
+        if j > i and plain is not None and bottoms[j][2] > bottoms[j][5]:  # it reached at its own height: at y?
+            right = _reach_right(boxes, bottoms[j][4], bottoms[j][5], y, plain, captions, starts, pictures)
+        guides.append((bottoms[i][1], right, y))
     for x0, x1, y in guides:
         scale = fp_str((x1 - x0) / (advance * GUIDE_SIZE) * 100)
         ops.append(f"{scale} Tz 1 0 0 1 {fp_str(b + x0, top - y)} Tm {code} Tj")
@@ -180,9 +190,19 @@ def plain_ends(runs: Iterable[GlyphRun]) -> dict[str, float]:
     an intertitle set in one: the column's fences make it one block with the body around
     it, and a guide beside it no longer splits the column (it used to stop there, and the
     story under the guide was read before the columns beside it: 2 of 392 stories).  So is
-    a jump line set in a column (（下转第三版）: the body's size, one block with the column)."""
+    a jump line set in a column (（下转第三版）: the body's size, one block with the column).
+    A vertical head counts down to its first cell only: its cells are an em apart, one block
+    from there down, which a guide under that cell crosses without splitting (counted down to
+    its last cell, it stopped the guides of the stories left of it, and a story low on the
+    left was read before a caption above the head and, through it, before the next story's
+    first column: filler edition 30)."""
     plain: dict[str, float] = {}
+    tops: dict[str, float] = {}  # per owner, the foot of its vertical head's first cell
     for r in runs:
-        if r.story and (r.vertical or not (r.role == "body" or (r.role in COLUMN_ROLES and r.col >= 0))):
+        if r.story and r.vertical:
+            tops[r.story] = min(tops.get(r.story, math.inf), r.y + r.size)
+        elif r.story and not (r.role == "body" or (r.role in COLUMN_ROLES and r.col >= 0)):
             plain[r.story] = max(plain.get(r.story, -math.inf), r.y + r.size)
+    for owner, top in tops.items():
+        plain[owner] = max(plain.get(owner, -math.inf), top)
     return plain

@@ -69,10 +69,12 @@ moving a glyph of the print:
   story's guides reach right, and left, through each neighbour beside them (across a
   gap, a box's white, too: poppler's "left of" has no bound in height) whose columns
   all start above the guide and that sets nothing below it but its columns (body text,
-  intertitles, jump lines: single blocks above the guide), and stops at one that does
-  (a caption, a credit, a column starting under a photo: the guide would split the
-  story, its column beside the photo read before the ones under it).  A column starts
-  where poppler's block does, at its glyph tops, 0.88 em above its first baseline.
+  intertitles, jump lines, a vertical head: single blocks above the guide), and stops at
+  one that does (a caption, a credit, a column starting under a photo: the guide would
+  split the story, its column beside the photo read before the ones under it).  A column
+  starts where poppler's block does, at its glyph tops, 0.88 em above its first baseline;
+  a joined guide reaches as far as it may at the height it is drawn at, the left-most's.
+  (Filler editions 1-6 and 11-34: 1,937 -> 1,939 of 1,940 whole with these two rules.)
 
 * **A column is one block.**  Poppler widens a block over the blocks below it up to its
   neighbour at the same height, and reads a block left of another first unless a block
