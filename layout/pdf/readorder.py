@@ -116,8 +116,14 @@ moving a glyph of the print:
 With the punctuation forms that keep glyph boxes out of the gutters (page/halfmarks.py),
 225 of the sample's 226 stories come out of `pdftotext` whole (11 without), and all 295
 of the 36-page benchmark edition's.  The one left is the jumped story: each of its two
-parts is whole, on two pages with the pages between them.  Generated irregular editions
-(tests/support/irregular.py): about 95 % (benchmarks/readorder.py).
+parts is whole, on two pages with the pages between them.  All rules together
+(benchmarks/readorder.py, session 10): 36 generated prose editions 2,314 of 2,314
+stories whole (seeds 121-136 never looked at while the rules were made); 6 irregular
+filler editions 397 of 397; 16 prose editions with four jumps each 976 of 980 (three of
+the four stand next to a continuation left with no text, which the build warns of:
+empty_continuation).  What is known to break it: a headline (14 pt and up) that ends
+within 0.7 of its size of a neighbour's head or line, their baselines within half its
+size, is one line with it to poppler, which builds blocks before any guide counts.
 """
 
 from __future__ import annotations
